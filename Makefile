@@ -1,0 +1,36 @@
+# The README's two commands. Both build the virtual environment (.venv) on first use, from the
+# pinned versions in requirements.lock, with nothing but Python 3.11 and pip on the machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+export GX_ANALYTICS_ENABLED := false
+export MPLBACKEND := Agg
+
+.PHONY: report test lab lock clean
+
+report: $(INSTALLED)
+	$(BIN)/evaluation run pipelines/demo.yaml --out build/demo
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+lab: $(INSTALLED)
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[lab]'
+	$(BIN)/jupyter lab notebooks/
+
+$(INSTALLED): pyproject.toml requirements.lock
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is needed, found " + sys.version'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==26.0
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	touch $@
+
+# Refresh requirements.lock after changing pyproject.toml's pins (run in a clean venv).
+lock:
+	rm -rf /tmp/evaluation-lock && $(PYTHON) -m venv /tmp/evaluation-lock
+	/tmp/evaluation-lock/bin/pip install --quiet -e '.[test,lab]'
+	/tmp/evaluation-lock/bin/pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf build $(VENV)

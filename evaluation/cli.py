@@ -1,0 +1,77 @@
+"""The `evaluation` command: adapts arguments and calls the library; never prints a traceback for
+bad input, and exits with the codes of `evaluation.errors`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from evaluation.errors import EXIT_OK, EvaluationError
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from evaluation.demo import write_demo_data
+
+    out = write_demo_data(Path(args.out_dir), seed=args.seed)
+    print(f"Demo programme written to {out}")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from evaluation.validation import validate_data_dir
+
+    report = validate_data_dir(Path(args.data_dir))
+    print(report.summary())
+    if args.out:
+        written = report.write(Path(args.out))
+        print(f"Validation details written to {written}")
+    return report.exit_code
+
+
+def _run(args: argparse.Namespace) -> int:
+    from evaluation.pipeline import run_plan
+
+    out = run_plan(Path(args.plan), Path(args.out) if args.out else None)
+    print(f"Report written to {out / 'report.html'}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evaluation",
+        description="Evaluation workbench for school partnership programmes.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo-data", help="write the synthetic demo programme's data directory")
+    demo.add_argument("out_dir", help="folder to write the data directory into")
+    demo.add_argument("--seed", type=int, default=20222023, help="random seed (default: %(default)s)")
+    demo.set_defaults(handler=_demo_data)
+
+    validate = commands.add_parser("validate", help="check every table of a data directory against its contract")
+    validate.add_argument("data_dir", help="data directory (schools.csv, exam_results.csv, surveys/...)")
+    validate.add_argument("--out", help="folder for the quarantine table and validation summary")
+    validate.set_defaults(handler=_validate)
+
+    run = commands.add_parser("run", help="run the whole evaluation of an analysis plan")
+    run.add_argument("plan", help="analysis plan (YAML)")
+    run.add_argument("--out", help="output folder (default: build/<plan name>)")
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except EvaluationError as error:
+        print(f"evaluation {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("evaluation: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

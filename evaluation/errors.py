@@ -1,0 +1,49 @@
+"""One exception tree for the workbench, with the exit code each kind of failure gives.
+
+Bad-input errors subclass ValueError as well, so callers that only know the standard library can
+still catch them. Messages name the file, row, column, what was found and what is allowed.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_INVALID_DATA = 1  # rows quarantined or a contract is broken
+EXIT_UNREADABLE = 2  # an input cannot be read at all (also argparse usage errors)
+EXIT_BAD_PLAN = 3  # the analysis plan is missing, malformed or names unknown things
+EXIT_ANALYSIS_FAILED = 4  # a notebook of the pipeline failed while executing
+
+
+class EvaluationError(Exception):
+    """Root of every error the workbench raises on purpose."""
+
+    exit_code = EXIT_ANALYSIS_FAILED
+
+
+class UnreadableInputError(EvaluationError, ValueError):
+    """A file cannot be read at all (missing, wrong format, undecodable)."""
+
+    exit_code = EXIT_UNREADABLE
+
+
+class ContractError(EvaluationError, ValueError):
+    """A data contract or instrument definition is itself malformed."""
+
+    exit_code = EXIT_UNREADABLE
+
+
+class ValidationFailed(EvaluationError):
+    """Rows were quarantined or a table broke its contract's structure, and the run must stop."""
+
+    exit_code = EXIT_INVALID_DATA
+
+
+class PlanError(EvaluationError, ValueError):
+    """The analysis plan is missing, malformed or refers to unknown outcomes or tables."""
+
+    exit_code = EXIT_BAD_PLAN
+
+
+class AnalysisFailed(EvaluationError):
+    """A step of the pipeline (a notebook) failed while executing."""
+
+    exit_code = EXIT_ANALYSIS_FAILED

@@ -1,0 +1,93 @@
+"""`evaluation run PLAN.yaml`: the notebooks of `notebooks/` executed in order by papermill, then
+the results table and the rendered report.
+
+Output folder layout::
+
+    OUT/notebooks/NN-*.ipynb       executed notebooks
+    OUT/validation/                validation summary and quarantine table
+    OUT/results/effects.csv        one row per estimate (data-model.md)
+    OUT/report.html                the annual report (no code, figures embedded)
+    OUT/work/                      row-level intermediate data; never shared
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.errors import AnalysisFailed, ValidationFailed
+from evaluation.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from evaluation.plan import load_plan
+from evaluation.results import EFFECT_COLUMNS
+from evaluation.workspace import EFFECT_PARTS as PARTS
+
+VALIDATION = "01-validation.ipynb"
+ANALYSES = ("02-prepost.ipynb", "03-partner-vs-control.ipynb")
+REPORT = "04-annual-report.ipynb"
+STEPS = (VALIDATION, *ANALYSES, REPORT)
+
+
+def execute_notebook(name: str, plan_path: Path, out_dir: Path) -> Path:
+    """Run one notebook of `notebooks/` with the plan and output folder as parameters."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    target = out_dir / "notebooks" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    try:
+        papermill.execute_notebook(
+            str(NOTEBOOKS_DIR / name), str(target),
+            parameters={"plan_path": str(plan_path), "out_dir": str(out_dir)},
+            kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS_DIR),
+        )
+    except PapermillExecutionError as error:
+        raise AnalysisFailed(
+            f"notebook {name} failed in cell {error.exec_count}: {error.ename}: {error.evalue} "
+            f"(executed notebook: {target})") from None
+    return target
+
+
+def combine_effects(out_dir: Path) -> Path:
+    """Join the analysis notebooks' parts into `results/effects.csv`."""
+    parts = sorted((out_dir / PARTS).glob("*.csv"))
+    frames = [pd.read_csv(path) for path in parts]
+    effects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EFFECT_COLUMNS)
+    target = out_dir / "results" / "effects.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    effects[EFFECT_COLUMNS].to_csv(target, index=False)
+    return target
+
+
+def default_out_dir(plan_path: Path) -> Path:
+    return PROJECT_ROOT / "build" / plan_path.stem
+
+
+def run_plan(plan_path: Path, out_dir: Path | None = None) -> Path:
+    """Run the whole evaluation of a plan; returns the output folder.
+
+    Stops with ValidationFailed (exit 1) when the data breaks its contracts, naming the
+    quarantine table; AnalysisFailed (exit 4) names the notebook and cell that failed.
+    """
+    plan = load_plan(plan_path)
+    out_dir = (out_dir or default_out_dir(plan.path)).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in (out_dir / PARTS).glob("*.csv"):
+        stale.unlink()
+    execute_notebook(VALIDATION, plan.path, out_dir)
+    status = json.loads((out_dir / "validation" / "status.json").read_text(encoding="utf-8"))
+    if status["exit_code"] != 0:
+        raise ValidationFailed(
+            f"the data of {plan.path.name} broke its contracts; nothing was analysed.\n"
+            f"{status['summary']}\nEvery failing row is listed in {out_dir / 'validation' / 'quarantine.csv'}")
+    for name in ANALYSES:
+        execute_notebook(name, plan.path, out_dir)
+    combine_effects(out_dir)
+    report = execute_notebook(REPORT, plan.path, out_dir)
+    from evaluation.reporting.render import notebook_to_html
+
+    notebook_to_html(report, out_dir / "report.html", title=f"{plan.programme} {plan.period}")
+    return out_dir

@@ -1,0 +1,118 @@
+"""The analysis plan (YAML): read, checked and hashed before any data is looked at."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from evaluation.errors import PlanError
+
+SOURCES = ("exam", "survey")
+LANGUAGES = ("en", "tr")
+SUBGROUPS = ("grade", "sex", "special_needs", "migrant_refugee", "school_type", "resource_level")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One outcome of the plan: an exam subject or a survey scale."""
+
+    id: str
+    source: str
+    domain: str
+    subject: str | None = None
+    instrument: str | None = None
+    scale: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked analysis plan. `data_dir` is resolved against the plan file's folder."""
+
+    path: Path
+    programme: str
+    period: str
+    language: str
+    data_dir: Path
+    outcomes: tuple[Outcome, ...]
+    alpha: float = 0.05
+    min_cell_size: int = 10
+    subgroups: tuple[str, ...] = ()
+    demo: bool = False
+    sha256: str = field(default="", repr=False)
+
+    @property
+    def hash(self) -> str:
+        """Short hash of the plan file's bytes, stamped on the report."""
+        return self.sha256[:12]
+
+
+def _outcome(raw: object, position: int, path: Path) -> Outcome:
+    where = f"{path}: outcomes[{position}]"
+    if not isinstance(raw, dict):
+        raise PlanError(f"{where}: expected a mapping such as {{id: mathematics, source: exam, subject: mathematics, domain: academic}}, found {raw!r}")
+    missing = [key for key in ("id", "source", "domain") if not raw.get(key)]
+    if missing:
+        raise PlanError(f"{where}: missing key(s) {', '.join(missing)}")
+    source = raw["source"]
+    if source not in SOURCES:
+        raise PlanError(f"{where} ({raw['id']}): source {source!r} is not one of {', '.join(SOURCES)}")
+    needs = ("subject",) if source == "exam" else ("instrument", "scale")
+    missing = [key for key in needs if not raw.get(key)]
+    if missing:
+        raise PlanError(f"{where} ({raw['id']}): a {source} outcome needs {', '.join(missing)}")
+    known = {"id", "source", "domain", "subject", "instrument", "scale"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise PlanError(f"{where} ({raw['id']}): unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
+    return Outcome(**{key: str(value) for key, value in raw.items()})
+
+
+def load_plan(path: Path | str) -> Plan:
+    """Read and check an analysis plan; raises PlanError naming the file and key on problems."""
+    path = Path(path).resolve()
+    try:
+        raw_bytes = path.read_bytes()
+    except OSError as error:
+        raise PlanError(f"{path}: cannot read the analysis plan ({error.strerror})") from None
+    try:
+        raw = yaml.safe_load(raw_bytes)
+    except yaml.YAMLError as error:
+        raise PlanError(f"{path}: not valid YAML ({error})") from None
+    if not isinstance(raw, dict):
+        raise PlanError(f"{path}: an analysis plan is a YAML mapping with programme, period, data and outcomes")
+    known = {"programme", "period", "language", "data", "demo", "alpha", "min_cell_size", "outcomes", "subgroups"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise PlanError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
+    missing = [key for key in ("programme", "period", "data", "outcomes") if not raw.get(key)]
+    if missing:
+        raise PlanError(f"{path}: missing required key(s) {', '.join(missing)}")
+    language = raw.get("language", "en")
+    if language not in LANGUAGES:
+        raise PlanError(f"{path}: language {language!r} is not one of {', '.join(LANGUAGES)}")
+    alpha = raw.get("alpha", 0.05)
+    if not isinstance(alpha, (int, float)) or not 0 < alpha < 0.5:
+        raise PlanError(f"{path}: alpha must be a number between 0 and 0.5, found {alpha!r}")
+    min_cell = raw.get("min_cell_size", 10)
+    if not isinstance(min_cell, int) or min_cell < 1:
+        raise PlanError(f"{path}: min_cell_size must be a whole number of at least 1, found {min_cell!r}")
+    if not isinstance(raw["outcomes"], list):
+        raise PlanError(f"{path}: outcomes must be a list")
+    outcomes = tuple(_outcome(item, i, path) for i, item in enumerate(raw["outcomes"]))
+    ids = [outcome.id for outcome in outcomes]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise PlanError(f"{path}: outcome id(s) used twice: {', '.join(duplicated)}")
+    subgroups = raw.get("subgroups") or []
+    bad = [name for name in subgroups if name not in SUBGROUPS]
+    if bad:
+        raise PlanError(f"{path}: unknown subgroup(s) {', '.join(map(str, bad))}; allowed: {', '.join(SUBGROUPS)}")
+    return Plan(
+        path=path, programme=str(raw["programme"]), period=str(raw["period"]), language=language,
+        data_dir=(path.parent / str(raw["data"])).resolve(), outcomes=outcomes, alpha=float(alpha),
+        min_cell_size=min_cell, subgroups=tuple(subgroups), demo=bool(raw.get("demo", False)),
+        sha256=hashlib.sha256(raw_bytes).hexdigest(),
+    )

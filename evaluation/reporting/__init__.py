@@ -1,0 +1,1 @@
+"""The annual report: words, tables and figures built from the results tables."""

@@ -1,0 +1,77 @@
+"""Seaborn charts of the report. Every chart shows aggregates only (means, intervals, counts),
+never a point per student."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from evaluation.reporting.text import label
+
+PALETTE = {"partner": "#1b7837", "control": "#762a83", "all": "#4d4d4d"}
+
+
+def _theme() -> None:
+    sns.set_theme(style="whitegrid", context="notebook")
+
+
+def forest_plot(effects: pd.DataFrame, language: str = "en") -> plt.Figure:
+    """Hedges' g with its interval, one line per outcome (partner versus control, all students)."""
+    _theme()
+    rows = effects[~effects["suppressed"]].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(rows) + 1.4))
+    names = [label(o, language) for o in rows["outcome"]]
+    ax.errorbar(rows["effect_size"], range(len(rows)), fmt="o", color=PALETTE["partner"],
+                xerr=[rows["effect_size"] - rows["effect_size_ci_low"],
+                      rows["effect_size_ci_high"] - rows["effect_size"]], capsize=4)
+    ax.axvline(0, color="#999999", linewidth=1)
+    ax.set_yticks(range(len(rows)), names)
+    ax.invert_yaxis()
+    ax.set_xlabel("Hedges' g (95% interval)" if language == "en" else "Hedges' g (%95 aralık)")
+    ax.set_title("Partner minus control, adjusted for the pre-test" if language == "en"
+                 else "Ortak eksi karşılaştırma, ön teste göre düzeltilmiş")
+    fig.tight_layout()
+    return fig
+
+
+def prepost_plot(means: pd.DataFrame, language: str = "en") -> plt.Figure:
+    """Mean before and after with 95% intervals, one panel per outcome, one line per group.
+    `means` has columns outcome, group, wave, mean, ci_low, ci_high."""
+    _theme()
+    outcomes = list(dict.fromkeys(means["outcome"]))
+    columns = min(4, len(outcomes))
+    rows = -(-len(outcomes) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.3 * columns, 3.0 * rows), squeeze=False)
+    for ax, outcome in zip(axes.flat, outcomes):
+        part = means[means["outcome"] == outcome]
+        for group, lines in part.groupby("group", sort=False):
+            lines = lines.set_index("wave").reindex(["pre", "post"]).dropna(subset=["mean"])
+            ax.errorbar(range(len(lines)), lines["mean"], capsize=3, marker="o",
+                        yerr=[lines["mean"] - lines["ci_low"], lines["ci_high"] - lines["mean"]],
+                        color=PALETTE.get(group, "#4d4d4d"), label=label(group, language))
+        ax.set_xticks([0, 1], [label("pre", language), label("post", language)])
+        ax.set_xlim(-0.3, 1.3)
+        ax.set_title(label(outcome, language))
+    for ax in list(axes.flat)[len(outcomes):]:
+        ax.set_visible(False)
+    axes.flat[0].legend(loc="best", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def activities_plot(activities: pd.DataFrame, language: str = "en") -> plt.Figure:
+    """Planned activities per partnership by status (done, partial, cancelled, planned)."""
+    _theme()
+    order = ["done", "partial", "planned", "cancelled"]
+    counts = (activities.groupby(["partnership_id", "status"]).size().unstack(fill_value=0)
+              .reindex(columns=order, fill_value=0))
+    colours = ["#1b7837", "#a6dba0", "#d9d9d9", "#c51b7d"]
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(counts) + 1.5))
+    counts.plot.barh(stacked=True, ax=ax, color=colours, width=0.7)
+    ax.invert_yaxis()
+    ax.set_xlabel("planned activities" if language == "en" else "planlanan faaliyetler")
+    ax.set_ylabel("")
+    ax.legend(title="", loc="lower right", fontsize="small")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,85 @@
+"""The report's words, in English and Turkish, built from rows of the results table."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+LABELS = {
+    "en": {
+        "mathematics": "mathematics", "science": "science", "turkish": "Turkish", "english": "English",
+        "belonging": "sense of belonging", "peer_collaboration": "peer collaboration",
+        "teacher_collaboration": "teachers' professional collaboration",
+        "partner": "partner schools", "control": "control schools", "all": "all schools",
+        "pre": "before (pre)", "post": "after (post)",
+    },
+    "tr": {
+        "mathematics": "matematik", "science": "fen bilimleri", "turkish": "Türkçe", "english": "İngilizce",
+        "belonging": "okula aidiyet", "peer_collaboration": "akran iş birliği",
+        "teacher_collaboration": "öğretmenlerin mesleki iş birliği",
+        "partner": "ortak okullar", "control": "karşılaştırma okulları", "all": "tüm okullar",
+        "pre": "önce (ön test)", "post": "sonra (son test)",
+    },
+}
+
+PHRASES = {
+    "en": {
+        "higher": "higher", "lower": "lower",
+        "finding": ("In {outcome}, {who} in partner schools ended the year {size} {direction} "
+                    "than comparable {who} in control schools who had started at the same level "
+                    "(95% interval {low} to {high}; effect size g = {g}). {verdict}"),
+        "significant": "This difference is unlikely to be chance (p = {p}).",
+        "not_significant": "This difference could be chance (p = {p}): the data cannot tell it from no effect.",
+        "suppressed": "In {outcome}, too few students were compared to report a result.",
+        "change": ("In {group}, {outcome} changed by {estimate} on average from before to after "
+                   "(95% interval {low} to {high}; {n} linked students or respondents)."),
+        "points": "points", "scale_points": "scale points",
+        "students": "students", "teachers": "teachers",
+        "students_dative": "students", "teachers_dative": "teachers",
+    },
+    "tr": {
+        "higher": "daha yüksek", "lower": "daha düşük",
+        "finding": ("{outcome} alanında ortak okullardaki {who}, yıla aynı düzeyde başlayan "
+                    "karşılaştırma okullarındaki {who_dative} göre yılı {size} {direction} bitirdi "
+                    "(%95 aralık {low} ile {high}; etki büyüklüğü g = {g}). {verdict}"),
+        "significant": "Bu farkın tesadüf olması düşük bir olasılıktır (p = {p}).",
+        "not_significant": "Bu fark tesadüf olabilir (p = {p}): veriler onu etkisizlikten ayıramıyor.",
+        "suppressed": "{outcome} alanında sonuç bildirmek için karşılaştırılan öğrenci sayısı çok az.",
+        "change": ("{group} grubunda {outcome} ön testten son teste ortalama {estimate} değişti "
+                   "(%95 aralık {low} ile {high}; eşleşen {n} öğrenci veya katılımcı)."),
+        "points": "puan", "scale_points": "ölçek puanı",
+        "students": "öğrenciler", "teachers": "öğretmenler",
+        "students_dative": "öğrencilere", "teachers_dative": "öğretmenlere",
+    },
+}
+
+
+def label(key: str, language: str) -> str:
+    """Readable name of an outcome, group or wave; unknown keys are shown as written."""
+    return LABELS[language].get(key, key.replace("_", " "))
+
+
+def _number(value: float, digits: int, language: str) -> str:
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language == "tr" else text
+
+
+def _p(value: float, language: str) -> str:
+    return "< 0" + (",001" if language == "tr" else ".001") if value < 0.001 else _number(value, 3, language)
+
+
+def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who: str) -> str:
+    """One plain sentence for a partner-versus-control row of the results table; `unit` is
+    "points" or "scale_points", `who` "students" or "teachers"."""
+    words = PHRASES[language]
+    outcome = label(row["outcome"], language)
+    if row["suppressed"] or math.isnan(row["estimate"]):
+        return words["suppressed"].format(outcome=outcome)
+    verdict = words["significant" if row["p_value"] < alpha else "not_significant"]
+    return words["finding"].format(
+        outcome=outcome, who=words[who], who_dative=words[who + '_dative'], size=f"{_number(abs(row['estimate']), 2, language)} {words[unit]}",
+        direction=words["higher" if row["estimate"] >= 0 else "lower"],
+        low=_number(row["ci_low"], 2, language), high=_number(row["ci_high"], 2, language),
+        g=_number(row["effect_size"], 2, language), verdict=verdict.format(p=_p(row["p_value"], language)),
+    )

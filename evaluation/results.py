@@ -1,0 +1,71 @@
+"""The results tables of data-model.md: one frozen record per estimate, one tidy row per record."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+
+import pandas as pd
+
+EFFECT_COLUMNS = [
+    "analysis", "outcome", "domain", "subgroup", "group", "method",
+    "n_treatment", "n_control", "n_clusters_treatment", "n_clusters_control",
+    "estimate", "std_error", "df", "ci_low", "ci_high", "p_value", "p_adjusted",
+    "effect_size", "effect_size_ci_low", "effect_size_ci_high", "suppressed",
+]  # fmt: skip
+
+_NUMBERS = [
+    "estimate", "std_error", "df", "ci_low", "ci_high", "p_value", "p_adjusted",
+    "effect_size", "effect_size_ci_low", "effect_size_ci_high",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One estimate of one method, on the outcome's own scale.
+
+    For pre/post methods `estimate` is mean(post - pre), `n_treatment` the number of pairs (or of
+    post respondents when waves do not link) and `n_control` is None. For partner-versus-control
+    methods `estimate` is the adjusted difference partner minus control. `effect_size` is Hedges'
+    g with its confidence interval.
+    """
+
+    method: str
+    n_treatment: int
+    n_control: int | None
+    estimate: float
+    std_error: float
+    df: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    effect_size: float
+    effect_size_ci_low: float
+    effect_size_ci_high: float
+    n_clusters_treatment: int | None = None
+    n_clusters_control: int | None = None
+    p_adjusted: float = math.nan
+
+    def to_row(self, *, analysis: str, outcome: str, domain: str, subgroup: str = "all",
+               group: str = "all", min_cell_size: int = 0) -> dict:
+        """The row of `results/effects.csv`; numbers are blanked when a group is below
+        `min_cell_size` (suppressed)."""
+        row = {"analysis": analysis, "outcome": outcome, "domain": domain,
+               "subgroup": subgroup, "group": group, **asdict(self)}
+        sizes = [n for n in (self.n_treatment, self.n_control) if n is not None]
+        row["suppressed"] = any(n < min_cell_size for n in sizes)
+        if row["suppressed"]:
+            row.update({name: math.nan for name in _NUMBERS})
+        return {column: row[column] for column in EFFECT_COLUMNS}
+
+    def with_p_adjusted(self, p_adjusted: float) -> "Estimate":
+        return replace(self, p_adjusted=p_adjusted)
+
+
+def effects_frame(rows: list[dict]) -> pd.DataFrame:
+    """A results table with the columns of data-model.md in their order (also when empty)."""
+    frame = pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+    for column in ("n_treatment", "n_control", "n_clusters_treatment", "n_clusters_control"):
+        frame[column] = frame[column].astype("Int64")
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    return frame
