@@ -98,7 +98,12 @@ def _subsets(frame: pd.DataFrame, plan: Plan):
     for name in plan.subgroups:
         if name not in frame.columns:
             continue
-        for level in sorted(frame[name].dropna().unique(), key=str):
+        levels = list(frame[name].dropna().unique())
+        try:
+            levels.sort()
+        except TypeError:  # mixed kinds of value: sort as text
+            levels.sort(key=str)
+        for level in levels:
             yield f"{name}={level}", frame[frame[name] == level]
 
 

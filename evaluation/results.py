@@ -14,6 +14,7 @@ EFFECT_COLUMNS = [
     "effect_size", "effect_size_ci_low", "effect_size_ci_high", "suppressed",
 ]  # fmt: skip
 
+_COUNTS = ["n_treatment", "n_control", "n_clusters_treatment", "n_clusters_control"]
 _NUMBERS = [
     "estimate", "std_error", "df", "ci_low", "ci_high", "p_value", "p_adjusted",
     "effect_size", "effect_size_ci_low", "effect_size_ci_high",
@@ -54,8 +55,8 @@ class Estimate:
                "subgroup": subgroup, "group": group, **asdict(self)}
         sizes = [n for n in (self.n_treatment, self.n_control) if n is not None]
         row["suppressed"] = any(n < min_cell_size for n in sizes)
-        if row["suppressed"]:
-            row.update({name: math.nan for name in _NUMBERS})
+        if row["suppressed"]:  # every number blank, counts too: a small count can identify children
+            row.update({name: math.nan for name in _NUMBERS + _COUNTS})
         return {column: row[column] for column in EFFECT_COLUMNS}
 
     def with_p_adjusted(self, p_adjusted: float) -> "Estimate":
@@ -65,7 +66,7 @@ class Estimate:
 def effects_frame(rows: list[dict]) -> pd.DataFrame:
     """A results table with the columns of data-model.md in their order (also when empty)."""
     frame = pd.DataFrame(rows, columns=EFFECT_COLUMNS)
-    for column in ("n_treatment", "n_control", "n_clusters_treatment", "n_clusters_control"):
+    for column in _COUNTS:
         frame[column] = frame[column].astype("Int64")
     frame["suppressed"] = frame["suppressed"].astype(bool)
     return frame

@@ -1,0 +1,95 @@
+"""From accepted tables to pre/post frames and results rows."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluation.analysis import (group_means, linkage_rate, partner_vs_control_effects,
+                                 prepost_effects, prepost_frame)
+from evaluation.errors import PlanError
+from evaluation.plan import Outcome, Plan
+from evaluation.results import EFFECT_COLUMNS
+
+MATHS = Outcome(id="mathematics", source="exam", domain="academic", subject="mathematics")
+
+
+def accepted_tables(n_schools=8, per_school=30, seed=3):
+    rng = np.random.default_rng(seed)
+    schools = pd.DataFrame({
+        "school_id": [f"S{i}" for i in range(n_schools)],
+        "group": ["partner" if i % 2 else "control" for i in range(n_schools)],
+        "school_type": "science_high_school",
+    })
+    students = pd.DataFrame({
+        "student_id": [f"P{i:04d}" for i in range(n_schools * per_school)],
+        "school_id": np.repeat(schools["school_id"], per_school).to_numpy(),
+        "grade": rng.choice([9, 10, 11], n_schools * per_school),
+        "sex": rng.choice(["F", "M"], n_schools * per_school),
+    })
+    rows = []
+    for wave, shift in (("pre", 0.0), ("post", 5.0)):
+        rows.append(students.assign(exam_id=f"E-{wave}", wave=wave, subject="mathematics",
+                                    score=50 + shift + rng.normal(0, 10, len(students))))
+    exams = pd.concat(rows, ignore_index=True)
+    exams = exams.drop(index=exams[(exams["wave"] == "post")].index[:12])  # 12 students miss April
+    return {"schools": schools, "students": students, "exam_results": exams}
+
+
+def plan(**changes):
+    base = dict(path=None, programme="p", period="2022-2023", language="en", data_dir=None,
+                outcomes=(MATHS,), subgroups=("grade",))
+    return Plan(**{**base, **changes})
+
+
+def test_prepost_frame_has_one_row_per_student_with_group_and_roster_columns():
+    accepted = accepted_tables()
+    frame = prepost_frame(accepted, MATHS, instruments={})
+    assert len(frame) == 240 and frame["unit_id"].is_unique
+    assert frame["post"].isna().sum() == 12 and frame["pre"].notna().all()
+    assert set(frame["group"]) == {"partner", "control"}
+    assert (frame["treatment"] == (frame["group"] == "partner")).all()
+    assert {"grade", "sex", "school_type"} <= set(frame.columns)
+    assert linkage_rate(frame) == 1.0
+
+
+def test_prepost_and_partner_rows_cover_groups_and_subgroups():
+    frame = prepost_frame(accepted_tables(), MATHS, instruments={})
+    prepost = prepost_effects(frame, MATHS, plan())
+    assert list(prepost.columns) == EFFECT_COLUMNS
+    assert len(prepost) == 4 * 3  # all + three grades, each for partner, control and all
+    overall = prepost[(prepost["subgroup"] == "all") & (prepost["group"] == "all")].iloc[0]
+    assert overall["n_treatment"] == 228
+    assert overall["estimate"] == pytest.approx((frame["post"] - frame["pre"]).mean())
+    versus = partner_vs_control_effects(frame, MATHS, plan())
+    assert list(versus["subgroup"]) == ["all", "grade=9", "grade=10", "grade=11"]
+    assert (versus["method"] == "ancova_cr1").all()
+    assert versus.loc[0, "n_clusters_treatment"] == 4 and versus.loc[0, "n_clusters_control"] == 4
+
+
+def test_small_subgroups_are_suppressed():
+    frame = prepost_frame(accepted_tables(), MATHS, instruments={})
+    versus = partner_vs_control_effects(frame, MATHS, plan(min_cell_size=60))
+    assert not versus.loc[0, "suppressed"]  # 114 and 114 students overall
+    assert versus.loc[1:, "suppressed"].all()  # about 40 per group in each grade
+    assert versus.loc[1:, "estimate"].isna().all()
+
+
+def test_unknown_subject_names_the_subjects_present():
+    with pytest.raises(PlanError, match="no accepted exam results for subject 'physics'.*mathematics"):
+        prepost_frame(accepted_tables(), Outcome("physics", "exam", "academic", subject="physics"), {})
+
+
+def test_two_exams_in_one_wave_are_refused():
+    accepted = accepted_tables()
+    extra = accepted["exam_results"].query("wave == 'pre'").assign(exam_id="MOCK-1")
+    accepted["exam_results"] = pd.concat([accepted["exam_results"], extra])
+    with pytest.raises(PlanError, match="wave pre holds several exams"):
+        prepost_frame(accepted, MATHS, {})
+
+
+def test_group_means_are_aggregates_above_the_cell_size():
+    frame = prepost_frame(accepted_tables(), MATHS, instruments={})
+    means = group_means(frame, min_cell_size=10)
+    assert len(means) == 4 and (means["n"] >= 10).all()
+    assert set(means.columns) == {"group", "wave", "n", "mean", "sd", "ci_low", "ci_high"}
+    assert group_means(frame, min_cell_size=1000).empty
