@@ -1,0 +1,272 @@
+"""Read one table file (CSV, Excel .xlsx, Parquet) into a frame of strings.
+
+Every cell comes back as text, exactly as the coordinator would see it (trimmed of surrounding
+spaces), and empty cells come back missing; typing the columns is the contracts' job, so that a
+value that does not parse can be reported with its original text. The frame's index is the
+spreadsheet row number the coordinator sees: the header is row 1, the first data row is row 2
+(rows that are entirely empty are dropped, but the numbers of the other rows are kept).
+
+CSV files may be UTF-8, UTF-8 with a byte-order mark, or Windows-1254 (Turkish Windows); they may
+be separated by ``,`` or ``;`` (or a tab); in ``;``-separated files a decimal comma (``72,5``) is
+read as a decimal point (``72.5``), as Turkish-locale Excel writes them.
+
+Later additions have their place here: SPSS ``.sav`` files (``_READERS``), Turkish headers
+(``canonical_column_name``) and value labels.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.errors import UnreadableInputError
+
+#: File extensions that hold a table, in the order they are preferred when looking for a table.
+TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+#: Extensions that look like a table but cannot be read (yet), with what to do instead.
+UNSUPPORTED_SUFFIXES = {
+    ".sav": "SPSS files are not supported yet; export the data to .csv or .xlsx",
+    ".xls": "old Excel workbooks (.xls) are not supported; save it as .xlsx",
+    ".ods": "OpenDocument spreadsheets are not supported; save it as .xlsx or .csv",
+    ".txt": "save it as .csv",
+    ".tsv": "save it as .csv",
+}
+
+_ENCODINGS = ("utf-8-sig", "cp1254")
+_SEPARATORS = (";", ",", "\t")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def canonical_column_name(name: object) -> str:
+    """The canonical (snake_case English) name of a header cell.
+
+    Today this trims spaces and a stray byte-order mark and lower-cases the name; mapping Turkish
+    headers (``okul_kodu`` -> ``school_id``) belongs here.
+    """
+    return str(name).replace("\ufeff", "").strip().lower()
+
+
+def read_table(path: Path | str) -> pd.DataFrame:
+    """Read a table file into a frame of strings.
+
+    Parameters
+    ----------
+    path
+        A ``.csv``, ``.xlsx`` or ``.parquet`` file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One ``str`` column per header cell (canonical names, in file order), missing values for
+        empty cells, indexed by the spreadsheet row number (``row``; header = 1).
+
+    Raises
+    ------
+    UnreadableInputError
+        The file is missing, empty, of an unknown kind, undecodable, or not a table; the message
+        names the file and the reason.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableInputError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED_SUFFIXES:
+        raise UnreadableInputError(f"{path}: cannot read {suffix} files: {UNSUPPORTED_SUFFIXES[suffix]}")
+    reader = _READERS.get(suffix)
+    if reader is None:
+        kinds = ", ".join(TABLE_SUFFIXES)
+        raise UnreadableInputError(
+            f"{path}: unknown kind of file {suffix or '(no extension)'}; expected one of {kinds}"
+        )
+    rows = reader(path)
+    return _frame_from_rows(path, rows)
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())[:200]
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise UnreadableInputError(
+            f"{path}: not a text file (it holds NUL bytes: UTF-16 text or a binary file); save it as CSV UTF-8"
+        )
+    for encoding in _ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableInputError(
+        f"{path}: cannot decode the text as UTF-8 or Windows-1254 (Turkish); save it as CSV UTF-8"
+    )
+
+
+def _sniff_separator(text: str) -> str:
+    """The separator of the header line: whichever of ``;``, ``,`` and tab it holds most of."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    best = max(_SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path) -> list[list[str | None]]:
+    text = _decode(path, path.read_bytes())
+    if not text.strip():
+        raise UnreadableInputError(f"{path}: the file is empty")
+    sep = _sniff_separator(text)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
+    except csv.Error as error:
+        raise UnreadableInputError(f"{path}: not a well-formed CSV table ({_one_line(error)})") from None
+    rows: list[list[str | None]] = []
+    for record in records:
+        cells = [cell.strip() for cell in record]
+        if sep == ";":
+            cells = [cell.replace(",", ".") if _DECIMAL_COMMA.match(cell) else cell for cell in cells]
+        rows.append([cell or None for cell in cells])
+    return rows
+
+
+# --- Excel and Parquet --------------------------------------------------------------------------
+
+
+def cell_text(value: object) -> str | None:
+    """The text of a typed cell (from Excel or Parquet) as a coordinator would read it.
+
+    Whole floats lose their ``.0`` (Excel stores every number as a float), dates at midnight are
+    written as ``YYYY-MM-DD``, booleans as ``true``/``false``; empty cells become None.
+    """
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".15g")
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        try:
+            return cell_text(value.item())
+        except (TypeError, ValueError):
+            pass
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    text = str(value).strip()
+    return text or None
+
+
+def _read_xlsx(path: Path) -> list[list[str | None]]:
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise UnreadableInputError(f"{path}: not a readable Excel .xlsx workbook ({_one_line(error)})") from None
+    try:
+        if not workbook.worksheets:
+            raise UnreadableInputError(f"{path}: the workbook has no sheet")
+        sheet = workbook.worksheets[0]  # the first sheet holds the table
+        return [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _read_parquet(path: Path) -> list[list[str | None]]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as error:  # pyarrow raises several kinds (ArrowInvalid, OSError, ...)
+        raise UnreadableInputError(f"{path}: not a readable Parquet file ({_one_line(error)})") from None
+    columns = [[cell_text(value) for value in column.to_pylist()] for column in table.columns]
+    header: list[str | None] = list(table.column_names)
+    return [header, *map(list, zip(*columns, strict=True))]
+
+
+_READERS: dict[str, Callable[[Path], list[list[str | None]]]] = {
+    ".csv": _read_csv,
+    ".xlsx": _read_xlsx,
+    ".parquet": _read_parquet,
+}
+
+
+# --- rows to frame ------------------------------------------------------------------------------
+
+
+def _frame_from_rows(path: Path, rows: Sequence[Sequence[str | None]]) -> pd.DataFrame:
+    """Header and data rows to a frame of strings indexed by spreadsheet row number."""
+    if not rows or not any(cell is not None for cell in rows[0]):
+        if not any(any(cell is not None for cell in row) for row in rows):
+            raise UnreadableInputError(f"{path}: the file is empty")
+        raise UnreadableInputError(f"{path}: the first row must hold the column names, but it is empty")
+    header = _header(path, rows[0], rows[1:])
+    width = len(header)
+    data: list[list[str | None]] = []
+    numbers: list[int] = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = list(row)
+        if len(cells) > width:
+            extra = [cell for cell in cells[width:] if cell is not None]
+            if extra:
+                raise UnreadableInputError(
+                    f"{path}: row {number} has {len(cells)} cells but the header has {width} columns "
+                    f"(extra value {extra[0]!r}); check the separator and quoting"
+                )
+            cells = cells[:width]
+        cells += [None] * (width - len(cells))
+        if all(cell is None for cell in cells):
+            continue
+        data.append(cells)
+        numbers.append(number)
+    columns = [name for name in header]
+    frame = pd.DataFrame(data, columns=columns, dtype="str") if data else pd.DataFrame(
+        {name: pd.Series([], dtype="str") for name in columns}
+    )
+    frame.index = pd.Index(numbers, dtype="int64", name="row")
+    return _drop_empty_unnamed(frame)
+
+
+def _header(path: Path, cells: Iterable[str | None], body: Sequence[Sequence[str | None]]) -> list[str]:
+    names: list[str] = []
+    for position, cell in enumerate(cells, start=1):
+        names.append(canonical_column_name(cell) if cell is not None else f"unnamed_{position}")
+    # Trailing unnamed columns with no data at all (common in Excel exports) are not columns.
+    while names and names[-1].startswith("unnamed_") and not any(
+        len(row) >= len(names) and row[len(names) - 1] is not None for row in body
+    ):
+        names.pop()
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise UnreadableInputError(f"{path}: the column {name!r} appears twice in the header")
+        seen.add(name)
+    return names
+
+
+def _drop_empty_unnamed(frame: pd.DataFrame) -> pd.DataFrame:
+    empty = [name for name in frame.columns if name.startswith("unnamed_") and frame[name].isna().all()]
+    return frame.drop(columns=empty) if empty else frame
