@@ -4,6 +4,7 @@ bad input, and exits with the codes of `evaluation.errors`."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -71,6 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("evaluation: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`evaluation validate DIR | head`): not an error of ours. Point
+        # stdout at /dev/null so the interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":
