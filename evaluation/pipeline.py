@@ -14,20 +14,41 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
+from evaluation import errors
 from evaluation.errors import AnalysisFailed, ValidationFailed
 from evaluation.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from evaluation.plan import load_plan
-from evaluation.results import EFFECT_COLUMNS
+from evaluation.results import EFFECT_COLUMNS, read_effects
 from evaluation.workspace import EFFECT_PARTS as PARTS
 
 VALIDATION = "01-validation.ipynb"
 ANALYSES = ("02-prepost.ipynb", "03-partner-vs-control.ipynb")
 REPORT = "04-annual-report.ipynb"
 STEPS = (VALIDATION, *ANALYSES, REPORT)
+
+
+@contextmanager
+def _stderr_to(log: Path) -> Iterator[None]:
+    """Send this process's standard error, and so the kernel's (which inherits it), to `log`:
+    the kernel's own start-up and shutdown chatter is for debugging, not for the console."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log, "ab") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def execute_notebook(name: str, plan_path: Path, out_dir: Path) -> Path:
@@ -39,12 +60,18 @@ def execute_notebook(name: str, plan_path: Path, out_dir: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
-        papermill.execute_notebook(
-            str(NOTEBOOKS_DIR / name), str(target),
-            parameters={"plan_path": str(plan_path), "out_dir": str(out_dir)},
-            kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS_DIR),
-        )
+        with _stderr_to(target.parent / "kernel.log"):
+            papermill.execute_notebook(
+                str(NOTEBOOKS_DIR / name), str(target),
+                parameters={"plan_path": str(plan_path), "out_dir": str(out_dir)},
+                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS_DIR),
+            )
     except PapermillExecutionError as error:
+        # The workbench's own errors (a plan naming an unknown subject, an unreadable file) keep
+        # their class and exit code; anything else is a failed analysis.
+        known = getattr(errors, error.ename, None)
+        if isinstance(known, type) and issubclass(known, errors.EvaluationError):
+            raise known(f"{error.evalue} (in notebook {name})") from None
         raise AnalysisFailed(
             f"notebook {name} failed in cell {error.exec_count}: {error.ename}: {error.evalue} "
             f"(executed notebook: {target})") from None
@@ -54,7 +81,7 @@ def execute_notebook(name: str, plan_path: Path, out_dir: Path) -> Path:
 def combine_effects(out_dir: Path) -> Path:
     """Join the analysis notebooks' parts into `results/effects.csv`."""
     parts = sorted((out_dir / PARTS).glob("*.csv"))
-    frames = [pd.read_csv(path) for path in parts]
+    frames = [read_effects(path) for path in parts]
     effects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EFFECT_COLUMNS)
     target = out_dir / "results" / "effects.csv"
     target.parent.mkdir(parents=True, exist_ok=True)

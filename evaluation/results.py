@@ -63,6 +63,11 @@ class Estimate:
         return replace(self, p_adjusted=p_adjusted)
 
 
+def read_effects(path) -> pd.DataFrame:
+    """Read `results/effects.csv` back with the column types of `effects_frame`."""
+    return effects_frame(pd.read_csv(path).to_dict("records"))
+
+
 def effects_frame(rows: list[dict]) -> pd.DataFrame:
     """A results table with the columns of data-model.md in their order (also when empty)."""
     frame = pd.DataFrame(rows, columns=EFFECT_COLUMNS)

@@ -72,6 +72,7 @@ def activities_plot(activities: pd.DataFrame, language: str = "en") -> plt.Figur
     ax.invert_yaxis()
     ax.set_xlabel("planned activities" if language == "en" else "planlanan faaliyetler")
     ax.set_ylabel("")
-    ax.legend(title="", loc="lower right", fontsize="small")
+    ax.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.22 - 0.3 / len(counts)), ncol=4,
+              fontsize="small", frameon=False)
     fig.tight_layout()
     return fig

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.plan import Plan
-from evaluation.reporting.text import finding_sentence, label
+from evaluation.reporting.text import change_sentence, finding_sentence, label
 
 TITLES = {
     "en": {"report": "Annual evaluation report", "plan": "Analysis plan", "hash": "plan hash",
@@ -47,6 +47,15 @@ def findings(effects: pd.DataFrame, plan: Plan, instruments: dict) -> str:
     return "\n".join(bullets)
 
 
+def changes(effects: pd.DataFrame, plan: Plan, instruments: dict) -> str:
+    """One bullet per outcome and group (partner, control): the mean change in plain words."""
+    wording = outcome_wording(plan, instruments)
+    rows = effects[(effects["analysis"] == "prepost") & (effects["subgroup"] == "all")
+                   & effects["group"].isin(["partner", "control"])]
+    return "\n".join(f"- {change_sentence(row, plan.language, *wording[row['outcome']])}"
+                     for _, row in rows.iterrows())
+
+
 def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFrame:
     """Schools, students and survey respondents per group (counts only)."""
     schools = accepted["schools"][["school_id", "group"]]
@@ -63,12 +72,15 @@ def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFr
 
 
 def validation_overview(out_dir: Path) -> pd.DataFrame:
-    return pd.read_csv(out_dir / "validation" / "validation-summary.csv")
+    return pd.read_csv(out_dir / "validation" / "validation-summary.csv", keep_default_na=False)
 
 
 def _format(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    shown = frame[list(columns)].rename(columns=columns)
-    return shown.round(3)
+    shown = frame[list(columns)].copy()
+    if "p_value" in shown:
+        shown["p_value"] = [("" if pd.isna(p) else "<0.001" if p < 0.001 else f"{p:.3f}")
+                            for p in shown["p_value"]]
+    return shown.rename(columns=columns).round(3)
 
 
 def partner_vs_control_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:

@@ -29,11 +29,11 @@ PHRASES = {
         "finding": ("In {outcome}, {who} in partner schools ended the year {size} {direction} "
                     "than comparable {who} in control schools who had started at the same level "
                     "(95% interval {low} to {high}; effect size g = {g}). {verdict}"),
-        "significant": "This difference is unlikely to be chance (p = {p}).",
-        "not_significant": "This difference could be chance (p = {p}): the data cannot tell it from no effect.",
+        "significant": "This difference is unlikely to be chance ({p}).",
+        "not_significant": "This difference could be chance ({p}): the data cannot tell it from no effect.",
         "suppressed": "In {outcome}, too few students were compared to report a result.",
-        "change": ("In {group}, {outcome} changed by {estimate} on average from before to after "
-                   "(95% interval {low} to {high}; {n} linked students or respondents)."),
+        "change": ("In {group}, {outcome} changed by {estimate} {unit} on average from before to after "
+                   "(95% interval {low} to {high}; {n} {who} took part in both waves)."),
         "points": "points", "scale_points": "scale points",
         "students": "students", "teachers": "teachers",
         "students_dative": "students", "teachers_dative": "teachers",
@@ -43,11 +43,11 @@ PHRASES = {
         "finding": ("{outcome} alanında ortak okullardaki {who}, yıla aynı düzeyde başlayan "
                     "karşılaştırma okullarındaki {who_dative} göre yılı {size} {direction} bitirdi "
                     "(%95 aralık {low} ile {high}; etki büyüklüğü g = {g}). {verdict}"),
-        "significant": "Bu farkın tesadüf olması düşük bir olasılıktır (p = {p}).",
-        "not_significant": "Bu fark tesadüf olabilir (p = {p}): veriler onu etkisizlikten ayıramıyor.",
+        "significant": "Bu farkın tesadüf olması düşük bir olasılıktır ({p}).",
+        "not_significant": "Bu fark tesadüf olabilir ({p}): veriler onu etkisizlikten ayıramıyor.",
         "suppressed": "{outcome} alanında sonuç bildirmek için karşılaştırılan öğrenci sayısı çok az.",
-        "change": ("{group} grubunda {outcome} ön testten son teste ortalama {estimate} değişti "
-                   "(%95 aralık {low} ile {high}; eşleşen {n} öğrenci veya katılımcı)."),
+        "change": ("{group} içinde {outcome} önceden sonraya ortalama {estimate} {unit} değişti "
+                   "(%95 aralık {low} ile {high}; her iki uygulamaya katılan {n} kişi)."),
         "points": "puan", "scale_points": "ölçek puanı",
         "students": "öğrenciler", "teachers": "öğretmenler",
         "students_dative": "öğrencilere", "teachers_dative": "öğretmenlere",
@@ -66,7 +66,10 @@ def _number(value: float, digits: int, language: str) -> str:
 
 
 def _p(value: float, language: str) -> str:
-    return "< 0" + (",001" if language == "tr" else ".001") if value < 0.001 else _number(value, 3, language)
+    """'p < 0.001' or 'p = 0.042' (decimal comma in Turkish)."""
+    if value < 0.001:
+        return "p < 0" + (",001" if language == "tr" else ".001")
+    return "p = " + _number(value, 3, language)
 
 
 def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who: str) -> str:
@@ -82,4 +85,18 @@ def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who
         direction=words["higher" if row["estimate"] >= 0 else "lower"],
         low=_number(row["ci_low"], 2, language), high=_number(row["ci_high"], 2, language),
         g=_number(row["effect_size"], 2, language), verdict=verdict.format(p=_p(row["p_value"], language)),
+    )
+
+
+def change_sentence(row: pd.Series, language: str, unit: str, who: str) -> str:
+    """One plain sentence for a pre/post row of the results table."""
+    words = PHRASES[language]
+    outcome = label(row["outcome"], language)
+    if row["suppressed"] or math.isnan(row["estimate"]):
+        return words["suppressed"].format(outcome=outcome)
+    return words["change"].format(
+        group=label(row["group"], language), outcome=outcome, unit=words[unit], who=words[who],
+        estimate=("+" if row["estimate"] >= 0 else "") + _number(row["estimate"], 2, language),
+        low=_number(row["ci_low"], 2, language), high=_number(row["ci_high"], 2, language),
+        n=int(row["n_treatment"]),
     )
