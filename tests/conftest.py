@@ -1,0 +1,33 @@
+"""Fixtures shared by the tests that run the demo programme end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evaluation.demo import write_demo_data
+from evaluation.paths import PROJECT_ROOT
+
+DEMO_PLAN = PROJECT_ROOT / "pipelines" / "demo.yaml"
+
+
+def plan_for(data_dir: Path, folder: Path, **changes) -> Path:
+    """A copy of the demo plan reading `data_dir` (never writing demo data), with `changes`."""
+    plan = yaml.safe_load(DEMO_PLAN.read_text(encoding="utf-8"))
+    plan.update({"data": str(data_dir), "demo": False}, **changes)
+    target = folder / "plan.yaml"
+    target.write_text(yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo programme's data directory, written once per test session."""
+    return write_demo_data(tmp_path_factory.mktemp("demo") / "2022-2023")
+
+
+@pytest.fixture(scope="session")
+def demo_plan(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return plan_for(demo_data, tmp_path_factory.mktemp("plan"))
