@@ -1,0 +1,137 @@
+"""`evaluation run PLAN`: the whole evaluation of the demo programme, and how it stops."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import plan_for
+
+from evaluation.demo import TRUE_EFFECTS
+from evaluation.errors import EXIT_BAD_PLAN, EXIT_INVALID_DATA, EXIT_UNREADABLE, ValidationFailed
+from evaluation.pipeline import STEPS, run_plan
+from evaluation.plan import load_plan
+from evaluation.results import EFFECT_COLUMNS, read_effects
+
+EVALUATION = Path(sys.executable).parent / "evaluation"  # the console command of the install
+
+
+@pytest.fixture(scope="module")
+def run(demo_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_plan(demo_plan, tmp_path_factory.mktemp("run") / "out")
+
+
+@pytest.fixture(scope="module")
+def effects(run: Path) -> pd.DataFrame:
+    return read_effects(run / "results" / "effects.csv")
+
+
+@pytest.fixture(scope="module")
+def report(run: Path) -> str:
+    return (run / "report.html").read_text(encoding="utf-8")
+
+
+def test_effects_table_has_the_data_models_columns_and_every_analysis(effects: pd.DataFrame, demo_plan: Path) -> None:
+    assert list(effects.columns) == list(EFFECT_COLUMNS)
+    for outcome in load_plan(demo_plan).outcomes:
+        mine = effects[(effects["outcome"] == outcome.id) & (effects["subgroup"] == "all")]
+        assert sorted(mine.loc[mine["analysis"] == "prepost", "group"]) == ["all", "control", "partner"]
+        ancova = mine[mine["analysis"] == "partner_vs_control"]
+        assert list(ancova["method"]) == ["ancova_cr1"]
+        assert mine["domain"].eq(outcome.domain).all()
+    # Subgroups of the plan are there too, with their cells named as the data model says.
+    assert effects["subgroup"].str.fullmatch(r"all|grade=\d+|sex=[FM]").all()
+    assert {"grade=9", "grade=10", "grade=11", "sex=F", "sex=M"} <= set(effects["subgroup"])
+
+
+def test_pipeline_recovers_the_true_effects(effects: pd.DataFrame) -> None:
+    ancova = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")]
+    covered = {row.outcome: row.ci_low <= TRUE_EFFECTS[row.outcome] <= row.ci_high for row in ancova.itertuples()}
+    assert covered == {outcome: True for outcome in TRUE_EFFECTS}
+
+
+def test_every_notebook_was_executed_with_the_plans_parameters(run: Path, demo_plan: Path) -> None:
+    for name in STEPS:
+        notebook = json.loads((run / "notebooks" / name).read_text(encoding="utf-8"))
+        injected = [c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+        assert len(injected) == 1 and str(demo_plan) in "".join(injected[0]["source"]), name
+        code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        assert all(c["execution_count"] is not None for c in code), name
+        streams = "".join("".join(o.get("text", "")) for c in code for o in c["outputs"])
+        # GX's progress bars are turned off: nothing like "Calculating Metrics: 100%|####|" remains.
+        assert not re.search(r"\d+%\|", streams), name
+
+
+def test_report_is_readable_html_with_a_table_and_figure_per_analysis(report: str) -> None:
+    assert report.count("<table") >= 4  # data, validation, before-after, partner-versus-control (+ subgroups)
+    figures = re.findall(r'<img [^>]*src="data:image/png;base64,', report)
+    assert len(figures) >= 2  # before-after means and the partner-versus-control forest plot
+    for heading in ("What we found", "Partner schools compared with control schools", "Before and after", "The data"):
+        assert heading in report
+    assert "In mathematics, students in partner schools" in report and "sense of belonging" in report
+
+
+def test_report_holds_no_code_and_no_errors(report: str) -> None:
+    for code in ("load_plan", "import pandas", "plt.show()", "Traceback", "Error:", "Warning:"):
+        assert code not in report
+
+
+def test_shared_results_hold_no_row_level_data(run: Path) -> None:
+    for table in (run / "results").glob("*.csv"):
+        columns = set(pd.read_csv(table, nrows=0).columns)
+        assert not columns & {"student_id", "respondent_id", "teacher_id"}, table
+
+
+@pytest.fixture(scope="module")
+def broken_plan(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data with one impossible exam score (150 of 100) on spreadsheet row 2."""
+    folder = tmp_path_factory.mktemp("broken")
+    data = shutil.copytree(demo_data, folder / "data")
+    exams = (data / "exam_results.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = exams[1].split(",")
+    fields[6] = "150"  # the score column
+    exams[1] = ",".join(fields)
+    (data / "exam_results.csv").write_text("".join(exams), encoding="utf-8")
+    return plan_for(data, folder)
+
+
+def test_validation_failure_stops_the_run_before_any_analysis(broken_plan: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        run_plan(broken_plan, tmp_path)
+    assert raised.value.exit_code == EXIT_INVALID_DATA
+    assert "quarantine.csv" in str(raised.value) and "exam_results" in str(raised.value)
+    quarantine = pd.read_csv(tmp_path / "validation" / "quarantine.csv", keep_default_na=False)
+    score = quarantine[quarantine["column"] == "score"]
+    assert list(score["rule"]) == ["score_range"] and list(score["row"]) == [2] and list(score["value"].astype(str)) == ["150"]
+    assert not (tmp_path / "report.html").exists()
+    assert not (tmp_path / "notebooks" / "02-prepost.ipynb").exists()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(EVALUATION), *args], capture_output=True, text=True, timeout=600)
+
+
+def test_command_line_exit_codes_and_messages(broken_plan: Path, tmp_path: Path) -> None:
+    invalid = _cli("run", str(broken_plan), "--out", str(tmp_path / "a"))
+    assert invalid.returncode == EXIT_INVALID_DATA
+    assert "score_range" in invalid.stderr and "row 2" in invalid.stderr
+
+    missing_data = plan_for(tmp_path / "nowhere", tmp_path)
+    unreadable = _cli("run", str(missing_data), "--out", str(tmp_path / "b"))
+    assert unreadable.returncode == EXIT_UNREADABLE
+    assert "does not exist" in unreadable.stderr
+
+    bad_plan = tmp_path / "bad.yaml"
+    bad_plan.write_text("programme: x\nperiod: 2022-2023\ndata: .\noutcomes: []\nalpah: 0.05\n", encoding="utf-8")
+    plan_error = _cli("run", str(bad_plan))
+    assert plan_error.returncode == EXIT_BAD_PLAN
+    assert "alpah" in plan_error.stderr
+
+    for result in (invalid, unreadable, plan_error):
+        assert "Traceback" not in result.stderr + result.stdout
