@@ -8,6 +8,7 @@ import pandas as pd
 import seaborn as sns
 
 from evaluation.reporting.text import label
+from evaluation.reporting.wording import column
 
 PALETTE = {"partner": "#1b7837", "control": "#762a83", "all": "#4d4d4d"}
 
@@ -66,11 +67,12 @@ def activities_plot(activities: pd.DataFrame, language: str = "en") -> plt.Figur
     order = ["done", "partial", "planned", "cancelled"]
     counts = (activities.groupby(["partnership_id", "status"]).size().unstack(fill_value=0)
               .reindex(columns=order, fill_value=0))
+    counts.columns = [column(status, language) for status in order]
     colours = ["#1b7837", "#a6dba0", "#d9d9d9", "#c51b7d"]
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(counts) + 1.5))
     counts.plot.barh(stacked=True, ax=ax, color=colours, width=0.7)
     ax.invert_yaxis()
-    ax.set_xlabel("planned activities" if language == "en" else "planlanan faaliyetler")
+    ax.set_xlabel(column("planned_activities", language))
     ax.set_ylabel("")
     ax.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.22 - 0.3 / len(counts)), ncol=4,
               fontsize="small", frameon=False)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from evaluation.plan import Plan
 from evaluation.reporting.text import change_sentence, finding_sentence, label
+from evaluation.reporting.wording import column
 
 TITLES = {
     "en": {"report": "Annual evaluation report", "plan": "Analysis plan", "hash": "plan hash",
@@ -59,66 +60,92 @@ def changes(effects: pd.DataFrame, plan: Plan, instruments: dict) -> str:
 def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFrame:
     """Schools, students and survey respondents per group (counts only)."""
     schools = accepted["schools"][["school_id", "group"]]
-    counts = {"schools": schools.groupby("group")["school_id"].nunique()}
+    counts = {column("schools", language): schools.groupby("group")["school_id"].nunique()}
     exams = accepted["exam_results"].merge(schools, on="school_id")
-    counts["students with exam results"] = exams.groupby("group")["student_id"].nunique()
+    counts[column("students_with_exams", language)] = exams.groupby("group")["student_id"].nunique()
     for table, frame in accepted.items():
         if table.startswith("surveys/"):
             merged = frame.merge(schools, on="school_id")
-            counts[f"respondents: {table.removeprefix('surveys/')}"] = merged.groupby("group")["respondent_id"].nunique()
+            name = column("respondents", language, instrument=table.removeprefix("surveys/"))
+            counts[name] = merged.groupby("group")["respondent_id"].nunique()
     overview = pd.DataFrame(counts).T.reindex(columns=["partner", "control"]).fillna(0).astype(int)
     overview.columns = [label(c, language) for c in overview.columns]
     return overview
 
 
-def validation_overview(out_dir: Path) -> pd.DataFrame:
-    return pd.read_csv(out_dir / "validation" / "validation-summary.csv", keep_default_na=False)
+def validation_overview(out_dir: Path, language: str) -> pd.DataFrame:
+    """Rows read, accepted and quarantined per file (validation-summary.csv)."""
+    summary = pd.read_csv(out_dir / "validation" / "validation-summary.csv", keep_default_na=False)
+    return summary.rename(columns={name: column(name, language) for name in summary.columns})
 
 
-def _format(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.DataFrame:
+    """`columns` maps result columns to header keys of `wording.COLUMNS`."""
     shown = frame[list(columns)].copy()
     if "p_value" in shown:
-        shown["p_value"] = [("" if pd.isna(p) else "<0.001" if p < 0.001 else f"{p:.3f}")
+        comma = (lambda text: text.replace(".", ",")) if language == "tr" else str
+        shown["p_value"] = [("" if pd.isna(p) else comma("<0.001" if p < 0.001 else f"{p:.3f}"))
                             for p in shown["p_value"]]
-    return shown.rename(columns=columns).round(3)
+    if "outcome" in shown:
+        shown["outcome"] = [label(o, language) for o in shown["outcome"]]
+    if "group" in shown:
+        shown["group"] = [label(g, language) for g in shown["group"]]
+    if "subgroup" in shown:
+        shown["subgroup"] = [_subgroup(s, language) for s in shown["subgroup"]]
+    if "suppressed" in shown:
+        shown["suppressed"] = [column("suppressed", language) if s else "" for s in shown["suppressed"]]
+    headers = {name: column(key, language) for name, key in columns.items()}
+    return shown.rename(columns=headers).round(3)
+
+
+def styled(table: pd.DataFrame, language: str, index: bool = False):
+    """A report table for display: two decimals (decimal comma in Turkish), blanks for missing."""
+    style = table.style.format(precision=2, decimal="," if language == "tr" else ".", na_rep="")
+    return style if index else style.hide(axis="index")
+
+
+def _subgroup(code: str, language: str) -> str:
+    """'grade=9' as 'grade 9' ('sınıf 9')."""
+    name, _, level = code.partition("=")
+    return f"{label(name, language)} {level}".strip()
+
+
+_INTERVALS = {name: name for name in ("ci_low", "ci_high", "p_value", "effect_size", "effect_size_ci_low",
+                                       "effect_size_ci_high")}
 
 
 def partner_vs_control_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
-    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")].copy()
-    rows["outcome"] = [label(o, language) for o in rows["outcome"]]
+    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")]
     return _format(rows, {
-        "outcome": "outcome", "method": "method", "n_treatment": "students (partner)",
-        "n_control": "students (control)", "n_clusters_treatment": "schools (partner)",
-        "n_clusters_control": "schools (control)", "estimate": "adjusted difference",
-        "ci_low": "95% CI low", "ci_high": "95% CI high", "p_value": "p",
-        "effect_size": "Hedges' g", "effect_size_ci_low": "g CI low", "effect_size_ci_high": "g CI high"})
+        "outcome": "outcome", "method": "method", "n_treatment": "n_treatment", "n_control": "n_control",
+        "n_clusters_treatment": "n_clusters_treatment", "n_clusters_control": "n_clusters_control",
+        "estimate": "adjusted", **_INTERVALS}, language)
 
 
 def prepost_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
-    rows = effects[(effects["analysis"] == "prepost") & (effects["subgroup"] == "all")].copy()
-    rows["outcome"] = [label(o, language) for o in rows["outcome"]]
-    rows["group"] = [label(g, language) for g in rows["group"]]
+    rows = effects[(effects["analysis"] == "prepost") & (effects["subgroup"] == "all")]
     return _format(rows, {
-        "outcome": "outcome", "group": "group", "method": "method", "n_treatment": "linked pairs",
-        "estimate": "mean change", "ci_low": "95% CI low", "ci_high": "95% CI high", "p_value": "p",
-        "effect_size": "Hedges' g", "effect_size_ci_low": "g CI low", "effect_size_ci_high": "g CI high"})
+        "outcome": "outcome", "group": "group", "method": "method", "n_treatment": "n_linked",
+        "estimate": "change", **_INTERVALS}, language)
 
 
 def subgroup_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
-    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] != "all")].copy()
-    rows["outcome"] = [label(o, language) for o in rows["outcome"]]
+    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] != "all")]
     return _format(rows, {
-        "outcome": "outcome", "subgroup": "subgroup", "n_treatment": "students (partner)",
-        "n_control": "students (control)", "estimate": "adjusted difference", "ci_low": "95% CI low",
-        "ci_high": "95% CI high", "effect_size": "Hedges' g", "suppressed": "suppressed"})
+        "outcome": "outcome", "subgroup": "subgroup", "n_treatment": "n_treatment", "n_control": "n_control",
+        "estimate": "adjusted", "ci_low": "ci_low", "ci_high": "ci_high", "effect_size": "effect_size",
+        "suppressed": "suppressed"}, language)
 
 
-def activities_table(activities: pd.DataFrame) -> pd.DataFrame:
+def activities_table(activities: pd.DataFrame, language: str) -> pd.DataFrame:
     """Per partnership: planned activities, how many were done, partly done or cancelled."""
     table = activities.groupby(["partnership_id", "status"]).size().unstack(fill_value=0)
     table = table.reindex(columns=["done", "partial", "planned", "cancelled"], fill_value=0)
-    table.insert(0, "planned activities", table.sum(axis=1))
-    table["share done"] = (table["done"] / table["planned activities"]).round(2)
+    table.insert(0, "planned_activities", table.sum(axis=1))
+    table["share_done"] = (table["done"] / table["planned_activities"]).round(2)
+    table = table.rename(columns={name: column(name, language) for name in table.columns})
+    table.index.name = column("partnership_id", language)
+    table.columns.name = None
     return table
 
 

@@ -12,14 +12,14 @@ LABELS = {
         "belonging": "sense of belonging", "peer_collaboration": "peer collaboration",
         "teacher_collaboration": "teachers' professional collaboration",
         "partner": "partner schools", "control": "control schools", "all": "all schools",
-        "pre": "before (pre)", "post": "after (post)",
+        "pre": "before (pre)", "post": "after (post)", "grade": "grade", "sex": "sex",
     },
     "tr": {
         "mathematics": "matematik", "science": "fen bilimleri", "turkish": "Türkçe", "english": "İngilizce",
         "belonging": "okula aidiyet", "peer_collaboration": "akran iş birliği",
         "teacher_collaboration": "öğretmenlerin mesleki iş birliği",
         "partner": "ortak okullar", "control": "karşılaştırma okulları", "all": "tüm okullar",
-        "pre": "önce (ön test)", "post": "sonra (son test)",
+        "pre": "önce (ön test)", "post": "sonra (son test)", "grade": "sınıf", "sex": "cinsiyet",
     },
 }
 
@@ -46,11 +46,12 @@ PHRASES = {
         "significant": "Bu farkın tesadüf olması düşük bir olasılıktır ({p}).",
         "not_significant": "Bu fark tesadüf olabilir ({p}): veriler onu etkisizlikten ayıramıyor.",
         "suppressed": "{outcome} alanında sonuç bildirmek için karşılaştırılan öğrenci sayısı çok az.",
-        "change": ("{group} içinde {outcome} önceden sonraya ortalama {estimate} {unit} değişti "
+        "change": ("{group} {outcome} önceden sonraya ortalama {estimate} {unit} değişti "
                    "(%95 aralık {low} ile {high}; her iki uygulamaya katılan {n} kişi)."),
         "points": "puan", "scale_points": "ölçek puanı",
         "students": "öğrenciler", "teachers": "öğretmenler",
         "students_dative": "öğrencilere", "teachers_dative": "öğretmenlere",
+        "in_partner": "ortak okullarda", "in_control": "karşılaştırma okullarında", "in_all": "tüm okullarda",
     },
 }
 
@@ -72,20 +73,29 @@ def _p(value: float, language: str) -> str:
     return "p = " + _number(value, 3, language)
 
 
+def capitalise(text: str, language: str) -> str:
+    """First letter upper-cased, the Turkish way in Turkish (i -> İ)."""
+    if not text:
+        return text
+    first = "İ" if language == "tr" and text[0] == "i" else text[0].upper()
+    return first + text[1:]
+
+
 def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who: str) -> str:
     """One plain sentence for a partner-versus-control row of the results table; `unit` is
     "points" or "scale_points", `who` "students" or "teachers"."""
     words = PHRASES[language]
     outcome = label(row["outcome"], language)
     if row["suppressed"] or math.isnan(row["estimate"]):
-        return words["suppressed"].format(outcome=outcome)
+        return capitalise(words["suppressed"].format(outcome=outcome), language)
     verdict = words["significant" if row["p_value"] < alpha else "not_significant"]
-    return words["finding"].format(
-        outcome=outcome, who=words[who], who_dative=words[who + '_dative'], size=f"{_number(abs(row['estimate']), 2, language)} {words[unit]}",
+    return capitalise(words["finding"].format(
+        outcome=outcome, who=words[who], who_dative=words[who + "_dative"],
+        size=f"{_number(abs(row['estimate']), 2, language)} {words[unit]}",
         direction=words["higher" if row["estimate"] >= 0 else "lower"],
         low=_number(row["ci_low"], 2, language), high=_number(row["ci_high"], 2, language),
         g=_number(row["effect_size"], 2, language), verdict=verdict.format(p=_p(row["p_value"], language)),
-    )
+    ), language)
 
 
 def change_sentence(row: pd.Series, language: str, unit: str, who: str) -> str:
@@ -93,10 +103,11 @@ def change_sentence(row: pd.Series, language: str, unit: str, who: str) -> str:
     words = PHRASES[language]
     outcome = label(row["outcome"], language)
     if row["suppressed"] or math.isnan(row["estimate"]):
-        return words["suppressed"].format(outcome=outcome)
-    return words["change"].format(
-        group=label(row["group"], language), outcome=outcome, unit=words[unit], who=words[who],
+        return capitalise(words["suppressed"].format(outcome=outcome), language)
+    group = words.get(f"in_{row['group']}", label(row["group"], language))
+    return capitalise(words["change"].format(
+        group=group, outcome=outcome, unit=words[unit], who=words[who],
         estimate=("+" if row["estimate"] >= 0 else "") + _number(row["estimate"], 2, language),
         low=_number(row["ci_low"], 2, language), high=_number(row["ci_high"], 2, language),
         n=int(row["n_treatment"]),
-    )
+    ), language)

@@ -1,0 +1,100 @@
+"""Headings, introductions and table headers of the annual report, in English and Turkish.
+
+The report notebook shows only what these give it, so a plan with `language: tr` gets a report
+without an English word in its prose or tables (codes from the data, such as method names and
+school ids, stay as they are so they can be looked up).
+"""
+
+from __future__ import annotations
+
+SECTIONS = {
+    "en": {
+        "findings": ("What we found",
+                     "Each sentence compares students (or teachers) of partner schools with those of "
+                     "control schools who started the year at the same level."),
+        "partner_vs_control": ("Partner schools compared with control schools",
+                               "Adjusted differences at the end of the year (post-test), taking account of "
+                               "where each student started (pre-test). The chart shows the effect sizes with "
+                               "their 95% intervals: an interval that crosses zero means the data cannot tell "
+                               "the difference from no effect."),
+        "prepost": ("Before and after",
+                    "The average change from November to April/May of the students and respondents who "
+                    "took part in both waves. Growth happens in every school over a school year; the "
+                    "comparison above says how much of it the partnership adds."),
+        "subgroups": ("Subgroups",
+                      "The partner-versus-control comparison within groups of students named in the plan. "
+                      "Small groups are suppressed to protect the children's privacy."),
+        "activities": ("The partnership's activities",
+                       "Activities of each partnership's calendar and how many took place."),
+        "no_activities": ("The partnership's activities", "No activity calendar was sent."),
+        "data": ("The data",
+                 "Who is in the analysis, and how many rows of each file the data contracts accepted."),
+    },
+    "tr": {
+        "findings": ("Bulgular",
+                     "Her cümle, ortak okullardaki öğrencileri (veya öğretmenleri) yıla aynı düzeyde "
+                     "başlayan karşılaştırma okullarındakilerle karşılaştırır."),
+        "partner_vs_control": ("Ortak okullar ile karşılaştırma okulları",
+                               "Yıl sonundaki (son test) farklar, her öğrencinin başlangıç düzeyi (ön test) "
+                               "hesaba katılarak düzeltilmiştir. Grafik etki büyüklüklerini %95 aralıklarıyla "
+                               "gösterir: sıfırı içine alan bir aralık, verilerin farkı etkisizlikten "
+                               "ayıramadığı anlamına gelir."),
+        "prepost": ("Önce ve sonra",
+                    "Her iki uygulamaya da katılan öğrenci ve katılımcıların Kasım'dan Nisan/Mayıs'a "
+                    "ortalama değişimi. Her okulda bir öğretim yılı boyunca gelişme olur; yukarıdaki "
+                    "karşılaştırma bu gelişmenin ne kadarının ortaklıktan geldiğini gösterir."),
+        "subgroups": ("Alt gruplar",
+                      "Planda belirtilen öğrenci gruplarında ortak ve karşılaştırma okullarının "
+                      "karşılaştırması. Çocukların gizliliğini korumak için küçük gruplar gösterilmez."),
+        "activities": ("Ortaklık faaliyetleri",
+                       "Her ortaklığın faaliyet takvimindeki faaliyetler ve kaçının gerçekleştiği."),
+        "no_activities": ("Ortaklık faaliyetleri", "Faaliyet takvimi gönderilmedi."),
+        "data": ("Veriler",
+                 "Analize kimlerin girdiği ve veri sözleşmelerinin her dosyadan kaç satırı kabul ettiği."),
+    },
+}
+
+COLUMNS = {
+    "en": {
+        "outcome": "outcome", "method": "method", "group": "group", "subgroup": "subgroup",
+        "n_treatment": "n partner", "n_control": "n control",
+        "n_clusters_treatment": "schools partner", "n_clusters_control": "schools control",
+        "n_linked": "n in both waves", "adjusted": "adjusted difference", "change": "mean change",
+        "ci_low": "95% CI low", "ci_high": "95% CI high", "p_value": "p",
+        "effect_size": "Hedges' g", "effect_size_ci_low": "g CI low", "effect_size_ci_high": "g CI high",
+        "suppressed": "suppressed",
+        "table": "table", "file": "file", "rows": "rows", "accepted": "accepted",
+        "quarantined": "quarantined", "broken": "stopped because",
+        "partnership_id": "partnership", "planned_activities": "planned activities", "done": "done",
+        "partial": "partly done", "planned": "still planned", "cancelled": "cancelled",
+        "share_done": "share done",
+        "schools": "schools", "students_with_exams": "students with exam results",
+        "respondents": "respondents: {instrument}",
+    },
+    "tr": {
+        "outcome": "sonuç ölçüsü", "method": "yöntem", "group": "grup", "subgroup": "alt grup",
+        "n_treatment": "n ortak", "n_control": "n karşılaştırma",
+        "n_clusters_treatment": "okul ortak", "n_clusters_control": "okul karşılaştırma",
+        "n_linked": "iki uygulamada da n", "adjusted": "düzeltilmiş fark", "change": "ortalama değişim",
+        "ci_low": "%95 GA alt", "ci_high": "%95 GA üst", "p_value": "p",
+        "effect_size": "Hedges' g", "effect_size_ci_low": "g GA alt", "effect_size_ci_high": "g GA üst",
+        "suppressed": "gizlendi",
+        "table": "tablo", "file": "dosya", "rows": "satır", "accepted": "kabul edilen",
+        "quarantined": "karantinaya alınan", "broken": "durdurma nedeni",
+        "partnership_id": "ortaklık", "planned_activities": "planlanan faaliyet", "done": "yapıldı",
+        "partial": "kısmen yapıldı", "planned": "henüz planda", "cancelled": "iptal edildi",
+        "share_done": "yapılma oranı",
+        "schools": "okullar", "students_with_exams": "sınav sonucu olan öğrenciler",
+        "respondents": "yanıtlayanlar: {instrument}",
+    },
+}
+
+
+def section(key: str, language: str) -> str:
+    """A section's heading and introduction as Markdown."""
+    heading, intro = SECTIONS[language][key]
+    return f"## {heading}\n\n{intro}"
+
+
+def column(key: str, language: str, **values: str) -> str:
+    return COLUMNS[language][key].format(**values)
