@@ -34,7 +34,7 @@ def _run(args: argparse.Namespace) -> int:
     from evaluation.pipeline import run_plan
 
     out = run_plan(Path(args.plan), Path(args.out) if args.out else None)
-    print(f"Report written to {out / 'report.html'}")
+    print(f"Report written to {out / 'report.html'} and {out / 'report.pdf'}")
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ Output folder layout::
     OUT/validation/                validation summary and quarantine table
     OUT/results/effects.csv        one row per estimate (data-model.md)
     OUT/report.html                the annual report (no code, figures embedded)
+    OUT/report.pdf                 the same report printed to A4 pages
     OUT/work/                      row-level intermediate data; never shared
 """
 
@@ -114,7 +115,8 @@ def run_plan(plan_path: Path, out_dir: Path | None = None) -> Path:
         execute_notebook(name, plan.path, out_dir)
     combine_effects(out_dir)
     report = execute_notebook(REPORT, plan.path, out_dir)
-    from evaluation.reporting.render import notebook_to_html
+    from evaluation.reporting.render import html_to_pdf, notebook_to_html
 
-    notebook_to_html(report, out_dir / "report.html", title=f"{plan.programme} {plan.period}")
+    html = notebook_to_html(report, out_dir / "report.html", title=f"{plan.programme} {plan.period}")
+    html_to_pdf(html, out_dir / "report.pdf")
     return out_dir

@@ -77,6 +77,12 @@ def test_report_is_readable_html_with_a_table_and_figure_per_analysis(report: st
     assert "In mathematics, students in partner schools" in report and "sense of belonging" in report
 
 
+def test_report_is_also_printed_to_pdf(run: Path) -> None:
+    pdf = (run / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(pdf) > 100_000  # the charts are in it, not just the text
+
+
 def test_report_holds_no_code_and_no_errors(report: str) -> None:
     for code in ("load_plan", "import pandas", "plt.show()", "Traceback", "Error:", "Warning:"):
         assert code not in report
@@ -109,7 +115,7 @@ def test_validation_failure_stops_the_run_before_any_analysis(broken_plan: Path,
     quarantine = pd.read_csv(tmp_path / "validation" / "quarantine.csv", keep_default_na=False)
     score = quarantine[quarantine["column"] == "score"]
     assert list(score["rule"]) == ["score_range"] and list(score["row"]) == [2] and list(score["value"].astype(str)) == ["150"]
-    assert not (tmp_path / "report.html").exists()
+    assert not (tmp_path / "report.html").exists() and not (tmp_path / "report.pdf").exists()
     assert not (tmp_path / "notebooks" / "02-prepost.ipynb").exists()
 
 
