@@ -4,6 +4,7 @@ bad input, and exits with the codes of `evaluation.errors`."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -34,6 +35,11 @@ def _run(args: argparse.Namespace) -> int:
     from evaluation.pipeline import run_plan
 
     out = run_plan(Path(args.plan), Path(args.out) if args.out else None)
+    status = json.loads((out / "validation" / "status.json").read_text(encoding="utf-8"))
+    if status["quarantined"]:
+        print(f"{status['quarantined']} row(s) broke a data contract and were left out of the analysis "
+              f"(on_quarantine: continue); they are listed in {out / 'validation' / 'quarantine.csv'}",
+              file=sys.stderr)
     print(f"Report written to {out / 'report.html'} and {out / 'report.pdf'}")
     return EXIT_OK
 

@@ -94,11 +94,29 @@ def default_out_dir(plan_path: Path) -> Path:
     return PROJECT_ROOT / "build" / plan_path.stem
 
 
+def check_validation(status: dict, plan, out_dir: Path) -> None:
+    """Stop the run (ValidationFailed, exit 1) when a table is broken, or when rows were
+    quarantined and the plan says `on_quarantine: stop` (the default)."""
+    quarantine = out_dir / "validation" / "quarantine.csv"
+    if status["broken"]:
+        tables = "; ".join(f"{table}: {reason}" for table, reason in status["broken"].items())
+        raise ValidationFailed(
+            f"a table of {plan.path.name}'s data cannot be checked ({tables}); nothing was analysed. "
+            f"This stops every run, whatever on_quarantine says.\n{status['summary']}\n"
+            f"The problems are listed in {quarantine}")
+    if status["quarantined"] and plan.on_quarantine == "stop":
+        raise ValidationFailed(
+            f"the data of {plan.path.name} broke its contracts; nothing was analysed.\n{status['summary']}\n"
+            f"Every failing row is listed in {quarantine}. To analyse the accepted rows and report the "
+            "others instead, set on_quarantine: continue in the plan.")
+
+
 def run_plan(plan_path: Path, out_dir: Path | None = None) -> Path:
     """Run the whole evaluation of a plan; returns the output folder.
 
-    Stops with ValidationFailed (exit 1) when the data breaks its contracts, naming the
-    quarantine table; AnalysisFailed (exit 4) names the notebook and cell that failed.
+    Stops with ValidationFailed (exit 1) when a table is broken, or when rows were quarantined
+    and the plan does not say `on_quarantine: continue`, naming the quarantine table;
+    AnalysisFailed (exit 4) names the notebook and cell that failed.
     """
     plan = load_plan(plan_path)
     out_dir = (out_dir or default_out_dir(plan.path)).resolve()
@@ -107,10 +125,7 @@ def run_plan(plan_path: Path, out_dir: Path | None = None) -> Path:
         stale.unlink()
     execute_notebook(VALIDATION, plan.path, out_dir)
     status = json.loads((out_dir / "validation" / "status.json").read_text(encoding="utf-8"))
-    if status["exit_code"] != 0:
-        raise ValidationFailed(
-            f"the data of {plan.path.name} broke its contracts; nothing was analysed.\n"
-            f"{status['summary']}\nEvery failing row is listed in {out_dir / 'validation' / 'quarantine.csv'}")
+    check_validation(status, plan, out_dir)
     for name in ANALYSES:
         execute_notebook(name, plan.path, out_dir)
     combine_effects(out_dir)

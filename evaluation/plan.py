@@ -12,6 +12,7 @@ from evaluation.errors import PlanError
 
 SOURCES = ("exam", "survey")
 LANGUAGES = ("en", "tr")
+ON_QUARANTINE = ("stop", "continue")
 SUBGROUPS = ("grade", "sex", "special_needs", "migrant_refugee", "school_type", "resource_level")
 
 
@@ -41,6 +42,7 @@ class Plan:
     min_cell_size: int = 10
     subgroups: tuple[str, ...] = ()
     demo: bool = False
+    on_quarantine: str = "stop"
     sha256: str = field(default="", repr=False)
 
     @property
@@ -83,7 +85,8 @@ def load_plan(path: Path | str) -> Plan:
         raise PlanError(f"{path}: not valid YAML ({error})") from None
     if not isinstance(raw, dict):
         raise PlanError(f"{path}: an analysis plan is a YAML mapping with programme, period, data and outcomes")
-    known = {"programme", "period", "language", "data", "demo", "alpha", "min_cell_size", "outcomes", "subgroups"}
+    known = {"programme", "period", "language", "data", "demo", "alpha", "min_cell_size", "outcomes", "subgroups",
+             "on_quarantine"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise PlanError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
@@ -99,6 +102,10 @@ def load_plan(path: Path | str) -> Plan:
     min_cell = raw.get("min_cell_size", 10)
     if not isinstance(min_cell, int) or min_cell < 1:
         raise PlanError(f"{path}: min_cell_size must be a whole number of at least 1, found {min_cell!r}")
+    on_quarantine = raw.get("on_quarantine", "stop")
+    if on_quarantine not in ON_QUARANTINE:
+        raise PlanError(f"{path}: on_quarantine must be stop (quarantined rows stop the run) or continue "
+                        f"(analyse the accepted rows and report the others), found {on_quarantine!r}")
     if not isinstance(raw["outcomes"], list):
         raise PlanError(f"{path}: outcomes must be a list")
     outcomes = tuple(_outcome(item, i, path) for i, item in enumerate(raw["outcomes"]))
@@ -114,5 +121,6 @@ def load_plan(path: Path | str) -> Plan:
         path=path, programme=str(raw["programme"]), period=str(raw["period"]), language=language,
         data_dir=(path.parent / str(raw["data"])).resolve(), outcomes=outcomes, alpha=float(alpha),
         min_cell_size=min_cell, subgroups=tuple(subgroups), demo=bool(raw.get("demo", False)),
+        on_quarantine=on_quarantine,
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )

@@ -53,7 +53,11 @@ def prepare(plan: Plan, out_dir: Path):
     data_dir = ensure_data(plan)
     report = validate_data_dir(data_dir)
     report.write(out_dir / "validation")
-    status = {"exit_code": report.exit_code, "summary": report.summary()}
+    status = {
+        "exit_code": report.exit_code, "summary": report.summary(),
+        "broken": {key: result.broken for key, result in report.tables.items() if result.broken},
+        "quarantined": sum(result.n_quarantined for result in report.tables.values()),
+    }
     (out_dir / "validation" / "status.json").write_text(json.dumps(status, indent=2), encoding="utf-8")
     cache = out_dir / ACCEPTED
     cache.mkdir(parents=True, exist_ok=True)

@@ -141,3 +141,27 @@ def test_command_line_exit_codes_and_messages(broken_plan: Path, tmp_path: Path)
 
     for result in (invalid, unreadable, plan_error):
         assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_on_quarantine_continue_analyses_the_accepted_rows(broken_plan: Path, tmp_path: Path) -> None:
+    plan = plan_for(load_plan(broken_plan).data_dir, tmp_path, on_quarantine="continue")
+    result = _cli("run", str(plan), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "1 row(s) broke a data contract and were left out" in result.stderr
+    out = tmp_path / "out"
+    assert (out / "report.html").exists() and (out / "report.pdf").exists()
+    summary = pd.read_csv(out / "validation" / "validation-summary.csv").set_index("table")
+    assert summary.loc["exam_results", "quarantined"] == 1
+    assert summary.loc["exam_results", "rows"] == summary.loc["exam_results", "accepted"] + 1
+    assert "1 row(s) of the schools' data broke a data contract and were left out" in (out / "report.html").read_text()
+
+
+def test_a_broken_table_stops_the_run_even_with_on_quarantine_continue(demo_data: Path, tmp_path: Path) -> None:
+    data = shutil.copytree(demo_data, tmp_path / "data")
+    students = pd.read_csv(data / "students.csv", dtype=str)
+    students.drop(columns="grade").to_csv(data / "students.csv", index=False)
+    plan = plan_for(data, tmp_path, on_quarantine="continue")
+    with pytest.raises(ValidationFailed) as raised:
+        run_plan(plan, tmp_path / "out")
+    assert "students: missing required column 'grade'" in str(raised.value)
+    assert "whatever on_quarantine says" in str(raised.value)

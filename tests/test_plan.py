@@ -63,3 +63,14 @@ def test_broken_plans_are_refused_with_a_clear_message(tmp_path, text, message):
 def test_missing_plan_file(tmp_path):
     with pytest.raises(PlanError, match="cannot read the analysis plan"):
         load_plan(tmp_path / "nowhere.yaml")
+
+
+def test_on_quarantine_is_stop_unless_the_plan_says_continue(tmp_path):
+    base = "programme: x\nperiod: 2022-2023\ndata: .\noutcomes:\n  - {id: m, source: exam, subject: mathematics, domain: academic}\n"
+    (tmp_path / "a.yaml").write_text(base, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(base + "on_quarantine: continue\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(base + "on_quarantine: ignore\n", encoding="utf-8")
+    assert load_plan(tmp_path / "a.yaml").on_quarantine == "stop"
+    assert load_plan(tmp_path / "b.yaml").on_quarantine == "continue"
+    with pytest.raises(PlanError, match="on_quarantine must be stop .* or continue .*found 'ignore'"):
+        load_plan(tmp_path / "c.yaml")

@@ -3,6 +3,7 @@ results tables and aggregate counts. The report notebook only arranges them."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 
 from evaluation.plan import Plan
 from evaluation.reporting.text import change_sentence, finding_sentence, label
-from evaluation.reporting.wording import column
+from evaluation.reporting.wording import column, note
 
 TITLES = {
     "en": {"report": "Annual evaluation report", "plan": "Analysis plan", "hash": "plan hash",
@@ -71,6 +72,12 @@ def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFr
     overview = pd.DataFrame(counts).T.reindex(columns=["partner", "control"]).fillna(0).astype(int)
     overview.columns = [label(c, language) for c in overview.columns]
     return overview
+
+
+def quarantine_note(out_dir: Path, language: str) -> str:
+    """A note for the top of the report when quarantined rows were left out ("" when none)."""
+    status = json.loads((out_dir / "validation" / "status.json").read_text(encoding="utf-8"))
+    return note("quarantined", language, n=status["quarantined"]) if status["quarantined"] else ""
 
 
 def validation_overview(out_dir: Path, language: str) -> pd.DataFrame:

@@ -54,6 +54,19 @@ SECTIONS = {
     },
 }
 
+NOTES = {
+    "en": {
+        "quarantined": ("**Note.** {n} row(s) of the schools' data broke a data contract and were left out "
+                        "of this analysis (the plan says `on_quarantine: continue`). Each school's list of "
+                        "what to fix is in the run's validation folder."),
+    },
+    "tr": {
+        "quarantined": ("**Not.** Okullardan gelen verilerin {n} satırı veri sözleşmesine uymadığı için bu "
+                        "analize alınmadı (planda `on_quarantine: continue`). Her okulun düzeltmesi gereken "
+                        "satırların listesi çalıştırmanın doğrulama (validation) klasöründedir."),
+    },
+}
+
 COLUMNS = {
     "en": {
         "outcome": "outcome", "method": "method", "group": "group", "subgroup": "subgroup",
@@ -94,6 +107,10 @@ def section(key: str, language: str) -> str:
     """A section's heading and introduction as Markdown."""
     heading, intro = SECTIONS[language][key]
     return f"## {heading}\n\n{intro}"
+
+
+def note(key: str, language: str, **values: object) -> str:
+    return NOTES[language][key].format(**values)
 
 
 def column(key: str, language: str, **values: str) -> str:
