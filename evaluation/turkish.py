@@ -1,0 +1,113 @@
+"""Matching what Turkish schools type: Turkish-aware case folding, Turkish headers and labels.
+
+Excel files from Turkish-locale machines write headers such as ``Okul Kodu`` or ``ÖĞRENCİ NO``
+and labels such as ``Ön test``, ``K``/``E`` or ``Kesinlikle katılıyorum``; people also type them
+without Turkish letters (``Ogrenci No``, ``on test``). Everything here matches on a *match key*:
+lower-cased the Turkish way (``I`` -> ``ı``, ``İ`` -> ``i``; Python's own ``lower`` turns ``İ``
+into ``i̇``), then with the Turkish letters folded to their ASCII base (ı ö ü ş ç ğ -> i o u s c g)
+and spaces, hyphens, underscores and dots collapsed to one space. ``ÖĞRENCİ NO``,
+``öğrenci_no`` and ``Ogrenci No`` all have the key ``ogrenci no``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+_UPPER_TO_LOWER = str.maketrans({"I": "ı", "İ": "i"})
+_TO_ASCII = str.maketrans({"ı": "i", "ö": "o", "ü": "u", "ş": "s", "ç": "c", "ğ": "g", "â": "a", "î": "i", "û": "u"})
+_SEPARATORS = re.compile(r"[\s_\-.]+")
+
+
+def lower_tr(text: str) -> str:
+    """Lower case the Turkish way: ``I`` -> ``ı``, ``İ`` -> ``i`` (``"ISPARTA"`` -> ``"ısparta"``)."""
+    return unicodedata.normalize("NFC", text).translate(_UPPER_TO_LOWER).lower()
+
+
+def match_key(text: object) -> str:
+    """The key two spellings of one header or label share (see the module docstring)."""
+    folded = lower_tr(str(text)).translate(_TO_ASCII)
+    return _SEPARATORS.sub(" ", folded).strip()
+
+
+def match_keys(values: pd.Series) -> pd.Series:
+    """`match_key` of every value of a text column, vectorised over the distinct values."""
+    distinct = values.dropna().unique()
+    keys = {value: match_key(value) for value in distinct}
+    return values.map(keys)
+
+
+def lookup(pairs: Mapping[str, str], canonical: Iterable[str] = ()) -> dict[str, str]:
+    """A match-key lookup: each spelling in ``pairs`` to its canonical value, and each canonical
+    value to itself (so ``PRE`` and ``Pre`` are read as ``pre``)."""
+    table = {match_key(value): value for value in canonical}
+    table.update({match_key(spelling): value for spelling, value in pairs.items()})
+    return table
+
+
+def canonicalise(values: pd.Series, table: Mapping[str, str]) -> pd.Series:
+    """Replace every value whose match key is in ``table`` by its canonical value; other values
+    (which the contract's rules will then report) and missing cells are left as they are."""
+    if not table or values.isna().all():
+        return values
+    mapped = match_keys(values).map(table)
+    return mapped.where(mapped.notna(), values).astype(values.dtype)
+
+
+#: Headers schools write for each canonical column: the Turkish names, and English ones that are
+#: not the canonical name with spaces (those match anyway). Matched by `match_key`.
+HEADER_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "school_id": ("okul kodu", "kurum kodu", "okul no", "okul id", "school code"),
+    "school_name": ("okul adı", "kurum adı", "okul", "school"),
+    "province": ("il",),
+    "country": ("ülke",),
+    "school_type": ("okul türü", "kurum türü"),
+    "group": ("grup",),
+    "partnership_id": ("ortaklık kodu", "ortaklık no", "ortaklık", "partnership"),
+    "resource_level": ("kaynak düzeyi",),
+    "student_id": ("öğrenci no", "öğrenci numarası", "öğrenci kodu", "öğrenci id"),
+    "grade": ("sınıf", "sınıf düzeyi"),
+    "sex": ("cinsiyet", "cinsiyeti", "gender"),
+    "special_needs": ("özel gereksinim", "özel gereksinimli", "özel eğitim"),
+    "migrant_refugee": ("göçmen mülteci", "göçmen", "mülteci"),
+    "exam_id": ("sınav kodu", "sınav"),
+    "wave": ("uygulama", "ölçüm", "test"),
+    "subject": ("ders", "alan"),
+    "score": ("puan", "not"),
+    "exam_date": ("sınav tarihi",),
+    "n_items": ("soru sayısı",),
+    "correct": ("doğru", "doğru sayısı"),
+    "wrong": ("yanlış", "yanlış sayısı"),
+    "blank": ("boş", "boş sayısı"),
+    "respondent_id": ("katılımcı no", "katılımcı kodu", "katılımcı", "yanıtlayan"),
+    "role": ("rol", "görev"),
+    "submitted_at": ("zaman damgası", "gönderim zamanı", "timestamp"),
+    "started_at": ("başlama zamanı", "başlangıç zamanı"),
+    "activity_no": ("faaliyet no", "etkinlik no", "sıra no"),
+    "activity_type": ("faaliyet türü", "etkinlik türü"),
+    "planned_month": ("planlanan ay",),
+    "status": ("durum", "durumu"),
+    "completed_on": ("tamamlanma tarihi", "gerçekleşme tarihi"),
+    "participants_students": ("katılan öğrenci sayısı", "öğrenci katılımcı"),
+    "participants_teachers": ("katılan öğretmen sayısı", "öğretmen katılımcı"),
+    "year": ("yıl",),
+    "indicator": ("gösterge",),
+    "value": ("değer",),
+}
+
+HEADERS: dict[str, str] = {
+    **{match_key(canonical): canonical for canonical in HEADER_SPELLINGS},
+    **{match_key(spelling): canonical for canonical, spellings in HEADER_SPELLINGS.items() for spelling in spellings},
+}
+
+
+def canonical_header(name: object) -> str:
+    """The canonical column name of a header cell: a known Turkish or English spelling gives its
+    column (``Öğrenci No`` -> ``student_id``); any other header is lower-cased the Turkish way
+    and folded to ASCII, keeping its separators (``BEL_1`` -> ``bel_1``)."""
+    text = str(name).replace("\ufeff", "").strip()
+    known = HEADERS.get(match_key(text))
+    return known if known is not None else lower_tr(text).translate(_TO_ASCII)
