@@ -187,9 +187,13 @@ def survey_contract(instrument: Instrument) -> Contract:
 
     The base columns come from ``data_contracts/survey.yaml``; each item adds an integer column
     that must be present (its cells may be empty: item non-response), with the rules
-    ``<item>_type`` and ``<item>_range`` (the response scale's min to max).
+    ``<item>_type`` and ``<item>_range`` (the response scale's min to max). The response labels
+    of every language (``Kesinlikle katılıyorum``, ``Strongly agree``) are read as their codes,
+    as survey tools export the labels rather than the numbers.
     """
     base = load_contract("survey")
+    codes = {label: str(instrument.scale_min + position)
+             for labels in instrument.labels.values() for position, label in enumerate(labels)}
     extra = [
         {
             "name": item.id,
@@ -197,7 +201,8 @@ def survey_contract(instrument: Instrument) -> Contract:
             "required": False,
             "logicalTypeOptions": {"minimum": instrument.scale_min, "maximum": instrument.scale_max},
             "description": item.text.get("en", ""),
-            "customProperties": [{"property": "columnRequired", "value": True}],
+            "customProperties": [{"property": "columnRequired", "value": True},
+                                 {"property": "canonicalValues", "value": codes}],
         }
         for item in instrument.items
     ]
