@@ -7,13 +7,17 @@ INSTALLED := $(VENV)/.installed
 export GX_ANALYTICS_ENABLED := false
 export MPLBACKEND := Agg
 
-.PHONY: report test lab lock clean
+.PHONY: report test lab benchmark lock clean
 
 report: $(INSTALLED)
 	$(BIN)/evaluation run pipelines/demo.yaml --out build/demo
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+# Validation of a national exam table (8 million rows) and of one ten times smaller; a few minutes.
+benchmark: $(INSTALLED)
+	$(BIN)/python benchmarks/validate_national.py
 
 lab: $(INSTALLED)
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[lab]'

@@ -100,9 +100,21 @@ PARSERS = {
 
 
 def parse(text: pd.Series, logical_type: str) -> pd.Series:
-    """Typed values of a text column (strings are returned as they are)."""
+    """Typed values of a text column (strings are returned as they are).
+
+    Each distinct text is parsed once: school data repeats a few thousand distinct scores, dates
+    and grades over millions of rows, so this is what makes national tables quick to check."""
     parser = PARSERS.get(logical_type)
-    return text if parser is None else parser(text)
+    if parser is None:
+        return text
+    codes, distinct = pd.factorize(text, use_na_sentinel=True)
+    if len(distinct) * 2 > len(text):
+        return parser(text)
+    parsed = parser(pd.Series(distinct, dtype=text.dtype))
+    missing = pd.Series([pd.NA], dtype=parsed.dtype) if parsed.dtype == "boolean" else pd.Series(
+        [None], dtype=parsed.dtype)
+    values = pd.concat([parsed, missing], ignore_index=True)  # code -1 (empty cell) -> last
+    return pd.Series(values.to_numpy()[codes], index=text.index, dtype=parsed.dtype)
 
 
 def canonical(values: pd.Series, logical_type: str) -> pd.Series:

@@ -16,8 +16,9 @@ property ``logicalTypeOptions.pattern``         ``<column>_pattern``      values
 two or more properties with ``primaryKey``      ``<table>_key_unique``    compound_columns_to_be_unique, text
 property ``quality`` ``metric: invalidValues``  the rule's ``name``       values_to_be_in_set (``validValues``) or
 (``mustBe: 0``)                                                           values_to_match_regex (``pattern``)
-property ``relationships`` ``foreignKey``       ``<column>_exists`` [2]_  values_to_be_in_set, text [3]_
-schema ``relationships`` ``from: [a, b]``       its ``ruleName`` [2]_     values_to_be_in_set on the joined key [3]_
+property ``relationships`` ``foreignKey``       ``<column>_exists`` [2]_  values_to_be_null, on the key where the
+                                                                          referenced table lacks it [3]_
+schema ``relationships`` ``from: [a, b]``       its ``ruleName`` [2]_     the same, on the joined key [3]_
 ``quality`` ``type: custom``,                   the rule's ``name``       as written, on typed values
 ``engine: great-expectations``
 ==============================================  ========================  =========================================
@@ -28,8 +29,10 @@ schema ``relationships`` ``from: [a, b]``       its ``ruleName`` [2]_     values
 .. [1] so a non-empty text that does not parse fails ``<column>_type`` (and no other rule).
 .. [2] a relationship may carry ``customProperties: [{property: ruleName, value: ...}]`` (and
    ``description``, the message); a schema-level (composite) relationship must name its rule.
-.. [3] built at validation time, with the values of the accepted rows of the referenced table;
-   not checked when that optional table is absent or broken.
+.. [3] the helper column ``<rule>__not_found`` is built at validation time from the keys of the
+   accepted rows of the referenced table (`evaluation.expectations.add_reference_columns`); not
+   checked when that optional table is absent or broken. A value_set of a million student ids
+   would make GX's configuration handling take minutes.
 
 Structural problems are reported under ``required_column`` (a column of a ``required`` or
 ``columnRequired`` property is missing), ``unknown_table`` and ``unknown_instrument``.

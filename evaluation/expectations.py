@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from evaluation.contracts import KEY_SEPARATOR, Contract, Rule, join_key
+from evaluation.contracts import KEY_SEPARATOR, Contract, Rule
 from evaluation.errors import ContractError
 
 if TYPE_CHECKING:
@@ -65,16 +65,9 @@ def rules_in_play(contract: Contract, reference_values: Mapping[str, Any] | None
     return contract.static_rules + tuple(rule for rule in contract.reference_rules if rule.name in given)
 
 
-def expectation_config(contract: Contract, rule: Rule, reference_values: Mapping[str, Any] | None = None) -> dict:
+def expectation_config(contract: Contract, rule: Rule) -> dict:
     """The GX expectation configuration (type, kwargs, meta) of one rule."""
-    kwargs = dict(rule.kwargs)
-    if rule.kind == "reference":
-        values = (reference_values or {})[rule.name]
-        if len(rule.columns) == 1:
-            kwargs.update(column=contract.column(rule.columns[0]).text_column, value_set=sorted(values))
-        else:
-            kwargs.update(value_set=sorted(join_key(value) for value in values))
-    return {"type": rule.expectation, "kwargs": kwargs, "meta": {"rule": rule.name, "contract": contract.id}}
+    return {"type": rule.expectation, "kwargs": dict(rule.kwargs), "meta": {"rule": rule.name, "contract": contract.id}}
 
 
 def build_suite(contract: Contract, reference_values: Mapping[str, Any] | None = None) -> ExpectationSuite:
@@ -85,8 +78,8 @@ def build_suite(contract: Contract, reference_values: Mapping[str, Any] | None =
     contract
         The table's contract.
     reference_values
-        For each reference rule to check, the values it may take: a collection of values (one
-        column) or of pairs (two columns). Reference rules left out are not in the suite.
+        The reference rules to check, by name (the values are the referenced keys, used by
+        `add_reference_columns`, not by the suite). Reference rules left out are not in the suite.
 
     Raises
     ------
@@ -101,7 +94,7 @@ def build_suite(contract: Contract, reference_values: Mapping[str, Any] | None =
     expectations = []
     for rule in rules:
         try:
-            config = ExpectationConfiguration(**expectation_config(contract, rule, reference_values))
+            config = ExpectationConfiguration(**expectation_config(contract, rule))
             expectations.append(config.to_domain_obj())
         except Exception as error:  # GX raises its own errors and pydantic's for bad kwargs
             reason = " ".join(str(error).split())
@@ -136,11 +129,7 @@ def add_derived_columns(frame: pd.DataFrame, contract: Contract, rules: Iterable
     for rule in rules:
         for helper, formula in rule.derive.items():
             try:
-                if isinstance(formula, Mapping) and "joinKey" in formula:
-                    parts = frame[[contract.column(column).text_column for column in formula["joinKey"]]]
-                    first, rest = parts.iloc[:, 0].astype("str"), [parts[c].astype("str") for c in parts.columns[1:]]
-                    derived[helper] = first.str.cat(rest, sep=KEY_SEPARATOR)  # missing when a part is
-                elif isinstance(formula, Mapping):
+                if isinstance(formula, Mapping):
                     by = formula["countBy"]
                     by = [by] if isinstance(by, str) else list(by)
                     sizes = frame.groupby(by, dropna=True)[by[0]].transform("size")
@@ -150,6 +139,43 @@ def add_derived_columns(frame: pd.DataFrame, contract: Contract, rules: Iterable
             except Exception as error:
                 raise ContractError(f"{contract.label}: rule {rule.name}: cannot derive {helper!r} ({error})") from None
     return frame.assign(**derived) if derived else frame
+
+
+def key_text(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
+    """The text of a (possibly composite) key per row: parts joined by `KEY_SEPARATOR`, missing
+    where any part is missing (computed in Arrow: keys of national tables run to millions)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = [_arrow_text(frame[column]) for column in columns]
+    key = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, pa.scalar(KEY_SEPARATOR))
+    return key.to_pandas().set_axis(frame.index)
+
+
+def add_reference_columns(frame: pd.DataFrame, contract: Contract, reference_keys: Mapping[str, pd.Index]) -> pd.DataFrame:
+    """``frame`` with one helper column per reference rule in ``reference_keys``: the key's text
+    where the referenced table does not hold it, missing elsewhere (also where the key is empty,
+    which the required rules report). The rule's expectation is that the helper is all missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    helpers = {}
+    for rule in contract.reference_rules:
+        if rule.name not in reference_keys:
+            continue
+        key = key_text(frame, [contract.column(column).text_column for column in rule.columns])
+        arrow_key = _arrow_text(key)
+        found = pc.is_in(arrow_key, value_set=_arrow_text(pd.Series(reference_keys[rule.name])))
+        missing = pc.if_else(found, pa.scalar(None, pa.string()), arrow_key)
+        helpers[rule.kwargs["column"]] = missing.to_pandas().set_axis(frame.index)
+    return frame.assign(**helpers) if helpers else frame
+
+
+def _arrow_text(values: pd.Series):
+    """A text column as an Arrow string array (no copy when it is Arrow-backed already)."""
+    import pyarrow as pa
+
+    return pa.array(values.astype("str").array, type=pa.string()) if len(values) else pa.array([], pa.string())
 
 
 @dataclass(frozen=True)

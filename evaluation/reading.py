@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +43,7 @@ UNSUPPORTED_SUFFIXES = {
 _ENCODINGS = ("utf-8-sig", "cp1254")
 _SEPARATORS = (";", ",", "\t")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_DECIMAL_COMMA_GROUPS = r"^([+-]?\d+),(\d+)$"
 
 
 def canonical_column_name(name: object) -> str:
@@ -86,8 +87,10 @@ def read_table(path: Path | str) -> pd.DataFrame:
         raise UnreadableInputError(
             f"{path}: unknown kind of file {suffix or '(no extension)'}; expected one of {kinds}"
         )
-    rows = reader(path)
-    return _frame_from_rows(path, rows)
+    cells = reader(path)
+    if isinstance(cells, pd.DataFrame):
+        return _frame_from_cells(path, cells)
+    return _frame_from_rows(path, cells)
 
 
 def _one_line(error: Exception) -> str:
@@ -114,17 +117,23 @@ def _decode(path: Path, data: bytes) -> str:
 
 def _sniff_separator(text: str) -> str:
     """The separator of the header line: whichever of ``;``, ``,`` and tab it holds most of."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = next((line for line in text[:65536].splitlines() if line.strip()), "")
     counts = {sep: header.count(sep) for sep in _SEPARATORS}
     best = max(_SEPARATORS, key=lambda sep: counts[sep])
     return best if counts[best] else ","
 
 
-def _read_csv(path: Path) -> list[list[str | None]]:
+def _read_csv(path: Path) -> list[list[str | None]] | pd.DataFrame:
+    """A CSV file as positional text columns (header included as the first row) when pyarrow
+    can parse it as a regular table (the quick way, for national tables), else as rows read by
+    Python's csv module, which also explains what is wrong with an irregular file."""
     text = _decode(path, path.read_bytes())
     if not text.strip():
         raise UnreadableInputError(f"{path}: the file is empty")
     sep = _sniff_separator(text)
+    regular = _read_regular_csv(text, sep)
+    if regular is not None:
+        return regular
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
     except csv.Error as error:
@@ -136,6 +145,38 @@ def _read_csv(path: Path) -> list[list[str | None]]:
             cells = [cell.replace(",", ".") if _DECIMAL_COMMA.match(cell) else cell for cell in cells]
         rows.append([cell or None for cell in cells])
     return rows
+
+
+def _read_regular_csv(text: str, sep: str) -> pd.DataFrame | None:
+    """The file's cells as a frame of positional text columns, trimmed, empty cells missing and
+    decimal commas of ``;`` files as points, when every line has the header's number of cells
+    (blank lines give empty rows, which keep the row numbers right); None otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pa_csv
+
+    try:
+        width = len(next(csv.reader(io.StringIO(text[:1_000_000], newline=""), delimiter=sep)))
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, block_size=1 << 26),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)}, strings_can_be_null=False
+            ),
+        )
+    except (csv.Error, StopIteration, pa.ArrowInvalid):
+        return None
+    if table.num_columns != width:
+        return None
+    columns = {}
+    for position, column in enumerate(table.columns):
+        column = pc.utf8_trim_whitespace(column)
+        if sep == ";":
+            column = pc.replace_substring_regex(column, pattern=_DECIMAL_COMMA_GROUPS, replacement=r"\1.\2")
+        column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+        columns[position] = column.to_pandas()
+    return pd.DataFrame(columns)
 
 
 # --- Excel and Parquet --------------------------------------------------------------------------
@@ -207,7 +248,7 @@ def _read_parquet(path: Path) -> list[list[str | None]]:
     return [header, *map(list, zip(*columns, strict=True))]
 
 
-_READERS: dict[str, Callable[[Path], list[list[str | None]]]] = {
+_READERS: dict[str, Callable[[Path], list[list[str | None]] | pd.DataFrame]] = {
     ".csv": _read_csv,
     ".xlsx": _read_xlsx,
     ".parquet": _read_parquet,
@@ -219,52 +260,54 @@ _READERS: dict[str, Callable[[Path], list[list[str | None]]]] = {
 
 def _frame_from_rows(path: Path, rows: Sequence[Sequence[str | None]]) -> pd.DataFrame:
     """Header and data rows to a frame of strings indexed by spreadsheet row number."""
-    if not rows or not any(cell is not None for cell in rows[0]):
-        if not any(any(cell is not None for cell in row) for row in rows):
+    if not rows:
+        raise UnreadableInputError(f"{path}: the file is empty")
+    width = len(_named_prefix(rows[0], rows[1:]))
+    for number, row in enumerate(rows[1:], start=2):
+        extra = [cell for cell in row[width:] if cell is not None]
+        if extra:
+            raise UnreadableInputError(
+                f"{path}: row {number} has {len(row)} cells but the header has {width} columns "
+                f"(extra value {extra[0]!r}); check the separator and quoting"
+            )
+    cells = pd.DataFrame([list(row[:width]) + [None] * (width - len(row)) for row in rows], dtype="str")
+    return _frame_from_cells(path, cells)
+
+
+def _named_prefix(header: Sequence[str | None], body: Sequence[Sequence[str | None]]) -> Sequence[str | None]:
+    """The header without its trailing empty cells over columns with no data (common in Excel
+    exports)."""
+    width = len(header)
+    while width and header[width - 1] is None and not any(
+        len(row) >= width and row[width - 1] is not None for row in body
+    ):
+        width -= 1
+    return header[:width]
+
+
+def _frame_from_cells(path: Path, cells: pd.DataFrame) -> pd.DataFrame:
+    """A frame of positional text columns whose first row is the header, to a frame of strings
+    named by the header and indexed by spreadsheet row number, without its empty rows."""
+    if not len(cells) or cells.iloc[0].isna().all():
+        if cells.isna().all().all():
             raise UnreadableInputError(f"{path}: the file is empty")
         raise UnreadableInputError(f"{path}: the first row must hold the column names, but it is empty")
-    header = _header(path, rows[0], rows[1:])
+    header = [None if pd.isna(cell) else cell for cell in cells.iloc[0]]
+    body = cells.iloc[1:]
     width = len(header)
-    data: list[list[str | None]] = []
-    numbers: list[int] = []
-    for number, row in enumerate(rows[1:], start=2):
-        cells = list(row)
-        if len(cells) > width:
-            extra = [cell for cell in cells[width:] if cell is not None]
-            if extra:
-                raise UnreadableInputError(
-                    f"{path}: row {number} has {len(cells)} cells but the header has {width} columns "
-                    f"(extra value {extra[0]!r}); check the separator and quoting"
-                )
-            cells = cells[:width]
-        cells += [None] * (width - len(cells))
-        if all(cell is None for cell in cells):
-            continue
-        data.append(cells)
-        numbers.append(number)
-    columns = [name for name in header]
-    frame = pd.DataFrame(data, columns=columns, dtype="str") if data else pd.DataFrame(
-        {name: pd.Series([], dtype="str") for name in columns}
-    )
-    frame.index = pd.Index(numbers, dtype="int64", name="row")
-    return _drop_empty_unnamed(frame)
-
-
-def _header(path: Path, cells: Iterable[str | None], body: Sequence[Sequence[str | None]]) -> list[str]:
-    names: list[str] = []
-    for position, cell in enumerate(cells, start=1):
-        names.append(canonical_column_name(cell) if cell is not None else f"unnamed_{position}")
-    # Trailing unnamed columns with no data at all (common in Excel exports) are not columns.
-    while names and names[-1].startswith("unnamed_") and not any(
-        len(row) >= len(names) and row[len(names) - 1] is not None for row in body
-    ):
-        names.pop()
-    seen: set[str] = set()
-    for name in names:
+    while width and header[width - 1] is None and body.iloc[:, width - 1].isna().all():
+        width -= 1
+    names = [canonical_column_name(cell) if cell is not None else f"unnamed_{position}"
+             for position, cell in enumerate(header[:width], start=1)]
+    seen: dict[str, str] = {}
+    for name, cell in zip(names, header, strict=False):
         if name in seen:
-            raise UnreadableInputError(f"{path}: the column {name!r} appears twice in the header")
-        seen.add(name)
-    return names
+            spellings = f"{seen[name]!r} and {cell!r}" if seen[name] != cell else repr(cell)
+            raise UnreadableInputError(f"{path}: the column {name!r} appears twice in the header ({spellings})")
+        seen[name] = cell
+    frame = body.iloc[:, :width].set_axis(names, axis=1)
+    frame.index = pd.Index(range(2, len(body) + 2), dtype="int64", name="row")
+    return _drop_empty_unnamed(frame[frame.notna().any(axis=1)])
 
 
 def _drop_empty_unnamed(frame: pd.DataFrame) -> pd.DataFrame:

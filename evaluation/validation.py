@@ -19,9 +19,16 @@ import numpy as np
 import pandas as pd
 
 from evaluation.coercion import canonical, parse
-from evaluation.contracts import Contract, Rule, load_contract
+from evaluation.contracts import Contract, Rule, join_key, load_contract
 from evaluation.errors import UnreadableInputError
-from evaluation.expectations import add_derived_columns, build_suite, rules_in_play, run_suite
+from evaluation.expectations import (
+    add_derived_columns,
+    add_reference_columns,
+    build_suite,
+    key_text,
+    rules_in_play,
+    run_suite,
+)
 from evaluation.instruments import find_instrument, load_instrument, survey_contract
 from evaluation.reading import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table
 from evaluation.report import KNOCK_ON_NOTE, TableResult, ValidationReport, failures_frame
@@ -163,10 +170,11 @@ class _Run:
         text = text[list(contract.columns)]  # columns the contract does not know are not kept
         frame = validation_frame(text, contract)
         references = self.reference_values(contract)
-        suite = build_suite(contract, {name: values for name, (values, _, _) in references.items()})
+        suite = build_suite(contract, references)
         failing: set[int] = set()
         if len(text):
             frame = add_derived_columns(frame, contract, rules_in_play(contract, references))
+            frame = add_reference_columns(frame, contract, {name: keys for name, (keys, _, _) in references.items()})
             for outcome in run_suite(frame, suite, contract):
                 rule = contract.rule(outcome.rule)
                 self.record_failures(key, path, text, rule, outcome.failing_positions, references.get(rule.name))
@@ -177,9 +185,9 @@ class _Run:
         self.accepted[key] = accepted_frame(text[ok], frame[ok], contract)
         self.tables[key] = TableResult(key, path, len(text), int(ok.sum()), len(failing))
 
-    def reference_values(self, contract: Contract) -> dict[str, tuple[set, set, str]]:
-        """For each reference rule whose table was validated and not broken: the accepted values,
-        all values in the file, and the file's name."""
+    def reference_values(self, contract: Contract) -> dict[str, tuple[pd.Index, pd.Index, str]]:
+        """For each reference rule whose table was validated and not broken: the keys of its
+        accepted rows, all keys in its file (as `key_text`), and the file's name."""
         values: dict[str, tuple[set, set, str]] = {}
         for rule in contract.reference_rules:
             table = rule.referenced_table
@@ -191,14 +199,14 @@ class _Run:
             if any(column not in text.columns for column in columns):
                 continue
             values[rule.name] = (
-                _value_set(accepted, columns),
-                _value_set(text, columns),
+                _keys(accepted, columns),
+                _keys(text, columns),
                 self.display(result.file),
             )
         return values
 
     def record_failures(self, key: str, path: Path, text: pd.DataFrame, rule: Rule,
-                        positions: tuple[int, ...], reference: tuple[set, set, str] | None) -> None:
+                        positions: tuple[int, ...], reference: tuple[pd.Index, pd.Index, str] | None) -> None:
         if not positions:
             return
         cells = text[list(rule.columns)].iloc[list(positions)]
@@ -217,7 +225,7 @@ class _Run:
                 message += f"; the same value is on row{'s' if len(others) > 1 else ''} {listed}"
             elif rule.kind == "reference" and reference is not None:
                 accepted, present, file = reference
-                lookup = value[0] if len(value) == 1 else value
+                lookup = join_key(value)
                 message += f" ({file})"
                 if lookup in present and lookup not in accepted:
                     message += f"; {KNOCK_ON_NOTE}"
@@ -227,13 +235,10 @@ class _Run:
             )
 
 
-def _value_set(frame: pd.DataFrame, columns: list[str]) -> set:
+def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Index:
     if not len(frame):
-        return set()
-    subset = frame[columns].dropna()
-    if len(columns) == 1:
-        return set(subset[columns[0]].astype(str))
-    return set(subset.astype(str).itertuples(index=False, name=None))
+        return pd.Index([], dtype="str")
+    return pd.Index(key_text(frame, columns).dropna().unique())
 
 
 def validation_frame(text: pd.DataFrame, contract: Contract) -> pd.DataFrame:

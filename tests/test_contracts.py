@@ -6,12 +6,19 @@ import logging
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
-from evaluation.contracts import contract_from_document, load_contract
+from evaluation.contracts import contract_from_document, join_key, load_contract
 from evaluation.errors import ContractError
-from evaluation.expectations import build_suite, check_suite, expectation_config, import_great_expectations
+from evaluation.expectations import (
+    add_reference_columns,
+    build_suite,
+    check_suite,
+    expectation_config,
+    import_great_expectations,
+)
 from evaluation.instruments import find_instrument, load_instrument, survey_contract
 from evaluation.paths import CONTRACTS_DIR, INSTRUMENTS_DIR
 
@@ -53,7 +60,20 @@ def test_reference_rules_join_the_suite_when_their_values_are_given():
     assert counts["student_id_exists"] == 0  # no roster given: not checked
     assert len(suite.expectations) == len(contract.static_rules) + 2
     by_rule = {expectation.meta["rule"]: expectation for expectation in suite.expectations}
-    assert sorted(by_rule["school_id_exists"].value_set) == ["S01", "S02"]
+    assert by_rule["school_id_exists"].column == "school_id_exists__not_found"
+
+
+def test_reference_helper_columns_hold_the_keys_not_found():
+    contract = load_contract("exam_results")
+    frame = pd.DataFrame({"school_id": ["S01", "S09", None], "student_id": ["ST01", "ST01", "ST02"]},
+                         index=[2, 3, 4])  # spreadsheet row numbers, as in the accepted frames
+    keys = {"school_id_exists": pd.Index(["S01", "S02"]),
+            "student_school_matches_roster": pd.Index([join_key(("ST01", "S01"))])}
+    helpers = add_reference_columns(frame, contract, keys)
+    assert helpers["school_id_exists__not_found"].isna().tolist() == [True, False, True]
+    assert helpers["school_id_exists__not_found"].iloc[1] == "S09"
+    assert helpers["student_school_matches_roster__not_found"].isna().tolist() == [True, False, True]
+    assert "student_id_exists__not_found" not in helpers  # no roster given: not checked
 
 
 def test_exam_results_rule_names_and_messages():
