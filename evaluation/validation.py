@@ -7,8 +7,9 @@ must be on the roster at that school) added as expectations over the accepted ro
 referenced table. Before any rule runs, the labels of columns with ``canonicalValues`` or a list of
 allowed values are read Turkish-aware (``ÖN TEST``, ``ön test`` and ``Pre`` are all ``pre``; see
 `canonical_labels`): the rules see the canonical value, the quarantine shows what was written.
-Rows that break a rule are quarantined; the others are accepted as typed canonical frames. A file without a required column, or a table file the workbench does not know,
-is "broken": reported, with no row-level results.
+Rows that break a rule are quarantined; the others are accepted as typed canonical frames. A
+file without a required column, or a table file the workbench does not know, is "broken":
+reported, with no row-level results.
 """
 
 from __future__ import annotations

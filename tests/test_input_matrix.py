@@ -21,7 +21,7 @@ import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
-from fixtures import Table, valid_tables, write_csv
+from fixtures import STUDENT_CLIMATE_ITEMS, Table, valid_tables, write_csv
 
 from evaluation.cli import main
 from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK, EXIT_UNREADABLE
@@ -87,6 +87,16 @@ def case(id: str, tables: dict[str, Expect] | None = None, *, refused_file: str 
     return register
 
 
+def raw_file(name: str, content: bytes, replaces: str | None = None) -> Callable[[Path], Written]:
+    """A build writing `base` and the file ``name`` with ``content`` (in place of the CSV file of
+    the table ``replaces``)."""
+    def build(data: Path) -> Written:
+        written = write(data, {key: rows for key, rows in base().items() if key != replaces})
+        (data / name).write_bytes(content)
+        return written
+    return build
+
+
 # --- encodings ----------------------------------------------------------------------------------
 
 
@@ -130,19 +140,11 @@ def _(data: Path) -> Written:
     return written
 
 
-@case("binary_file_refused", refused_file="exam_results.csv", refusal="not a text file")
-def _(data: Path) -> Written:
-    written = write(data, base())
-    (data / "exam_results.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    return written
-
-
-@case("undecodable_bytes_refused", refused_file="exam_results.csv",
-      refusal="cannot decode the text as UTF-8 or Windows-1254")
-def _(data: Path) -> Written:
-    written = write(data, base())
-    (data / "exam_results.csv").write_bytes(b"student_id,score\nST01,\x81\x8d\x8e\x90\n")
-    return written
+case("binary_file_refused", refused_file="exam_results.csv", refusal="not a text file")(
+    raw_file("exam_results.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))))
+case("undecodable_bytes_refused", refused_file="exam_results.csv",
+     refusal="cannot decode the text as UTF-8 or Windows-1254")(
+    raw_file("exam_results.csv", b"student_id,score\nST01,\x81\x8d\x8e\x90\n"))
 
 
 # --- separators, quoting, row shapes ------------------------------------------------------------
@@ -196,11 +198,8 @@ def _(data: Path) -> Written:
     return written
 
 
-@case("empty_file_refused", refused_file="activities.csv", refusal="the file is empty")
-def _(data: Path) -> Written:
-    written = write(data, base())
-    (data / "activities.csv").write_bytes(b"")
-    return written
+case("empty_file_refused", refused_file="activities.csv", refusal="the file is empty")(
+    raw_file("activities.csv", b""))
 
 
 @case("header_only_file", {"activities": expect(0)})
@@ -299,11 +298,8 @@ def _(data: Path) -> Written:
     return {"schools": 4, "exam_results": 32}
 
 
-@case("xlsx_corrupt_refused", refused_file="schools.xlsx", refusal="not a readable Excel .xlsx workbook")
-def _(data: Path) -> Written:
-    written = write(data, {"exam_results": base()["exam_results"]})
-    (data / "schools.xlsx").write_bytes(b"PK\x03\x04 this zip was cut short")
-    return written
+case("xlsx_corrupt_refused", refused_file="schools.xlsx", refusal="not a readable Excel .xlsx workbook")(
+    raw_file("schools.xlsx", b"PK\x03\x04 this zip was cut short", replaces="schools"))
 
 
 @case("parquet_typed_columns")
@@ -319,11 +315,8 @@ def _(data: Path) -> Written:
     return {"schools": 4, "exam_results": 32}
 
 
-@case("parquet_corrupt_refused", refused_file="exam_results.parquet", refusal="not a readable Parquet file")
-def _(data: Path) -> Written:
-    written = write(data, {"schools": base()["schools"]})
-    (data / "exam_results.parquet").write_bytes(b"PAR1 not really parquet PAR1")
-    return written
+case("parquet_corrupt_refused", refused_file="exam_results.parquet", refusal="not a readable Parquet file")(
+    raw_file("exam_results.parquet", b"PAR1 not really parquet PAR1", replaces="exam_results"))
 
 
 def _sav_check(report) -> None:
@@ -350,18 +343,11 @@ def _(data: Path) -> Written:
     return {**written, "students": 9}
 
 
-@case("sav_corrupt_refused", refused_file="students.sav", refusal="not a readable SPSS .sav file")
-def _(data: Path) -> Written:
-    written = write(data, base())
-    (data / "students.sav").write_bytes(b"$FL2@(#) IBM SPSS STATISTICS but cut short")
-    return written
-
-
-@case("xls_refused", refused_file="indicators.xls", refusal="cannot read .xls files: old Excel workbooks (.xls) are not supported; save it as .xlsx")
-def _(data: Path) -> Written:
-    written = write(data, base())
-    (data / "indicators.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
-    return written
+case("sav_corrupt_refused", refused_file="students.sav", refusal="not a readable SPSS .sav file")(
+    raw_file("students.sav", b"$FL2@(#) IBM SPSS STATISTICS but cut short"))
+case("xls_refused", refused_file="indicators.xls",
+     refusal="cannot read .xls files: old Excel workbooks (.xls) are not supported; save it as .xlsx")(
+    raw_file("indicators.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
 
 
 # --- Turkish headers and labels -----------------------------------------------------------------
@@ -442,14 +428,21 @@ def _(data: Path) -> Written:
 # --- values that break a rule -------------------------------------------------------------------
 
 
-def _exam_change(changes: dict[int, dict[str, str]], extra: Table = ()) -> Callable[[Path], Written]:
+def changed(table: str, changes: dict[int, dict[str, str]] | None = None, extra: Table = (),
+            with_tables: tuple[str, ...] = ()) -> Callable[[Path], Written]:
+    """A build writing `base` (and ``with_tables``) with cells of ``table`` changed (by data row
+    number, 0-based) and ``extra`` rows added at its end."""
     def build(data: Path) -> Written:
-        tables = base("students")
-        for number, values in changes.items():
-            tables["exam_results"][number].update(values)
-        tables["exam_results"].extend(dict(row) for row in extra)
+        tables = base(*with_tables)
+        for number, values in (changes or {}).items():
+            tables[table][number].update(values)
+        tables[table].extend(dict(row) for row in extra)
         return write(data, tables)
     return build
+
+
+def _exam_change(changes: dict[int, dict[str, str]], extra: Table = ()) -> Callable[[Path], Written]:
+    return changed("exam_results", changes, extra, with_tables=("students",))
 
 
 case("dates_dd_mm_yyyy_and_impossible_dates", {"exam_results": expect(30, 2, "exam_date_type")})(
@@ -475,13 +468,8 @@ case("wave_not_allowed", {"exam_results": expect(31, 1, "wave_allowed_values")})
 
 
 def _schools_change(*extra: dict[str, str], changes: dict[int, dict[str, str]] | None = None):
-    def build(data: Path) -> Written:
-        tables = base()
-        for number, values in (changes or {}).items():
-            tables["schools"][number].update(values)
-        tables["schools"].extend({**tables["schools"][0], **row} for row in extra)
-        return write(data, tables)
-    return build
+    first = valid_tables()["schools"][0]
+    return changed("schools", changes, [{**first, **row} for row in extra])
 
 
 case("partner_school_without_partnership", {"schools": expect(4, 1, "partner_needs_partnership")})(
@@ -546,13 +534,7 @@ def _(data: Path) -> Written:
 
 
 def _survey_change(changes: dict[int, dict[str, str]], extra: Table = ()) -> Callable[[Path], Written]:
-    def build(data: Path) -> Written:
-        tables = base("surveys/student_climate")
-        for number, values in changes.items():
-            tables["surveys/student_climate"][number].update(values)
-        tables["surveys/student_climate"].extend(dict(row) for row in extra)
-        return write(data, tables)
-    return build
+    return changed("surveys/student_climate", changes, extra, with_tables=("surveys/student_climate",))
 
 
 case("survey_item_outside_the_scale", {"surveys/student_climate": expect(14, 2, "bel_2_range")})(
@@ -605,13 +587,13 @@ def _(data: Path) -> Written:
     tables = base("surveys/student_climate")
     written = write(data, {key: tables[key] for key in ("schools", "exam_results")})
     climate = pd.DataFrame(tables["surveys/student_climate"])
-    labels = ["Kesinlikle katılmıyorum", "Katılmıyorum", "Kararsızım", "Katılıyorum", "Kesinlikle katılıyorum"]
-    for item in ("bel_1", "bel_2", "bel_3", "bel_4", "bel_5", "col_1", "col_2", "col_3", "col_4"):
+    labels = {1.0: "Kesinlikle katılmıyorum", 2.0: "Katılmıyorum", 3.0: "Kararsızım", 4.0: "Katılıyorum",
+              5.0: "Kesinlikle katılıyorum"}
+    for item in STUDENT_CLIMATE_ITEMS:
         climate[item] = pd.to_numeric(climate[item].replace("", None)).astype(float)
     climate["wave"] = climate["wave"].map({"pre": 1.0, "post": 2.0})
     (data / "surveys").mkdir()
-    item_labels = {item: {float(code): label for code, label in enumerate(labels, start=1)}
-                   for item in ("bel_1", "bel_2", "bel_3", "bel_4", "bel_5", "col_1", "col_2", "col_3", "col_4")}
+    item_labels = {item: labels for item in STUDENT_CLIMATE_ITEMS}
     pyreadstat.write_sav(climate, data / "surveys" / "student_climate.sav",
                          variable_value_labels={**item_labels, "wave": {1.0: "Ön test", 2.0: "Son test"}})
     return {**written, "surveys/student_climate": 16}
