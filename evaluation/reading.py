@@ -146,7 +146,7 @@ def _read_csv(path: Path) -> list[list[str | None]]:
     return rows
 
 
-# --- Excel, Parquet and SPSS --------------------------------------------------------------------------
+# --- Excel, Parquet and SPSS --------------------------------------------------------------------
 
 
 def cell_text(value: object) -> str | None:
