@@ -49,8 +49,15 @@ Custom rules (table-level, cross-field) use this convention for ``implementation
 
 Its ``description`` is the message shown for a failing row. Property ``customProperties`` the
 workbench reads: ``default`` (value given to an empty optional cell of an accepted row),
-``canonicalValues`` (mapping of accepted spellings to the canonical value, e.g. ``{K: F}``) and
-``columnRequired`` (the column must be present even though its cells may be empty).
+``canonicalValues`` (mapping of accepted spellings to the canonical value, e.g.
+``{K: F, Kadın: F, E: M}`` or ``{Ön test: pre, Son test: post}``) and ``columnRequired`` (the
+column must be present even though its cells may be empty).
+
+Before any rule runs, the text of a property with ``canonicalValues`` or a ``validValues`` rule
+is matched Turkish-aware against those spellings and the valid values (case with dotted and
+dotless i, Turkish letters typed without their marks, spaces, hyphens and underscores:
+``ÖN TEST``, ``on-test`` and ``PRE`` all read as ``pre``), and the rules see the canonical value;
+the quarantine keeps the text as written (`evaluation.validation.canonical_labels`).
 
 The great-expectations side (suites, validation) lives in `evaluation.expectations`;
 `build_suite` is re-exported here.

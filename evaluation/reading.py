@@ -1,4 +1,4 @@
-"""Read one table file (CSV, Excel .xlsx, Parquet) into a frame of strings.
+"""Read one table file (CSV, Excel .xlsx, Parquet, SPSS .sav) into a frame of strings.
 
 Every cell comes back as text, exactly as the coordinator would see it (trimmed of surrounding
 spaces), and empty cells come back missing; typing the columns is the contracts' job, so that a
@@ -10,8 +10,15 @@ CSV files may be UTF-8, UTF-8 with a byte-order mark, or Windows-1254 (Turkish W
 be separated by ``,`` or ``;`` (or a tab); in ``;``-separated files a decimal comma (``72,5``) is
 read as a decimal point (``72.5``), as Turkish-locale Excel writes them.
 
-Later additions have their place here: SPSS ``.sav`` files (``_READERS``), Turkish headers
-(``canonical_column_name``) and value labels.
+Excel, Parquet and SPSS cells are typed: numbers, dates and booleans are written as text the
+way `cell_text` says (``72.0`` -> ``72``, a date -> ``2023-05-12``), text cells are kept as typed
+(an Excel text ``72,5`` stays ``72,5``; the contract's number parser accepts the comma). SPSS
+value labels are applied (a ``sex`` coded 1/2 reads as ``Kadın``/``Erkek``).
+
+Headers are mapped to the canonical column names (`canonical_column_name`): Turkish and English
+spellings of a column (``Okul Kodu``, ``ÖĞRENCİ NO``, ``School code``) give its snake_case name;
+two headers that mean the same column are refused, naming both. Labels (``Ön test``, ``K``) are
+the contracts' business (`evaluation.validation.canonical_labels`).
 """
 
 from __future__ import annotations
@@ -27,13 +34,13 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.errors import UnreadableInputError
+from evaluation.turkish import canonical_header
 
 #: File extensions that hold a table, in the order they are preferred when looking for a table.
-TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet", ".sav")
 
 #: Extensions that look like a table but cannot be read (yet), with what to do instead.
 UNSUPPORTED_SUFFIXES = {
-    ".sav": "SPSS files are not supported yet; export the data to .csv or .xlsx",
     ".xls": "old Excel workbooks (.xls) are not supported; save it as .xlsx",
     ".ods": "OpenDocument spreadsheets are not supported; save it as .xlsx or .csv",
     ".txt": "save it as .csv",
@@ -49,10 +56,11 @@ _DECIMAL_COMMA_GROUPS = r"^([+-]?\d+),(\d+)$"
 def canonical_column_name(name: object) -> str:
     """The canonical (snake_case English) name of a header cell.
 
-    Today this trims spaces and a stray byte-order mark and lower-cases the name; mapping Turkish
-    headers (``okul_kodu`` -> ``school_id``) belongs here.
+    A known Turkish or English spelling gives its column (``Okul Kodu`` -> ``school_id``,
+    ``ÖĞRENCİ NO`` -> ``student_id``); any other header is trimmed, lower-cased the Turkish way
+    and folded to ASCII (``BEL_1`` -> ``bel_1``). See `evaluation.turkish.canonical_header`.
     """
-    return str(name).replace("\ufeff", "").strip().lower()
+    return canonical_header(name)
 
 
 def read_table(path: Path | str) -> pd.DataFrame:
@@ -61,7 +69,7 @@ def read_table(path: Path | str) -> pd.DataFrame:
     Parameters
     ----------
     path
-        A ``.csv``, ``.xlsx`` or ``.parquet`` file.
+        A ``.csv``, ``.xlsx``, ``.parquet`` or ``.sav`` file.
 
     Returns
     -------
@@ -179,7 +187,7 @@ def _read_regular_csv(text: str, sep: str) -> pd.DataFrame | None:
     return pd.DataFrame(columns)
 
 
-# --- Excel and Parquet --------------------------------------------------------------------------
+# --- Excel, Parquet and SPSS --------------------------------------------------------------------------
 
 
 def cell_text(value: object) -> str | None:
@@ -248,10 +256,25 @@ def _read_parquet(path: Path) -> list[list[str | None]]:
     return [header, *map(list, zip(*columns, strict=True))]
 
 
+def _read_sav(path: Path) -> list[list[str | None]]:
+    """An SPSS file with its value labels applied: a ``sex`` coded 1/2 with the labels ``Kadın``
+    and ``Erkek`` reads as those words (a value without a label stays a number)."""
+    import pyreadstat
+
+    try:
+        frame, _ = pyreadstat.read_sav(path, apply_value_formats=True, formats_as_category=False)
+    except Exception as error:  # pyreadstat raises ReadstatError, PyreadstatError, OSError, ...
+        raise UnreadableInputError(f"{path}: not a readable SPSS .sav file ({_one_line(error)})") from None
+    columns = [[cell_text(value) for value in frame[name].tolist()] for name in frame.columns]
+    header: list[str | None] = [str(name) for name in frame.columns]
+    return [header, *map(list, zip(*columns, strict=True))]
+
+
 _READERS: dict[str, Callable[[Path], list[list[str | None]] | pd.DataFrame]] = {
     ".csv": _read_csv,
     ".xlsx": _read_xlsx,
     ".parquet": _read_parquet,
+    ".sav": _read_sav,
 }
 
 
@@ -301,10 +324,12 @@ def _frame_from_cells(path: Path, cells: pd.DataFrame) -> pd.DataFrame:
              for position, cell in enumerate(header[:width], start=1)]
     seen: dict[str, str] = {}
     for name, cell in zip(names, header, strict=False):
+        spelling = str(cell).replace("\ufeff", "").strip()
         if name in seen:
-            spellings = f"{seen[name]!r} and {cell!r}" if seen[name] != cell else repr(cell)
-            raise UnreadableInputError(f"{path}: the column {name!r} appears twice in the header ({spellings})")
-        seen[name] = cell
+            raise UnreadableInputError(
+                f"{path}: the column {name!r} appears twice in the header (as {seen[name]!r} and {spelling!r}); keep one"
+            )
+        seen[name] = spelling
     frame = body.iloc[:, :width].set_axis(names, axis=1)
     frame.index = pd.Index(range(2, len(body) + 2), dtype="int64", name="row")
     return _drop_empty_unnamed(frame[frame.notna().any(axis=1)])

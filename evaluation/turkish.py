@@ -53,7 +53,14 @@ def canonicalise(values: pd.Series, table: Mapping[str, str]) -> pd.Series:
     (which the contract's rules will then report) and missing cells are left as they are."""
     if not table or values.isna().all():
         return values
-    mapped = match_keys(values).map(table)
+    changes = {}
+    for value in values.dropna().unique():
+        canonical = table.get(match_key(value))
+        if canonical is not None and canonical != value:
+            changes[value] = canonical
+    if not changes:  # the common case: every value is already canonical or unknown
+        return values
+    mapped = values.map(changes)
     return mapped.where(mapped.notna(), values).astype(values.dtype)
 
 

@@ -4,9 +4,12 @@ Each file is read as text (`evaluation.reading`), typed per its contract (`evalu
 and checked by the contract's great-expectations suite (`evaluation.expectations`), with the
 references to other tables (a school_id must be a school of ``schools``; an exam result's student
 must be on the roster at that school) added as expectations over the accepted rows of the
-referenced table. Rows that break a rule are quarantined; the others are accepted as typed
-canonical frames. A file without a required column, or a table file the workbench does not know,
-is "broken": reported, with no row-level results.
+referenced table. Before any rule runs, the labels of columns with ``canonicalValues`` or a list of
+allowed values are read Turkish-aware (``ÖN TEST``, ``ön test`` and ``Pre`` are all ``pre``; see
+`canonical_labels`): the rules see the canonical value, the quarantine shows what was written.
+Rows that break a rule are quarantined; the others are accepted as typed canonical frames. A
+file without a required column, or a table file the workbench does not know, is "broken":
+reported, with no row-level results.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from evaluation.expectations import (
 from evaluation.instruments import find_instrument, load_instrument, survey_contract
 from evaluation.reading import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table
 from evaluation.report import KNOCK_ON_NOTE, TableResult, ValidationReport, failures_frame
+from evaluation.turkish import canonicalise, lookup
 
 TABLES = ("schools", "students", "exam_results", "activities", "indicators")
 REQUIRED_TABLES = ("schools", "exam_results")
@@ -47,8 +51,8 @@ def validate_data_dir(data_dir: Path) -> ValidationReport:
     ----------
     data_dir
         A folder with ``schools.*`` and ``exam_results.*``, optionally ``students.*``,
-        ``activities.*``, ``indicators.*`` and ``surveys/<instrument_id>.*`` (``*`` is csv, xlsx
-        or parquet), and ``instruments/<instrument_id>.yaml`` for instruments not bundled.
+        ``activities.*``, ``indicators.*`` and ``surveys/<instrument_id>.*`` (``*`` is csv, xlsx,
+        parquet or sav), and ``instruments/<instrument_id>.yaml`` for instruments not bundled.
 
     Returns
     -------
@@ -87,7 +91,7 @@ def discover_tables(data_dir: Path) -> tuple[dict[str, Path], list[tuple[str, Pa
     """The table files of a data directory, in validation order, and the unknown ones.
 
     Files whose extension is not a table's (README.md, notes) are left alone; a known table
-    with an unsupported extension (``schools.sav``) is kept so that reading it says why not.
+    with an unsupported extension (``schools.xls``) is kept so that reading it says why not.
     """
     candidates: dict[str, list[Path]] = defaultdict(list)
     unknown: list[tuple[str, Path]] = []
@@ -168,7 +172,8 @@ class _Run:
             if column not in text.columns:  # optional columns may be left out
                 text[column] = pd.Series(pd.NA, index=text.index, dtype="str")
         text = text[list(contract.columns)]  # columns the contract does not know are not kept
-        frame = validation_frame(text, contract)
+        labels = canonical_labels(text, contract)
+        frame = validation_frame(labels, contract)
         references = self.reference_values(contract)
         suite = build_suite(contract, references)
         failing: set[int] = set()
@@ -177,18 +182,19 @@ class _Run:
             frame = add_reference_columns(frame, contract, {name: keys for name, (keys, _, _) in references.items()})
             for outcome in run_suite(frame, suite, contract):
                 rule = contract.rule(outcome.rule)
-                self.record_failures(key, path, text, rule, outcome.failing_positions, references.get(rule.name))
+                self.record_failures(key, path, text, labels, rule, outcome.failing_positions,
+                                     references.get(rule.name))
                 failing.update(outcome.failing_positions)
         ok = np.ones(len(text), dtype=bool)
         ok[sorted(failing)] = False
-        self.texts[key] = text
-        self.accepted[key] = accepted_frame(text[ok], frame[ok], contract)
+        self.texts[key] = labels
+        self.accepted[key] = accepted_frame(labels[ok], frame[ok], contract)
         self.tables[key] = TableResult(key, path, len(text), int(ok.sum()), len(failing))
 
     def reference_values(self, contract: Contract) -> dict[str, tuple[pd.Index, pd.Index, str]]:
         """For each reference rule whose table was validated and not broken: the keys of its
         accepted rows, all keys in its file (as `key_text`), and the file's name."""
-        values: dict[str, tuple[set, set, str]] = {}
+        values: dict[str, tuple[pd.Index, pd.Index, str]] = {}
         for rule in contract.reference_rules:
             table = rule.referenced_table
             result = self.tables.get(table or "")
@@ -205,34 +211,63 @@ class _Run:
             )
         return values
 
-    def record_failures(self, key: str, path: Path, text: pd.DataFrame, rule: Rule,
+    def record_failures(self, key: str, path: Path, text: pd.DataFrame, labels: pd.DataFrame, rule: Rule,
                         positions: tuple[int, ...], reference: tuple[pd.Index, pd.Index, str] | None) -> None:
+        """One failure record per failing row, with the text as written (``text``); duplicates
+        and references are matched on the canonical labels the rules saw (``labels``)."""
         if not positions:
             return
-        cells = text[list(rule.columns)].iloc[list(positions)]
-        values = [tuple("" if pd.isna(v) else str(v) for v in row) for row in cells.itertuples(index=False)]
+        values = _cell_texts(text, rule.columns, positions)
+        checked = _cell_texts(labels, rule.columns, positions)
         rows = [int(row) for row in text.index[list(positions)]]
         rows_by_value: dict[tuple, list[int]] = defaultdict(list)
         if rule.kind in ("unique", "key_unique"):
-            for value, row in zip(values, rows, strict=True):
+            for value, row in zip(checked, rows, strict=True):
                 rows_by_value[value].append(row)
-        for value, row in zip(values, rows, strict=True):
+        for value, seen, row in zip(values, checked, rows, strict=True):
             message = rule.message
             if rule.kind in ("unique", "key_unique"):
-                others = [other for other in rows_by_value[value] if other != row]
+                others = [other for other in rows_by_value[seen] if other != row]
                 listed = ", ".join(map(str, others[:_MAX_LISTED_ROWS]))
                 listed += ", ..." if len(others) > _MAX_LISTED_ROWS else ""
                 message += f"; the same value is on row{'s' if len(others) > 1 else ''} {listed}"
             elif rule.kind == "reference" and reference is not None:
                 accepted, present, file = reference
-                lookup = join_key(value)
+                wanted = join_key(seen)
                 message += f" ({file})"
-                if lookup in present and lookup not in accepted:
+                if wanted in present and wanted not in accepted:
                     message += f"; {KNOCK_ON_NOTE}"
             self.records.append(
                 {"table": key, "file": self.display(path), "row": row, "column": ", ".join(rule.columns),
                  "value": " / ".join(value), "rule": rule.name, "message": message}
             )
+
+
+def _cell_texts(frame: pd.DataFrame, columns: tuple[str, ...], positions: tuple[int, ...]) -> list[tuple[str, ...]]:
+    cells = frame[list(columns)].iloc[list(positions)]
+    return [tuple("" if pd.isna(v) else str(v) for v in row) for row in cells.itertuples(index=False)]
+
+
+def canonical_labels(text: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """``text`` with the labels of coded columns in their canonical spelling.
+
+    A column is coded when its property has ``canonicalValues`` or an allowed-values rule
+    (``invalidValues`` with ``validValues``). Its values are matched Turkish-aware
+    (`evaluation.turkish.match_key`: case, dotted and dotless i, Turkish letters, separators)
+    against the canonical spellings and the allowed values, so ``K``, ``kız`` and ``KADIN`` read
+    as ``F`` and ``ÖN TEST`` as ``pre``; values that match nothing are left for the rules.
+    """
+    changed = {}
+    for prop in contract.properties:
+        allowed = [str(value) for rule in contract.rules
+                   if rule.kind == "allowed_values" and rule.columns == (prop.name,)
+                   for value in rule.kwargs["value_set"]]
+        if not prop.canonical_values and not allowed:
+            continue
+        values = canonicalise(text[prop.name], lookup(prop.canonical_values, allowed))
+        if values is not text[prop.name]:
+            changed[prop.name] = values
+    return text.assign(**changed) if changed else text
 
 
 def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Index:
@@ -261,13 +296,11 @@ def _empty_accepted(contract: Contract) -> pd.DataFrame:
 
 
 def accepted_frame(text: pd.DataFrame, frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
-    """Accepted rows as a typed canonical frame, indexed by spreadsheet row number: defaults for
-    empty optional cells and canonical spellings (``K`` -> ``F``) applied."""
+    """Accepted rows as a typed canonical frame, indexed by spreadsheet row number, from their
+    canonical labels (`canonical_labels`) and typed values; defaults for empty optional cells."""
     columns: dict[str, pd.Series] = {}
     for prop in contract.properties:
         values = frame[prop.name].set_axis(text.index) if prop.typed else text[prop.name]
-        if prop.canonical_values:
-            values = values.replace(dict(prop.canonical_values))
         if prop.default is not None:
             default = parse(pd.Series([prop.default], dtype="str"), prop.logical_type).iloc[0]
             values = values.fillna(default)

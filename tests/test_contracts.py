@@ -95,7 +95,9 @@ def test_schools_cross_field_rules():
     assert {"partner_needs_partnership", "control_has_no_partnership", "partnership_has_two_schools",
             "group_allowed_values", "school_id_unique", "country_pattern"} <= names
     assert contract.column("country").default == "TR"
-    assert load_contract("students").column("sex").canonical_values == {"K": "F", "E": "M"}
+    sex = load_contract("students").column("sex").canonical_values
+    assert {sex[spelling] for spelling in ("K", "Kadın", "Kız")} == {"F"}
+    assert {sex[spelling] for spelling in ("E", "Erkek")} == {"M"}
 
 
 def _contract_document(extra_quality: list[dict]) -> dict:
