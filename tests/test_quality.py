@@ -169,7 +169,8 @@ def test_straight_lining(planted):
     report, warnings = planted
     teacher_row = 2  # T01 pre
     assert sorted(_found(warnings, "straight_lining")) == sorted([
-        ("surveys/student_climate", "S03", _climate_row(report, "ST05", "pre"), "bel_1, bel_2, bel_3, bel_4, bel_5", "4"),
+        ("surveys/student_climate", "S03", _climate_row(report, "ST05", "pre"),
+         "bel_1, bel_2, bel_3, bel_4, bel_5", "4"),
         ("surveys/student_climate", "S03", _climate_row(report, "ST06", "post"), "col_1, col_2, col_3, col_4", "3"),
         ("surveys/teacher_collaboration", "S01", teacher_row, "tc_1, tc_2, tc_3, tc_4, tc_5", "2"),
     ])

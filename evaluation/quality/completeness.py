@@ -63,16 +63,17 @@ def roster_coverage(exams: pd.DataFrame, students: pd.DataFrame,
     roster = students[["student_id", "school_id", "grade"]].dropna(subset=["school_id"])
     found: list[Finding] = []
     for wave in _waves_in(exams):
-        took_part = roster["school_id"].isin([school for school, waves in present.items() if wave in waves])
-        ids = tested.loc[tested["wave"] == wave, "student_id"]
-        counts = (roster.loc[took_part]
-                  .assign(tested=lambda r, ids=ids: r["student_id"].isin(ids))
+        # joins rather than isin: isin on Arrow strings walks the values in Python
+        took_part = pd.DataFrame({"school_id": [school for school, waves in present.items() if wave in waves]},
+                                 dtype=roster["school_id"].dtype)
+        ids = tested.loc[tested["wave"] == wave, ["student_id"]].assign(tested=True)
+        counts = (roster.merge(took_part, on="school_id").merge(ids, on="student_id", how="left")
+                  .assign(tested=lambda r: r["tested"].notna())
                   .groupby(["school_id", "grade"], sort=True)["tested"].agg(["size", "sum"]))
-        for (school, grade), (n_roster, n_tested) in counts.iterrows():
-            if n_tested == 0:
-                found.append(Finding("exam_results", school, None, "wave, grade", f"{wave} / {grade}",
-                                     "missing_grade", "missing_grade",
-                                     {"school_id": school, "wave": wave, "grade": grade, "n_roster": int(n_roster)}))
+        for (school, grade), n_roster in counts.loc[counts["sum"] == 0, "size"].items():
+            found.append(Finding("exam_results", school, None, "wave, grade", f"{wave} / {grade}",
+                                 "missing_grade", "missing_grade",
+                                 {"school_id": school, "wave": wave, "grade": grade, "n_roster": int(n_roster)}))
         by_school = counts.groupby(level="school_id").sum()
         by_school["missing"] = by_school["size"] - by_school["sum"]
         over = by_school[by_school["missing"] > settings.roster_not_tested_share * by_school["size"]]

@@ -48,7 +48,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "tr": {
         "missing_school.exam": "{school_id} okulunun hiç sınav sonucu yok.",
         "missing_school.survey": "{school_id} okulundan {instrument} anketine hiçbir uygulamada yanıt gelmemiş.",
-        "missing_wave.exam": "{school_id} okulunun {present} sınav sonuçları var, ancak {missing} sınav sonuçları yok.",
+        "missing_wave.exam": ("{school_id} okulunun {present} sınav sonuçları var, ancak {missing} sınav "
+                              "sonuçları yok."),
         "missing_wave.survey": ("{school_id} okulundan {instrument} anketine {present} yanıtları gelmiş, "
                                 "ancak {missing} yanıtları yok."),
         "missing_grade": ("{school_id} okulunda {grade}. sınıfların {wave} sınav sonucu yok (öğrenci "

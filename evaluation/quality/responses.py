@@ -32,8 +32,9 @@ def straight_lining(table: str, frame: pd.DataFrame, instrument: Instrument,
         n_reverse = sum(instrument.item(item).reverse for item in items)
         for row, answer in low[same.to_numpy(dtype=bool)].items():
             contradictory = n_reverse > 0 and answer != midpoint
+            key = "straight_lining.reversed" if contradictory else "straight_lining"
             found.append(Finding(table, frame.at[row, "school_id"], int(row), ", ".join(items), f"{answer:g}",
-                                 "straight_lining", "straight_lining.reversed" if contradictory else "straight_lining",
+                                 "straight_lining", key,
                                  {"answer": f"{answer:g}", "n_items": len(items), "scale": scale,
                                   "n_reverse": n_reverse}))
     return found
@@ -62,7 +63,8 @@ def speeding(table: str, frame: pd.DataFrame, instrument: Instrument,
     return [
         Finding(table, frame.at[row, "school_id"], int(row), "started_at, submitted_at", f"{seconds[row]:g}",
                 "speeding", "speeding",
-                {"n_items": int(answered[row]), "seconds": float(round(seconds[row])), "limit": float(round(limit[row]))})
+                {"n_items": int(answered[row]), "seconds": float(round(seconds[row])),
+                 "limit": float(round(limit[row]))})
         for row in frame.index[fast]
     ]
 
@@ -80,7 +82,8 @@ def duplicate_submissions(table: str, frame: pd.DataFrame, instrument: Instrumen
     items = [item for item in instrument.item_ids if item in frame.columns]
     if "submitted_at" not in frame.columns or not items:
         return []
-    candidates = frame[frame["submitted_at"].notna() & (frame[items].notna().sum(axis=1) >= settings.duplicate_min_items)]
+    enough = frame[items].notna().sum(axis=1) >= settings.duplicate_min_items
+    candidates = frame[frame["submitted_at"].notna() & enough]
     if len(candidates) < 2:
         return []
     answers = pd.util.hash_pandas_object(candidates[items], index=False)
@@ -98,6 +101,7 @@ def duplicate_submissions(table: str, frame: pd.DataFrame, instrument: Instrumen
         row, other_row = int(ordered.index[position]), int(ordered.index[position - 1])
         found.append(Finding(table, later["school_id"], row, "respondent_id", str(later["respondent_id"]),
                              "duplicate_submission", "duplicate_submission",
-                             {"n_items": int(later[items].notna().sum()), "other_id": earlier["respondent_id"], "other_row": other_row,
+                             {"n_items": int(later[items].notna().sum()), "other_id": earlier["respondent_id"],
+                              "other_row": other_row,
                               "minutes": float(round(gap.iloc[position].total_seconds() / 60, 1))}))
     return found
