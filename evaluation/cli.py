@@ -21,12 +21,16 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from evaluation.quality import check_quality, warnings_line
     from evaluation.validation import validate_data_dir
 
     report = validate_data_dir(Path(args.data_dir))
+    warnings = check_quality(report)
     print(report.summary())
+    print(warnings_line(warnings))
     if args.out:
         written = report.write(Path(args.out))
+        warnings.to_csv(written / "warnings.csv", index=False)
         print(f"Validation details written to {written}")
     return report.exit_code
 

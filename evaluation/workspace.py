@@ -46,17 +46,23 @@ def _cache_name(table: str) -> str:
 
 
 def prepare(plan: Plan, out_dir: Path):
-    """Validate the plan's data, write the validation outputs under `out_dir/validation/` and
-    cache the accepted tables. Returns the ValidationReport."""
+    """Validate the plan's data, write the validation outputs under `out_dir/validation/`
+    (quarantine.csv, validation-summary.csv, warnings.csv of `evaluation.quality.check_quality`
+    in the plan's language, status.json) and cache the accepted tables. Returns the
+    ValidationReport."""
+    from evaluation.quality import check_quality
     from evaluation.validation import validate_data_dir
 
     data_dir = ensure_data(plan)
     report = validate_data_dir(data_dir)
     report.write(out_dir / "validation")
+    warnings = check_quality(report, language=plan.language)
+    warnings.to_csv(out_dir / "validation" / "warnings.csv", index=False)
     status = {
         "exit_code": report.exit_code, "summary": report.summary(),
         "broken": {key: result.broken for key, result in report.tables.items() if result.broken},
         "quarantined": sum(result.n_quarantined for result in report.tables.values()),
+        "warnings": len(warnings),
     }
     (out_dir / "validation" / "status.json").write_text(json.dumps(status, indent=2), encoding="utf-8")
     cache = out_dir / ACCEPTED

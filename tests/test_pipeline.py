@@ -94,6 +94,15 @@ def test_shared_results_hold_no_row_level_data(run: Path) -> None:
         assert not columns & {"student_id", "respondent_id", "teacher_id"}, table
 
 
+def test_run_writes_the_data_quality_warnings(run: Path) -> None:
+    warnings = pd.read_csv(run / "validation" / "warnings.csv", keep_default_na=False)
+    status = json.loads((run / "validation" / "status.json").read_text(encoding="utf-8"))
+    assert status["warnings"] == len(warnings) > 0
+    assert set(warnings["check"]) <= {"outlier", "straight_lining", "duplicate_submission"}
+    assert warnings["message"].str.contains("the same answer|far from the school's median|the same answers",
+                                            case=False).all()
+
+
 @pytest.fixture(scope="module")
 def broken_plan(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data with one impossible exam score (150 of 100) on spreadsheet row 2."""
