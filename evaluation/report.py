@@ -9,7 +9,7 @@ import pandas as pd
 
 from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK
 
-FAILURE_COLUMNS = ("table", "file", "row", "column", "value", "rule", "message")
+FAILURE_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "rule", "message")
 SUMMARY_COLUMNS = ("table", "file", "rows", "accepted", "quarantined", "broken")
 MAX_LISTED_FAILURES = 20
 #: Ends the message of a reference failure whose value is in the referenced file but on a
@@ -42,7 +42,7 @@ def failures_frame(records: list[dict]) -> pd.DataFrame:
         return empty_failures()
     frame = pd.DataFrame.from_records(records, columns=list(FAILURE_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
-    for column in ("table", "file", "column", "value", "rule", "message"):
+    for column in ("table", "file", "school_id", "column", "value", "rule", "message"):
         frame[column] = frame[column].fillna("").astype("str")
     order = {table: position for position, table in enumerate(dict.fromkeys(frame["table"]))}
     frame["_order"] = frame["table"].map(order)
@@ -65,8 +65,10 @@ class ValidationReport:
         Same keys: the typed canonical frame of the rows that passed every rule (indexed by their
         spreadsheet row number).
     failures
-        One row per broken rule per row (``table, file, row, column, value, rule, message``);
-        structural problems have an empty ``row``.
+        One row per broken rule per row (``table, file, school_id, row, column, value, rule,
+        message``); ``school_id`` is the row's own school_id text (empty for tables without that
+        column, such as ``activities``, and for structural problems, which also have an empty
+        ``row``).
     """
 
     data_dir: Path
