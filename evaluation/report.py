@@ -90,7 +90,7 @@ class ValidationReport:
         """A short text: one line per table, then the first failing rows."""
         lines = []
         for result in self.tables.values():
-            name = self._display(result.file)
+            name = self.display(result.file)
             if result.broken:
                 lines.append(f"{name}: broken, {result.broken}")
             else:
@@ -115,7 +115,7 @@ class ValidationReport:
         records = [
             {
                 "table": key,
-                "file": self._display(result.file),
+                "file": self.display(result.file),
                 "rows": result.n_rows,
                 "accepted": result.n_accepted,
                 "quarantined": result.n_quarantined,
@@ -133,7 +133,8 @@ class ValidationReport:
         self.summary_frame().to_csv(out_dir / "validation-summary.csv", index=False)
         return out_dir
 
-    def _display(self, file: Path) -> str:
+    def display(self, file: Path) -> str:
+        """A file's name relative to the data directory (``surveys/student_climate.csv``)."""
         try:
             return Path(file).relative_to(self.data_dir).as_posix()
         except ValueError:
