@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.fix_instructions import STRUCTURAL_RULES, RuleTexts
-from evaluation.fix_lists import FIX_LISTS_DIR, fix_list_items, school_directory, school_index
+from evaluation.fix_lists import FIX_LISTS_DIR, fix_list_items, school_directory, school_index, write_fix_lists
 from evaluation.html_page import heading, link, paragraph, table, write_page
 from evaluation.report import ValidationReport
 from evaluation.validation_wording import check_language, date, text
@@ -91,6 +91,17 @@ def write_validation_page(report: ValidationReport, out_path: Path, language: st
     else:
         parts.append(paragraph(t("no_schools")))
     return write_page(Path(out_path), t("page_title", name=report.data_dir.name), parts, language)
+
+
+def write_validation_outputs(report: ValidationReport, out_dir: Path, language: str = "en",
+                             warnings: pd.DataFrame | None = None) -> Path:
+    """Write everything validation gives into ``out_dir``: ``quarantine.csv`` and
+    ``validation-summary.csv`` (`ValidationReport.write`), ``validation.html`` (this page) and
+    ``fix-lists/`` (`evaluation.fix_lists.write_fix_lists`). Returns ``out_dir``."""
+    out_dir = report.write(Path(out_dir))
+    write_fix_lists(report, out_dir, language, warnings)
+    write_validation_page(report, out_dir / "validation.html", language, warnings)
+    return out_dir
 
 
 def _rule_counts(frame: pd.DataFrame, rule_column: str) -> pd.DataFrame:

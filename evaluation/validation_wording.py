@@ -161,7 +161,7 @@ FIXES = {
         "range_min": "Write a value of at least {minimum} in the {column} column.",
         "range_max": "Write a value of at most {maximum} in the {column} column.",
         "pattern": "Correct {column} so that it matches the pattern {pattern}.",
-        "allowed_values": "Write one of these in {column}: {values}.",
+        "allowed_values": "Write one of these in the {column} column: {values}.",
         "key_unique": "The same ({column}) is also on another row ({rows}): keep only one of these rows, or "
                       "correct the values.",
         "school": "School code {value} is not in {file}: correct the school code, or add the school to {file}.",
@@ -245,7 +245,7 @@ PATTERNS = {
         "^[A-Z]{2}$": ("{column} must be a two-letter country code",
                        "Write the two-letter country code in capitals in the {column} column (e.g. TR)."),
         "^[0-9]{4}-(?:0[1-9]|1[0-2])$": ("{column} must be a month written YYYY-MM",
-                                         "Write the month in {column} as YYYY-MM (e.g. 2023-02)."),
+                                         "Write the month in the {column} column as YYYY-MM (e.g. 2023-02)."),
     },
     "tr": {
         "^[A-Z]{2}$": ("{column} iki harfli ülke kodu olmalı",

@@ -46,13 +46,15 @@ def _cache_name(table: str) -> str:
 
 
 def prepare(plan: Plan, out_dir: Path):
-    """Validate the plan's data, write the validation outputs under `out_dir/validation/` and
-    cache the accepted tables. Returns the ValidationReport."""
+    """Validate the plan's data, write the validation outputs under `out_dir/validation/`
+    (quarantine table, summary, validation page and the schools' fix lists, in the plan's
+    language) and cache the accepted tables. Returns the ValidationReport."""
     from evaluation.validation import validate_data_dir
+    from evaluation.validation_page import write_validation_outputs
 
     data_dir = ensure_data(plan)
     report = validate_data_dir(data_dir)
-    report.write(out_dir / "validation")
+    write_validation_outputs(report, out_dir / "validation", plan.language)
     status = {
         "exit_code": report.exit_code, "summary": report.summary(),
         "broken": {key: result.broken for key, result in report.tables.items() if result.broken},
