@@ -83,8 +83,9 @@ class _Attribution:
             return [school_id] if school_id in self.directory.names else [UNASSIGNED]
         if pd.isna(row):
             return self.schools_of_file(table)
-        frame = self.text(table)
-        if frame is None or "partnership_id" not in frame.columns or row not in frame.index:
+        frame = self.text(table)  # a table without school_id (activities): the schools of the partnership
+        if frame is None or "school_id" in frame.columns or "partnership_id" not in frame.columns \
+                or row not in frame.index:
             return [UNASSIGNED]
         partnership = frame.at[row, "partnership_id"]
         schools = [] if pd.isna(partnership) else self.directory.partnerships.get(partnership, [])

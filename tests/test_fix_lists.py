@@ -118,6 +118,19 @@ def test_unknown_school_and_partnership_go_to_the_unassigned_list(english):
                                                    "code, or write it for the partner schools in schools.csv.")
 
 
+def test_rows_without_a_school_id_are_unassigned(tmp_path):
+    tables = valid_tables()
+    tables["exam_results"][5]["school_id"] = ""  # row 7
+    tables["schools"].append({**tables["schools"][1], "school_id": ""})  # row 6: a school of P1 without its code
+    report = validate_data_dir(write_data_dir(tmp_path / "data", tables))
+    write_fix_lists(report, tmp_path / "out", "en", today=TODAY)
+    unassigned = read(tmp_path / "out" / "fix-lists" / "unassigned.csv", ",")
+    assert lines(unassigned, "file", "row", "rule", "what to change") == [
+        ("exam_results.csv", "7", "school_id_required", "Fill in the school_id column: it must not be empty."),
+        ("schools.csv", "6", "school_id_required", "Fill in the school_id column: it must not be empty."),
+    ]
+
+
 def test_index_counts_rejected_rows_and_warnings(english):
     index = read(english / "index.csv", ",")
     assert list(index.columns) == ["school_id", "school_name", "quarantined_rows", "warnings", "file"]
