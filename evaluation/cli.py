@@ -23,15 +23,17 @@ def _demo_data(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from evaluation.quality import check_quality, warnings_line
     from evaluation.validation import validate_data_dir
+    from evaluation.validation_page import write_validation_outputs
 
     report = validate_data_dir(Path(args.data_dir))
-    warnings = check_quality(report)
+    warnings = check_quality(report, language=args.language)
     print(report.summary())
     print(warnings_line(warnings))
     if args.out:
-        written = report.write(Path(args.out))
-        warnings.to_csv(written / "warnings.csv", index=False)
-        print(f"Validation details written to {written}")
+        out = write_validation_outputs(report, Path(args.out), args.language, warnings)
+        print(f"Validation details written to {out}: quarantine.csv, warnings.csv, validation-summary.csv, "
+              "validation.html (the page for officials, counts only) and fix-lists/ (each school's rows and "
+              "what to change)")
     return report.exit_code
 
 
@@ -62,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check every table of a data directory against its contract")
     validate.add_argument("data_dir", help="data directory (schools.csv, exam_results.csv, surveys/...)")
-    validate.add_argument("--out", help="folder for the quarantine table and validation summary")
+    validate.add_argument("--out", help="folder for the quarantine table, validation summary, validation page and "
+                                        "the schools' fix lists")
+    validate.add_argument("--language", choices=("en", "tr"), default="en",
+                          help="language of the validation page and fix lists (default: %(default)s)")
     validate.set_defaults(handler=_validate)
 
     run = commands.add_parser("run", help="run the whole evaluation of an analysis plan")

@@ -4,7 +4,7 @@ the results table and the rendered report.
 Output folder layout::
 
     OUT/notebooks/NN-*.ipynb       executed notebooks
-    OUT/validation/                validation summary and quarantine table
+    OUT/validation/                validation summary, quarantine table, validation.html, fix-lists/
     OUT/results/effects.csv        one row per estimate (data-model.md)
     OUT/report.html                the annual report (no code, figures embedded)
     OUT/report.pdf                 the same report printed to A4 pages

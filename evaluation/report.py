@@ -9,7 +9,7 @@ import pandas as pd
 
 from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK
 
-FAILURE_COLUMNS = ("table", "file", "row", "column", "value", "rule", "message")
+FAILURE_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "rule", "message")
 SUMMARY_COLUMNS = ("table", "file", "rows", "accepted", "quarantined", "broken")
 MAX_LISTED_FAILURES = 20
 #: Ends the message of a reference failure whose value is in the referenced file but on a
@@ -42,7 +42,7 @@ def failures_frame(records: list[dict]) -> pd.DataFrame:
         return empty_failures()
     frame = pd.DataFrame.from_records(records, columns=list(FAILURE_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
-    for column in ("table", "file", "column", "value", "rule", "message"):
+    for column in ("table", "file", "school_id", "column", "value", "rule", "message"):
         frame[column] = frame[column].fillna("").astype("str")
     order = {table: position for position, table in enumerate(dict.fromkeys(frame["table"]))}
     frame["_order"] = frame["table"].map(order)
@@ -65,8 +65,10 @@ class ValidationReport:
         Same keys: the typed canonical frame of the rows that passed every rule (indexed by their
         spreadsheet row number).
     failures
-        One row per broken rule per row (``table, file, row, column, value, rule, message``);
-        structural problems have an empty ``row``.
+        One row per broken rule per row (``table, file, school_id, row, column, value, rule,
+        message``); ``school_id`` is the row's own school_id text (empty for tables without that
+        column, such as ``activities``, and for structural problems, which also have an empty
+        ``row``).
     """
 
     data_dir: Path
@@ -88,7 +90,7 @@ class ValidationReport:
         """A short text: one line per table, then the first failing rows."""
         lines = []
         for result in self.tables.values():
-            name = self._display(result.file)
+            name = self.display(result.file)
             if result.broken:
                 lines.append(f"{name}: broken, {result.broken}")
             else:
@@ -113,7 +115,7 @@ class ValidationReport:
         records = [
             {
                 "table": key,
-                "file": self._display(result.file),
+                "file": self.display(result.file),
                 "rows": result.n_rows,
                 "accepted": result.n_accepted,
                 "quarantined": result.n_quarantined,
@@ -131,7 +133,8 @@ class ValidationReport:
         self.summary_frame().to_csv(out_dir / "validation-summary.csv", index=False)
         return out_dir
 
-    def _display(self, file: Path) -> str:
+    def display(self, file: Path) -> str:
+        """A file's name relative to the data directory (``surveys/student_climate.csv``)."""
         try:
             return Path(file).relative_to(self.data_dir).as_posix()
         except ValueError:

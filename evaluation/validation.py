@@ -119,6 +119,17 @@ def discover_tables(data_dir: Path) -> tuple[dict[str, Path], list[tuple[str, Pa
     return {key: candidates[key][0] for key in sorted(candidates, key=order)}, unknown
 
 
+def table_contract(key: str, data_dir: Path) -> Contract | None:
+    """The contract of a table key (``exam_results``, ``surveys/<instrument_id>``); None for a
+    survey whose instrument has no definition (bundled or in the data directory's instruments/)."""
+    if not key.startswith(f"{SURVEYS_DIR}/"):
+        return load_contract(key)
+    instrument_id = key.split("/", 1)[1]
+    if find_instrument(instrument_id, data_dir) is None:
+        return None
+    return survey_contract(load_instrument(instrument_id, data_dir))
+
+
 class _Run:
     """The state of one validation: results so far, used for references between tables."""
 
@@ -139,21 +150,19 @@ class _Run:
         self.tables[key] = TableResult(key, path, n_rows, 0, 0, broken=reason)
         self.accepted[key] = pd.DataFrame() if contract is None else _empty_accepted(contract)
         for column, rule, message in problems:
-            self.records.append({"table": key, "file": self.display(path), "row": None, "column": column,
-                                 "value": "", "rule": rule, "message": message})
+            self.records.append({"table": key, "file": self.display(path), "school_id": "", "row": None,
+                                 "column": column, "value": "", "rule": rule, "message": message})
 
     def contract_for(self, key: str, path: Path) -> Contract | None:
         """The table's contract; None (after recording the broken table) for a survey whose
         instrument has no definition."""
-        if not key.startswith(f"{SURVEYS_DIR}/"):
-            return load_contract(key)
-        instrument_id = key.split("/", 1)[1]
-        if find_instrument(instrument_id, self.data_dir) is None:
+        contract = table_contract(key, self.data_dir)
+        if contract is None:
+            instrument_id = key.split("/", 1)[1]
             message = f"no instrument definition {instrument_id}.yaml in instruments/ or among the bundled ones"
             self.structural(key, path, 0, f"no instrument definition {instrument_id}.yaml",
                             [("", "unknown_instrument", message)])
-            return None
-        return survey_contract(load_instrument(instrument_id, self.data_dir))
+        return contract
 
     def validate_table(self, key: str, path: Path) -> None:
         contract = self.contract_for(key, path)
@@ -220,11 +229,15 @@ class _Run:
         values = _cell_texts(text, rule.columns, positions)
         checked = _cell_texts(labels, rule.columns, positions)
         rows = [int(row) for row in text.index[list(positions)]]
+        if "school_id" in text.columns:
+            schools = ["" if pd.isna(v) else str(v) for v in text["school_id"].iloc[list(positions)]]
+        else:  # e.g. activities: attributed to schools through their partnership (evaluation.fix_lists)
+            schools = [""] * len(rows)
         rows_by_value: dict[tuple, list[int]] = defaultdict(list)
         if rule.kind in ("unique", "key_unique"):
             for value, row in zip(checked, rows, strict=True):
                 rows_by_value[value].append(row)
-        for value, seen, row in zip(values, checked, rows, strict=True):
+        for value, seen, row, school in zip(values, checked, rows, schools, strict=True):
             message = rule.message
             if rule.kind in ("unique", "key_unique"):
                 others = [other for other in rows_by_value[seen] if other != row]
@@ -238,7 +251,8 @@ class _Run:
                 if wanted in present and wanted not in accepted:
                     message += f"; {KNOCK_ON_NOTE}"
             self.records.append(
-                {"table": key, "file": self.display(path), "row": row, "column": ", ".join(rule.columns),
+                {"table": key, "file": self.display(path), "school_id": school, "row": row,
+                 "column": ", ".join(rule.columns),
                  "value": " / ".join(value), "rule": rule.name, "message": message}
             )
 

@@ -47,17 +47,17 @@ def _cache_name(table: str) -> str:
 
 def prepare(plan: Plan, out_dir: Path):
     """Validate the plan's data, write the validation outputs under `out_dir/validation/`
-    (quarantine.csv, validation-summary.csv, warnings.csv of `evaluation.quality.check_quality`
-    in the plan's language, status.json) and cache the accepted tables. Returns the
-    ValidationReport."""
+    (quarantine table, data-quality warnings, summary, validation page and the schools' fix lists,
+    in the plan's language; `evaluation.validation_page.write_validation_outputs`) and cache the
+    accepted tables. Returns the ValidationReport."""
     from evaluation.quality import check_quality
     from evaluation.validation import validate_data_dir
+    from evaluation.validation_page import write_validation_outputs
 
     data_dir = ensure_data(plan)
     report = validate_data_dir(data_dir)
-    report.write(out_dir / "validation")
     warnings = check_quality(report, language=plan.language)
-    warnings.to_csv(out_dir / "validation" / "warnings.csv", index=False)
+    write_validation_outputs(report, out_dir / "validation", plan.language, warnings)
     status = {
         "exit_code": report.exit_code, "summary": report.summary(),
         "broken": {key: result.broken for key, result in report.tables.items() if result.broken},

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
+
 Table = list[dict[str, str]]
 
 SCHOOLS: Table = [
@@ -121,3 +123,27 @@ def write_data_dir(root: Path, tables: dict[str, Table] | None = None) -> Path:
 def valid_data_dir(tmp_path: Path) -> Path:
     """A valid data directory with every table, as CSV, in ``tmp_path / 'data'``."""
     return write_data_dir(tmp_path / "data")
+
+
+def planted_tables() -> dict[str, Table]:
+    """The valid tables with problems at known schools (row = spreadsheet row), for the fix lists."""
+    tables = valid_tables()
+    exams = tables["exam_results"]
+    exams[2]["score"] = "120"  # row 4: ST01 at S01
+    exams[8]["school_id"] = "S99"  # row 10: ST03 at an unknown school -> unassigned
+    exams[12]["school_id"] = "S01"  # row 14: ST04 is on the roster at S02, not S01
+    exams.append(dict(exams[20]))  # row 34 repeats row 22 (ST06 at S03)
+    tables["students"][2]["grade"] = "13"  # row 4: ST03 at S02; its exam rows 10-13 are knock-ons
+    activities = tables["activities"]
+    activities[1]["status"] = "postponed"  # row 3: partnership P1 = S01 and S02
+    activities[2]["partnership_id"] = "P9"  # row 4: no school has P9 -> unassigned
+    return tables
+
+
+#: Points to check (as the data-collection checks write them) at S03 and at an unknown school.
+PLANTED_WARNINGS = pd.DataFrame([
+    {"table": "exam_results", "file": "exam_results.csv", "school_id": "S03", "row": 20, "column": "score",
+     "value": "97.5", "check": "outlier", "message": "score far above the school's other scores"},
+    {"table": "surveys/student_climate", "file": "surveys/student_climate.csv", "school_id": "S77", "row": 5,
+     "column": "bel_1, bel_2", "value": "5 / 5", "check": "straight_lining", "message": "same answer to every item"},
+])

@@ -655,8 +655,8 @@ def test_rows_are_accepted_or_quarantined(case: Case, tmp_path: Path, capsys) ->
         assert main(["validate", str(data)]) == expected_exit
         captured = capsys.readouterr()
         assert captured.err == ""
-        assert captured.out.splitlines()[-1] == (
-            "All rows passed." if expected_exit == EXIT_OK else "Some rows or tables did not pass their data contract.")
+        assert ("All rows passed." if expected_exit == EXIT_OK
+                else "Some rows or tables did not pass their data contract.") in captured.out.splitlines()
 
 
 @pytest.mark.parametrize("case", REFUSALS, ids=lambda case: case.id)

@@ -124,6 +124,14 @@ def test_validation_failure_stops_the_run_before_any_analysis(broken_plan: Path,
     quarantine = pd.read_csv(tmp_path / "validation" / "quarantine.csv", keep_default_na=False)
     score = quarantine[quarantine["column"] == "score"]
     assert list(score["rule"]) == ["score_range"] and list(score["row"]) == [2] and list(score["value"].astype(str)) == ["150"]
+    school = str(score["school_id"].iloc[0])
+    fix_lists = tmp_path / "validation" / "fix-lists"
+    index = pd.read_csv(fix_lists / "index.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert school in set(index["school_id"])
+    fixes = pd.read_csv(fix_lists / f"{school}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert ("exam_results.csv", "2", "150", "score_range") in set(fixes[["file", "row", "found", "rule"]].itertuples(
+        index=False, name=None))
+    assert "exam_results.csv" in (tmp_path / "validation" / "validation.html").read_text(encoding="utf-8")
     assert not (tmp_path / "report.html").exists() and not (tmp_path / "report.pdf").exists()
     assert not (tmp_path / "notebooks" / "02-prepost.ipynb").exists()
 

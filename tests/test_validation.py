@@ -143,6 +143,14 @@ def test_non_numeric_score_is_a_type_failure_only(defects):
 def test_unknown_school(defects):
     failure = assert_failure(defects, "exam_results", 10, "school_id_exists", "school_id", "S99")
     assert "schools.csv" in failure["message"]
+    assert failure["school_id"] == "S99"
+
+
+def test_failures_carry_the_rows_school_id(defects):
+    assert assert_failure(defects, "exam_results", 4, "score_range", "score", "120")["school_id"] == "S01"
+    assert assert_failure(defects, "schools", 6, "partner_needs_partnership", "partnership_id", "")["school_id"] == "S05"
+    assert assert_failure(defects, "surveys/student_climate", 7, "role_allowed_values", "role",
+                          "principal")["school_id"] == "S02"
 
 
 def test_answer_counts_must_add_up(defects):
@@ -216,6 +224,7 @@ def test_missing_required_column_breaks_the_table(tmp_path):
     assert structural.iloc[0]["column"] == "score"
     assert structural.iloc[0]["file"] == "exam_results.csv"
     assert pd.isna(structural.iloc[0]["row"])
+    assert structural.iloc[0]["school_id"] == ""
     assert list(report.accepted["exam_results"].columns) == list(load_contract("exam_results").columns)
     assert report.accepted["exam_results"].empty
     assert report.tables["teachers"].broken == "unknown table"
