@@ -46,6 +46,7 @@ class Estimate:
     n_clusters_treatment: int | None = None
     n_clusters_control: int | None = None
     p_adjusted: float = math.nan
+    statistic: float = math.nan  # the test statistic (t, or V for the signed-rank test); not a column
 
     def to_row(self, *, analysis: str, outcome: str, domain: str, subgroup: str = "all",
                group: str = "all", min_cell_size: int = 0) -> dict:
