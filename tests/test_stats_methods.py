@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evaluation.stats import (baseline_equivalence, baseline_verdict, benjamini_hochberg, cr2_vcov,
+from evaluation.stats import (baseline_equivalence, baseline_verdict, benjamini_hochberg, cr2_vcov, hodges_lehmann,
                               did_clustered, kr20, mixed_reml, welch_waves, wilcoxon_signed_rank)
 
 
@@ -95,3 +95,12 @@ def test_mixed_without_school_variance_puts_tau2_at_zero():
 def test_kr20_rejects_items_that_are_not_right_or_wrong():
     with pytest.raises(ValueError, match="0 \\(wrong\\) or 1 \\(right\\)"):
         kr20(pd.DataFrame({"q1": [0, 1, 2], "q2": [1, 1, 0]}))
+
+
+@pytest.mark.parametrize("n", [1, 2, 9, 40, 900])
+def test_hodges_lehmann_is_the_median_of_all_walsh_averages(n):
+    # n = 900 has 405,450 averages: the selection path, not the materialised one
+    rng = np.random.default_rng(n)
+    for diff in (rng.normal(size=n), rng.integers(-8, 12, n) / 4):  # continuous, and tied on a grid
+        walsh = (diff[:, None] + diff[None, :]) / 2
+        assert hodges_lehmann(diff) == np.median(walsh[np.triu_indices(n)])

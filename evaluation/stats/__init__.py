@@ -8,13 +8,13 @@ from evaluation.stats.effect_sizes import hedges_correction, hedges_g, hedges_g_
 from evaluation.stats.equivalence import baseline_equivalence, baseline_verdict
 from evaluation.stats.mixed import MixedFit, mixed_reml, random_intercept_reml
 from evaluation.stats.multiplicity import benjamini_hochberg
-from evaluation.stats.prepost import paired_change, welch_waves, wilcoxon_signed_rank
+from evaluation.stats.prepost import hodges_lehmann, paired_change, welch_waves, wilcoxon_signed_rank
 from evaluation.stats.reliability import Reliability, cronbach_alpha, item_statistics, kr20
 
 __all__ = [
     "MixedFit", "Reliability", "ancova_clustered", "baseline_equivalence", "baseline_verdict",
     "benjamini_hochberg", "coefficient_test", "cr1_vcov", "cr2_vcov", "cronbach_alpha",
-    "did_clustered", "hedges_correction", "hedges_g", "hedges_g_paired", "item_statistics", "kr20",
+    "did_clustered", "hedges_correction", "hedges_g", "hedges_g_paired", "hodges_lehmann", "item_statistics", "kr20",
     "mixed_reml", "paired_change", "pooled_sd", "random_intercept_reml", "standardise",
     "welch_waves", "wilcoxon_signed_rank",
 ]  # fmt: skip

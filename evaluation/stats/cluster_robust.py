@@ -56,12 +56,19 @@ def cr1_vcov(x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray) -> np.n
     return scale * bread @ meat @ bread
 
 
-def _inverse_sqrt(matrix: np.ndarray) -> np.ndarray:
-    """Symmetric (pseudo-)inverse square root; eigenvalues at or below 1e-12 map to 0, as
-    clubSandwich's ``Sym_power(x, -1/2)``."""
-    values, vectors = np.linalg.eigh(matrix)
-    powered = np.where(values > 1e-12, 1.0 / np.sqrt(np.clip(values, 1e-12, None)), 0.0)
-    return (vectors * powered) @ vectors.T
+def _adjustment(x_j: np.ndarray, bread: np.ndarray):
+    """The CR2 adjustment A_j = (I - X_j M X_j')^(-1/2) of one cluster, as a function applying it.
+
+    I - X_j M X_j' is the identity outside the column space of X_j, so with X_j = QR (thin QR)
+    and R M R' = W diag(s) W', A_j = I + V diag((1 - s)^(-1/2) - 1) V', V = QW: O(n_j p^2)
+    instead of an eigendecomposition of an n_j x n_j matrix. Eigenvalues 1 - s at or below 1e-12
+    map to 0, as clubSandwich's ``Sym_power(x, -1/2)`` does (a pseudo-inverse root)."""
+    q, r = np.linalg.qr(x_j)
+    s, w = np.linalg.eigh(r @ bread @ r.T)
+    v = q @ w
+    rest = 1.0 - s
+    scale = np.where(rest > 1e-12, 1.0 / np.sqrt(np.clip(rest, 1e-12, None)), 0.0) - 1.0
+    return lambda vector: vector + v @ (scale * (v.T @ vector))
 
 
 def cr2_vcov(x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray,
@@ -96,11 +103,11 @@ def cr2_vcov(x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray,
     for j in range(g):
         rows = codes == j
         x_j = x[rows]
-        adjust = _inverse_sqrt(np.eye(rows.sum()) - x_j @ bread @ x_j.T)
-        score = x_j.T @ (adjust @ residuals[rows])
+        adjust = _adjustment(x_j, bread)
+        score = x_j.T @ adjust(residuals[rows])
         meat += np.outer(score, score)
         if contrast is not None:
-            u_j = adjust @ (x_j @ contrast)
+            u_j = adjust(x_j @ contrast)
             u_list.append(u_j)
             a_cols.append(bread @ (x_j.T @ u_j))
     vcov = bread @ meat @ bread
