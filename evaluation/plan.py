@@ -13,6 +13,7 @@ from evaluation.errors import PlanError
 SOURCES = ("exam", "survey")
 LANGUAGES = ("en", "tr")
 ON_QUARANTINE = ("stop", "continue")
+PRIMARY_METHODS = ("ancova_cr1", "ancova_cr2", "mixed_reml", "did")
 SUBGROUPS = ("grade", "sex", "special_needs", "migrant_refugee", "school_type", "resource_level")
 
 
@@ -43,6 +44,7 @@ class Plan:
     subgroups: tuple[str, ...] = ()
     demo: bool = False
     on_quarantine: str = "stop"
+    primary_method: str | None = None  # None: ancova_cr2 under 40 schools, else ancova_cr1
     sha256: str = field(default="", repr=False)
 
     @property
@@ -86,7 +88,7 @@ def load_plan(path: Path | str) -> Plan:
     if not isinstance(raw, dict):
         raise PlanError(f"{path}: an analysis plan is a YAML mapping with programme, period, data and outcomes")
     known = {"programme", "period", "language", "data", "demo", "alpha", "min_cell_size", "outcomes", "subgroups",
-             "on_quarantine"}
+             "on_quarantine", "primary_method"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise PlanError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
@@ -106,6 +108,10 @@ def load_plan(path: Path | str) -> Plan:
     if on_quarantine not in ON_QUARANTINE:
         raise PlanError(f"{path}: on_quarantine must be stop (quarantined rows stop the run) or continue "
                         f"(analyse the accepted rows and report the others), found {on_quarantine!r}")
+    primary = raw.get("primary_method")
+    if primary is not None and primary not in PRIMARY_METHODS:
+        raise PlanError(f"{path}: primary_method {primary!r} is not one of {', '.join(PRIMARY_METHODS)} "
+                        "(leave it out for ancova_cr2 under 40 schools, ancova_cr1 from 40)")
     if not isinstance(raw["outcomes"], list):
         raise PlanError(f"{path}: outcomes must be a list")
     outcomes = tuple(_outcome(item, i, path) for i, item in enumerate(raw["outcomes"]))
@@ -121,6 +127,6 @@ def load_plan(path: Path | str) -> Plan:
         path=path, programme=str(raw["programme"]), period=str(raw["period"]), language=language,
         data_dir=(path.parent / str(raw["data"])).resolve(), outcomes=outcomes, alpha=float(alpha),
         min_cell_size=min_cell, subgroups=tuple(subgroups), demo=bool(raw.get("demo", False)),
-        on_quarantine=on_quarantine,
+        on_quarantine=on_quarantine, primary_method=primary,
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )

@@ -25,10 +25,11 @@ _NUMBERS = [
 class Estimate:
     """One estimate of one method, on the outcome's own scale.
 
-    For pre/post methods `estimate` is mean(post - pre), `n_treatment` the number of pairs (or of
-    post respondents when waves do not link) and `n_control` is None. For partner-versus-control
-    methods `estimate` is the adjusted difference partner minus control. `effect_size` is Hedges'
-    g with its confidence interval.
+    For pre/post methods `estimate` is mean(post - pre) (``wilcoxon``: the Hodges-Lehmann
+    pseudomedian of the changes; ``welch_t``: mean(post) - mean(pre)), `n_treatment` the number
+    of pairs (``welch_t``: post values) and `n_control` None (``welch_t``: pre values). For
+    partner-versus-control methods `estimate` is the adjusted difference partner minus control.
+    `effect_size` is Hedges' g with its confidence interval.
     """
 
     method: str
@@ -46,6 +47,7 @@ class Estimate:
     n_clusters_treatment: int | None = None
     n_clusters_control: int | None = None
     p_adjusted: float = math.nan
+    statistic: float = math.nan  # the test statistic (t, or V for the signed-rank test); not a column
 
     def to_row(self, *, analysis: str, outcome: str, domain: str, subgroup: str = "all",
                group: str = "all", min_cell_size: int = 0) -> dict:

@@ -21,10 +21,17 @@ def scale_score(responses: pd.DataFrame, items: Sequence[str], reverse: Sequence
     >>> scale_score(frame, ["a", "b"], reverse=["b"], minimum=1, maximum=5).tolist()
     [5.0, 1.0]
     """
+    return keyed_items(responses, items, reverse, minimum, maximum).mean(axis=1, skipna=False)
+
+
+def keyed_items(responses: pd.DataFrame, items: Sequence[str], reverse: Sequence[str],
+                minimum: float, maximum: float) -> pd.DataFrame:
+    """The scale's item columns as floats, reverse-keyed items scored (minimum + maximum) - answer
+    (psych's ``reverse.code`` with the response range as mini and maxi)."""
     missing = [item for item in items if item not in responses.columns]
     if missing:
         raise KeyError(f"scale items not in the survey: {', '.join(missing)}")
     values = responses[list(items)].astype(float)
     for item in reverse:
         values[item] = (minimum + maximum) - values[item]
-    return values.mean(axis=1, skipna=False)
+    return values

@@ -71,6 +71,6 @@ def test_turkish_tables_have_turkish_headers_and_labels() -> None:
     table = sections.partner_vs_control_table(effects, "tr")
     assert list(table.columns[:3]) == ["sonuç ölçüsü", "yöntem", "n ortak"]
     assert table.iloc[0]["sonuç ölçüsü"] == "matematik" and table.iloc[0]["p"] == "<0,001"
-    subgroups = sections.subgroup_table(effects, "tr")
+    subgroups = sections.subgroup_table(effects, "tr", "ancova_cr1")
     assert list(subgroups["alt grup"]) == ["sınıf 9", "sınıf 10"]
     assert list(subgroups["gizlendi"]) == ["", "gizlendi"]

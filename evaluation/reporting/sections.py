@@ -40,10 +40,19 @@ def outcome_wording(plan: Plan, instruments: dict) -> dict[str, tuple[str, str]]
     return wording
 
 
-def findings(effects: pd.DataFrame, plan: Plan, instruments: dict) -> str:
-    """One bullet per outcome: the partner-versus-control finding in plain words."""
+def headline_rows(effects: pd.DataFrame, method: str, subgroups: str = "all") -> pd.DataFrame:
+    """Partner-versus-control rows of the headline `method`; `subgroups` "all" for the whole
+    sample, "cells" for the plan's subgroups."""
+    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["method"] == method)]
+    overall = rows["subgroup"] == "all"
+    return rows[overall if subgroups == "all" else ~overall]
+
+
+def findings(effects: pd.DataFrame, plan: Plan, instruments: dict, method: str) -> str:
+    """One bullet per outcome: the partner-versus-control finding of the headline `method` in
+    plain words."""
     wording = outcome_wording(plan, instruments)
-    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")]
+    rows = headline_rows(effects, method)
     bullets = [f"- {finding_sentence(row, plan.alpha, plan.language, *wording[row['outcome']])}"
                for _, row in rows.iterrows()]
     return "\n".join(bullets)
@@ -53,7 +62,7 @@ def changes(effects: pd.DataFrame, plan: Plan, instruments: dict) -> str:
     """One bullet per outcome and group (partner, control): the mean change in plain words."""
     wording = outcome_wording(plan, instruments)
     rows = effects[(effects["analysis"] == "prepost") & (effects["subgroup"] == "all")
-                   & effects["group"].isin(["partner", "control"])]
+                   & effects["group"].isin(["partner", "control"]) & (effects["method"] == "paired_t")]
     return "\n".join(f"- {change_sentence(row, plan.language, *wording[row['outcome']])}"
                      for _, row in rows.iterrows())
 
@@ -130,16 +139,19 @@ def partner_vs_control_table(effects: pd.DataFrame, language: str) -> pd.DataFra
 
 
 def prepost_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
-    rows = effects[(effects["analysis"] == "prepost") & (effects["subgroup"] == "all")]
+    """Pre/post rows of the whole sample: paired t and, for waves that do not link, Welch (the
+    Wilcoxon rows, which carry no interval, stay in results/effects.csv)."""
+    rows = effects[(effects["analysis"] == "prepost") & (effects["subgroup"] == "all")
+                   & effects["method"].isin(["paired_t", "welch_t"])]
     return _format(rows, {
         "outcome": "outcome", "group": "group", "method": "method", "n_treatment": "n_linked",
         "estimate": "change", **_INTERVALS}, language)
 
 
-def subgroup_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
-    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] != "all")]
+def subgroup_table(effects: pd.DataFrame, language: str, method: str) -> pd.DataFrame:
+    rows = headline_rows(effects, method, subgroups="cells")
     return _format(rows, {
-        "outcome": "outcome", "subgroup": "subgroup", "n_treatment": "n_treatment", "n_control": "n_control",
+        "outcome": "outcome", "subgroup": "subgroup", "method": "method", "n_treatment": "n_treatment", "n_control": "n_control",
         "estimate": "adjusted", "ci_low": "ci_low", "ci_high": "ci_high", "effect_size": "effect_size",
         "suppressed": "suppressed"}, language)
 
@@ -156,30 +168,53 @@ def activities_table(activities: pd.DataFrame, language: str) -> pd.DataFrame:
     return table
 
 
+METHOD_NAMES = {
+    "en": {"ancova_cr1": "CR1 standard errors, t on schools - 1 degrees of freedom",
+           "ancova_cr2": "CR2 standard errors with Satterthwaite degrees of freedom",
+           "mixed_reml": "a two-level random-intercept model (REML)",
+           "did": "a difference in differences of all pre and post values"},
+    "tr": {"ancova_cr1": "CR1 standart hataları, okul sayısı - 1 serbestlik dereceli t",
+           "ancova_cr2": "Satterthwaite serbestlik dereceli CR2 standart hataları",
+           "mixed_reml": "iki düzeyli rastgele sabitli model (REML)",
+           "did": "tüm ön ve son test değerleriyle farkların farkı"},
+}
+
 METHODS = {
     "en": """
 **How the numbers were made.** Every table of the schools' data was checked against its data
 contract before analysis; only accepted rows were analysed. *Before and after* compares each
 student's (or respondent's) November and April/May values: the mean change, its 95% confidence
 interval from the paired t-test, and Hedges' g of the change (standardised by the student-level
-SD of the two waves). *Partner versus control* is an analysis of covariance of the post-test on
-group and the pre-test, with standard errors clustered by school (CR1, t on schools - 1 degrees
-of freedom), so schools, not students, count as the independent units. Its effect size is
-Hedges' g: the adjusted difference over the pooled student-level SD of the post-test, with the
-small-sample correction. Groups smaller than {min_cell} are suppressed in every table.
+SD of the two waves); the results table adds the Wilcoxon signed-rank test and, for waves that do
+not link, Welch's test of the two waves. *Partner versus control* is an analysis of covariance of
+the post-test on group and the pre-test with standard errors clustered by school, so schools,
+not students, count as the independent units. The findings above use {headline}; the results
+table also holds CR1 and CR2 standard errors, a two-level random-intercept model and a difference
+in differences, side by side, and each outcome's baseline difference (pre-test g; the What Works
+Clearinghouse asks for |g| of at most 0.25 with adjustment). The effect size is Hedges' g: the
+adjusted difference over the pooled student-level SD of the post-test, with the small-sample
+correction. p-values are adjusted for the several outcomes of each domain (Benjamini-Hochberg).
+Groups smaller than {min_cell} are suppressed in every table.
 """,
     "tr": """
 **Sayılar nasıl üretildi?** Okullardan gelen her tablo analizden önce veri sözleşmesine göre
 denetlendi; yalnızca kabul edilen satırlar analiz edildi. *Önce ve sonra* karşılaştırması her
 öğrencinin (veya katılımcının) Kasım ve Nisan/Mayıs değerlerini eşleştirir: ortalama değişim,
-eşleştirilmiş t-testinden %95 güven aralığı ve değişimin Hedges' g etki büyüklüğü. *Ortak ve
-karşılaştırma okulları* son testin grup ve ön teste göre kovaryans analizidir; standart hatalar
-okul düzeyinde kümelenmiştir (CR1, okul sayısı - 1 serbestlik derecesi). Etki büyüklüğü, düzeltilmiş
-farkın son testin öğrenci düzeyindeki birleştirilmiş standart sapmasına bölünmesiyle bulunan
-Hedges' g'dir. {min_cell} kişiden küçük gruplar hiçbir tabloda gösterilmez.
+eşleştirilmiş t-testinden %95 güven aralığı ve değişimin Hedges' g etki büyüklüğü; sonuç
+tablosunda ayrıca Wilcoxon işaretli sıralar testi ve eşleşmeyen uygulamalar için Welch testi yer
+alır. *Ortak ve karşılaştırma okulları* son testin grup ve ön teste göre kovaryans analizidir;
+standart hatalar okul düzeyinde kümelenmiştir, böylece bağımsız birimler öğrenciler değil
+okullardır. Yukarıdaki bulgularda {headline} kullanıldı; sonuç tablosunda CR1 ve CR2 standart
+hataları, iki düzeyli rastgele sabitli model ve farkların farkı yan yana, ayrıca her sonuç
+ölçüsünün başlangıç farkı (ön test g'si) bulunur. Etki büyüklüğü, düzeltilmiş farkın son testin
+öğrenci düzeyindeki birleştirilmiş standart sapmasına bölünmesiyle bulunan, küçük örneklem
+düzeltmeli Hedges' g'dir. p değerleri her alandaki sonuç ölçüleri için düzeltilmiştir
+(Benjamini-Hochberg). {min_cell} kişiden küçük gruplar hiçbir tabloda gösterilmez.
 """,
 }
 
 
-def methods_note(plan: Plan) -> str:
-    return METHODS[plan.language].format(min_cell=plan.min_cell_size)
+def methods_note(plan: Plan, method: str) -> str:
+    """How the numbers were made, naming the headline `method`."""
+    headline = METHOD_NAMES[plan.language][method]
+    return METHODS[plan.language].format(min_cell=plan.min_cell_size, headline=headline)

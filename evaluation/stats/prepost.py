@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import stats
 
 from evaluation.results import Estimate
-from evaluation.stats.effect_sizes import hedges_g_paired
+from evaluation.stats.effect_sizes import hedges_g, hedges_g_paired
 
 
 def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None = None,
@@ -51,12 +51,129 @@ def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None =
         t = mean / se
         p = float(2 * stats.t.sf(abs(t), df))
     else:
-        p = math.nan
+        t, p = math.nan, math.nan
     half = float(stats.t.ppf(1 - alpha / 2, df) * se)
     g, g_low, g_high = hedges_g_paired(before, after, alpha=alpha)
     return Estimate(
         method="paired_t", n_treatment=n, n_control=None, estimate=mean, std_error=se,
         df=float(df), ci_low=mean - half, ci_high=mean + half, p_value=p,
         effect_size=g, effect_size_ci_low=g_low, effect_size_ci_high=g_high,
-        n_clusters_treatment=n_clusters,
+        n_clusters_treatment=n_clusters, statistic=t,
     )
+
+
+def _kth_walsh_sum(d: np.ndarray, k: int, rng: np.random.Generator) -> float:
+    """The k-th smallest (0-based) of the sums d_i + d_j, i <= j, of sorted `d`, by randomised
+    selection over the rows' candidate ranges (O(n log n) memory-light steps), materialising the
+    candidates once few remain."""
+    n = len(d)
+    low, high = np.arange(n), np.full(n, n)  # row i's candidates are d[low_i:high_i]
+    while True:
+        sizes = high - low
+        total = int(sizes.sum())
+        if total <= 200_000:
+            sums = np.concatenate([d[i] + d[low[i]:high[i]] for i in np.flatnonzero(sizes)])
+            return float(np.partition(sums, k)[k])
+        row = int(rng.choice(n, p=sizes / total))
+        pivot = d[row] + d[rng.integers(low[row], high[row])]
+        below = np.clip(np.searchsorted(d, pivot - d, side="left"), low, high)
+        upto = np.clip(np.searchsorted(d, pivot - d, side="right"), low, high)
+        n_below, n_upto = int((below - low).sum()), int((upto - low).sum())
+        if k < n_below:
+            high = below
+        elif k < n_upto:
+            return float(pivot)
+        else:
+            k -= n_upto
+            low = upto
+
+
+def hodges_lehmann(diff: np.ndarray) -> float:
+    """Hodges-Lehmann pseudomedian: the median of the Walsh averages (d_i + d_j)/2, i <= j (the
+    mean of the two middle ones when their number is even, as R's ``median``).
+
+    Exact for any n without forming the n(n+1)/2 averages when n is large."""
+    d = np.sort(np.asarray(diff, dtype=float))
+    m = len(d) * (len(d) + 1) // 2
+    if m == 0:
+        return math.nan
+    rng = np.random.default_rng(0)  # the pivots' order only; the result does not depend on it
+    middle = _kth_walsh_sum(d, (m - 1) // 2, rng)
+    if m % 2 == 0:
+        middle = (middle + _kth_walsh_sum(d, m // 2, rng)) / 2
+    return middle / 2
+
+
+def wilcoxon_signed_rank(data: pd.DataFrame, pre: str, post: str, cluster: str | None = None,
+                         correct: bool = True) -> Estimate:
+    """Wilcoxon signed-rank test of post - pre, the ordinal check of the paired change.
+
+    Returns
+    -------
+    Estimate
+        method ``wilcoxon``; estimate is the Hodges-Lehmann pseudomedian of the change (median of
+        the Walsh averages (d_i + d_j)/2, i <= j, zeros included), statistic is V, the sum of the
+        ranks of the positive changes, p_value two-sided. std_error, df, the interval and the
+        effect size are blank (the paired_t row carries them). n_treatment counts all pairs.
+
+    Notes
+    -----
+    The normal approximation exactly as R's ``wilcox.test(post, pre, paired = TRUE, exact = FALSE,
+    correct = TRUE)``: zero changes are dropped (Wilcoxon's convention) and n is the number of
+    non-zero changes; ties get average ranks; z = (V - n(n+1)/4 - 0.5 sign) / sigma with
+    sigma^2 = n(n+1)(2n+1)/24 - sum(t^3 - t)/48 over tie groups of size t; p = 2 min(P(Z <= z),
+    P(Z >= z)). Exact p-values are not used: school samples nearly always hold ties.
+    """
+    linked = data.dropna(subset=[pre, post])
+    diff = linked[post].to_numpy(dtype=float) - linked[pre].to_numpy(dtype=float)
+    n_clusters = int(linked[cluster].nunique()) if cluster else None
+    nan = math.nan
+    nonzero = diff[diff != 0]
+    n = len(nonzero)
+    if n < 1:
+        return Estimate("wilcoxon", len(diff), None, nan, nan, nan, nan, nan, nan, nan, nan, nan,
+                        n_clusters_treatment=n_clusters)
+    ranks = stats.rankdata(np.abs(nonzero))
+    v = float(ranks[nonzero > 0].sum())
+    _, tie_sizes = np.unique(ranks, return_counts=True)
+    sigma = math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - np.sum(tie_sizes**3 - tie_sizes) / 48)
+    z = v - n * (n + 1) / 4
+    if correct:
+        z -= 0.5 * np.sign(z)
+    p = float(2 * min(stats.norm.cdf(z / sigma), stats.norm.sf(z / sigma))) if sigma > 0 else nan
+    pseudomedian = hodges_lehmann(diff)
+    return Estimate("wilcoxon", len(diff), None, pseudomedian, nan, nan, nan, nan, p, nan, nan, nan,
+                    n_clusters_treatment=n_clusters, statistic=v)
+
+
+def welch_waves(data: pd.DataFrame, pre: str, post: str, cluster: str | None = None,
+                alpha: float = 0.05) -> Estimate:
+    """Change between waves that do not link: Welch's t-test of all post values against all pre
+    values, treated as independent samples.
+
+    Returns
+    -------
+    Estimate
+        method ``welch_t``; estimate mean(post) - mean(pre), std_error sqrt(s1^2/n1 + s0^2/n0),
+        Welch-Satterthwaite df, interval and two-sided p as R's ``t.test(post, pre)``;
+        effect_size Hedges' g of two independent samples (`hedges_g`). n_treatment counts post
+        values, n_control pre values; n_clusters_treatment the schools in either wave.
+    """
+    after = data[post].dropna().to_numpy(dtype=float)
+    before = data[pre].dropna().to_numpy(dtype=float)
+    n1, n0 = len(after), len(before)
+    n_clusters = int(data.loc[data[pre].notna() | data[post].notna(), cluster].nunique()) if cluster else None
+    nan = math.nan
+    if n1 < 2 or n0 < 2:
+        return Estimate("welch_t", n1, n0, nan, nan, nan, nan, nan, nan, nan, nan, nan,
+                        n_clusters_treatment=n_clusters)
+    v1, v0 = np.var(after, ddof=1) / n1, np.var(before, ddof=1) / n0
+    se = float(math.sqrt(v1 + v0))
+    df = float((v1 + v0) ** 2 / (v1**2 / (n1 - 1) + v0**2 / (n0 - 1))) if se > 0 else nan
+    estimate = float(after.mean() - before.mean())
+    t = estimate / se if se > 0 else nan
+    p = float(2 * stats.t.sf(abs(t), df)) if se > 0 else nan
+    half = float(stats.t.ppf(1 - alpha / 2, df) * se) if se > 0 else nan
+    g, g_low, g_high = hedges_g(after, before, alpha=alpha)
+    return Estimate("welch_t", n1, n0, estimate, se, df, estimate - half, estimate + half, p,
+                    g, g_low, g_high, n_clusters_treatment=n_clusters, statistic=t)

@@ -1,0 +1,53 @@
+"""Baseline equivalence of partner and control groups on the pre-test, as the What Works
+Clearinghouse judges it (Procedures and Standards Handbook v5.0, section on baseline
+equivalence)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from evaluation.results import Estimate
+from evaluation.stats.ancova import group_counts
+from evaluation.stats.effect_sizes import hedges_g
+
+SATISFIED, ADJUSTMENT_REQUIRED, NOT_SATISFIED = "satisfied", "adjustment_required", "not_satisfied"
+
+
+def baseline_verdict(g: float) -> str | None:
+    """WWC verdict on a baseline difference: |g| <= 0.05 satisfied, 0.05 < |g| <= 0.25
+    satisfied only with statistical adjustment for the pre-test (adjustment_required), above 0.25
+    not satisfied. None when g is not a number."""
+    if g is None or math.isnan(g):
+        return None
+    if abs(g) <= 0.05:
+        return SATISFIED
+    return ADJUSTMENT_REQUIRED if abs(g) <= 0.25 else NOT_SATISFIED
+
+
+def baseline_equivalence(data: pd.DataFrame, pre: str, treatment: str, cluster: str,
+                         alpha: float = 0.05) -> Estimate:
+    """Pre-test difference partner minus control among the students in the analysis sample.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The analytic sample: one row per student with both tests (rows missing `pre` are left
+        out here; pass the rows the impact estimate uses).
+
+    Returns
+    -------
+    Estimate
+        method ``baseline_equivalence``: estimate is the raw pre-test mean difference,
+        effect_size Hedges' g (pooled SD, J = 1 - 3/(4N - 9)) with its interval; the test
+        columns are blank. `baseline_verdict(effect_size)` gives the WWC verdict.
+    """
+    rows = data.dropna(subset=[pre, treatment, cluster])
+    treated, n_t, n_c, g_t, g_c = group_counts(rows, treatment, cluster)
+    values = rows[pre].to_numpy(dtype=float)
+    nan = math.nan
+    difference = float(values[treated].mean() - values[~treated].mean()) if n_t and n_c else nan
+    g, low, high = hedges_g(values[treated], values[~treated], alpha=alpha)
+    return Estimate("baseline_equivalence", n_t, n_c, difference, nan, nan, nan, nan, nan, g, low, high,
+                    n_clusters_treatment=g_t, n_clusters_control=g_c)
