@@ -74,3 +74,27 @@ def test_turkish_tables_have_turkish_headers_and_labels() -> None:
     subgroups = sections.subgroup_table(effects, "tr", "ancova_cr1")
     assert list(subgroups["alt grup"]) == ["sınıf 9", "sınıf 10"]
     assert list(subgroups["gizlendi"]) == ["", "gizlendi"]
+
+
+def test_quality_overview_counts_warnings_per_table_and_check(tmp_path) -> None:
+    from evaluation.quality import WARNING_COLUMNS
+
+    (tmp_path / "validation").mkdir()
+    rows = [("exam_results", "outlier"), ("exam_results", "outlier"), ("surveys/student_climate", "straight_lining")]
+    warnings = pd.DataFrame([{column: "" for column in WARNING_COLUMNS} | {"table": t, "check": c} for t, c in rows])
+    warnings.to_csv(tmp_path / "validation" / "warnings.csv", index=False)
+    sentence, counts = sections.quality_overview(tmp_path, "en")
+    assert sentence.startswith("The data-quality checks raised 3 point(s)")
+    assert counts.values.tolist() == [["exam_results", "unusual score", 2],
+                                      ["surveys/student_climate", "same answer to every item", 1]]
+    sentence, counts = sections.quality_overview(tmp_path, "tr")
+    assert "3 nokta" in sentence
+    assert list(counts.columns) == ["tablo", "kontrol", "gözden geçirilecek nokta"]
+    assert counts.iloc[0, 1] == "olağan dışı puan"
+
+
+def test_quality_overview_without_warnings(tmp_path) -> None:
+    (tmp_path / "validation").mkdir()
+    pd.DataFrame(columns=["table", "check"]).to_csv(tmp_path / "validation" / "warnings.csv", index=False)
+    sentence, counts = sections.quality_overview(tmp_path, "en")
+    assert sentence == "The data-quality checks found nothing for the schools to check." and counts.empty

@@ -11,7 +11,7 @@ import pandas as pd
 
 from evaluation.plan import Plan
 from evaluation.reporting.text import change_sentence, finding_sentence, label
-from evaluation.reporting.wording import column, note
+from evaluation.reporting.wording import check_name, column, note
 
 TITLES = {
     "en": {"report": "Annual evaluation report", "plan": "Analysis plan", "hash": "plan hash",
@@ -93,6 +93,19 @@ def validation_overview(out_dir: Path, language: str) -> pd.DataFrame:
     """Rows read, accepted and quarantined per file (validation-summary.csv)."""
     summary = pd.read_csv(out_dir / "validation" / "validation-summary.csv", keep_default_na=False)
     return summary.rename(columns={name: column(name, language) for name in summary.columns})
+
+
+def quality_overview(out_dir: Path, language: str) -> tuple[str, pd.DataFrame]:
+    """A sentence on the data-quality warnings and their count per table and check (counts only;
+    the warnings themselves, row by row, are in validation/warnings.csv and the fix lists)."""
+    path = out_dir / "validation" / "warnings.csv"
+    warnings = pd.read_csv(path, keep_default_na=False, dtype=str) if path.is_file() else pd.DataFrame()
+    if not len(warnings):
+        return note("no_warnings", language), pd.DataFrame()
+    counts = warnings.groupby(["table", "check"], sort=False).size().rename("warnings").reset_index()
+    counts["check"] = [check_name(check, language) for check in counts["check"]]
+    counts = counts.rename(columns={name: column(name, language) for name in counts.columns})
+    return note("warnings", language, n=len(warnings)), counts
 
 
 def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.DataFrame:

@@ -59,11 +59,37 @@ NOTES = {
         "quarantined": ("**Note.** {n} row(s) of the schools' data broke a data contract and were left out "
                         "of this analysis (the plan says `on_quarantine: continue`). Each school's list of "
                         "what to fix is in the run's validation folder."),
+        "warnings": ("The data-quality checks raised {n} point(s) for the schools to check (unusual scores, "
+                     "identical answers to every item, missing waves ...); these rows stay in the analysis. "
+                     "They are listed in each school's fix list."),
+        "no_warnings": "The data-quality checks found nothing for the schools to check.",
     },
     "tr": {
         "quarantined": ("**Not.** Okullardan gelen verilerin {n} satırı veri sözleşmesine uymadığı için bu "
                         "analize alınmadı (planda `on_quarantine: continue`). Her okulun düzeltmesi gereken "
                         "satırların listesi çalıştırmanın doğrulama (validation) klasöründedir."),
+        "warnings": ("Veri kalitesi kontrolleri okulların gözden geçirmesi için {n} nokta buldu (olağan dışı "
+                     "puanlar, her maddeye aynı yanıt, eksik uygulamalar ...); bu satırlar analizde kalır. "
+                     "Her okulun düzeltme listesinde yer alırlar."),
+        "no_warnings": "Veri kalitesi kontrolleri okulların gözden geçirmesi gereken bir şey bulmadı.",
+    },
+}
+
+#: Names of the data-quality checks (`evaluation.quality`) in the report.
+CHECKS = {
+    "en": {
+        "missing_school": "school without data", "missing_wave": "a wave missing at a school",
+        "missing_grade": "a grade missing", "roster_not_tested": "roster students without results",
+        "low_response": "few responses in one wave", "outlier": "unusual score",
+        "straight_lining": "same answer to every item", "speeding": "answered implausibly fast",
+        "duplicate_submission": "possible double submission",
+    },
+    "tr": {
+        "missing_school": "verisi olmayan okul", "missing_wave": "bir uygulaması eksik okul",
+        "missing_grade": "eksik sınıf düzeyi", "roster_not_tested": "sonucu olmayan kayıtlı öğrenciler",
+        "low_response": "bir uygulamada az yanıt", "outlier": "olağan dışı puan",
+        "straight_lining": "her maddeye aynı yanıt", "speeding": "olağan dışı hızlı yanıt",
+        "duplicate_submission": "olası çift gönderim",
     },
 }
 
@@ -83,6 +109,7 @@ COLUMNS = {
         "share_done": "share done",
         "schools": "schools", "students_with_exams": "students with exam results",
         "respondents": "respondents: {instrument}",
+        "check": "check", "warnings": "points to check",
     },
     "tr": {
         "outcome": "sonuç ölçüsü", "method": "yöntem", "group": "grup", "subgroup": "alt grup",
@@ -99,6 +126,7 @@ COLUMNS = {
         "share_done": "yapılma oranı",
         "schools": "okullar", "students_with_exams": "sınav sonucu olan öğrenciler",
         "respondents": "yanıtlayanlar: {instrument}",
+        "check": "kontrol", "warnings": "gözden geçirilecek nokta",
     },
 }
 
@@ -111,6 +139,11 @@ def section(key: str, language: str) -> str:
 
 def note(key: str, language: str, **values: object) -> str:
     return NOTES[language][key].format(**values)
+
+
+def check_name(check: str, language: str) -> str:
+    """A data-quality check's name in the report (its code when the report has no name for it)."""
+    return CHECKS[language].get(check, check)
 
 
 def column(key: str, language: str, **values: str) -> str:
