@@ -21,7 +21,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from evaluation.quality import check_quality, warnings_line
+    from evaluation.quality import check_quality, linkage_lines, linkage_summary, warnings_line
     from evaluation.validation import validate_data_dir
     from evaluation.validation_page import write_validation_outputs
 
@@ -29,9 +29,11 @@ def _validate(args: argparse.Namespace) -> int:
     warnings = check_quality(report, language=args.language)
     print(report.summary())
     print(warnings_line(warnings))
+    for line in linkage_lines(linkage_summary(report)):
+        print(line)
     if args.out:
         out = write_validation_outputs(report, Path(args.out), args.language, warnings)
-        print(f"Validation details written to {out}: quarantine.csv, warnings.csv, validation-summary.csv, "
+        print(f"Validation details written to {out}: quarantine.csv, warnings.csv, linkage.csv, validation-summary.csv, "
               "validation.html (the page for officials, counts only) and fix-lists/ (each school's rows and "
               "what to change)")
     return report.exit_code

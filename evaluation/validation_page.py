@@ -17,8 +17,9 @@ import pandas as pd
 from evaluation.fix_instructions import STRUCTURAL_RULES, RuleTexts
 from evaluation.fix_lists import FIX_LISTS_DIR, fix_list_items, school_directory, school_index, write_fix_lists
 from evaluation.html_page import heading, link, paragraph, table, write_page
+from evaluation.quality.linkage import linkage_summary
 from evaluation.report import ValidationReport
-from evaluation.validation_wording import check_language, date, text
+from evaluation.validation_wording import check_language, date, percent, text
 
 
 def write_validation_page(report: ValidationReport, out_path: Path, language: str = "en",
@@ -78,6 +79,14 @@ def write_validation_page(report: ValidationReport, out_path: Path, language: st
                         [(texts.file_of(key), check, n) for key, check, n in checks.itertuples(index=False)],
                         numeric=(2,))]
 
+    linkage = linkage_summary(report)
+    if len(linkage):
+        parts += [heading(t("linkage_heading")), paragraph(t("linkage_intro")),
+                  table([t("table"), t("id_column"), t("n_pre"), t("n_post"), t("n_linked"), t("linkage_rate")],
+                        [(row.table, row.id_column, row.n_pre, row.n_post, row.n_linked,
+                          "" if pd.isna(row.linkage_rate) else percent(row.linkage_rate, language))
+                         for row in linkage.itertuples(index=False)], numeric=(2, 3, 4, 5))]
+
     parts.append(heading(t("schools_heading")))
     items = fix_list_items(report, language, warnings)
     index = school_index(items, school_directory(report), language)
@@ -97,9 +106,11 @@ def write_validation_outputs(report: ValidationReport, out_dir: Path, language: 
                              warnings: pd.DataFrame | None = None) -> Path:
     """Write everything validation gives into ``out_dir``: ``quarantine.csv`` and
     ``validation-summary.csv`` (`ValidationReport.write`), ``warnings.csv`` (when ``warnings``, of
-    `evaluation.quality.check_quality`, are given), ``validation.html`` (this page) and
+    `evaluation.quality.check_quality`, are given), ``linkage.csv``
+    (`evaluation.quality.linkage_summary`), ``validation.html`` (this page) and
     ``fix-lists/`` (`evaluation.fix_lists.write_fix_lists`). Returns ``out_dir``."""
     out_dir = report.write(Path(out_dir))
+    linkage_summary(report).to_csv(out_dir / "linkage.csv", index=False)
     if warnings is not None:
         warnings.to_csv(out_dir / "warnings.csv", index=False)
     write_fix_lists(report, out_dir, language, warnings)

@@ -56,6 +56,11 @@ TEXT = {
         "rules_intro": "How many rows broke each rule; every other rule of the contracts passed.",
         "no_rules": "No rule was broken.",
         "checks_heading": "Points to check (not rejected)",
+        "linkage_heading": "The same people before and after",
+        "linkage_intro": ("How many of the people measured after the programme were measured before it too; "
+                          "only they can show a change."),
+        "id_column": "matched on", "n_pre": "before", "n_post": "after", "n_linked": "in both",
+        "linkage_rate": "share of after",
         "schools_heading": "Schools",
         "schools_intro": "Each school's fix list names its rows and what to change.",
         "no_schools": "No school has anything to fix.",
@@ -98,6 +103,11 @@ TEXT = {
         "rules_intro": "Her kurala kaç satırın uymadığı; sözleşmelerin diğer bütün kurallarına uyuldu.",
         "no_rules": "Uyulmayan kural yok.",
         "checks_heading": "Kontrol edilmesi önerilenler (reddedilmedi)",
+        "linkage_heading": "Önce ve sonra aynı kişiler",
+        "linkage_intro": ("Programdan sonra ölçülenlerin kaçının programdan önce de ölçüldüğü; değişimi yalnızca "
+                          "onlar gösterebilir."),
+        "id_column": "eşleştirme sütunu", "n_pre": "önce", "n_post": "sonra", "n_linked": "ikisinde de",
+        "linkage_rate": "sonrakilerin payı",
         "schools_heading": "Okullar",
         "schools_intro": "Her okulun düzeltme listesi, satırlarını ve yapılması gerekenleri gösterir.",
         "no_schools": "Hiçbir okulun düzeltmesi gereken bir şey yok.",
@@ -305,6 +315,12 @@ def number(value: float, language: str) -> str:
     """A bound of a rule: ``12``, ``0.5`` (``0,5`` in Turkish)."""
     written = str(int(value)) if float(value).is_integer() else str(value)
     return written.replace(".", ",") if language == "tr" else written
+
+
+def percent(share: float, language: str) -> str:
+    """A share as a whole percentage: ``87%`` in English, ``%87`` in Turkish."""
+    whole = round(share * 100)
+    return f"%{whole}" if language == "tr" else f"{whole}%"
 
 
 def date(day: dt.date, language: str) -> str:

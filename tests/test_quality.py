@@ -320,3 +320,22 @@ def test_validate_writes_warnings(planted, tmp_path, capsys):
     assert ("16 data-quality warnings for review (the rows stay accepted): 3 missing_school, 2 missing_wave, "
             "1 missing_grade, 2 roster_not_tested, 1 low_response, 1 outlier, 3 straight_lining, 2 speeding, "
             "1 duplicate_submission") in out
+
+
+def test_linkage_summary_counts_ids_in_both_waves(tmp_path):
+    from evaluation.quality import LINKAGE_COLUMNS, linkage_summary
+
+    tables = valid_tables()
+    # ST01 loses its pre-test rows: 7 of the 8 students of the post wave were tested before
+    tables["exam_results"] = [row for row in tables["exam_results"]
+                              if not (row["student_id"] == "ST01" and row["wave"] == "pre")]
+    report = validate_data_dir(write_data_dir(tmp_path / "data", tables))
+    linkage = linkage_summary(report).set_index("table")
+    assert list(linkage.reset_index().columns) == list(LINKAGE_COLUMNS)
+    exams = linkage.loc["exam_results"]
+    assert (exams["id_column"], exams["n_pre"], exams["n_post"], exams["n_linked"]) == ("student_id", 7, 8, 7)
+    assert exams["linkage_rate"] == pytest.approx(7 / 8)
+    assert set(linkage.index) == {"exam_results", *(key for key in report.tables if key.startswith("surveys/"))}
+    code = main(["validate", str(report.data_dir), "--out", str(tmp_path / "out")])
+    assert code == 0
+    assert pd.read_csv(tmp_path / "out" / "linkage.csv").loc[0, "n_linked"] == 7
