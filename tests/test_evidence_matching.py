@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from evaluation.errors import EvidenceInputError
 from evaluation.evidence.balance import normalised_difference
-from evaluation.evidence.matching import love_plot, match_schools
+from evaluation.evidence.matching import love_plot, match_schools, school_profiles
 
 COLUMNS = ["school_id", "school_type", "province", "size", "baseline_mean"]
 PARTNERS = pd.DataFrame([
@@ -97,3 +97,21 @@ def test_missing_covariate_is_named():
         match_schools(PARTNERS, pool)
     with pytest.raises(EvidenceInputError, match="the partners table has no column 'baseline_mean'"):
         match_schools(PARTNERS.drop(columns="baseline_mean"), POOL)
+
+
+def test_school_profiles_from_accepted_tables():
+    schools = pd.DataFrame({"school_id": ["A", "B", "C"], "group": ["partner", "control", "control"],
+                            "school_type": ["Fen", "Fen", "Anadolu"], "province": ["İzmir", "İzmir", "Rize"]})
+    exams = pd.DataFrame({
+        "school_id": ["A", "A", "A", "A", "B", "B"], "student_id": ["a1", "a1", "a2", "a2", "b1", "b1"],
+        "wave": ["pre", "pre", "pre", "post", "pre", "post"],
+        "subject": ["mathematics", "science", "mathematics", "mathematics", "mathematics", "mathematics"],
+        "score": [40.0, 60.0, 70.0, 99.0, 55.0, 10.0],
+    })
+    profiles = school_profiles(schools, exams).set_index("school_id")
+    # A: a1 averages 50 over two subjects, a2 70: size 2, mean 60; C has no pre-test
+    assert profiles.loc["A", ["size", "baseline_mean"]].tolist() == [2, 60.0]
+    assert profiles.loc["B", ["size", "baseline_mean"]].tolist() == [1, 55.0]
+    assert profiles.loc["C", "size"] == 0 and pd.isna(profiles.loc["C", "baseline_mean"])
+    maths = school_profiles(schools, exams, subject="mathematics").set_index("school_id")
+    assert maths.loc["A", "baseline_mean"] == 55.0

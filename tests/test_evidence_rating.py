@@ -59,8 +59,8 @@ def test_evidence_row_shows_the_level_with_high_attrition_in_turkish():
     assert (row["attrition_verdict"], row["baseline_verdict"], row["rating"]) == ("high", "not_satisfied",
                                                                                  "does_not_meet")
     assert row["summary"] == ("matematik (grade=9): ortak okulların öğrencileri 0,10 SS daha düşük (-4 yüzdelik "
-                              "sıra), istatistiksel olarak anlamlı değil, önemli sayılan 0,25 SS'den küçük; çok "
-                              "sayıda öğrenci veya okul kayboldu; standardı karşılamıyor.")
+                              "sıra), istatistiksel olarak anlamlı değil, önemli sayılan 0,25 SS'den "
+                              "küçük; çok sayıda öğrenci veya okul kayboldu; standardı karşılamıyor.")
 
 
 def test_suppressed_effect():

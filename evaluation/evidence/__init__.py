@@ -6,7 +6,7 @@ from evaluation.evidence.attrition import (Attrition, attrition, attrition_verdi
                                            max_differential, study_attrition)
 from evaluation.evidence.balance import (JointTest, balance_table, baseline_characteristics,
                                          joint_orthogonality_test, normalised_difference)
-from evaluation.evidence.matching import Matching, balance_before_after, love_plot, match_schools
+from evaluation.evidence.matching import Matching, balance_before_after, love_plot, match_schools, school_profiles
 from evaluation.evidence.rating import EVIDENCE_COLUMNS, evidence_row, summary_sentence, wwc_rating
 from evaluation.evidence.significance import (ClusterCorrection, cluster_correction, default_icc, improvement_index,
                                               is_significant, is_substantively_important, t_from_g)
@@ -17,5 +17,5 @@ __all__ = [
     "cluster_correction", "combined_verdict", "default_icc", "evidence_row", "improvement_index",
     "is_significant", "is_substantively_important", "joint_orthogonality_test", "load_boundary",
     "love_plot", "match_schools", "max_differential", "normalised_difference", "study_attrition",
-    "summary_sentence", "t_from_g", "wwc_rating",
+    "school_profiles", "summary_sentence", "t_from_g", "wwc_rating",
 ]  # fmt: skip

@@ -43,6 +43,21 @@ class Matching:
         return self.pairs["comparison_id"].dropna().tolist()
 
 
+def school_profiles(schools: pd.DataFrame, exam_results: pd.DataFrame, subject: str | None = None) -> pd.DataFrame:
+    """One row per school for matching: school_id, group, school_type, province, size (students
+    with a pre-test) and baseline_mean (their mean pre-test score, of `subject` or of all
+    subjects). Schools without a pre-test have size 0 and no baseline_mean."""
+    pre = exam_results[exam_results["wave"] == "pre"]
+    if subject is not None:
+        pre = pre[pre["subject"] == subject]
+    per_student = pre.groupby(["school_id", "student_id"])["score"].mean().reset_index()
+    summary = per_student.groupby("school_id")["score"].agg(size="size", baseline_mean="mean")
+    columns = [c for c in ("school_id", "group", "school_type", "province") if c in schools.columns]
+    profiles = schools[columns].merge(summary, left_on="school_id", right_index=True, how="left")
+    profiles["size"] = profiles["size"].fillna(0).astype(int)
+    return profiles.reset_index(drop=True)
+
+
 def _metric(values: np.ndarray, distance: Distance) -> np.ndarray:
     """The matrix M of the distance d(a, b) = sqrt((a - b)' M (a - b)) over all schools."""
     if distance == "mahalanobis":
