@@ -82,6 +82,8 @@ def test_school_level_counts():
     ((0, 0, 10, 10), "no treatment units assigned"),
     ((10, -1, 10, 10), "n_analysed_treatment must be a whole number >= 0"),
     ((10, 2.5, 10, 10), "n_analysed_treatment must be a whole number >= 0"),
+    (("ten", 2, 10, 10), "n_assigned_treatment must be a whole number >= 0, got 'ten'"),
+    ((10, None, 10, 10), "n_analysed_treatment must be a whole number >= 0, got None"),
 ])
 def test_impossible_counts_are_refused(args, message):
     with pytest.raises(EvidenceInputError, match=message):

@@ -33,14 +33,18 @@ _TOLERANCE = 1e-9  # a differential exactly on the boundary is low, whatever the
 
 
 @lru_cache(maxsize=4)
-def load_boundary(path: Path = BOUNDARY_TABLE) -> pd.DataFrame:
-    """The WWC boundary table: overall_attrition_pct (0-65) and the highest differential
-    attrition in percentage points that is still low, per boundary (``cautious``,
-    ``optimistic``; NaN where no differential is low)."""
+def _boundary(path: Path) -> pd.DataFrame:
     table = pd.read_csv(path)
     table = table.rename(columns={"max_differential_cautious_pct": "cautious",
                                   "max_differential_optimistic_pct": "optimistic"})
     return table.set_index("overall_attrition_pct")
+
+
+def load_boundary(path: Path = BOUNDARY_TABLE) -> pd.DataFrame:
+    """The WWC boundary table (a copy): indexed by overall_attrition_pct (0-65), the highest
+    differential attrition in percentage points that is still low, per boundary (columns
+    ``cautious``, ``optimistic``; NaN where no differential is low)."""
+    return _boundary(path).copy()
 
 
 def _check_boundary(boundary: str) -> None:
@@ -58,7 +62,7 @@ def max_differential(overall: float, boundary: Boundary = "cautious") -> float:
     if not 0.0 <= overall <= 1.0:
         raise EvidenceInputError(f"overall attrition must be a proportion in [0, 1], got {overall}")
     percent = math.floor(overall * 100.0 + 0.5 + _TOLERANCE)
-    table = load_boundary()
+    table = _boundary(BOUNDARY_TABLE)
     if percent not in table.index:
         return math.nan
     return float(table.at[percent, boundary]) / 100.0
@@ -98,7 +102,11 @@ class Attrition:
 
 
 def _count(value, name: str) -> int:
-    if value is None or isinstance(value, bool) or not float(value).is_integer() or value < 0:
+    try:
+        whole = not isinstance(value, bool) and float(value).is_integer() and value >= 0
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
         raise EvidenceInputError(f"attrition: {name} must be a whole number >= 0, got {value!r}")
     return int(value)
 
