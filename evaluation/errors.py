@@ -47,3 +47,10 @@ class AnalysisFailed(EvaluationError):
     """A step of the pipeline (a notebook) failed while executing."""
 
     exit_code = EXIT_ANALYSIS_FAILED
+
+
+class EvidenceInputError(EvaluationError, ValueError):
+    """Numbers given to the evidence-standards functions (counts, rates, columns) that cannot be
+    judged: negative counts, more analysed than assigned, a missing column."""
+
+    exit_code = EXIT_ANALYSIS_FAILED
