@@ -28,7 +28,7 @@ Policy Analysis, 29(1), 30-59 (R-squared as the proportional reduction of each v
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -268,4 +268,29 @@ def design_table(parameters: DesignParameters, schools: Sequence[int] = NEXT_YEA
     n = max(1, round(parameters.students_per_school))
     rows = [mdes(j, n, parameters.icc, parameters.r2_school, parameters.r2_student, share, alpha=alpha,
                  power=power, school_covariates=school_covariates).to_row() for j in schools]
-    return pd.DataFrame(rows, columns=DESIGN_COLUMNS)
+    table = pd.DataFrame(rows, columns=DESIGN_COLUMNS)
+    table["students_per_school"] = table["students_per_school"].astype(int)
+    return table
+
+
+def outcome_design_tables(frames: Mapping[str, pd.DataFrame], alpha: float = 0.05, power: float = 0.8,
+                          schools: Sequence[int] = NEXT_YEAR_SCHOOLS) -> tuple[pd.DataFrame, list[str]]:
+    """`results/design.csv` for several outcomes: `design_table` of each outcome's pre/post frame
+    (`evaluation.analysis.prepost_frame`), with the outcome id as first column.
+
+    Returns
+    -------
+    (table, notes)
+        notes say, for each outcome left out, why (too few schools or students with both tests).
+    """
+    tables, notes = [], []
+    for outcome, frame in frames.items():
+        try:
+            parameters = estimate_design_parameters(frame)
+        except DesignError as error:
+            notes.append(f"{outcome}: {error}")
+            continue
+        tables.append(design_table(parameters, schools, alpha=alpha, power=power).assign(outcome=outcome))
+    columns = ["outcome", *DESIGN_COLUMNS]
+    table = pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
+    return table, notes
