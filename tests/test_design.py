@@ -13,7 +13,7 @@ from scipy import stats
 
 from evaluation.cli import main
 from evaluation.design import (DESIGN_COLUMNS, DesignParameters, design_table, estimate_design_parameters, mdes,
-                               schools_needed)
+                               outcome_design_tables, schools_needed)
 from evaluation.errors import EXIT_UNREADABLE, DesignError
 
 MATHS = Path(__file__).parent / "r" / "data" / "mathachieve30.csv"
@@ -184,6 +184,17 @@ def test_design_table_rows_for_next_year() -> None:
     for row in table.itertuples():
         assert row.mdes == mdes(row.schools, 25, 0.2, 0.5, 0.4, 0.5).mdes
     assert design_table(parameters, share_partner=0.3)["share_partner"].unique().tolist() == [0.3]
+
+
+def test_outcome_design_tables_leave_out_outcomes_without_enough_schools() -> None:
+    frame = simulated(2, 0.5)
+    table, notes = outcome_design_tables({"mathematics": frame, "science": frame[frame["school_id"] < 2]},
+                                         alpha=0.1, schools=(30, 60))
+    assert list(table.columns) == ["outcome", *DESIGN_COLUMNS]
+    assert table[["outcome", "schools"]].values.tolist() == [["mathematics", 30], ["mathematics", 60]]
+    assert table["alpha"].eq(0.1).all() and table["students_per_school"].eq(40).all()
+    assert notes == ["science: the design parameters need at least 3 schools and more students than schools with "
+                     "both tests; found 2 school(s) and 80 student(s)"]
 
 
 DESIGN_ARGS = ["design", "--students-per-school", "15", "--icc", "0.17", "--r2-school", "0", "--r2-student", "0",
