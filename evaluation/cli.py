@@ -52,6 +52,20 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _design(args: argparse.Namespace) -> int:
+    from evaluation.design import mdes, schools_needed
+
+    options = dict(students_per_school=args.students_per_school, icc=args.icc, r2_school=args.r2_school,
+                   r2_student=args.r2_student, share_partner=args.share_partner, alpha=args.alpha,
+                   power=args.power, school_covariates=args.school_covariates, two_tailed=not args.one_tailed)
+    if args.mdes is not None:
+        schools = schools_needed(args.mdes, **options)
+        print(f"{schools} schools needed for an MDES of {args.mdes:g} SD; with them: {mdes(schools, **options).summary()}")
+    else:
+        print(mdes(args.schools, **options).summary())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evaluation",
@@ -76,6 +90,26 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("plan", help="analysis plan (YAML)")
     run.add_argument("--out", help="output folder (default: build/<plan name>)")
     run.set_defaults(handler=_run)
+
+    design = commands.add_parser(
+        "design", help="minimum detectable effect size, or schools needed, of a two-level cluster design "
+                       "(PowerUp! CRA2_2r)")
+    size = design.add_mutually_exclusive_group(required=True)
+    size.add_argument("--schools", type=int, help="number of schools, partner and control (prints the MDES)")
+    size.add_argument("--mdes", type=float, help="target MDES in SD units (prints the number of schools needed)")
+    design.add_argument("--students-per-school", type=float, required=True, help="students analysed per school")
+    design.add_argument("--icc", type=float, required=True, help="intraclass correlation of the outcome, in [0, 1]")
+    design.add_argument("--r2-school", type=float, required=True,
+                        help="share of the school-level variance explained by the pre-test, in [0, 1)")
+    design.add_argument("--r2-student", type=float, required=True,
+                        help="share of the student-level variance explained by the pre-test, in [0, 1)")
+    design.add_argument("--share-partner", type=float, required=True, help="share of partner schools, in (0, 1)")
+    design.add_argument("--alpha", type=float, default=0.05, help="type I error rate (default: %(default)s)")
+    design.add_argument("--power", type=float, default=0.8, help="power (default: %(default)s)")
+    design.add_argument("--school-covariates", type=int, default=1,
+                        help="school-level covariates in the analysis model (default: %(default)s)")
+    design.add_argument("--one-tailed", action="store_true", help="one-tailed test (default: two-tailed)")
+    design.set_defaults(handler=_design)
     return parser
 
 

@@ -43,6 +43,12 @@ class PlanError(EvaluationError, ValueError):
     exit_code = EXIT_BAD_PLAN
 
 
+class DesignError(EvaluationError, ValueError):
+    """Design-planning inputs are out of range (an ICC above 1, too few schools for any df)."""
+
+    exit_code = EXIT_UNREADABLE
+
+
 class AnalysisFailed(EvaluationError):
     """A step of the pipeline (a notebook) failed while executing."""
 

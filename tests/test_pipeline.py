@@ -186,3 +186,21 @@ def test_a_broken_table_stops_the_run_even_with_on_quarantine_continue(demo_data
         run_plan(plan, tmp_path / "out")
     assert "students: missing required column 'grade'" in str(raised.value)
     assert "whatever on_quarantine says" in str(raised.value)
+
+
+def test_design_table_for_next_year(run: Path) -> None:
+    from evaluation.design import DESIGN_COLUMNS, mdes
+
+    design = pd.read_csv(run / "results" / "design.csv")
+    assert list(design.columns) == ["outcome", *DESIGN_COLUMNS]
+    # the demo plan's academic outcomes are its four exams; 20 to 80 schools each
+    assert list(design["outcome"].unique()) == ["mathematics", "science", "turkish", "english"]
+    assert design.groupby("outcome", sort=False)["schools"].agg(list).tolist() == [[20, 30, 40, 60, 80]] * 4
+    # 14 partner and 14 control schools this year; the generator's school ICC is about 0.14
+    assert design["share_partner"].eq(0.5).all() and design["alpha"].eq(0.05).all() and design["power"].eq(0.8).all()
+    assert design["icc"].between(0.03, 0.4).all()
+    assert design["r2_school"].between(0, 0.99).all() and design["r2_student"].between(0.2, 0.9).all()
+    for row in design.itertuples():
+        assert row.mdes == pytest.approx(mdes(row.schools, row.students_per_school, row.icc, row.r2_school,
+                                              row.r2_student, row.share_partner).mdes, rel=1e-9)
+    assert design.groupby("outcome")["mdes"].apply(lambda m: m.is_monotonic_decreasing).all()
