@@ -61,7 +61,7 @@ SECTIONS = {
         "no_activities": ("Ortaklık faaliyetleri", "Faaliyet takvimi gönderilmedi."),
         "data": ("Veriler",
                  "Analize kimlerin girdiği ve veri sözleşmelerinin her dosyadan kaç satırı kabul ettiği."),
-        "attrition": ("Her iki uygulamaya katılanlar",
+        "attrition": ("Her iki uygulamaya da katılanlar",
                       "Yıl başındaki öğrenci (veya öğretmen) ve okul sayıları ile her uygulamaya ve her ikisine "
                       "katılanların sayıları; ortak ve karşılaştırma okullarının karşılaştırmasına yalnızca her "
                       "iki değeri de olanlar girer. Örneklem kaybı, başlangıç örnekleminin analize giremeyen "
