@@ -6,6 +6,8 @@ Output folder layout::
     OUT/notebooks/NN-*.ipynb       executed notebooks
     OUT/validation/                validation summary, quarantine table, validation.html, fix-lists/
     OUT/results/effects.csv        one row per estimate (data-model.md)
+    OUT/results/scales.csv         alpha per survey scale, wave and role (items.csv: per item)
+    OUT/results/attrition.csv      starting, pre, post, linked and missing counts per outcome and group
     OUT/report.html                the annual report (no code, figures embedded)
     OUT/report.pdf                 the same report printed to A4 pages
     OUT/work/                      row-level intermediate data; never shared

@@ -31,3 +31,11 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_plan(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return plan_for(demo_data, tmp_path_factory.mktemp("plan"))
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of the whole evaluation of the demo plan, run once per test session."""
+    from evaluation.pipeline import run_plan
+
+    return run_plan(demo_plan, tmp_path_factory.mktemp("run") / "out")

@@ -23,8 +23,8 @@ EVALUATION = Path(sys.executable).parent / "evaluation"  # the console command o
 
 
 @pytest.fixture(scope="module")
-def run(demo_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run_plan(demo_plan, tmp_path_factory.mktemp("run") / "out")
+def run(demo_run: Path) -> Path:
+    return demo_run
 
 
 @pytest.fixture(scope="module")

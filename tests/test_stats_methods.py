@@ -104,3 +104,13 @@ def test_hodges_lehmann_is_the_median_of_all_walsh_averages(n):
     for diff in (rng.normal(size=n), rng.integers(-8, 12, n) / 4):  # continuous, and tied on a grid
         walsh = (diff[:, None] + diff[None, :]) / 2
         assert hodges_lehmann(diff) == np.median(walsh[np.triu_indices(n)])
+
+
+def test_cronbach_alpha_of_items_that_agree_perfectly_is_one():
+    from evaluation.stats.reliability import cronbach_alpha
+
+    same = [5, 2, 3, 2, 1, 4, 1]  # the rounding of these made the asymptotic variance negative
+    answers = pd.DataFrame({"a": same, "b": same, "c": same})
+    result = cronbach_alpha(answers)
+    assert result.alpha == pytest.approx(1.0)
+    assert result.n == 7

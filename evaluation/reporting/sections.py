@@ -181,6 +181,36 @@ def activities_table(activities: pd.DataFrame, language: str) -> pd.DataFrame:
     return table
 
 
+def scales_table(scales: pd.DataFrame, language: str, instruments: dict | None = None) -> pd.DataFrame:
+    """Cronbach's alpha of each survey scale per wave and role (results/scales.csv), with the
+    scale titles of the instrument definitions in `instruments` where given."""
+    shown = scales.copy()
+    titles = {(i.id, scale): title.get(language) for i in (instruments or {}).values()
+              for scale, title in i.scale_titles.items()}
+    shown["scale"] = [titles.get((i, s)) or label(s, language) for i, s in zip(shown["instrument"], shown["scale"])]
+    shown["wave"] = [label(w, language) for w in shown["wave"]]
+    shown["role"] = [label(r, language) for r in shown["role"]]
+    return _format(shown, {"scale": "scale", "role": "role", "wave": "wave", "n_items": "n_items", "n": "n",
+                           "alpha": "alpha", "alpha_ci_low": "alpha_ci_low", "alpha_ci_high": "alpha_ci_high",
+                           "suppressed": "suppressed"}, language)
+
+
+def attrition_table(attrition: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Per outcome and group: the individuals at the start, in each wave, in both, missing at post,
+    the attrition rate, and the schools analysed out of the group's schools
+    (results/attrition.csv)."""
+    people = attrition[attrition["level"] != "schools"].copy()
+    places = attrition[attrition["level"] == "schools"].set_index(["outcome", "group"])
+    people["schools_analysed"] = [
+        f"{places.at[(o, g), 'n_linked']} / {places.at[(o, g), 'n_baseline']}" if (o, g) in places.index else ""
+        for o, g in zip(people["outcome"], people["group"])]
+    people["level"] = [label(level, language) for level in people["level"]]
+    columns = {"outcome": "outcome", "group": "group", "level": "level", "n_baseline": "n_baseline",
+               "n_pre": "n_pre", "n_post": "n_post", "n_linked": "both_waves", "n_missing_post": "n_missing_post",
+               "attrition": "attrition", "schools_analysed": "schools_analysed", "suppressed": "suppressed"}
+    return _format(people, columns, language)
+
+
 METHOD_NAMES = {
     "en": {"ancova_cr1": "CR1 standard errors, t on schools - 1 degrees of freedom",
            "ancova_cr2": "CR2 standard errors with Satterthwaite degrees of freedom",

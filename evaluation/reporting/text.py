@@ -13,6 +13,8 @@ LABELS = {
         "teacher_collaboration": "teachers' professional collaboration",
         "partner": "partner schools", "control": "control schools", "all": "all schools",
         "pre": "before (pre)", "post": "after (post)", "grade": "grade", "sex": "sex",
+        "student": "students", "teacher": "teachers", "students": "students", "teachers": "teachers",
+        "schools": "schools",
     },
     "tr": {
         "mathematics": "matematik", "science": "fen bilimleri", "turkish": "Türkçe", "english": "İngilizce",
@@ -20,6 +22,8 @@ LABELS = {
         "teacher_collaboration": "öğretmenlerin mesleki iş birliği",
         "partner": "ortak okullar", "control": "karşılaştırma okulları", "all": "tüm okullar",
         "pre": "önce (ön test)", "post": "sonra (son test)", "grade": "sınıf", "sex": "cinsiyet",
+        "student": "öğrenciler", "teacher": "öğretmenler", "students": "öğrenciler", "teachers": "öğretmenler",
+        "schools": "okullar",
     },
 }
 

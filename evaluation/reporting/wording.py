@@ -29,6 +29,16 @@ SECTIONS = {
         "no_activities": ("The partnership's activities", "No activity calendar was sent."),
         "data": ("The data",
                  "Who is in the analysis, and how many rows of each file the data contracts accepted."),
+        "attrition": ("Who took part in both waves",
+                      "Students (or teachers) and schools at the start of the year, in each wave and in both; "
+                      "only those with both values enter the partner-versus-control comparison. Attrition is "
+                      "the share of the starting sample that is not analysed: the class roster for students, "
+                      "the pre-test respondents where there is no roster."),
+        "reliability": ("Reliability of the survey scales",
+                        "How consistently the items of each survey scale measure the same thing (Cronbach's "
+                        "alpha, with its 95% interval), per wave. Values of 0.70 or more are usually taken as "
+                        "adequate for comparing groups; each item's correlation with the rest of its scale is "
+                        "in results/items.csv."),
     },
     "tr": {
         "findings": ("Bulgular",
@@ -51,6 +61,17 @@ SECTIONS = {
         "no_activities": ("Ortaklık faaliyetleri", "Faaliyet takvimi gönderilmedi."),
         "data": ("Veriler",
                  "Analize kimlerin girdiği ve veri sözleşmelerinin her dosyadan kaç satırı kabul ettiği."),
+        "attrition": ("Her iki uygulamaya da katılanlar",
+                      "Yıl başındaki öğrenci (veya öğretmen) ve okul sayıları ile her uygulamaya ve her ikisine "
+                      "katılanların sayıları; ortak ve karşılaştırma okullarının karşılaştırmasına yalnızca her "
+                      "iki değeri de olanlar girer. Örneklem kaybı, başlangıç örnekleminin analize giremeyen "
+                      "oranıdır. Başlangıç örneklemi öğrenciler için sınıf listesidir; liste yoksa ön teste "
+                      "yanıt verenlerdir."),
+        "reliability": ("Anket ölçeklerinin güvenirliği",
+                        "Her anket ölçeğindeki maddelerin aynı özelliği ne kadar tutarlı ölçtüğü, her uygulama "
+                        "için ayrı ayrı (Cronbach alfa katsayısı ve %95 güven aralığı). Grupları karşılaştırmak "
+                        "için 0,70 ve üzeri bir değer genellikle yeterli kabul edilir; her maddenin ölçeğin geri "
+                        "kalanıyla korelasyonu results/items.csv dosyasındadır."),
     },
 }
 
@@ -110,6 +131,12 @@ COLUMNS = {
         "schools": "schools", "students_with_exams": "students with exam results",
         "respondents": "respondents: {instrument}",
         "check": "check", "warnings": "points to check",
+        "scale": "scale", "wave": "wave", "role": "answered by", "n_items": "items", "n": "n",
+        "mean": "mean", "sd": "SD", "alpha": "alpha", "alpha_ci_low": "alpha CI low",
+        "alpha_ci_high": "alpha CI high",
+        "level": "counted", "n_baseline": "at start", "n_pre": "pre wave", "n_post": "post wave",
+        "both_waves": "both waves", "n_missing_post": "missing at post", "attrition": "attrition",
+        "schools_analysed": "schools analysed",
     },
     "tr": {
         "outcome": "sonuç ölçüsü", "method": "yöntem", "group": "grup", "subgroup": "alt grup",
@@ -127,6 +154,12 @@ COLUMNS = {
         "schools": "okullar", "students_with_exams": "sınav sonucu olan öğrenciler",
         "respondents": "yanıtlayanlar: {instrument}",
         "check": "kontrol", "warnings": "gözden geçirilecek nokta",
+        "scale": "ölçek", "wave": "uygulama", "role": "yanıtlayan", "n_items": "madde", "n": "n",
+        "mean": "ortalama", "sd": "SS", "alpha": "alfa", "alpha_ci_low": "alfa GA alt",
+        "alpha_ci_high": "alfa GA üst",
+        "level": "birim", "n_baseline": "başlangıçta", "n_pre": "ön test", "n_post": "son test",
+        "both_waves": "iki uygulamada da", "n_missing_post": "son testte eksik", "attrition": "örneklem kaybı",
+        "schools_analysed": "analize giren okul",
     },
 }
 

@@ -80,7 +80,7 @@ def cronbach_alpha(items: pd.DataFrame, level: float = 0.95) -> Reliability:
     trace = np.trace(cov)
     cov2 = cov @ cov
     q = 2 * k**2 / ((k - 1) ** 2 * total**3) * (total * (np.trace(cov2) + trace**2) - 2 * trace * cov2.sum())
-    ase = math.sqrt(q / n)
+    ase = math.sqrt(max(q, 0.0) / n)  # q is 0 up to rounding when the items agree perfectly
     return Reliability(alpha, float(low), float(high), ase, alpha - 1.96 * ase, alpha + 1.96 * ase, n, k)
 
 
