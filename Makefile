@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 export GX_ANALYTICS_ENABLED := false
 export MPLBACKEND := Agg
 
-.PHONY: report test lab benchmark lock clean
+.PHONY: report test lab benchmark simulate lock clean
 
 report: $(INSTALLED)
 	$(BIN)/evaluation run pipelines/demo.yaml --out build/demo
@@ -18,6 +18,11 @@ test: $(INSTALLED)
 # Validation of a national exam table (8 million rows) and of one ten times smaller; a few minutes.
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/validate_national.py
+
+# Coverage and type-I error of the partner-versus-control methods: 6 cells x 1000 synthetic
+# programmes on 2 workers, about a quarter of an hour; writes build/simulation/coverage.md and .csv.
+simulate: $(INSTALLED)
+	$(BIN)/python benchmarks/simulate_coverage.py
 
 lab: $(INSTALLED)
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[lab]'
