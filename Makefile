@@ -20,7 +20,7 @@ benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/validate_national.py
 
 # Coverage and type-I error of the partner-versus-control methods: 6 cells x 1000 synthetic
-# programmes on 2 workers, about a quarter of an hour; writes build/simulation/coverage.md and .csv.
+# programmes on 2 workers, 4-10 minutes on 2 cores; writes build/simulation/coverage.md and .csv.
 simulate: $(INSTALLED)
 	$(BIN)/python benchmarks/simulate_coverage.py
 
