@@ -33,7 +33,6 @@ pools them: the share of the intervals of both cells that cover their own true e
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
 import math
 import multiprocessing
@@ -108,6 +107,8 @@ def simulate_programme(rng: np.random.Generator, design: Design) -> pd.DataFrame
 
 
 def _naive_ols(frame: pd.DataFrame, alpha: float) -> tuple[float, float, float, float, float]:
+    """The reference row: statsmodels OLS of post on partner and pre-test with model-based
+    (independent errors) standard errors, t on N - 3 degrees of freedom."""
     from statsmodels.regression.linear_model import OLS
 
     x = np.column_stack([np.ones(len(frame)), frame["treatment"].to_numpy(dtype=float),
@@ -153,7 +154,7 @@ def run(designs: list[Design], replications: int, seed: int, workers: int, alpha
     tasks = [(cell, design, seed, start, min(start + chunk, replications), alpha)
              for cell, design in enumerate(designs) for start in range(0, replications, chunk)]
     rows, done, began = [], 0, time.perf_counter()
-    context = multiprocessing.get_context("spawn")  # fresh interpreters read the thread limits below
+    context = multiprocessing.get_context("spawn")  # fresh interpreters: they read the thread limits main() set
     with context.Pool(workers) as pool:
         for part in pool.imap_unordered(_run_chunk, tasks):
             rows += part
@@ -269,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n\n".join([*header, markdown_table(table), "\n".join(cr2_verdicts(table))]) + "\n"
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "coverage.md").write_text(text, encoding="utf-8")
-    table.to_csv(args.out / "coverage.csv", index=False, quoting=csv.QUOTE_MINIMAL)
+    table.to_csv(args.out / "coverage.csv", index=False)
     print(text)
     print(f"Wrote {args.out / 'coverage.md'} and coverage.csv")
     return 0
