@@ -9,16 +9,16 @@ R's mice is not installed here (``Rscript -e 'library(mice)'``: there is no pack
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from evaluation.errors import EvidenceInputError
-from evaluation.evidence.missing_data import (MISSING_COLUMNS, ancova_mi, missing_data_effects, missing_shares,
-                                              needs_imputation, rubin_pool)
-from evaluation.plan import Outcome
+from evaluation.analysis import partner_vs_control_effects
+from evaluation.evidence.missing_data import MISSING_COLUMNS, ancova_mi, missing_shares, needs_imputation, rubin_pool
+from evaluation.plan import Outcome, Plan
 from evaluation.stats.ancova import ancova_clustered
 
 NAN = math.nan
@@ -119,7 +119,8 @@ def test_multiple_imputation_recovers_the_effect_that_complete_cases_overstate()
         covered += mi.ci_low < TRUE_EFFECT < mi.ci_high
     bias_cc = np.mean(complete_case) - TRUE_EFFECT
     bias_mi = np.mean(imputed) - TRUE_EFFECT
-    # seen at these seeds: complete cases +0.94, imputation +0.04, every interval covering 3
+    # seen at these seeds: complete cases +0.94, imputation +0.04, imputation nearer the truth in 11 of
+    # 12 datasets and every interval covering 3
     assert bias_cc > 0.6
     assert abs(bias_mi) < 0.3 and abs(bias_mi) < bias_cc / 3
     assert sum(abs(m - TRUE_EFFECT) < abs(c - TRUE_EFFECT) for m, c in zip(imputed, complete_case)) >= 10
@@ -139,15 +140,16 @@ def test_ancova_mi_row_is_reproducible_and_pooled_over_twenty_imputations():
     assert first.effect_size == pytest.approx(first.estimate * first.effect_size_ci_low / first.ci_low, rel=1e-9)
 
 
-def test_missing_data_effects_only_above_the_plan_threshold():
+def test_partner_vs_control_rows_get_ancova_mi_only_above_the_plan_threshold():
     outcome = Outcome("maths", "exam", "academic", subject="mathematics")
-    plan = SimpleNamespace(missing_data_threshold=0.05, alpha=0.05, min_cell_size=10)
-    data = simulate(2)
-    rows = missing_data_effects(data, outcome, plan)
-    assert rows[["analysis", "outcome", "subgroup", "group", "method"]].values.tolist() == [
-        ["partner_vs_control", "maths", "all", "all", "ancova_mi"]]
-    assert rows["estimate"].notna().all()
-    complete = data.dropna(subset=["post"])
-    assert missing_data_effects(complete, outcome, plan).empty  # no missing: no MI row
-    plan_high = SimpleNamespace(missing_data_threshold=0.5, alpha=0.05, min_cell_size=10)
-    assert missing_data_effects(data, outcome, plan_high).empty
+    plan = Plan(path=None, programme="p", period="2022-2023", language="en", data_dir=None, outcomes=(outcome,))
+    data = simulate(2)  # control 5.8%, partner 16.6% of the post-test missing
+    rows = partner_vs_control_effects(data, outcome, plan)
+    imputed = rows[rows["method"] == "ancova_mi"]
+    assert imputed[["analysis", "outcome", "subgroup", "group"]].values.tolist() == [
+        ["partner_vs_control", "maths", "all", "all"]]
+    assert imputed["estimate"].notna().all() and (imputed["n_treatment"] + imputed["n_control"]).eq(2000).all()
+    complete = partner_vs_control_effects(data.dropna(subset=["post"]), outcome, plan)
+    assert "ancova_mi" not in set(complete["method"])  # no missing: no MI row
+    high = partner_vs_control_effects(data, outcome, replace(plan, missing_data_threshold=0.2))
+    assert "ancova_mi" not in set(high["method"])

@@ -38,7 +38,7 @@ from scipy import stats
 
 from evaluation.attrition import GROUPS, attrition_counts
 from evaluation.errors import EvidenceInputError
-from evaluation.results import Estimate, effects_frame
+from evaluation.results import Estimate
 from evaluation.stats.ancova import ancova_clustered, group_counts
 from evaluation.stats.effect_sizes import standardise
 
@@ -216,14 +216,3 @@ def ancova_mi(data: pd.DataFrame, post: str, pre: str, treatment: str, cluster: 
     return Estimate(METHOD, n_t, n_c, pooled.estimate, pooled.std_error, pooled.df, low, high,
                     float(2 * stats.t.sf(abs(t), pooled.df)), pooled.estimate * scale, low * scale, high * scale,
                     n_clusters_treatment=g_t, n_clusters_control=g_c, statistic=t)
-
-
-def missing_data_effects(frame: pd.DataFrame, outcome, plan) -> pd.DataFrame:
-    """The ``ancova_mi`` row of one outcome (analysis partner_vs_control, subgroup all), or no
-    row when no group misses more than the plan's `missing_data_threshold` of the post-test."""
-    rows = []
-    if needs_imputation(frame, plan.missing_data_threshold):
-        estimate = ancova_mi(frame, "post", "pre", "treatment", "school_id", alpha=plan.alpha)
-        rows.append(estimate.to_row(analysis="partner_vs_control", outcome=outcome.id, domain=outcome.domain,
-                                    subgroup="all", group="all", min_cell_size=plan.min_cell_size))
-    return effects_frame(rows)
