@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.errors import PlanError
+from evaluation.evidence.missing_data import ancova_mi, needs_imputation
 from evaluation.plan import Outcome, Plan
 from evaluation.results import effects_frame
 from evaluation.scales import scale_score
@@ -139,7 +140,10 @@ def waves_long(frame: pd.DataFrame) -> pd.DataFrame:
 def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
     """Partner versus control per subgroup, one row per method: the `baseline_equivalence` row
     (pre-test Hedges' g of the analysed students), then `partner_vs_control` rows ancova_cr1,
-    ancova_cr2 and mixed_reml (students with both tests) and did (every pre and post value)."""
+    ancova_cr2 and mixed_reml (students with both tests) and did (every pre and post value).
+    When a group misses more than the plan's `missing_data_threshold` of the post-test (among
+    its units with a pre-test), the whole sample (subgroup all) also has an ``ancova_mi`` row:
+    the CR2 ANCOVA pooled over multiple imputations (`evaluation.evidence.missing_data`)."""
     rows = []
     for subgroup, subset in _subsets(frame, plan):
         analysed = subset.dropna(subset=["pre", "post"])
@@ -153,6 +157,8 @@ def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan
                      mixed_reml(analysed, **arguments).estimate,
                      did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha))
         rows += [estimate.to_row(analysis="partner_vs_control", **common) for estimate in estimates]
+        if subgroup == "all" and needs_imputation(subset, plan.missing_data_threshold):
+            rows.append(ancova_mi(subset, **arguments).to_row(analysis="partner_vs_control", **common))
     return effects_frame(rows)
 
 

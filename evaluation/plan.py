@@ -14,6 +14,7 @@ SOURCES = ("exam", "survey")
 LANGUAGES = ("en", "tr")
 ON_QUARANTINE = ("stop", "continue")
 PRIMARY_METHODS = ("ancova_cr1", "ancova_cr2", "mixed_reml", "did")
+COMPARISONS = ("fixed", "matched")
 SUBGROUPS = ("grade", "sex", "special_needs", "migrant_refugee", "school_type", "resource_level")
 
 
@@ -45,6 +46,8 @@ class Plan:
     demo: bool = False
     on_quarantine: str = "stop"
     primary_method: str | None = None  # None: ancova_cr2 under 40 schools, else ancova_cr1
+    comparison: str = "fixed"  # matched: control schools are a pool to match partners from
+    missing_data_threshold: float = 0.05  # a group missing more of the post-test: add ancova_mi
     sha256: str = field(default="", repr=False)
 
     @property
@@ -88,7 +91,7 @@ def load_plan(path: Path | str) -> Plan:
     if not isinstance(raw, dict):
         raise PlanError(f"{path}: an analysis plan is a YAML mapping with programme, period, data and outcomes")
     known = {"programme", "period", "language", "data", "demo", "alpha", "min_cell_size", "outcomes", "subgroups",
-             "on_quarantine", "primary_method"}
+             "on_quarantine", "primary_method", "comparison", "missing_data_threshold"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise PlanError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
@@ -112,6 +115,14 @@ def load_plan(path: Path | str) -> Plan:
     if primary is not None and primary not in PRIMARY_METHODS:
         raise PlanError(f"{path}: primary_method {primary!r} is not one of {', '.join(PRIMARY_METHODS)} "
                         "(leave it out for ancova_cr2 under 40 schools, ancova_cr1 from 40)")
+    comparison = raw.get("comparison", "fixed")
+    if comparison not in COMPARISONS:
+        raise PlanError(f"{path}: comparison must be fixed (the control schools are the comparison group) or "
+                        f"matched (match each partner school to a control school of the pool), found {comparison!r}")
+    threshold = raw.get("missing_data_threshold", 0.05)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold < 1:
+        raise PlanError(f"{path}: missing_data_threshold must be a share from 0 to below 1 (0.05: multiple "
+                        f"imputation when a group misses more than 5% of the post-test), found {threshold!r}")
     if not isinstance(raw["outcomes"], list):
         raise PlanError(f"{path}: outcomes must be a list")
     outcomes = tuple(_outcome(item, i, path) for i, item in enumerate(raw["outcomes"]))
@@ -127,6 +138,7 @@ def load_plan(path: Path | str) -> Plan:
         path=path, programme=str(raw["programme"]), period=str(raw["period"]), language=language,
         data_dir=(path.parent / str(raw["data"])).resolve(), outcomes=outcomes, alpha=float(alpha),
         min_cell_size=min_cell, subgroups=tuple(subgroups), demo=bool(raw.get("demo", False)),
-        on_quarantine=on_quarantine, primary_method=primary,
+        on_quarantine=on_quarantine, primary_method=primary, comparison=comparison,
+        missing_data_threshold=float(threshold),
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )

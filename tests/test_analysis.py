@@ -62,9 +62,16 @@ def test_prepost_and_partner_rows_cover_groups_and_subgroups():
     assert overall["n_treatment"] == 228
     assert overall["estimate"] == pytest.approx((frame["post"] - frame["pre"]).mean())
     versus = partner_vs_control_effects(frame, MATHS, plan())
-    assert list(versus["subgroup"]) == [s for s in ["all", "grade=9", "grade=10", "grade=11"] for _ in range(5)]
+    # the control group misses 12 of its 120 post-tests (10% > 5%): the whole sample also gets ancova_mi
+    assert list(versus["subgroup"]) == ["all"] * 6 + [s for s in ["grade=9", "grade=10", "grade=11"] for _ in range(5)]
     methods = ["baseline_equivalence", "ancova_cr1", "ancova_cr2", "mixed_reml", "did"]
-    assert list(versus["method"]) == methods * 4
+    assert list(versus["method"]) == methods + ["ancova_mi"] + methods * 3
+    imputed = versus[versus["method"] == "ancova_mi"].iloc[0]
+    assert (imputed["analysis"], imputed["n_treatment"], imputed["n_control"]) == ("partner_vs_control", 120, 120)
+    assert imputed["ci_low"] < imputed["estimate"] < imputed["ci_high"]
+    at_threshold = partner_vs_control_effects(frame, MATHS, plan(missing_data_threshold=0.1))
+    assert "ancova_mi" not in set(at_threshold["method"])
+    versus = versus[versus["method"] != "ancova_mi"].reset_index(drop=True)
     assert list(versus["analysis"][:2]) == ["baseline_equivalence", "partner_vs_control"]
     assert versus.loc[0, "n_clusters_treatment"] == 4 and versus.loc[0, "n_clusters_control"] == 4
     # did counts every post value (240 - 12 missing), the ANCOVA students with both tests (228)

@@ -48,6 +48,11 @@ def test_defaults_and_hash_change_with_the_text(tmp_path):
     (GOOD.replace("source: exam, subject: mathematics", "source: exam"), "a exam outcome needs subject"),
     (GOOD.replace("source: exam", "source: interview"), "source 'interview' is not one of exam, survey"),
     (GOOD + "  - {id: mathematics, source: exam, subject: science, domain: academic}\n", "used twice: mathematics"),
+    (GOOD + "comparison: random\n", "comparison must be fixed (the control schools are the comparison group) "
+                                     "or matched (match each partner school to a control school of the pool), "
+                                     "found 'random'"),
+    (GOOD + "missing_data_threshold: 5\n", "missing_data_threshold must be a share from 0 to below 1"),
+    (GOOD + "missing_data_threshold: yes\n", "missing_data_threshold must be a share from 0 to below 1"),
     ("programme: [unclosed", "not valid YAML"),
     ("- just a list", "is a YAML mapping"),
 ])
@@ -74,3 +79,10 @@ def test_on_quarantine_is_stop_unless_the_plan_says_continue(tmp_path):
     assert load_plan(tmp_path / "b.yaml").on_quarantine == "continue"
     with pytest.raises(PlanError, match="on_quarantine must be stop .* or continue .*found 'ignore'"):
         load_plan(tmp_path / "c.yaml")
+
+
+def test_comparison_and_missing_data_threshold_default_and_read(tmp_path):
+    plan = load_plan(write(tmp_path, GOOD))
+    assert (plan.comparison, plan.missing_data_threshold) == ("fixed", 0.05)
+    other = load_plan(write(tmp_path, GOOD + "comparison: matched\nmissing_data_threshold: 0.02\n"))
+    assert (other.comparison, other.missing_data_threshold) == ("matched", 0.02)
