@@ -14,6 +14,7 @@ SOURCES = ("exam", "survey")
 LANGUAGES = ("en", "tr")
 ON_QUARANTINE = ("stop", "continue")
 PRIMARY_METHODS = ("ancova_cr1", "ancova_cr2", "mixed_reml", "did")
+ATTRITION_BOUNDARIES = ("cautious", "optimistic")  # the WWC boundary tables (evaluation.evidence.attrition)
 SUBGROUPS = ("grade", "sex", "special_needs", "migrant_refugee", "school_type", "resource_level")
 
 
@@ -45,6 +46,7 @@ class Plan:
     demo: bool = False
     on_quarantine: str = "stop"
     primary_method: str | None = None  # None: ancova_cr2 under 40 schools, else ancova_cr1
+    attrition_boundary: str = "cautious"
     sha256: str = field(default="", repr=False)
 
     @property
@@ -88,7 +90,7 @@ def load_plan(path: Path | str) -> Plan:
     if not isinstance(raw, dict):
         raise PlanError(f"{path}: an analysis plan is a YAML mapping with programme, period, data and outcomes")
     known = {"programme", "period", "language", "data", "demo", "alpha", "min_cell_size", "outcomes", "subgroups",
-             "on_quarantine", "primary_method"}
+             "on_quarantine", "primary_method", "attrition_boundary"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise PlanError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
@@ -112,6 +114,10 @@ def load_plan(path: Path | str) -> Plan:
     if primary is not None and primary not in PRIMARY_METHODS:
         raise PlanError(f"{path}: primary_method {primary!r} is not one of {', '.join(PRIMARY_METHODS)} "
                         "(leave it out for ancova_cr2 under 40 schools, ancova_cr1 from 40)")
+    boundary = raw.get("attrition_boundary", "cautious")
+    if boundary not in ATTRITION_BOUNDARIES:
+        raise PlanError(f"{path}: attrition_boundary must be cautious (the WWC's default) or optimistic (when the "
+                        f"programme itself is unlikely to make students leave), found {boundary!r}")
     if not isinstance(raw["outcomes"], list):
         raise PlanError(f"{path}: outcomes must be a list")
     outcomes = tuple(_outcome(item, i, path) for i, item in enumerate(raw["outcomes"]))
@@ -127,6 +133,6 @@ def load_plan(path: Path | str) -> Plan:
         path=path, programme=str(raw["programme"]), period=str(raw["period"]), language=language,
         data_dir=(path.parent / str(raw["data"])).resolve(), outcomes=outcomes, alpha=float(alpha),
         min_cell_size=min_cell, subgroups=tuple(subgroups), demo=bool(raw.get("demo", False)),
-        on_quarantine=on_quarantine, primary_method=primary,
+        on_quarantine=on_quarantine, primary_method=primary, attrition_boundary=boundary,
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )
