@@ -8,6 +8,10 @@ Output folder layout::
     OUT/results/effects.csv        one row per estimate (data-model.md)
     OUT/results/scales.csv         alpha per survey scale, wave and role (items.csv: per item)
     OUT/results/attrition.csv      starting, pre, post, linked and missing counts per outcome and group
+    OUT/results/design.csv         next year's design: MDES by number of schools per exam outcome
+    OUT/results/evidence.csv       per finding: attrition, baseline and WWC verdicts, significance, rating
+    OUT/results/balance.csv        partner against control schools per baseline characteristic
+                                   (balance_test.csv: the joint F-test of orthogonality)
     OUT/report.html                the annual report (no code, figures embedded)
     OUT/report.pdf                 the same report printed to A4 pages
     OUT/work/                      row-level intermediate data; never shared
@@ -34,8 +38,9 @@ from evaluation.workspace import EFFECT_PARTS as PARTS
 
 VALIDATION = "01-validation.ipynb"
 ANALYSES = ("02-prepost.ipynb", "03-partner-vs-control.ipynb")
+EVIDENCE = "05-evidence.ipynb"  # reads results/effects.csv, so it runs after the analyses are joined
 REPORT = "04-annual-report.ipynb"
-STEPS = (VALIDATION, *ANALYSES, REPORT)
+STEPS = (VALIDATION, *ANALYSES, EVIDENCE, REPORT)  # the order they run in; the report comes last
 
 
 @contextmanager
@@ -131,6 +136,7 @@ def run_plan(plan_path: Path, out_dir: Path | None = None) -> Path:
     for name in ANALYSES:
         execute_notebook(name, plan.path, out_dir)
     combine_effects(out_dir)
+    execute_notebook(EVIDENCE, plan.path, out_dir)
     report = execute_notebook(REPORT, plan.path, out_dir)
     from evaluation.reporting.render import html_to_pdf, notebook_to_html
 

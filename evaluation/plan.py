@@ -15,6 +15,7 @@ LANGUAGES = ("en", "tr")
 ON_QUARANTINE = ("stop", "continue")
 PRIMARY_METHODS = ("ancova_cr1", "ancova_cr2", "mixed_reml", "did")
 COMPARISONS = ("fixed", "matched")
+ATTRITION_BOUNDARIES = ("cautious", "optimistic")  # the WWC boundary tables (evaluation.evidence.attrition)
 SUBGROUPS = ("grade", "sex", "special_needs", "migrant_refugee", "school_type", "resource_level")
 
 
@@ -48,6 +49,7 @@ class Plan:
     primary_method: str | None = None  # None: ancova_cr2 under 40 schools, else ancova_cr1
     comparison: str = "fixed"  # matched: control schools are a pool to match partners from
     missing_data_threshold: float = 0.05  # a group missing more of the post-test: add ancova_mi
+    attrition_boundary: str = "cautious"
     sha256: str = field(default="", repr=False)
 
     @property
@@ -91,7 +93,8 @@ def load_plan(path: Path | str) -> Plan:
     if not isinstance(raw, dict):
         raise PlanError(f"{path}: an analysis plan is a YAML mapping with programme, period, data and outcomes")
     known = {"programme", "period", "language", "data", "demo", "alpha", "min_cell_size", "outcomes", "subgroups",
-             "on_quarantine", "primary_method", "comparison", "missing_data_threshold"}
+             "on_quarantine", "primary_method", "comparison", "missing_data_threshold",
+             "attrition_boundary"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise PlanError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
@@ -123,6 +126,10 @@ def load_plan(path: Path | str) -> Plan:
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold < 1:
         raise PlanError(f"{path}: missing_data_threshold must be a share from 0 to below 1 (0.05: multiple "
                         f"imputation when a group misses more than 5% of the post-test), found {threshold!r}")
+    boundary = raw.get("attrition_boundary", "cautious")
+    if boundary not in ATTRITION_BOUNDARIES:
+        raise PlanError(f"{path}: attrition_boundary must be cautious (the WWC's default) or optimistic (when the "
+                        f"programme itself is unlikely to make students leave), found {boundary!r}")
     if not isinstance(raw["outcomes"], list):
         raise PlanError(f"{path}: outcomes must be a list")
     outcomes = tuple(_outcome(item, i, path) for i, item in enumerate(raw["outcomes"]))
@@ -139,6 +146,6 @@ def load_plan(path: Path | str) -> Plan:
         data_dir=(path.parent / str(raw["data"])).resolve(), outcomes=outcomes, alpha=float(alpha),
         min_cell_size=min_cell, subgroups=tuple(subgroups), demo=bool(raw.get("demo", False)),
         on_quarantine=on_quarantine, primary_method=primary, comparison=comparison,
-        missing_data_threshold=float(threshold),
+        missing_data_threshold=float(threshold), attrition_boundary=boundary,
         sha256=hashlib.sha256(raw_bytes).hexdigest(),
     )

@@ -71,3 +71,21 @@ def test_suppressed_effect():
     assert row["rating"] == "does_not_meet"
     assert row["summary"] == ("science (sex=F): the group is too small to report an effect; attrition unknown; "
                               "does not meet the standard.")
+
+
+def test_summary_of_a_teacher_survey_names_the_teachers():
+    from evaluation.evidence.rating import summary_sentence
+
+    english = summary_sentence("collaboration", "all", 0.45, True, True, 17.4, "high", "meets_with_reservations")
+    assert "partner schools' students scored" in english and "too many students or schools" in english
+    teachers = summary_sentence("collaboration", "all", 0.45, True, True, 17.4, "high", "meets_with_reservations",
+                                respondents="teachers")
+    assert teachers == ("collaboration: partner schools' teachers scored 0.45 SD higher (17 percentile points), "
+                        "statistically significant, large enough to matter (|g| >= 0.25); too many teachers or "
+                        "schools were lost; meets the standard with reservations.")
+    turkish = summary_sentence("iş birliği", "all", 0.45, True, True, 17.4, "low", "meets_with_reservations", "tr",
+                               respondents="teachers")
+    assert turkish.startswith("iş birliği: ortak okulların öğretmenleri 0,45 SS daha yüksek")
+    assert "az sayıda öğretmen veya okul kayboldu" in turkish
+    with pytest.raises(EvidenceInputError, match="'students' or 'teachers'"):
+        summary_sentence("x", "all", 0.1, True, False, 4.0, "low", "meets_with_reservations", respondents="parents")

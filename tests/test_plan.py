@@ -36,6 +36,8 @@ def test_defaults_and_hash_change_with_the_text(tmp_path):
     assert (plan.alpha, plan.min_cell_size, plan.subgroups, plan.demo) == (0.05, 10, (), False)
     other = load_plan(write(tmp_path, GOOD + "alpha: 0.01\n"))
     assert other.hash != plan.hash and other.alpha == 0.01
+    assert plan.attrition_boundary == "cautious"
+    assert load_plan(write(tmp_path, GOOD + "attrition_boundary: optimistic\n")).attrition_boundary == "optimistic"
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -45,6 +47,7 @@ def test_defaults_and_hash_change_with_the_text(tmp_path):
     (GOOD + "alpha: 5\n", "alpha must be a number between 0 and 0.5"),
     (GOOD + "min_cell_size: 0\n", "min_cell_size must be a whole number"),
     (GOOD + "subgroups: [height]\n", "unknown subgroup(s) height"),
+    (GOOD + "attrition_boundary: lenient\n", "attrition_boundary must be cautious (the WWC's default) or optimistic"),
     (GOOD.replace("source: exam, subject: mathematics", "source: exam"), "a exam outcome needs subject"),
     (GOOD.replace("source: exam", "source: interview"), "source 'interview' is not one of exam, survey"),
     (GOOD + "  - {id: mathematics, source: exam, subject: science, domain: academic}\n", "used twice: mathematics"),

@@ -53,7 +53,7 @@ _WORDS = {
     "en": {"higher": "higher", "lower": "lower", "none": "no measurable difference",
            "sig": "statistically significant", "nsig": "not statistically significant",
            "imp": "large enough to matter (|g| >= 0.25)", "nimp": "smaller than the 0.25 SD that counts as important",
-           "low": "few students or schools were lost", "high": "too many students or schools were lost",
+           "low": "few {who} or schools were lost", "high": "too many {who} or schools were lost",
            "na": "attrition unknown",
            MEETS: "meets the standard without reservations", WITH_RESERVATIONS: "meets the standard with reservations",
            DOES_NOT_MEET: "does not meet the standard",
@@ -61,7 +61,7 @@ _WORDS = {
     "tr": {"higher": "daha yüksek", "lower": "daha düşük", "none": "ölçülebilir bir fark yok",
            "sig": "istatistiksel olarak anlamlı", "nsig": "istatistiksel olarak anlamlı değil",
            "imp": "önemli sayılacak büyüklükte (|g| >= 0,25)", "nimp": "önemli sayılan 0,25 SS'den küçük",
-           "low": "az sayıda öğrenci veya okul kayboldu", "high": "çok sayıda öğrenci veya okul kayboldu",
+           "low": "az sayıda {who} veya okul kayboldu", "high": "çok sayıda {who} veya okul kayboldu",
            "na": "kayıp oranı bilinmiyor",
            MEETS: "standardı çekincesiz karşılıyor", WITH_RESERVATIONS: "standardı çekinceyle karşılıyor",
            DOES_NOT_MEET: "standardı karşılamıyor",
@@ -74,24 +74,34 @@ def _number(value: float, language: str, digits: int = 2) -> str:
     return text.replace(".", ",") if language == "tr" else text
 
 
+#: Who the outcome measures: (English plural, Turkish possessed plural, Turkish counted noun).
+_WHO = {"students": ("students", "öğrencileri", "öğrenci"), "teachers": ("teachers", "öğretmenleri", "öğretmen")}
+
+
 def summary_sentence(outcome: str, subgroup: str, g: float, significant: bool | None, important: bool | None,
-                     index: float, attrition_verdict: str | None, rating: str, language: str = "en") -> str:
-    """One sentence for a principal: effect, significance, importance, attrition and rating."""
+                     index: float, attrition_verdict: str | None, rating: str, language: str = "en",
+                     respondents: str = "students") -> str:
+    """One sentence for a principal: effect, significance, importance, attrition and rating;
+    `respondents` is ``students`` or ``teachers`` (who the outcome measures)."""
     if language not in _WORDS:
         raise EvidenceInputError(f"language must be 'en' or 'tr', got {language!r}")
+    if respondents not in _WHO:
+        raise EvidenceInputError(f"respondents must be 'students' or 'teachers', got {respondents!r}")
     w = _WORDS[language]
+    plural, possessed, counted = _WHO[respondents]
     who = outcome if subgroup == "all" else f"{outcome} ({subgroup})"
-    loss = w[attrition_verdict] if attrition_verdict in ("low", "high") else w["na"]
+    loss = (w[attrition_verdict] if attrition_verdict in ("low", "high") else w["na"]).format(
+        who=counted if language == "tr" else plural)
     if g is None or math.isnan(g):
         return f"{who}: {w['suppressed']}; {loss}; {w[rating]}."
     direction = w["higher"] if g > 0 else w["lower"] if g < 0 else w["none"]
     sig = w["sig"] if significant else w["nsig"]
     imp = w["imp"] if important else w["nimp"]
     if language == "tr":
-        effect = (f"ortak okulların öğrencileri {_number(abs(g), language)} SS {direction} "
+        effect = (f"ortak okulların {possessed} {_number(abs(g), language)} SS {direction} "
                   f"({_number(index, language, 0)} yüzdelik sıra)")
     else:
-        effect = f"partner schools' students scored {_number(abs(g), language)} SD {direction} " \
+        effect = f"partner schools' {plural} scored {_number(abs(g), language)} SD {direction} " \
                  f"({_number(index, language, 0)} percentile points)"
     return f"{who}: {effect}, {sig}, {imp}; {loss}; {w[rating]}."
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.plan import Plan
-from evaluation.reporting.text import change_sentence, finding_sentence, label
+from evaluation.reporting.text import change_sentence, finding_sentence, label, p_cell
 from evaluation.reporting.wording import check_name, column, note
 
 TITLES = {
@@ -112,9 +112,7 @@ def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.D
     """`columns` maps result columns to header keys of `wording.COLUMNS`."""
     shown = frame[list(columns)].copy()
     if "p_value" in shown:
-        comma = (lambda text: text.replace(".", ",")) if language == "tr" else str
-        shown["p_value"] = [("" if pd.isna(p) else comma("<0.001" if p < 0.001 else f"{p:.3f}"))
-                            for p in shown["p_value"]]
+        shown["p_value"] = [p_cell(p, language) for p in shown["p_value"]]
     if "outcome" in shown:
         shown["outcome"] = [label(o, language) for o in shown["outcome"]]
     if "group" in shown:

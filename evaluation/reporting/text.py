@@ -15,6 +15,10 @@ LABELS = {
         "pre": "before (pre)", "post": "after (post)", "grade": "grade", "sex": "sex",
         "student": "students", "teacher": "teachers", "students": "students", "teachers": "teachers",
         "schools": "schools",
+        "low": "low", "medium": "medium", "high": "high",
+        "anatolian_high_school": "Anatolian high school", "science_high_school": "science high school",
+        "social_sciences_high_school": "social sciences high school",
+        "vocational_high_school": "vocational high school",
     },
     "tr": {
         "mathematics": "matematik", "science": "fen bilimleri", "turkish": "Türkçe", "english": "İngilizce",
@@ -24,6 +28,10 @@ LABELS = {
         "pre": "önce (ön test)", "post": "sonra (son test)", "grade": "sınıf", "sex": "cinsiyet",
         "student": "öğrenciler", "teacher": "öğretmenler", "students": "öğrenciler", "teachers": "öğretmenler",
         "schools": "okullar",
+        "low": "düşük", "medium": "orta", "high": "yüksek",
+        "anatolian_high_school": "Anadolu lisesi", "science_high_school": "fen lisesi",
+        "social_sciences_high_school": "sosyal bilimler lisesi",
+        "vocational_high_school": "meslek lisesi",
     },
 }
 
@@ -65,16 +73,24 @@ def label(key: str, language: str) -> str:
     return LABELS[language].get(key, key.replace("_", " "))
 
 
-def _number(value: float, digits: int, language: str) -> str:
+def number(value: float, digits: int, language: str) -> str:
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if language == "tr" else text
 
 
-def _p(value: float, language: str) -> str:
+def p_text(value: float, language: str) -> str:
     """'p < 0.001' or 'p = 0.042' (decimal comma in Turkish)."""
     if value < 0.001:
         return "p < 0" + (",001" if language == "tr" else ".001")
-    return "p = " + _number(value, 3, language)
+    return "p = " + number(value, 3, language)
+
+
+def p_cell(value: float, language: str) -> str:
+    """A p-value for a table cell: '<0.001' or '0.042' (decimal comma in Turkish), '' when blank."""
+    if pd.isna(value):
+        return ""
+    text = "<0.001" if value < 0.001 else f"{value:.3f}"
+    return text.replace(".", ",") if language == "tr" else text
 
 
 def capitalise(text: str, language: str) -> str:
@@ -95,10 +111,10 @@ def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who
     verdict = words["significant" if row["p_value"] < alpha else "not_significant"]
     return capitalise(words["finding"].format(
         outcome=outcome, who=words[who], who_dative=words[who + "_dative"],
-        size=f"{_number(abs(row['estimate']), 2, language)} {words[unit]}",
+        size=f"{number(abs(row['estimate']), 2, language)} {words[unit]}",
         direction=words["higher" if row["estimate"] >= 0 else "lower"],
-        low=_number(row["ci_low"], 2, language), high=_number(row["ci_high"], 2, language),
-        g=_number(row["effect_size"], 2, language), verdict=verdict.format(p=_p(row["p_value"], language)),
+        low=number(row["ci_low"], 2, language), high=number(row["ci_high"], 2, language),
+        g=number(row["effect_size"], 2, language), verdict=verdict.format(p=p_text(row["p_value"], language)),
     ), language)
 
 
@@ -111,7 +127,7 @@ def change_sentence(row: pd.Series, language: str, unit: str, who: str) -> str:
     group = words.get(f"in_{row['group']}", label(row["group"], language))
     return capitalise(words["change"].format(
         group=group, outcome=outcome, unit=words[unit], who=words[who],
-        estimate=("+" if row["estimate"] >= 0 else "") + _number(row["estimate"], 2, language),
-        low=_number(row["ci_low"], 2, language), high=_number(row["ci_high"], 2, language),
+        estimate=("+" if row["estimate"] >= 0 else "") + number(row["estimate"], 2, language),
+        low=number(row["ci_low"], 2, language), high=number(row["ci_high"], 2, language),
         n=int(row["n_treatment"]),
     ), language)

@@ -34,6 +34,35 @@ SECTIONS = {
                       "only those with both values enter the partner-versus-control comparison. Attrition is "
                       "the share of the starting sample that is not analysed: the class roster for students, "
                       "the pre-test respondents where there is no roster."),
+        "evidence": ("How strong is the evidence",
+                     "Before looking at an effect, reviewers such as the What Works Clearinghouse (WWC) of the US "
+                     "Department of Education check how the groups were formed, how many students and schools "
+                     "were lost between the two tests (attrition: the share of the starting sample not analysed, "
+                     "overall and as the difference between the groups, read against the WWC's {boundary} "
+                     "boundary), whether partner and control students started at the same level, and whether "
+                     "the effect is both statistically significant and large enough to matter. Each finding below "
+                     "is summarised that way, with a rating modelled on the WWC's: meets the standards without "
+                     "reservations (only for groups formed by lot with low attrition), with reservations, or "
+                     "does not meet them. For groups not formed by lot the rating rests on the starting point; "
+                     "attrition is still shown, as it tells whether those analysed still stand for their schools. "
+                     "The table gives the same in short: attrition of the students "
+                     "(overall / difference between the groups), the pre-test difference g, the effect size g "
+                     "with its 95% interval, the p-value adjusted for the several outcomes, and the improvement "
+                     "index (how many percentile points an average control-school student would gain)."),
+        "balance": ("Were partner and control schools alike at the start?",
+                    "Partner and control schools compared on every characteristic the data holds before the "
+                    "programme began: the mean of each group (shares for yes/no characteristics), the normalised "
+                    "difference (the difference in standard deviations; beyond 0.25 either way is usually taken "
+                    "as a sizeable imbalance) and the p-value of the difference, with schools as the independent "
+                    "units. School characteristics are compared over schools, students' characteristics over "
+                    "students."),
+        "design": ("Planning next year's evaluation",
+                   "How many schools next year's round needs to see an effect worth having. For each exam, the "
+                   "smallest effect (in standard deviations, SD) that a comparison of partner and control schools "
+                   "could detect with 80% power at the 5% level, using what this year's data says: how much "
+                   "schools differ (the intraclass correlation, ICC) and how much of the differences the "
+                   "pre-test explains (R², between and within schools). The WWC counts 0.25 SD as important; "
+                   "smaller effects need more schools. `evaluation design` computes other designs."),
         "reliability": ("Reliability of the survey scales",
                         "How consistently the items of each survey scale measure the same thing (Cronbach's "
                         "alpha, with its 95% interval), per wave. Values of 0.70 or more are usually taken as "
@@ -67,6 +96,36 @@ SECTIONS = {
                       "iki değeri de olanlar girer. Örneklem kaybı, başlangıç örnekleminin analize giremeyen "
                       "oranıdır. Başlangıç örneklemi öğrenciler için sınıf listesidir; liste yoksa ön teste "
                       "yanıt verenlerdir."),
+        "evidence": ("Kanıt ne kadar güçlü?",
+                     "ABD Eğitim Bakanlığı'nın What Works Clearinghouse (WWC) birimi gibi değerlendiriciler bir "
+                     "etkiye bakmadan önce grupların nasıl oluşturulduğunu, iki test arasında kaç öğrenci ve "
+                     "okulun kaybedildiğini (örneklem kaybı: başlangıç örnekleminin analize girmeyen oranı; "
+                     "toplamda ve gruplar arasındaki fark olarak, WWC'nin {boundary} sınırına göre), ortak ve "
+                     "karşılaştırma okullarının öğrencilerinin yıla aynı düzeyde başlayıp başlamadığını ve "
+                     "etkinin hem istatistiksel olarak anlamlı hem de önemli sayılacak büyüklükte olup olmadığını "
+                     "denetler. Aşağıda her bulgu bu şekilde özetlenmiş ve WWC'ninkine benzer bir derece "
+                     "verilmiştir: standartları çekincesiz karşılıyor (yalnızca kura ile oluşturulmuş ve az kayıp "
+                     "veren gruplar için), çekinceyle karşılıyor ya da karşılamıyor. Kura ile oluşturulmamış "
+                     "gruplarda derece başlangıç düzeyine dayanır; örneklem kaybı yine de gösterilir, çünkü analize "
+                     "girenlerin okullarını hâlâ temsil edip etmediğini anlatır. Tablo aynı bilgiyi kısaca "
+                     "verir: öğrencilerin örneklem kaybı (toplam / gruplar arası fark), ön test farkı g, %95 "
+                     "aralığıyla etki büyüklüğü g, birden çok sonuç ölçüsü için düzeltilmiş p değeri ve gelişme "
+                     "göstergesi (karşılaştırma okullarındaki ortalama bir öğrencinin kaç yüzdelik puan "
+                     "kazanacağı)."),
+        "balance": ("Ortak ve karşılaştırma okulları başlangıçta benzer miydi?",
+                    "Ortak ve karşılaştırma okulları, program başlamadan önceki verilerde bulunan her özellik "
+                    "bakımından karşılaştırıldı: her grubun ortalaması (evet/hayır özelliklerinde oran), "
+                    "standartlaştırılmış fark (standart sapma cinsinden fark; iki yönde de 0,25'i aşması genellikle "
+                    "belirgin bir dengesizlik sayılır) ve farkın p değeri; bağımsız birimler okullardır. Okul "
+                    "özellikleri okullar, öğrenci özellikleri öğrenciler üzerinden karşılaştırıldı."),
+        "design": ("Gelecek yılın değerlendirmesinin planlanması",
+                   "Gelecek yılki uygulamanın, önemli bir etkiyi görebilmek için kaç okula ihtiyaç duyduğu. Her "
+                   "sınav için, ortak ve karşılaştırma okullarının karşılaştırmasının %5 düzeyinde ve %80 güçle "
+                   "saptayabileceği en küçük etki (standart sapma, SS cinsinden); bu yılın verilerine göre okulların "
+                   "birbirinden ne kadar farklı olduğu (okul içi korelasyon, ICC) ve ön testin farkların ne "
+                   "kadarını açıkladığı (R², okullar arasında ve okul içinde) kullanıldı. WWC 0,25 SS'yi önemli "
+                   "sayar; daha küçük etkiler için daha çok okul gerekir. Başka tasarımları `evaluation design` "
+                   "komutu hesaplar."),
         "reliability": ("Anket ölçeklerinin güvenirliği",
                         "Her anket ölçeğindeki maddelerin aynı özelliği ne kadar tutarlı ölçtüğü, her uygulama "
                         "için ayrı ayrı (Cronbach alfa katsayısı ve %95 güven aralığı). Grupları karşılaştırmak "
@@ -137,6 +196,14 @@ COLUMNS = {
         "level": "counted", "n_baseline": "at start", "n_pre": "pre wave", "n_post": "post wave",
         "both_waves": "both waves", "n_missing_post": "missing at post", "attrition": "attrition",
         "schools_analysed": "schools analysed",
+        "attrition_rates": "attrition (overall / difference)", "attrition_verdict": "attrition",
+        "baseline_g": "pre-test g", "baseline_verdict": "starting point", "g_interval": "g (95% interval)",
+        "p_adjusted": "adjusted p", "significant": "significant", "important": "important",
+        "improvement_index": "improvement index", "rating": "WWC-style rating",
+        "characteristic": "characteristic", "compared_over": "compared over", "mean_partner": "mean partner",
+        "mean_control": "mean control", "normalised_difference": "normalised difference",
+        "icc": "ICC", "r2_school": "R² between schools", "r2_student": "R² within schools",
+        "students_per_school": "students per school", "mdes_with": "MDES, {schools} schools",
     },
     "tr": {
         "outcome": "sonuç ölçüsü", "method": "yöntem", "group": "grup", "subgroup": "alt grup",
@@ -160,14 +227,22 @@ COLUMNS = {
         "level": "birim", "n_baseline": "başlangıçta", "n_pre": "ön test", "n_post": "son test",
         "both_waves": "iki uygulamada da", "n_missing_post": "son testte eksik", "attrition": "örneklem kaybı",
         "schools_analysed": "analize giren okul",
+        "attrition_rates": "örneklem kaybı (toplam / fark)", "attrition_verdict": "örneklem kaybı",
+        "baseline_g": "ön test g", "baseline_verdict": "başlangıç denkliği", "g_interval": "g (%95 aralık)",
+        "p_adjusted": "düzeltilmiş p", "significant": "anlamlı", "important": "önemli",
+        "improvement_index": "gelişme göstergesi", "rating": "WWC tarzı derece",
+        "characteristic": "özellik", "compared_over": "karşılaştırma birimi", "mean_partner": "ortalama ortak",
+        "mean_control": "ortalama karşılaştırma", "normalised_difference": "standartlaştırılmış fark",
+        "icc": "ICC", "r2_school": "R² okullar arası", "r2_student": "R² okul içi",
+        "students_per_school": "okul başına öğrenci", "mdes_with": "MDES, {schools} okul",
     },
 }
 
 
-def section(key: str, language: str) -> str:
-    """A section's heading and introduction as Markdown."""
+def section(key: str, language: str, **values: object) -> str:
+    """A section's heading and introduction as Markdown (`values` fill the introduction's blanks)."""
     heading, intro = SECTIONS[language][key]
-    return f"## {heading}\n\n{intro}"
+    return f"## {heading}\n\n{intro.format(**values) if values else intro}"
 
 
 def note(key: str, language: str, **values: object) -> str:
