@@ -88,3 +88,11 @@ def test_bad_inputs(args, message):
         cluster_correction(*args)
     with pytest.raises(EvidenceInputError, match="'achievement' or 'behavioural'"):
         default_icc("attitude")
+
+
+def test_degrees_of_freedom_h_match_a_published_example():
+    # The R package VIVECampbell documents WWC's h (Handbook 5.0, equation E.21) with the example
+    # df_h(N_total = 100, ICC = 0.1, avg_grp_size = 5), printed as 94.4 (reference/df_h.md,
+    # github.com/MikkelVembye/VIVECampbell): 100 students in 20 clusters of 5.
+    corrected = cluster_correction(2.0, n_total=100, n_clusters=20, icc=0.1)
+    assert round(corrected.df, 1) == 94.4
