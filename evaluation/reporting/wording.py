@@ -63,6 +63,17 @@ SECTIONS = {
                    "schools differ (the intraclass correlation, ICC) and how much of the differences the "
                    "pre-test explains (R², between and within schools). The WWC counts 0.25 SD as important; "
                    "smaller effects need more schools. `evaluation design` computes other designs."),
+        "missing_data": ("When post-test answers are missing",
+                         "Where a group lost more than the plan's threshold of its post-test answers, the "
+                         "partner-versus-control difference was estimated again after filling in the missing "
+                         "answers many times over from what is known about each student (multiple "
+                         "imputation, pooled by Rubin's rules). If the two estimates agree, the missing answers "
+                         "do not change the finding. Differences on the outcome's own scale, with 95% intervals."),
+        "matching": ("How the comparison schools were chosen",
+                     "Each partner school was matched to the most similar school of the comparison pool: the "
+                     "same school type (and province where possible), then the closest in size and mean "
+                     "pre-test score. The table and chart show how far apart the two groups were before and "
+                     "after matching, in standard deviations (within 0.1 either way counts as well balanced)."),
         "reliability": ("Reliability of the survey scales",
                         "How consistently the items of each survey scale measure the same thing (Cronbach's "
                         "alpha, with its 95% interval), per wave. Values of 0.70 or more are usually taken as "
@@ -126,6 +137,17 @@ SECTIONS = {
                    "kadarını açıkladığı (R², okullar arasında ve okul içinde) kullanıldı. WWC 0,25 SS'yi önemli "
                    "sayar; daha küçük etkiler için daha çok okul gerekir. Başka tasarımları `evaluation design` "
                    "komutu hesaplar."),
+        "missing_data": ("Son test yanıtları eksik olduğunda",
+                         "Bir grubun son test yanıtlarının plandaki eşikten fazlası eksik olduğunda, ortak ve "
+                         "karşılaştırma okulları arasındaki fark, eksik yanıtlar her öğrenci hakkında bilinenlerden "
+                         "yola çıkılarak birçok kez tamamlandıktan sonra yeniden hesaplandı (çoklu atama, Rubin "
+                         "kurallarıyla birleştirildi). İki tahmin uyuşuyorsa eksik yanıtlar bulguyu değiştirmiyor "
+                         "demektir. Farklar sonuç ölçüsünün kendi ölçeğinde, %95 aralıklarıyla verilmiştir."),
+        "matching": ("Karşılaştırma okulları nasıl seçildi",
+                     "Her ortak okul, karşılaştırma havuzundaki en benzer okulla eşleştirildi: aynı okul türü "
+                     "(mümkünse aynı il), ardından büyüklük ve ön test ortalaması en yakın olan. Tablo ve grafik, "
+                     "iki grubun eşleştirmeden önce ve sonra standart sapma cinsinden ne kadar farklı olduğunu "
+                     "gösterir (iki yönde de 0,1 içinde kalmak iyi denge sayılır)."),
         "reliability": ("Anket ölçeklerinin güvenirliği",
                         "Her anket ölçeğindeki maddelerin aynı özelliği ne kadar tutarlı ölçtüğü, her uygulama "
                         "için ayrı ayrı (Cronbach alfa katsayısı ve %95 güven aralığı). Grupları karşılaştırmak "
@@ -190,6 +212,9 @@ COLUMNS = {
         "schools": "schools", "students_with_exams": "students with exam results",
         "respondents": "respondents: {instrument}",
         "check": "check", "warnings": "points to check",
+        "missing_partner": "missing, partner", "missing_control": "missing, control",
+        "complete_case": "complete cases (95% CI)", "imputed": "multiple imputation (95% CI)",
+        "covariate": "characteristic", "std_diff_before": "before matching", "std_diff_after": "after matching",
         "scale": "scale", "wave": "wave", "role": "answered by", "n_items": "items", "n": "n",
         "mean": "mean", "sd": "SD", "alpha": "alpha", "alpha_ci_low": "alpha CI low",
         "alpha_ci_high": "alpha CI high",
@@ -221,6 +246,9 @@ COLUMNS = {
         "schools": "okullar", "students_with_exams": "sınav sonucu olan öğrenciler",
         "respondents": "yanıtlayanlar: {instrument}",
         "check": "kontrol", "warnings": "gözden geçirilecek nokta",
+        "missing_partner": "eksik, ortak", "missing_control": "eksik, karşılaştırma",
+        "complete_case": "tam veriler (%95 GA)", "imputed": "çoklu atama (%95 GA)",
+        "covariate": "özellik", "std_diff_before": "eşleştirme öncesi", "std_diff_after": "eşleştirme sonrası",
         "scale": "ölçek", "wave": "uygulama", "role": "yanıtlayan", "n_items": "madde", "n": "n",
         "mean": "ortalama", "sd": "SS", "alpha": "alfa", "alpha_ci_low": "alfa GA alt",
         "alpha_ci_high": "alfa GA üst",

@@ -1,0 +1,69 @@
+"""Report pieces for the robustness checks of partner versus control: the multiple-imputation
+estimate next to the complete-case one when outcomes are missing, and how the comparison schools
+were chosen when the plan matched them from a pool. Aggregates only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.reporting.text import label, number
+from evaluation.reporting.wording import column
+
+_COVARIATES = {
+    "en": {"size": "school size (students)", "baseline_mean": "mean pre-test score"},
+    "tr": {"size": "okul büyüklüğü (öğrenci)", "baseline_mean": "ön test ortalaması"},
+}
+
+
+def missing_data_table(effects: pd.DataFrame, missing: pd.DataFrame, primary: str, language: str) -> pd.DataFrame:
+    """One row per outcome with an imputation estimate (`ancova_mi`): the share of the post-test
+    missing in each group, and the complete-case and imputed estimates with their 95% intervals.
+    Empty when no outcome needed imputation."""
+    rows = effects[(effects["method"] == "ancova_mi") & (effects["subgroup"] == "all")]
+    records = []
+    for row in rows.itertuples(index=False):
+        complete = effects[(effects["method"] == primary) & (effects["subgroup"] == "all")
+                           & (effects["outcome"] == row.outcome)]
+        shares = missing[missing["outcome"] == row.outcome].set_index("group")["share_missing"]
+        records.append({
+            "outcome": label(row.outcome, language),
+            "missing_partner": _percent(shares.get("partner"), language),
+            "missing_control": _percent(shares.get("control"), language),
+            "complete_case": _estimate(complete.iloc[0], language) if len(complete) else "",
+            "imputed": _estimate(row, language),
+        })
+    frame = pd.DataFrame(records, columns=["outcome", "missing_partner", "missing_control", "complete_case", "imputed"])
+    return frame.rename(columns={name: column(name, language) for name in frame.columns})
+
+
+def matching_table(out_dir: Path, language: str) -> pd.DataFrame:
+    """Standardised differences of partner and comparison schools before and after matching
+    (results/matching_balance.csv); empty when the plan did not match comparison schools."""
+    path = Path(out_dir) / "results" / "matching_balance.csv"
+    if not path.is_file():
+        return pd.DataFrame()
+    balance = pd.read_csv(path)
+    frame = pd.DataFrame({
+        "covariate": [_COVARIATES[language].get(name, name.replace("_", " ")) for name in balance["covariate"]],
+        "std_diff_before": balance["std_diff_before"].round(2),
+        "std_diff_after": balance["std_diff_after"].round(2),
+    })
+    return frame.rename(columns={name: column(name, language) for name in frame.columns})
+
+
+def _percent(share: object, language: str) -> str:
+    if share is None or pd.isna(share):
+        return ""
+    whole = round(float(share) * 100)
+    return f"%{whole}" if language == "tr" else f"{whole}%"
+
+
+def _estimate(row, language: str) -> str:
+    if pd.isna(row.estimate):
+        return ""
+    return (f"{number(row.estimate, 2, language)} ({number(row.ci_low, 2, language)}; "
+            f"{number(row.ci_high, 2, language)})" if language == "tr" else
+            f"{number(row.estimate, 2, language)} ({number(row.ci_low, 2, language)}, "
+            f"{number(row.ci_high, 2, language)})")
