@@ -21,9 +21,13 @@ from evaluation.plan import Plan
 PAIR_FILE = "matching"
 BALANCE_FILE = "matching_balance"
 LOVE_PLOT = "love_plot.png"
-_LABELS = {
-    "en": {"before": "before matching", "after": "after matching"},
-    "tr": {"before": "eşleştirme öncesi", "after": "eşleştirme sonrası"},
+MATCHING_LABELS = {  # the love plot's words, and the covariates' names in the report
+    "en": {"before": "before matching", "after": "after matching",
+           "axis": "standardised difference (partner - comparison)",
+           "size": "school size (students)", "baseline_mean": "mean pre-test score"},
+    "tr": {"before": "eşleştirme öncesi", "after": "eşleştirme sonrası",
+           "axis": "standartlaştırılmış fark (ortak - karşılaştırma)",
+           "size": "okul büyüklüğü (öğrenci)", "baseline_mean": "ön test ortalaması"},
 }
 
 
@@ -75,6 +79,6 @@ def write_matching(matching: Matching, out_dir: Path, language: str = "en") -> l
     pairs, balance = results / f"{PAIR_FILE}.csv", results / f"{BALANCE_FILE}.csv"
     matching.pairs.to_csv(pairs, index=False)
     matching.balance.to_csv(balance, index=False)
-    figure = love_plot(matching.balance, labels=_LABELS.get(language, _LABELS["en"]))
+    figure = love_plot(matching.balance, labels=MATCHING_LABELS.get(language, MATCHING_LABELS["en"]))
     figure.savefig(results / LOVE_PLOT, dpi=150)
     return [pairs, balance, results / LOVE_PLOT]

@@ -8,13 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation.comparison import MATCHING_LABELS
 from evaluation.reporting.text import label, number
 from evaluation.reporting.wording import column
 
-_COVARIATES = {
-    "en": {"size": "school size (students)", "baseline_mean": "mean pre-test score"},
-    "tr": {"size": "okul büyüklüğü (öğrenci)", "baseline_mean": "ön test ortalaması"},
-}
+_COVARIATES = MATCHING_LABELS  # covariate names, the same as in the love plot
 
 
 def missing_data_table(effects: pd.DataFrame, missing: pd.DataFrame, primary: str, language: str) -> pd.DataFrame:
