@@ -19,7 +19,8 @@ from evaluation.fix_lists import FIX_LISTS_DIR, fix_list_items, school_directory
 from evaluation.html_page import heading, link, paragraph, table, write_page
 from evaluation.quality.linkage import linkage_summary
 from evaluation.report import ValidationReport
-from evaluation.validation_wording import check_language, date, percent, text
+from evaluation.reporting.text import percent
+from evaluation.validation_wording import check_language, date, text
 
 
 def write_validation_page(report: ValidationReport, out_path: Path, language: str = "en",
@@ -84,7 +85,7 @@ def write_validation_page(report: ValidationReport, out_path: Path, language: st
         parts += [heading(t("linkage_heading")), paragraph(t("linkage_intro")),
                   table([t("table"), t("id_column"), t("n_pre"), t("n_post"), t("n_linked"), t("linkage_rate")],
                         [(row.table, row.id_column, row.n_pre, row.n_post, row.n_linked,
-                          "" if pd.isna(row.linkage_rate) else percent(row.linkage_rate, language))
+                          percent(row.linkage_rate, language))
                          for row in linkage.itertuples(index=False)], numeric=(2, 3, 4, 5))]
 
     parts.append(heading(t("schools_heading")))

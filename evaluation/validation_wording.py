@@ -317,12 +317,6 @@ def number(value: float, language: str) -> str:
     return written.replace(".", ",") if language == "tr" else written
 
 
-def percent(share: float, language: str) -> str:
-    """A share as a whole percentage: ``87%`` in English, ``%87`` in Turkish."""
-    whole = round(share * 100)
-    return f"%{whole}" if language == "tr" else f"{whole}%"
-
-
 def date(day: dt.date, language: str) -> str:
     """``2026-11-24`` in English, ``24.11.2026`` in Turkish."""
     return day.strftime("%d.%m.%Y") if language == "tr" else day.isoformat()

@@ -24,6 +24,7 @@ from typing import Literal
 from evaluation.errors import EvidenceInputError
 from evaluation.evidence.attrition import HIGH, Attrition, combined_verdict
 from evaluation.evidence.significance import improvement_index, is_significant, is_substantively_important
+from evaluation.reporting.text import number
 from evaluation.stats.equivalence import ADJUSTMENT_REQUIRED, SATISFIED, baseline_verdict
 
 Design = Literal["rct", "qed"]
@@ -69,11 +70,6 @@ _WORDS = {
 }
 
 
-def _number(value: float, language: str, digits: int = 2) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if language == "tr" else text
-
-
 #: Who the outcome measures: (English plural, Turkish possessed plural, Turkish counted noun).
 _WHO = {"students": ("students", "öğrencileri", "öğrenci"), "teachers": ("teachers", "öğretmenleri", "öğretmen")}
 
@@ -98,11 +94,11 @@ def summary_sentence(outcome: str, subgroup: str, g: float, significant: bool | 
     sig = w["sig"] if significant else w["nsig"]
     imp = w["imp"] if important else w["nimp"]
     if language == "tr":
-        effect = (f"ortak okulların {possessed} {_number(abs(g), language)} SS {direction} "
-                  f"({_number(index, language, 0)} yüzdelik sıra)")
+        effect = (f"ortak okulların {possessed} {number(abs(g), 2, language)} SS {direction} "
+                  f"({number(index, 0, language)} yüzdelik sıra)")
     else:
-        effect = f"partner schools' {plural} scored {_number(abs(g), language)} SD {direction} " \
-                 f"({_number(index, language, 0)} percentile points)"
+        effect = f"partner schools' {plural} scored {number(abs(g), 2, language)} SD {direction} " \
+                 f"({number(index, 0, language)} percentile points)"
     return f"{who}: {effect}, {sig}, {imp}; {loss}; {w[rating]}."
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from evaluation.evidence_results import attrition_levels
 from evaluation.plan import Plan
-from evaluation.reporting.text import capitalise, label, number, p_cell, p_text
+from evaluation.reporting.text import capitalise, label, number, p_cell, p_text, percent
 from evaluation.reporting.wording import column
 
 PHRASES = {
@@ -129,11 +129,6 @@ WHO = {
 }
 
 
-def _percent(value: float, language: str) -> str:
-    text = f"{100 * value:.0f}%"
-    return "%" + text[:-1] if language == "tr" else text
-
-
 def _attrition_sentence(levels, who: str, boundary: str, language: str) -> str:
     words = PHRASES[language]
     if not levels:
@@ -142,8 +137,8 @@ def _attrition_sentence(levels, who: str, boundary: str, language: str) -> str:
     verdict = "high" if any(level.verdict == "high" for level in levels) else "low"
     plural, source, *_ = WHO[language][who]
     return words["attrition"].format(
-        overall=_percent(people.overall, language), partner=_percent(people.treatment, language),
-        control=_percent(people.control, language), who=plural, who_from=source,
+        overall=percent(people.overall, language), partner=percent(people.treatment, language),
+        control=percent(people.control, language), who=plural, who_from=source,
         schools_lost=(schools.n_assigned_treatment + schools.n_assigned_control
                       - schools.n_analysed_treatment - schools.n_analysed_control),
         schools=schools.n_assigned_treatment + schools.n_assigned_control,
@@ -232,7 +227,7 @@ def evidence_overview(evidence: pd.DataFrame, effects: pd.DataFrame, language: s
         rows.append({
             "outcome": capitalise(label(row["outcome"], language), language),
             "attrition_rates": "" if math.isnan(row["attrition_overall"]) else
-            f"{_percent(row['attrition_overall'], language)} / {_percent(row['attrition_differential'], language)}",
+            f"{percent(row['attrition_overall'], language)} / {percent(row['attrition_differential'], language)}",
             "attrition_verdict": words.get(f"verdict_{row['attrition_verdict']}", ""),
             "baseline_g": row["baseline_g"],
             "baseline_verdict": words.get(f"verdict_{row['baseline_verdict']}", ""),
@@ -285,12 +280,12 @@ def design_sentences(design: pd.DataFrame, language: str) -> str:
     for outcome, rows in design.groupby("outcome", sort=False):
         first = rows.iloc[0]
         clauses = [words["design_first" if i == 0 else "design_next"].format(
-            schools=int(r.schools), mdes=number(r.mdes, 2, language), power=_percent(r.power, language))
+            schools=int(r.schools), mdes=number(r.mdes, 2, language), power=percent(r.power, language))
             for i, r in enumerate(rows.itertuples())]
         bullets.append("- " + words["plan_design"].format(
             outcome=capitalise(label(str(outcome), language), language), icc=number(first["icc"], 2, language),
-            r2_school=_percent(first["r2_school"], language), r2_student=_percent(first["r2_student"], language),
-            n=int(first["students_per_school"]), share=_percent(first["share_partner"], language),
+            r2_school=percent(first["r2_school"], language), r2_student=percent(first["r2_student"], language),
+            n=int(first["students_per_school"]), share=percent(first["share_partner"], language),
             clauses="; ".join(clauses)))
     return "\n".join(bullets)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.comparison import MATCHING_LABELS
-from evaluation.reporting.text import label, number
+from evaluation.reporting.text import label, number, percent
 from evaluation.reporting.wording import column
 
 _COVARIATES = MATCHING_LABELS  # covariate names, the same as in the love plot
@@ -27,8 +27,8 @@ def missing_data_table(effects: pd.DataFrame, missing: pd.DataFrame, primary: st
         shares = missing[missing["outcome"] == row.outcome].set_index("group")["share_missing"]
         records.append({
             "outcome": label(row.outcome, language),
-            "missing_partner": _percent(shares.get("partner"), language),
-            "missing_control": _percent(shares.get("control"), language),
+            "missing_partner": percent(shares.get("partner"), language),
+            "missing_control": percent(shares.get("control"), language),
             "complete_case": _estimate(complete.iloc[0], language) if len(complete) else "",
             "imputed": _estimate(row, language),
         })
@@ -49,13 +49,6 @@ def matching_table(out_dir: Path, language: str) -> pd.DataFrame:
         "std_diff_after": balance["std_diff_after"].round(2),
     })
     return frame.rename(columns={name: column(name, language) for name in frame.columns})
-
-
-def _percent(share: object, language: str) -> str:
-    if share is None or pd.isna(share):
-        return ""
-    whole = round(float(share) * 100)
-    return f"%{whole}" if language == "tr" else f"{whole}%"
 
 
 def _estimate(row, language: str) -> str:

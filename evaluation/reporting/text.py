@@ -78,6 +78,14 @@ def number(value: float, digits: int, language: str) -> str:
     return text.replace(".", ",") if language == "tr" else text
 
 
+def percent(share: float | None, language: str) -> str:
+    """A share as a whole percentage: ``87%`` in English, ``%87`` in Turkish ("" when missing)."""
+    if share is None or pd.isna(share):
+        return ""
+    whole = f"{100 * float(share):.0f}"
+    return f"%{whole}" if language == "tr" else f"{whole}%"
+
+
 def p_text(value: float, language: str) -> str:
     """'p < 0.001' or 'p = 0.042' (decimal comma in Turkish)."""
     if value < 0.001:
