@@ -10,7 +10,7 @@ import pytest
 
 from evaluation.errors import EvidenceInputError
 from evaluation.evidence.attrition import (attrition, attrition_verdict, combined_verdict, load_boundary,
-                                           max_differential, study_attrition)
+                                           max_differential)
 
 TABLE = load_boundary()
 # Rows of Table II.1 written out a second time (overall %, cautious, optimistic; provenance in
@@ -93,26 +93,3 @@ def test_impossible_counts_are_refused(args, message):
 def test_unknown_boundary_is_refused():
     with pytest.raises(EvidenceInputError, match="'cautious' or 'optimistic'"):
         attrition(10, 9, 10, 9, boundary="lenient")
-
-
-def test_study_attrition_from_a_prepost_frame():
-    frame = pd.DataFrame({
-        "unit_id": [f"u{i}" for i in range(10)],
-        "school_id": ["A", "A", "A", "B", "B", "C", "C", "C", "D", "D"],
-        "treatment": [1, 1, 1, 1, 1, 0, 0, 0, 0, 0],
-        "pre": [1, 2, 3, 4, None, 1, 2, 3, 4, 5],
-        "post": [1, None, 3, None, 5, 1, 2, 3, None, None],
-    })
-    schools = pd.DataFrame({"school_id": ["A", "B", "C", "D", "E"],
-                            "group": ["partner", "partner", "control", "control", "control"]})
-    students, school_level = study_attrition(frame, schools)
-    # students with a pre-test: partner 4 (2 analysed), control 5 (3 analysed)
-    assert (students.n_assigned_treatment, students.n_analysed_treatment) == (4, 2)
-    assert (students.n_assigned_control, students.n_analysed_control) == (5, 3)
-    assert students.overall == pytest.approx(4 / 9)
-    assert students.differential == pytest.approx(0.5 - 0.4)
-    # schools: partner A analysed, B not (its only pre-and-post student has no pre-test);
-    # control C analysed, D and E not
-    assert (school_level.n_analysed_treatment, school_level.n_analysed_control) == (1, 1)
-    assert school_level.overall == pytest.approx(3 / 5)
-    assert combined_verdict([students, school_level]) == "high"

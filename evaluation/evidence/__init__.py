@@ -3,7 +3,7 @@ and control schools, matching of comparison schools, and a rating per finding mo
 What Works Clearinghouse."""
 
 from evaluation.evidence.attrition import (Attrition, attrition, attrition_verdict, combined_verdict, load_boundary,
-                                           max_differential, study_attrition)
+                                           max_differential)
 from evaluation.evidence.balance import (JointTest, balance_table, baseline_characteristics,
                                          joint_orthogonality_test, normalised_difference)
 from evaluation.evidence.matching import Matching, balance_before_after, love_plot, match_schools, school_profiles
@@ -16,6 +16,6 @@ __all__ = [
     "attrition_verdict", "balance_before_after", "balance_table", "baseline_characteristics",
     "cluster_correction", "combined_verdict", "default_icc", "evidence_row", "improvement_index",
     "is_significant", "is_substantively_important", "joint_orthogonality_test", "load_boundary",
-    "love_plot", "match_schools", "max_differential", "normalised_difference", "study_attrition",
+    "love_plot", "match_schools", "max_differential", "normalised_difference",
     "school_profiles", "summary_sentence", "t_from_g", "wwc_rating",
 ]  # fmt: skip

@@ -150,38 +150,6 @@ def attrition(n_assigned_treatment: int, n_analysed_treatment: int, n_assigned_c
                      attrition_verdict(overall, differential, boundary))
 
 
-def study_attrition(frame: pd.DataFrame, schools: pd.DataFrame, boundary: Boundary = "cautious",
-                    treatment: str = "treatment", cluster: str = "school_id") -> list[Attrition]:
-    """Student- and school-level attrition of one outcome from its pre/post frame.
-
-    Students: assigned = those with a pre-test, analysed = those with pre- and post-test.
-    Schools: assigned = every school of the group in `schools` (column ``group``), analysed =
-    schools with at least one analysed student.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        `evaluation.analysis.prepost_frame`: one row per student with pre, post, `treatment`
-        (1 partner, 0 control) and `cluster`.
-    schools : DataFrame
-        The accepted schools table (school_id, group).
-    """
-    missing = [c for c in ("pre", "post", treatment, cluster) if c not in frame.columns]
-    if missing:
-        raise EvidenceInputError(f"attrition: the pre/post frame has no column {missing[0]!r}")
-    baseline = frame[frame["pre"].notna()]
-    analysed = baseline[baseline["post"].notna()]
-    treated_b, treated_a = baseline[treatment] == 1, analysed[treatment] == 1
-    students = attrition(int(treated_b.sum()), int(treated_a.sum()), int((~treated_b).sum()),
-                         int((~treated_a).sum()), level="student", boundary=boundary)
-    kept = set(analysed[cluster])
-    partner = schools["group"] == "partner"
-    in_analysis = schools["school_id"].isin(kept)
-    school_level = attrition(int(partner.sum()), int((partner & in_analysis).sum()), int((~partner).sum()),
-                             int((~partner & in_analysis).sum()), level="school", boundary=boundary)
-    return [students, school_level]
-
-
 def combined_verdict(results: list[Attrition]) -> str:
     """``high`` when attrition is high at any level (the WWC requires low attrition of the
     clusters and of the students within them), else ``low``."""

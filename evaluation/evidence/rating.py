@@ -110,7 +110,7 @@ def evidence_row(*, outcome: str, domain: str, subgroup: str, design: Design, at
     Parameters
     ----------
     attrition : list of Attrition or None
-        Student- and school-level attrition (`evaluation.evidence.attrition.study_attrition`).
+        Student- and school-level attrition (`evaluation.evidence_results.attrition_levels`).
         The row shows the rates of the first level with high attrition, else of the first level
         (students); the verdict is high when any level is high. None: attrition unknown.
     baseline_g : float
