@@ -7,6 +7,7 @@ of a range, the allowed values, the column's type, the file a reference points t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -150,7 +151,9 @@ class RuleTexts:
 
 def duplicate_rows(failures: pd.DataFrame) -> list[list[int]]:
     """For each failure, the other rows of its table that break the same rule with the same value
-    (for a ``unique`` or ``key_unique`` rule: the other copies of the duplicate)."""
+    (for a ``unique`` or ``key_unique`` rule: the other copies of the duplicate). Copies written
+    differently (``Ön test`` and ``pre``) are the same value to the rules but not to this grouping;
+    for them the rows named in the message (`evaluation.validation`) are used."""
     rows = failures["row"]
     groups = failures[rows.notna()].groupby(["table", "rule", "value"], sort=False)["row"]
     members = {key: [int(row) for row in group] for key, group in groups}
@@ -159,6 +162,12 @@ def duplicate_rows(failures: pd.DataFrame) -> list[list[int]]:
         if pd.isna(record.row):
             result.append([])
             continue
-        same = members.get((record.table, record.rule, record.value), [])
-        result.append([row for row in same if row != int(record.row)])
+        same = [row for row in members.get((record.table, record.rule, record.value), []) if row != int(record.row)]
+        if not same:
+            named = _SAME_VALUE_ROWS.search(str(record.message))
+            same = [int(row) for row in re.findall(r"\d+", named.group(1))] if named else []
+        result.append(same)
     return result
+
+
+_SAME_VALUE_ROWS = re.compile(r"the same value is on rows? ([\d, ]+)")

@@ -227,3 +227,18 @@ def test_rewriting_removes_lists_of_schools_now_clean(report, tmp_path):
 def test_file_names_are_safe_and_distinct():
     assert file_names(["S01", "a/b", "a b", "index", "unassigned"]) == {
         "S01": "S01", "a/b": "a_b", "a b": "a_b-2", "index": "school_index", "unassigned": "unassigned"}
+
+
+def test_duplicates_written_differently_name_each_other(tmp_path):
+    # "ÖN TEST" and "pre" are the same wave to the rules, so the two rows are one respondent twice
+    from evaluation.fix_instructions import duplicate_rows
+
+    tables = valid_tables()
+    survey = tables["surveys/student_climate"]
+    copy = dict(survey[0])
+    copy["wave"] = "ÖN TEST"
+    survey.append(copy)
+    report = validate_data_dir(write_data_dir(tmp_path / "data", tables))
+    duplicates = report.failures[report.failures["rule"].str.endswith("key_unique")]
+    assert duplicates["row"].tolist() == [2, len(survey) + 1]
+    assert duplicate_rows(duplicates) == [[len(survey) + 1], [2]]
