@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
@@ -60,9 +60,6 @@ class Estimate:
         if row["suppressed"]:  # every number blank, counts too: a small count can identify children
             row.update({name: math.nan for name in _NUMBERS + _COUNTS})
         return {column: row[column] for column in EFFECT_COLUMNS}
-
-    def with_p_adjusted(self, p_adjusted: float) -> "Estimate":
-        return replace(self, p_adjusted=p_adjusted)
 
 
 def read_effects(path) -> pd.DataFrame:

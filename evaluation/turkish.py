@@ -33,13 +33,6 @@ def match_key(text: object) -> str:
     return _SEPARATORS.sub(" ", folded).strip()
 
 
-def match_keys(values: pd.Series) -> pd.Series:
-    """`match_key` of every value of a text column, vectorised over the distinct values."""
-    distinct = values.dropna().unique()
-    keys = {value: match_key(value) for value in distinct}
-    return values.map(keys)
-
-
 def lookup(pairs: Mapping[str, str], canonical: Iterable[str] = ()) -> dict[str, str]:
     """A match-key lookup: each spelling in ``pairs`` to its canonical value, and each canonical
     value to itself (so ``PRE`` and ``Pre`` are read as ``pre``)."""

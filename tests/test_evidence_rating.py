@@ -58,9 +58,9 @@ def test_evidence_row_shows_the_level_with_high_attrition_in_turkish():
     assert row["attrition_differential"] == pytest.approx(0.20)
     assert (row["attrition_verdict"], row["baseline_verdict"], row["rating"]) == ("high", "not_satisfied",
                                                                                  "does_not_meet")
-    assert row["summary"] == ("matematik (grade=9): ortak okulların öğrencileri 0,10 SS daha düşük (-4 yüzdelik "
-                              "sıra), istatistiksel olarak anlamlı değil, önemli sayılan 0,25 SS'den "
-                              "küçük; çok sayıda öğrenci veya okul kayboldu; standardı karşılamıyor.")
+    assert row["summary"] == ("matematik (grade=9): ortak okulların öğrencileri 0,10 SS daha düşük puan aldı (4 "
+                              "yüzdelik sıra), istatistiksel olarak anlamlı değil, önemli sayılan 0,25 SS'den "
+                              "küçük; çok sayıda öğrenci veya okul örneklemden ayrıldı; standardı karşılamıyor.")
 
 
 def test_suppressed_effect():
@@ -86,6 +86,6 @@ def test_summary_of_a_teacher_survey_names_the_teachers():
     turkish = summary_sentence("iş birliği", "all", 0.45, True, True, 17.4, "low", "meets_with_reservations", "tr",
                                respondents="teachers")
     assert turkish.startswith("iş birliği: ortak okulların öğretmenleri 0,45 SS daha yüksek")
-    assert "az sayıda öğretmen veya okul kayboldu" in turkish
+    assert "az sayıda öğretmen veya okul örneklemden ayrıldı" in turkish
     with pytest.raises(EvidenceInputError, match="'students' or 'teachers'"):
         summary_sentence("x", "all", 0.1, True, False, 4.0, "low", "meets_with_reservations", respondents="parents")

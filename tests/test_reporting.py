@@ -31,6 +31,16 @@ def test_significant_finding_in_english() -> None:
         "effect size g = 0.30). This difference is unlikely to be chance (p < 0.001).")
 
 
+def test_findings_are_judged_on_the_adjusted_p_value_when_there_is_one() -> None:
+    row = _row(p_value=0.03, p_adjusted=0.07)
+    assert finding_sentence(row, 0.05, "en", "points", "students").endswith(
+        "This difference could be chance (p = 0.070, adjusted for the several outcomes): "
+        "the data cannot tell it from no effect.")
+    assert finding_sentence(row, 0.05, "tr", "points", "students").endswith(
+        "Bu fark tesadüf olabilir (p = 0,070, birden çok sonuç ölçüsü için düzeltilmiş): "
+        "veriler onu etkisizlikten ayıramıyor.")
+
+
 def test_non_significant_negative_finding_in_turkish_uses_decimal_commas() -> None:
     row = _row(outcome="english", estimate=-0.57, ci_low=-1.87, ci_high=0.73, p_value=0.378, effect_size=-0.04)
     sentence = finding_sentence(row, 0.05, "tr", "points", "students")

@@ -59,10 +59,11 @@ _WORDS = {
            MEETS: "meets the standard without reservations", WITH_RESERVATIONS: "meets the standard with reservations",
            DOES_NOT_MEET: "does not meet the standard",
            "suppressed": "the group is too small to report an effect"},
-    "tr": {"higher": "daha yüksek", "lower": "daha düşük", "none": "ölçülebilir bir fark yok",
+    "tr": {"higher": "daha yüksek puan aldı", "lower": "daha düşük puan aldı", "none": "ölçülebilir bir fark yok",
            "sig": "istatistiksel olarak anlamlı", "nsig": "istatistiksel olarak anlamlı değil",
            "imp": "önemli sayılacak büyüklükte (|g| >= 0,25)", "nimp": "önemli sayılan 0,25 SS'den küçük",
-           "low": "az sayıda {who} veya okul kayboldu", "high": "çok sayıda {who} veya okul kayboldu",
+           "low": "az sayıda {who} veya okul örneklemden ayrıldı",
+           "high": "çok sayıda {who} veya okul örneklemden ayrıldı",
            "na": "kayıp oranı bilinmiyor",
            MEETS: "standardı çekincesiz karşılıyor", WITH_RESERVATIONS: "standardı çekinceyle karşılıyor",
            DOES_NOT_MEET: "standardı karşılamıyor",
@@ -95,10 +96,10 @@ def summary_sentence(outcome: str, subgroup: str, g: float, significant: bool | 
     imp = w["imp"] if important else w["nimp"]
     if language == "tr":
         effect = (f"ortak okulların {possessed} {number(abs(g), 2, language)} SS {direction} "
-                  f"({number(index, 0, language)} yüzdelik sıra)")
+                  f"({number(abs(index), 0, language)} yüzdelik sıra)")
     else:
         effect = f"partner schools' {plural} scored {number(abs(g), 2, language)} SD {direction} " \
-                 f"({number(index, 0, language)} percentile points)"
+                 f"({number(abs(index), 0, language)} percentile points)"
     return f"{who}: {effect}, {sig}, {imp}; {loss}; {w[rating]}."
 
 

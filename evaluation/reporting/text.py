@@ -41,6 +41,7 @@ PHRASES = {
         "finding": ("In {outcome}, {who} in partner schools ended the year {size} {direction} "
                     "than comparable {who} in control schools who had started at the same level "
                     "(95% interval {low} to {high}; effect size g = {g}). {verdict}"),
+        "adjusted": "adjusted for the several outcomes",
         "significant": "This difference is unlikely to be chance ({p}).",
         "not_significant": "This difference could be chance ({p}): the data cannot tell it from no effect.",
         "suppressed": "In {outcome}, too few students were compared to report a result.",
@@ -55,6 +56,7 @@ PHRASES = {
         "finding": ("{outcome} alanında ortak okullardaki {who}, yıla aynı düzeyde başlayan "
                     "karşılaştırma okullarındaki {who_dative} göre yılı {size} {direction} bitirdi "
                     "(%95 aralık {low} ile {high}; etki büyüklüğü g = {g}). {verdict}"),
+        "adjusted": "birden çok sonuç ölçüsü için düzeltilmiş",
         "significant": "Bu farkın tesadüf olması düşük bir olasılıktır ({p}).",
         "not_significant": "Bu fark tesadüf olabilir ({p}): veriler onu etkisizlikten ayıramıyor.",
         "suppressed": "{outcome} alanında sonuç bildirmek için karşılaştırılan öğrenci sayısı çok az.",
@@ -116,13 +118,19 @@ def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who
     outcome = label(row["outcome"], language)
     if row["suppressed"] or math.isnan(row["estimate"]):
         return capitalise(words["suppressed"].format(outcome=outcome), language)
-    verdict = words["significant" if row["p_value"] < alpha else "not_significant"]
+    # Judged on the p-value adjusted for the outcomes of the domain (Benjamini-Hochberg), as the
+    # evidence section judges it; the unadjusted one only where no adjustment was made.
+    p_value, adjusted = row.get("p_adjusted"), True
+    if p_value is None or pd.isna(p_value):
+        p_value, adjusted = row["p_value"], False
+    verdict = words["significant" if p_value < alpha else "not_significant"]
+    p_words = f"{p_text(p_value, language)}, {words['adjusted']}" if adjusted else p_text(p_value, language)
     return capitalise(words["finding"].format(
         outcome=outcome, who=words[who], who_dative=words[who + "_dative"],
         size=f"{number(abs(row['estimate']), 2, language)} {words[unit]}",
         direction=words["higher" if row["estimate"] >= 0 else "lower"],
         low=number(row["ci_low"], 2, language), high=number(row["ci_high"], 2, language),
-        g=number(row["effect_size"], 2, language), verdict=verdict.format(p=p_text(row["p_value"], language)),
+        g=number(row["effect_size"], 2, language), verdict=verdict.format(p=p_words),
     ), language)
 
 
