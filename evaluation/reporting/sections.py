@@ -150,12 +150,14 @@ def partner_vs_control_table(effects: pd.DataFrame, language: str) -> pd.DataFra
 
 
 def prepost_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
-    """Pre/post rows of the whole sample: paired t and, for waves that do not link, Welch (the
-    Wilcoxon rows, which carry no interval, stay in results/effects.csv)."""
+    """Pre/post rows of the whole sample: paired t on the people in both waves and Welch on every
+    value of each wave (for waves that do not link), so ``n`` counts pairs for the one and
+    post-test values for the other (the Wilcoxon rows, which carry no interval, stay in
+    results/effects.csv)."""
     rows = effects[(effects["analysis"] == "prepost") & (effects["subgroup"] == "all")
                    & effects["method"].isin(["paired_t", "welch_t"])]
     return _format(rows, {
-        "outcome": "outcome", "group": "group", "method": "method", "n_treatment": "n_linked",
+        "outcome": "outcome", "group": "group", "method": "method", "n_treatment": "n_prepost",
         "estimate": "change", **_INTERVALS}, language)
 
 
