@@ -29,10 +29,11 @@ def _validate(args: argparse.Namespace) -> int:
     warnings = check_quality(report, language=args.language)
     print(report.summary())
     print(warnings_line(warnings))
-    for line in linkage_lines(linkage_summary(report)):
+    linkage = linkage_summary(report)
+    for line in linkage_lines(linkage):
         print(line)
     if args.out:
-        out = write_validation_outputs(report, Path(args.out), args.language, warnings)
+        out = write_validation_outputs(report, Path(args.out), args.language, warnings, linkage)
         print(f"Validation details written to {out}: quarantine.csv, warnings.csv, linkage.csv, validation-summary.csv, "
               "validation.html (the page for officials, counts only) and fix-lists/ (each school's rows and "
               "what to change)")

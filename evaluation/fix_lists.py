@@ -106,13 +106,14 @@ class _Attribution:
         return found or everyone
 
 
-def fix_list_items(report: ValidationReport, language: str = "en",
-                   warnings: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def fix_list_items(report: ValidationReport, language: str = "en", warnings: pd.DataFrame | None = None,
+                   directory: SchoolDirectory | None = None) -> dict[str, pd.DataFrame]:
     """The lines of every school's fix list, keyed by school id (and `UNASSIGNED`), schools in the
     order of the schools file: columns ``kind`` (``broken``, ``fix`` or ``check``), ``table`` and
-    ``_ITEM_COLUMNS``, broken files first, then rows by file and row, then the points to check."""
+    ``_ITEM_COLUMNS``, broken files first, then rows by file and row, then the points to check.
+    ``directory`` is the report's `school_directory` when the caller has it already."""
     language = check_language(language)
-    directory = school_directory(report)
+    directory = directory or school_directory(report)
     attribution = _Attribution(report, directory)
     texts = RuleTexts(report, language)
     fix, check = text("status_fix", language), text("status_check", language)
@@ -176,7 +177,7 @@ def write_fix_lists(report: ValidationReport, out_dir: Path, language: str = "en
     for old in [*folder.glob("*.csv"), *folder.glob("*.html")]:
         old.unlink()
     directory = school_directory(report)
-    items = fix_list_items(report, language, warnings)
+    items = fix_list_items(report, language, warnings, directory)
     index = school_index(items, directory, language)
     written: list[Path] = []
     for (school, frame), stem in zip(items.items(), index["file"].str.removesuffix(".csv"), strict=True):

@@ -285,7 +285,7 @@ def _frame_from_rows(path: Path, rows: Sequence[Sequence[str | None]]) -> pd.Dat
     """Header and data rows to a frame of strings indexed by spreadsheet row number."""
     if not rows:
         raise UnreadableInputError(f"{path}: the file is empty")
-    width = len(_named_prefix(rows[0], rows[1:]))
+    width = len(rows[0])  # trailing header cells without data are dropped by _frame_from_cells
     for number, row in enumerate(rows[1:], start=2):
         extra = [cell for cell in row[width:] if cell is not None]
         if extra:
@@ -295,17 +295,6 @@ def _frame_from_rows(path: Path, rows: Sequence[Sequence[str | None]]) -> pd.Dat
             )
     cells = pd.DataFrame([list(row[:width]) + [None] * (width - len(row)) for row in rows], dtype="str")
     return _frame_from_cells(path, cells)
-
-
-def _named_prefix(header: Sequence[str | None], body: Sequence[Sequence[str | None]]) -> Sequence[str | None]:
-    """The header without its trailing empty cells over columns with no data (common in Excel
-    exports)."""
-    width = len(header)
-    while width and header[width - 1] is None and not any(
-        len(row) >= width and row[width - 1] is not None for row in body
-    ):
-        width -= 1
-    return header[:width]
 
 
 def _frame_from_cells(path: Path, cells: pd.DataFrame) -> pd.DataFrame:

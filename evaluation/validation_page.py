@@ -25,7 +25,7 @@ from evaluation.validation_wording import check_language, date, text
 
 def write_validation_page(report: ValidationReport, out_path: Path, language: str = "en",
                           warnings: pd.DataFrame | None = None, today: dt.date | None = None,
-                          fix_lists: str = FIX_LISTS_DIR) -> Path:
+                          fix_lists: str = FIX_LISTS_DIR, linkage: pd.DataFrame | None = None) -> Path:
     """Write the validation page of ``report`` to ``out_path``.
 
     Parameters
@@ -44,6 +44,8 @@ def write_validation_page(report: ValidationReport, out_path: Path, language: st
     fix_lists
         Where the fix lists are, relative to the page (`evaluation.fix_lists.write_fix_lists`
         writes them into ``fix-lists/`` beside it).
+    linkage
+        `evaluation.quality.linkage_summary` of ``report``, when the caller has it already.
 
     Returns
     -------
@@ -80,7 +82,7 @@ def write_validation_page(report: ValidationReport, out_path: Path, language: st
                         [(texts.file_of(key), check, n) for key, check, n in checks.itertuples(index=False)],
                         numeric=(2,))]
 
-    linkage = linkage_summary(report)
+    linkage = linkage_summary(report) if linkage is None else linkage
     if len(linkage):
         parts += [heading(t("linkage_heading")), paragraph(t("linkage_intro")),
                   table([t("table"), t("id_column"), t("n_pre"), t("n_post"), t("n_linked"), t("linkage_rate")],
@@ -89,8 +91,9 @@ def write_validation_page(report: ValidationReport, out_path: Path, language: st
                          for row in linkage.itertuples(index=False)], numeric=(2, 3, 4, 5))]
 
     parts.append(heading(t("schools_heading")))
-    items = fix_list_items(report, language, warnings)
-    index = school_index(items, school_directory(report), language)
+    directory = school_directory(report)
+    items = fix_list_items(report, language, warnings, directory)
+    index = school_index(items, directory, language)
     if len(index):
         parts.append(paragraph(t("schools_intro")))
         schools = [(record.school_id or t("unassigned_id"), record.school_name, record.quarantined_rows,
@@ -104,18 +107,20 @@ def write_validation_page(report: ValidationReport, out_path: Path, language: st
 
 
 def write_validation_outputs(report: ValidationReport, out_dir: Path, language: str = "en",
-                             warnings: pd.DataFrame | None = None) -> Path:
+                             warnings: pd.DataFrame | None = None, linkage: pd.DataFrame | None = None) -> Path:
     """Write everything validation gives into ``out_dir``: ``quarantine.csv`` and
     ``validation-summary.csv`` (`ValidationReport.write`), ``warnings.csv`` (when ``warnings``, of
     `evaluation.quality.check_quality`, are given), ``linkage.csv``
     (`evaluation.quality.linkage_summary`), ``validation.html`` (this page) and
-    ``fix-lists/`` (`evaluation.fix_lists.write_fix_lists`). Returns ``out_dir``."""
+    ``fix-lists/`` (`evaluation.fix_lists.write_fix_lists`). Returns ``out_dir``. ``linkage`` is
+    the report's linkage summary when the caller has it already."""
     out_dir = report.write(Path(out_dir))
-    linkage_summary(report).to_csv(out_dir / "linkage.csv", index=False)
+    linkage = linkage_summary(report) if linkage is None else linkage
+    linkage.to_csv(out_dir / "linkage.csv", index=False)
     if warnings is not None:
         warnings.to_csv(out_dir / "warnings.csv", index=False)
     write_fix_lists(report, out_dir, language, warnings)
-    write_validation_page(report, out_dir / "validation.html", language, warnings)
+    write_validation_page(report, out_dir / "validation.html", language, warnings, linkage=linkage)
     return out_dir
 
 
