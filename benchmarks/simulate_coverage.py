@@ -9,7 +9,7 @@ delta (0.2 SD) for the coverage cells and 0 for the type-I error cells; each cel
 replications (1000) and its own random numbers.
 
 Every programme is analysed by the engine's functions called exactly as
-`evaluation.analysis.partner_vs_control_effects` calls them: ``ancova_cr1``, ``ancova_cr2``,
+`evaluation.analysis.effects.partner_vs_control_effects` calls them: ``ancova_cr1``, ``ancova_cr2``,
 ``mixed_reml`` (students with both tests) and ``did`` (``waves_long`` of the same students,
 every pre and post value). The reference row ``ols_naive`` is ordinary least squares of the
 post-test on partner and pre-test with model-based (independent errors) standard errors from
@@ -19,7 +19,7 @@ statsmodels, ignoring the schools: it shows what clustering does to an interval.
         [--seed 20261124] [--workers 2]
 
 Writes ``build/simulation/coverage.md`` and ``coverage.csv`` and prints the table. It is a
-simulation study, not a test: ``tests/test_simulation.py`` checks only its data generator.
+simulation study, not a test: ``tests/stats/test_simulation.py`` checks only its data generator.
 
 Notes
 -----
@@ -121,7 +121,7 @@ def _naive_ols(frame: pd.DataFrame, alpha: float) -> tuple[float, float, float, 
 def analyse_programme(frame: pd.DataFrame, alpha: float = 0.05) -> dict[str, tuple[float, ...]]:
     """(estimate, ci_low, ci_high, p_value, df) of each method in METHODS on one programme,
     the engine's methods called as `partner_vs_control_effects` calls them."""
-    from evaluation.analysis import waves_long
+    from evaluation.analysis.effects import waves_long
     from evaluation.stats import ancova_clustered, did_clustered, mixed_reml
 
     analysed = frame.dropna(subset=["pre", "post"])

@@ -61,7 +61,7 @@ def national_data(scale: int) -> Path:
 def _validate_once(data_dir: str, results) -> None:
     """Child process: validate ``data_dir`` and send back (seconds, rows, exam rows, accepted,
     quarantined, peak resident memory in bytes)."""
-    from evaluation.validation import validate_data_dir
+    from evaluation.validation.validate import validate_data_dir
 
     start = time.perf_counter()
     report = validate_data_dir(Path(data_dir))

@@ -4,7 +4,6 @@ bad input, and exits with the codes of `evaluation.errors`."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -21,9 +20,9 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from evaluation.quality import check_quality, linkage_lines, linkage_summary, warnings_line
-    from evaluation.validation import validate_data_dir
-    from evaluation.validation_page import write_validation_outputs
+    from evaluation.validation.quality import check_quality, linkage_lines, linkage_summary, warnings_line
+    from evaluation.validation.validate import validate_data_dir
+    from evaluation.validation.page import write_validation_outputs
 
     report = validate_data_dir(Path(args.data_dir))
     warnings = check_quality(report, language=args.language)
@@ -41,20 +40,31 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from evaluation.pipeline import run_plan
+    from evaluation.pipeline import Progress, default_out_dir, run_plan
+    from evaluation.steps.workspace import validation_status
 
-    out = run_plan(Path(args.plan), Path(args.out) if args.out else None)
-    status = json.loads((out / "validation" / "status.json").read_text(encoding="utf-8"))
+    plan = Path(args.plan)
+    out = Path(args.out) if args.out else default_out_dir(plan)
+    progress = Progress(sys.stdout)
+    progress.line(f"Evaluating {plan} into {out}")
+    out = run_plan(plan, out, progress)
+    status = validation_status(out)
     if status["quarantined"]:
         print(f"{status['quarantined']} row(s) broke a data contract and were left out of the analysis "
               f"(on_quarantine: continue); they are listed in {out / 'validation' / 'quarantine.csv'}",
               file=sys.stderr)
-    print(f"Report written to {out / 'report.html'} and {out / 'report.pdf'}")
+    progress.line(f"Done in {progress.elapsed:.0f} s. Written to {out}:")
+    for name, what in (("report.html", "the annual report"), ("report.pdf", "the same report for printing"),
+                       ("results/", "the results tables (CSV, aggregates only)"),
+                       ("validation/validation.html", "the validation page for officials (counts only)"),
+                       ("validation/fix-lists/", "each school's rows to fix"),
+                       ("notebooks/", "the executed notebooks")):
+        progress.line(f"  {name:<28} {what}")
     return EXIT_OK
 
 
 def _design(args: argparse.Namespace) -> int:
-    from evaluation.design import mdes, schools_needed
+    from evaluation.stats.power import mdes, schools_needed
 
     options = dict(students_per_school=args.students_per_school, icc=args.icc, r2_school=args.r2_school,
                    r2_student=args.r2_student, share_partner=args.share_partner, alpha=args.alpha,

@@ -1,17 +1,11 @@
 """`evaluation run PLAN.yaml`: the notebooks of `notebooks/` executed in order by papermill, then
-the results table and the rendered report.
+the rendered report.
 
-Output folder layout::
+Output folder layout (`evaluation.steps.workspace` describes what the steps write)::
 
-    OUT/notebooks/NN-*.ipynb       executed notebooks
+    OUT/notebooks/NN-*.ipynb       executed notebooks (kernel.log: the kernels' own messages)
     OUT/validation/                validation summary, quarantine table, validation.html, fix-lists/
-    OUT/results/effects.csv        one row per estimate (data-model.md)
-    OUT/results/scales.csv         alpha per survey scale, wave and role (items.csv: per item)
-    OUT/results/attrition.csv      starting, pre, post, linked and missing counts per outcome and group
-    OUT/results/design.csv         next year's design: MDES by number of schools per exam outcome
-    OUT/results/evidence.csv       per finding: attrition, baseline and WWC verdicts, significance, rating
-    OUT/results/balance.csv        partner against control schools per baseline characteristic
-                                   (balance_test.csv: the joint F-test of orthogonality)
+    OUT/results/*.csv              the results tables (README: "What a run writes")
     OUT/report.html                the annual report (no code, figures embedded)
     OUT/report.pdf                 the same report printed to A4 pages
     OUT/work/                      row-level intermediate data; never shared
@@ -19,28 +13,54 @@ Output folder layout::
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import pandas as pd
+from typing import TextIO
 
 from evaluation import errors
-from evaluation.errors import AnalysisFailed, ValidationFailed
-from evaluation.paths import NOTEBOOKS_DIR, PROJECT_ROOT
-from evaluation.plan import load_plan
-from evaluation.results import EFFECT_COLUMNS, read_effects
-from evaluation.workspace import EFFECT_PARTS as PARTS
+from evaluation.config.plan import load_plan
+from evaluation.errors import AnalysisFailed
+from evaluation.resources import NOTEBOOKS_DIR
+from evaluation.steps import NOTEBOOKS, workspace
 
 VALIDATION = "01-validation.ipynb"
-ANALYSES = ("02-prepost.ipynb", "03-partner-vs-control.ipynb")
-EVIDENCE = "05-evidence.ipynb"  # reads results/effects.csv, so it runs after the analyses are joined
-REPORT = "04-annual-report.ipynb"
-STEPS = (VALIDATION, *ANALYSES, EVIDENCE, REPORT)  # the order they run in; the report comes last
+REPORT = "05-annual-report.ipynb"
+STEPS = tuple(NOTEBOOKS)  # the order they run in: validation first, the report last
+
+
+class Progress:
+    """One line per step of a run on `stream` (none: silent): its name, then its elapsed time."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream
+        self.started = time.perf_counter()
+
+    def _print(self, text: str, end: str = "\n") -> None:
+        if self.stream is not None:
+            print(text, end=end, file=self.stream, flush=True)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        self._print(f"  {name:<32}", end="")
+        start = time.perf_counter()
+        try:
+            yield
+        except BaseException:
+            self._print(f"stopped after {time.perf_counter() - start:.1f} s")
+            raise
+        self._print(f"{time.perf_counter() - start:6.1f} s")
+
+    def line(self, text: str) -> None:
+        self._print(text)
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
 
 
 @contextmanager
@@ -86,60 +106,33 @@ def execute_notebook(name: str, plan_path: Path, out_dir: Path) -> Path:
     return target
 
 
-def combine_effects(out_dir: Path) -> Path:
-    """Join the analysis notebooks' parts into `results/effects.csv`."""
-    parts = sorted((out_dir / PARTS).glob("*.csv"))
-    frames = [read_effects(path) for path in parts]
-    effects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EFFECT_COLUMNS)
-    target = out_dir / "results" / "effects.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    effects[EFFECT_COLUMNS].to_csv(target, index=False)
-    return target
-
-
 def default_out_dir(plan_path: Path) -> Path:
-    return PROJECT_ROOT / "build" / plan_path.stem
+    """``build/<plan name>`` under the current folder."""
+    return Path.cwd() / "build" / plan_path.stem
 
 
-def check_validation(status: dict, plan, out_dir: Path) -> None:
-    """Stop the run (ValidationFailed, exit 1) when a table is broken, or when rows were
-    quarantined and the plan says `on_quarantine: stop` (the default)."""
-    quarantine = out_dir / "validation" / "quarantine.csv"
-    if status["broken"]:
-        tables = "; ".join(f"{table}: {reason}" for table, reason in status["broken"].items())
-        raise ValidationFailed(
-            f"a table of {plan.path.name}'s data cannot be checked ({tables}); nothing was analysed. "
-            f"This stops every run, whatever on_quarantine says.\n{status['summary']}\n"
-            f"The problems are listed in {quarantine}")
-    if status["quarantined"] and plan.on_quarantine == "stop":
-        raise ValidationFailed(
-            f"the data of {plan.path.name} broke its contracts; nothing was analysed.\n{status['summary']}\n"
-            f"Every failing row is listed in {quarantine}. To analyse the accepted rows and report the "
-            "others instead, set on_quarantine: continue in the plan.")
-
-
-def run_plan(plan_path: Path, out_dir: Path | None = None) -> Path:
+def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | None = None) -> Path:
     """Run the whole evaluation of a plan; returns the output folder.
 
     Stops with ValidationFailed (exit 1) when a table is broken, or when rows were quarantined
     and the plan does not say `on_quarantine: continue`, naming the quarantine table;
-    AnalysisFailed (exit 4) names the notebook and cell that failed.
+    AnalysisFailed (exit 4) names the notebook and cell that failed. `progress` prints each
+    step with its elapsed time.
     """
+    progress = progress or Progress()
     plan = load_plan(plan_path)
     out_dir = (out_dir or default_out_dir(plan.path)).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in (out_dir / PARTS).glob("*.csv"):
-        stale.unlink()
-    execute_notebook(VALIDATION, plan.path, out_dir)
-    status = json.loads((out_dir / "validation" / "status.json").read_text(encoding="utf-8"))
-    check_validation(status, plan, out_dir)
-    for name in ANALYSES:
-        execute_notebook(name, plan.path, out_dir)
-    combine_effects(out_dir)
-    execute_notebook(EVIDENCE, plan.path, out_dir)
-    report = execute_notebook(REPORT, plan.path, out_dir)
+    workspace.forget_sections(out_dir)  # a run recomputes every result
+    for name in STEPS:
+        with progress.step(name.removesuffix(".ipynb")):
+            executed = execute_notebook(name, plan.path, out_dir)
+        if name == VALIDATION:
+            workspace.check_validation(workspace.validation_status(out_dir), plan, out_dir)
     from evaluation.reporting.render import html_to_pdf, notebook_to_html
 
-    html = notebook_to_html(report, out_dir / "report.html", title=f"{plan.programme} {plan.period}")
-    html_to_pdf(html, out_dir / "report.pdf")
+    with progress.step("report.html"):
+        html = notebook_to_html(executed, out_dir / "report.html", title=f"{plan.programme} {plan.period}")
+    with progress.step("report.pdf"):
+        html_to_pdf(html, out_dir / "report.pdf")
     return out_dir

@@ -8,9 +8,8 @@ import pytest
 import yaml
 
 from evaluation.demo import write_demo_data
-from evaluation.paths import PROJECT_ROOT
+from evaluation.resources import DEMO_PLAN
 
-DEMO_PLAN = PROJECT_ROOT / "pipelines" / "demo.yaml"
 
 
 def plan_for(data_dir: Path, folder: Path, **changes) -> Path:

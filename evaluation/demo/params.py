@@ -122,7 +122,7 @@ class DemoParameters:
         scale: student_climate belonging 0.20 and peer_collaboration 0.30,
         teacher_collaboration collaboration 0.35; scales not listed have no effect.
     instruments : tuple of str
-        Instrument ids (files under ``evaluation.paths.INSTRUMENTS_DIR``) to write surveys for;
+        Instrument ids (files under ``evaluation.resources.INSTRUMENTS_DIR``) to write surveys for;
         the instrument's ``role`` says whether students or teachers answer it.
     student_response_rate, teacher_response_rate : float
         Probabilities that a student (0.85) or a teacher (0.90) answers in a wave, independently

@@ -23,7 +23,7 @@ from evaluation.demo.surveys import (
     student_respondents,
     teacher_respondents,
 )
-from evaluation.paths import INSTRUMENTS_DIR
+from evaluation.resources import INSTRUMENTS_DIR
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

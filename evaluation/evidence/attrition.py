@@ -23,11 +23,11 @@ from typing import Literal
 import pandas as pd
 
 from evaluation.errors import EvidenceInputError
-from evaluation.paths import CONTRACTS_DIR
+from evaluation.resources import STANDARDS_DIR
 
 Boundary = Literal["cautious", "optimistic"]
 BOUNDARIES: tuple[Boundary, ...] = ("cautious", "optimistic")
-BOUNDARY_TABLE = CONTRACTS_DIR / "standards" / "wwc_attrition_boundary.csv"
+BOUNDARY_TABLE = STANDARDS_DIR / "wwc_attrition_boundary.csv"
 LOW, HIGH = "low", "high"
 _TOLERANCE = 1e-9  # a differential exactly on the boundary is low, whatever the float rounding
 

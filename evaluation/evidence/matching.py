@@ -1,5 +1,6 @@
 """Comparison schools chosen from a pool of non-partner schools by nearest-neighbour matching,
-with the balance before and after matching as a table and a love plot.
+with the balance before and after matching as a table (drawn as a love plot by
+`evaluation.reporting.figures.love_plot`).
 
 Each partner school is matched to a pool school of the same school type, of the same region
 when one is available, and nearest on the covariates (school size and baseline mean score by
@@ -20,7 +21,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from evaluation.errors import EvidenceInputError
 from evaluation.evidence.balance import normalised_difference
@@ -164,29 +164,3 @@ def balance_before_after(partners: pd.DataFrame, pool: pd.DataFrame, matched_par
                      "std_diff_before": normalised_difference(partners[column], pool[column]),
                      "std_diff_after": normalised_difference(matched_partners[column], matched[column])})
     return pd.DataFrame(rows, columns=BALANCE_COLUMNS)
-
-
-def love_plot(balance: pd.DataFrame, threshold: float = 0.1, labels: dict[str, str] | None = None,
-              title: str = "") -> Figure:
-    """Standardised differences before (open circles) and after matching (filled), one row per
-    covariate, with dashed lines at +/- `threshold` (0.1 by convention; the WWC's 0.25 is the
-    outer dotted line). ``labels`` may name the legend entries (``before``, ``after``), the axis
-    (``axis``) and the covariates (by their column name). Returns a matplotlib Figure (no global
-    pyplot state)."""
-    labels = {"before": "before matching", "after": "after matching",
-              "axis": "standardised difference (partner - comparison)", **(labels or {})}
-    figure = Figure(figsize=(6.0, 0.5 * len(balance) + 1.8))
-    axes = figure.subplots()
-    y = np.arange(len(balance))[::-1]
-    axes.scatter(balance["std_diff_before"], y, facecolors="none", edgecolors="#555555", label=labels["before"])
-    axes.scatter(balance["std_diff_after"], y, color="#1f77b4", label=labels["after"])
-    for x, style in ((0.0, "-"), (threshold, "--"), (-threshold, "--"), (0.25, ":"), (-0.25, ":")):
-        axes.axvline(x, color="#999999", linestyle=style, linewidth=0.8)
-    axes.set_yticks(y, [labels.get(name, name) for name in balance["covariate"]])
-    axes.set_xlabel(labels["axis"])
-    if title:
-        axes.set_title(title)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(balance) < 4 else -0.12), ncol=2,
-                frameon=False)
-    figure.tight_layout()
-    return figure

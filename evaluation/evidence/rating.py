@@ -24,8 +24,7 @@ from typing import Literal
 from evaluation.errors import EvidenceInputError
 from evaluation.evidence.attrition import HIGH, Attrition, combined_verdict
 from evaluation.evidence.significance import improvement_index, is_significant, is_substantively_important
-from evaluation.reporting.text import number
-from evaluation.stats.equivalence import ADJUSTMENT_REQUIRED, SATISFIED, baseline_verdict
+from evaluation.evidence.baseline import ADJUSTMENT_REQUIRED, SATISFIED, baseline_verdict
 
 Design = Literal["rct", "qed"]
 MEETS, WITH_RESERVATIONS, DOES_NOT_MEET = "meets_without_reservations", "meets_with_reservations", "does_not_meet"
@@ -50,73 +49,20 @@ def wwc_rating(design: Design, attrition_verdict: str | None, baseline: str | No
     return DOES_NOT_MEET
 
 
-_WORDS = {
-    "en": {"higher": "higher", "lower": "lower", "none": "no measurable difference",
-           "sig": "statistically significant", "nsig": "not statistically significant",
-           "imp": "large enough to matter (|g| >= 0.25)", "nimp": "smaller than the 0.25 SD that counts as important",
-           "low": "few {who} or schools were lost", "high": "too many {who} or schools were lost",
-           "na": "attrition unknown",
-           MEETS: "meets the standard without reservations", WITH_RESERVATIONS: "meets the standard with reservations",
-           DOES_NOT_MEET: "does not meet the standard",
-           "suppressed": "the group is too small to report an effect"},
-    "tr": {"higher": "daha yüksek puan aldı", "lower": "daha düşük puan aldı", "none": "ölçülebilir bir fark yok",
-           "sig": "istatistiksel olarak anlamlı", "nsig": "istatistiksel olarak anlamlı değil",
-           "imp": "önemli sayılacak büyüklükte (|g| >= 0,25)", "nimp": "önemli sayılan 0,25 SS'den küçük",
-           "low": "az sayıda {who} veya okul örneklemden ayrıldı",
-           "high": "çok sayıda {who} veya okul örneklemden ayrıldı",
-           "na": "kayıp oranı bilinmiyor",
-           MEETS: "standardı çekincesiz karşılıyor", WITH_RESERVATIONS: "standardı çekinceyle karşılıyor",
-           DOES_NOT_MEET: "standardı karşılamıyor",
-           "suppressed": "grup etki bildirmek için çok küçük"},
-}
-
-
-#: Who the outcome measures: (English plural, Turkish possessed plural, Turkish counted noun).
-_WHO = {"students": ("students", "öğrencileri", "öğrenci"), "teachers": ("teachers", "öğretmenleri", "öğretmen")}
-
-
-def summary_sentence(outcome: str, subgroup: str, g: float, significant: bool | None, important: bool | None,
-                     index: float, attrition_verdict: str | None, rating: str, language: str = "en",
-                     respondents: str = "students") -> str:
-    """One sentence for a principal: effect, significance, importance, attrition and rating;
-    `respondents` is ``students`` or ``teachers`` (who the outcome measures)."""
-    if language not in _WORDS:
-        raise EvidenceInputError(f"language must be 'en' or 'tr', got {language!r}")
-    if respondents not in _WHO:
-        raise EvidenceInputError(f"respondents must be 'students' or 'teachers', got {respondents!r}")
-    w = _WORDS[language]
-    plural, possessed, counted = _WHO[respondents]
-    who = outcome if subgroup == "all" else f"{outcome} ({subgroup})"
-    loss = (w[attrition_verdict] if attrition_verdict in ("low", "high") else w["na"]).format(
-        who=counted if language == "tr" else plural)
-    if g is None or math.isnan(g):
-        return f"{who}: {w['suppressed']}; {loss}; {w[rating]}."
-    direction = w["higher"] if g > 0 else w["lower"] if g < 0 else w["none"]
-    sig = w["sig"] if significant else w["nsig"]
-    imp = w["imp"] if important else w["nimp"]
-    if language == "tr":
-        effect = (f"ortak okulların {possessed} {number(abs(g), 2, language)} SS {direction} "
-                  f"({number(abs(index), 0, language)} yüzdelik sıra)")
-    else:
-        effect = f"partner schools' {plural} scored {number(abs(g), 2, language)} SD {direction} " \
-                 f"({number(abs(index), 0, language)} percentile points)"
-    return f"{who}: {effect}, {sig}, {imp}; {loss}; {w[rating]}."
-
-
 def evidence_row(*, outcome: str, domain: str, subgroup: str, design: Design, attrition: list[Attrition] | None,
                  baseline_g: float, effect_size: float, p_adjusted: float, alpha: float = 0.05,
-                 adjusted_for_baseline: bool = True, language: str = "en") -> dict:
+                 adjusted_for_baseline: bool = True) -> dict:
     """One row of ``results/evidence.csv`` (`EVIDENCE_COLUMNS`) from the pieces of a finding.
 
     Parameters
     ----------
     attrition : list of Attrition or None
-        Student- and school-level attrition (`evaluation.evidence_results.attrition_levels`).
+        Student- and school-level attrition (`evaluation.analysis.evidence.attrition_levels`).
         The row shows the rates of the first level with high attrition, else of the first level
         (students); the verdict is high when any level is high. None: attrition unknown.
     baseline_g : float
         Pre-test Hedges' g of the analysed sample (the ``baseline_equivalence`` row of
-        effects.csv); its WWC verdict comes from `evaluation.stats.equivalence.baseline_verdict`.
+        effects.csv); its WWC verdict comes from `evaluation.evidence.baseline.baseline_verdict`.
     effect_size, p_adjusted : float
         Hedges' g and the multiplicity-adjusted p-value of the headline method (NaN when
         suppressed). For an analysis that ignored clustering, pass the p-value of
@@ -132,6 +78,8 @@ def evidence_row(*, outcome: str, domain: str, subgroup: str, design: Design, at
     important = is_substantively_important(effect_size)
     index = improvement_index(effect_size)
     rating = wwc_rating(design, verdict, baseline, adjusted_for_baseline)
+    # ``summary``, the finding in one sentence of the plan's language, is written by the report's
+    # wording (`evaluation.reporting.evidence.summary_sentence`): no words are made here.
     return {
         "outcome": outcome, "domain": domain, "subgroup": subgroup,
         "attrition_overall": shown.overall if shown else math.nan,
@@ -139,6 +87,5 @@ def evidence_row(*, outcome: str, domain: str, subgroup: str, design: Design, at
         "attrition_verdict": verdict, "baseline_g": baseline_g, "baseline_verdict": baseline,
         "effect_size": effect_size, "p_adjusted": p_adjusted, "significant": significant,
         "substantively_important": important, "improvement_index": index, "rating": rating,
-        "summary": summary_sentence(outcome, subgroup, effect_size, significant, important, index, verdict,
-                                    rating, language),
+        "summary": "",
     }

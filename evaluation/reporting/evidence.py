@@ -9,10 +9,80 @@ import math
 
 import pandas as pd
 
-from evaluation.evidence_results import attrition_levels
-from evaluation.plan import Plan
+from evaluation.analysis.evidence import attrition_levels
+from evaluation.analysis.frames import outcome_wording
+from evaluation.config.plan import Plan
+from evaluation.errors import EvidenceInputError
+from evaluation.evidence.rating import DOES_NOT_MEET, MEETS, WITH_RESERVATIONS
 from evaluation.reporting.text import capitalise, label, number, p_cell, p_text, percent
 from evaluation.reporting.wording import column
+
+#: The words of `summary_sentence` (the ``summary`` column of results/evidence.csv).
+_WORDS = {
+    "en": {"higher": "higher", "lower": "lower", "none": "no measurable difference",
+           "sig": "statistically significant", "nsig": "not statistically significant",
+           "imp": "large enough to matter (|g| >= 0.25)", "nimp": "smaller than the 0.25 SD that counts as important",
+           "low": "few {who} or schools were lost", "high": "too many {who} or schools were lost",
+           "na": "attrition unknown",
+           MEETS: "meets the standard without reservations", WITH_RESERVATIONS: "meets the standard with reservations",
+           DOES_NOT_MEET: "does not meet the standard",
+           "suppressed": "the group is too small to report an effect"},
+    "tr": {"higher": "daha yüksek puan aldı", "lower": "daha düşük puan aldı", "none": "ölçülebilir bir fark yok",
+           "sig": "istatistiksel olarak anlamlı", "nsig": "istatistiksel olarak anlamlı değil",
+           "imp": "önemli sayılacak büyüklükte (|g| >= 0,25)", "nimp": "önemli sayılan 0,25 SS'den küçük",
+           "low": "az sayıda {who} veya okul örneklemden ayrıldı",
+           "high": "çok sayıda {who} veya okul örneklemden ayrıldı",
+           "na": "kayıp oranı bilinmiyor",
+           MEETS: "standardı çekincesiz karşılıyor", WITH_RESERVATIONS: "standardı çekinceyle karşılıyor",
+           DOES_NOT_MEET: "standardı karşılamıyor",
+           "suppressed": "grup etki bildirmek için çok küçük"},
+}
+
+
+#: Who the outcome measures: (English plural, Turkish possessed plural, Turkish counted noun).
+_WHO = {"students": ("students", "öğrencileri", "öğrenci"), "teachers": ("teachers", "öğretmenleri", "öğretmen")}
+
+
+def summary_sentence(outcome: str, subgroup: str, g: float, significant: bool | None, important: bool | None,
+                     index: float, attrition_verdict: str | None, rating: str, language: str = "en",
+                     respondents: str = "students") -> str:
+    """One sentence for a principal: effect, significance, importance, attrition and rating;
+    `respondents` is ``students`` or ``teachers`` (who the outcome measures)."""
+    if language not in _WORDS:
+        raise EvidenceInputError(f"language must be 'en' or 'tr', got {language!r}")
+    if respondents not in _WHO:
+        raise EvidenceInputError(f"respondents must be 'students' or 'teachers', got {respondents!r}")
+    w = _WORDS[language]
+    plural, possessed, counted = _WHO[respondents]
+    who = outcome if subgroup == "all" else f"{outcome} ({subgroup})"
+    loss = (w[attrition_verdict] if attrition_verdict in ("low", "high") else w["na"]).format(
+        who=counted if language == "tr" else plural)
+    if g is None or math.isnan(g):
+        return f"{who}: {w['suppressed']}; {loss}; {w[rating]}."
+    direction = w["higher"] if g > 0 else w["lower"] if g < 0 else w["none"]
+    sig = w["sig"] if significant else w["nsig"]
+    imp = w["imp"] if important else w["nimp"]
+    if language == "tr":
+        effect = (f"ortak okulların {possessed} {number(abs(g), 2, language)} SS {direction} "
+                  f"({number(abs(index), 0, language)} yüzdelik sıra)")
+    else:
+        effect = f"partner schools' {plural} scored {number(abs(g), 2, language)} SD {direction} " \
+                 f"({number(abs(index), 0, language)} percentile points)"
+    return f"{who}: {effect}, {sig}, {imp}; {loss}; {w[rating]}."
+
+
+def with_summaries(evidence: pd.DataFrame, plan: Plan, instruments: dict) -> pd.DataFrame:
+    """`results/evidence.csv` with its ``summary`` column written: `summary_sentence` of each row in
+    the plan's language, naming the outcome as the report does and who answered it."""
+    who = outcome_wording(plan, instruments)
+    evidence = evidence.copy()
+    evidence["summary"] = [
+        summary_sentence(label(row.outcome, plan.language), row.subgroup, row.effect_size, row.significant,
+                         row.substantively_important, row.improvement_index, row.attrition_verdict, row.rating,
+                         plan.language, respondents=who[row.outcome][1])
+        for row in evidence.itertuples(index=False)]
+    return evidence
+
 
 PHRASES = {
     "en": {

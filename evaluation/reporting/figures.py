@@ -4,8 +4,10 @@ never a point per student."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
 
 from evaluation.reporting.text import label
 from evaluation.reporting.wording import column
@@ -78,3 +80,29 @@ def activities_plot(activities: pd.DataFrame, language: str = "en") -> plt.Figur
               fontsize="small", frameon=False)
     fig.tight_layout()
     return fig
+
+
+def love_plot(balance: pd.DataFrame, threshold: float = 0.1, labels: dict[str, str] | None = None,
+              title: str = "") -> Figure:
+    """Standardised differences before (open circles) and after matching (filled), one row per
+    covariate, with dashed lines at +/- `threshold` (0.1 by convention; the WWC's 0.25 is the
+    outer dotted line). ``labels`` may name the legend entries (``before``, ``after``), the axis
+    (``axis``) and the covariates (by their column name). Returns a matplotlib Figure (no global
+    pyplot state)."""
+    labels = {"before": "before matching", "after": "after matching",
+              "axis": "standardised difference (partner - comparison)", **(labels or {})}
+    figure = Figure(figsize=(6.0, 0.5 * len(balance) + 1.8))
+    axes = figure.subplots()
+    y = np.arange(len(balance))[::-1]
+    axes.scatter(balance["std_diff_before"], y, facecolors="none", edgecolors="#555555", label=labels["before"])
+    axes.scatter(balance["std_diff_after"], y, color="#1f77b4", label=labels["after"])
+    for x, style in ((0.0, "-"), (threshold, "--"), (-threshold, "--"), (0.25, ":"), (-0.25, ":")):
+        axes.axvline(x, color="#999999", linestyle=style, linewidth=0.8)
+    axes.set_yticks(y, [labels.get(name, name) for name in balance["covariate"]])
+    axes.set_xlabel(labels["axis"])
+    if title:
+        axes.set_title(title)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(balance) < 4 else -0.12), ncol=2,
+                frameon=False)
+    figure.tight_layout()
+    return figure

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.plan import Plan
+from evaluation.config.plan import Plan
+from evaluation.analysis.frames import outcome_wording
 from evaluation.reporting.text import change_sentence, finding_sentence, label, p_cell
 from evaluation.reporting.wording import check_name, column, note
 
@@ -26,18 +27,6 @@ def header(plan: Plan) -> str:
     return (f"# {plan.programme}: {words['report']} {plan.period}\n\n"
             f"{words['plan']}: `{plan.path.name}` ({words['hash']} `{plan.hash}`), "
             f"{words['made']} {date.today().isoformat()}.")
-
-
-def outcome_wording(plan: Plan, instruments: dict) -> dict[str, tuple[str, str]]:
-    """Per outcome id: the unit of its scale and who answered it ("students" or "teachers")."""
-    wording = {}
-    for outcome in plan.outcomes:
-        if outcome.source == "exam":
-            wording[outcome.id] = ("points", "students")
-        else:
-            role = getattr(instruments[outcome.instrument], "role", "student")
-            wording[outcome.id] = ("scale_points", "teachers" if role == "teacher" else "students")
-    return wording
 
 
 def headline_rows(effects: pd.DataFrame, method: str, subgroups: str = "all") -> pd.DataFrame:

@@ -8,9 +8,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.comparison import MATCHING_LABELS
+from evaluation.evidence.matching import Matching
+from evaluation.reporting.figures import love_plot
 from evaluation.reporting.text import label, number, percent
 from evaluation.reporting.wording import column
+
+PAIR_FILE = "matching"
+BALANCE_FILE = "matching_balance"
+LOVE_PLOT = "love_plot.png"
+MATCHING_LABELS = {  # the love plot's words, and the covariates' names in the report
+    "en": {"before": "before matching", "after": "after matching",
+           "axis": "standardised difference (partner - comparison)",
+           "size": "school size (students)", "baseline_mean": "mean pre-test score"},
+    "tr": {"before": "eşleştirme öncesi", "after": "eşleştirme sonrası",
+           "axis": "standartlaştırılmış fark (ortak - karşılaştırma)",
+           "size": "okul büyüklüğü (öğrenci)", "baseline_mean": "ön test ortalaması"},
+}
+
 
 _COVARIATES = MATCHING_LABELS  # covariate names, the same as in the love plot
 
@@ -58,3 +72,17 @@ def _estimate(row, language: str) -> str:
             f"{number(row.ci_high, 2, language)})" if language == "tr" else
             f"{number(row.estimate, 2, language)} ({number(row.ci_low, 2, language)}, "
             f"{number(row.ci_high, 2, language)})")
+
+
+def write_matching(matching: Matching, out_dir: Path, language: str = "en") -> list[Path]:
+    """`results/matching.csv` (partner_id, comparison_id, school_type, region_matched, distance),
+    `results/matching_balance.csv` (standardised differences before and after matching) and
+    `results/love_plot.png`; returns the three paths."""
+    results = Path(out_dir) / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    pairs, balance = results / f"{PAIR_FILE}.csv", results / f"{BALANCE_FILE}.csv"
+    matching.pairs.to_csv(pairs, index=False)
+    matching.balance.to_csv(balance, index=False)
+    figure = love_plot(matching.balance, labels=MATCHING_LABELS.get(language, MATCHING_LABELS["en"]))
+    figure.savefig(results / LOVE_PLOT, dpi=150)
+    return [pairs, balance, results / LOVE_PLOT]

@@ -177,7 +177,7 @@ NOTES = {
     },
 }
 
-#: Names of the data-quality checks (`evaluation.quality`) in the report.
+#: Names of the data-quality checks (`evaluation.validation.quality`) in the report.
 CHECKS = {
     "en": {
         "missing_school": "school without data", "missing_wave": "a wave missing at a school",

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation.results import Estimate
+from evaluation.stats.estimate import Estimate
 from evaluation.stats.cluster_robust import VcovType, coefficient_test, cr1_vcov
 from evaluation.stats.effect_sizes import standardise
 

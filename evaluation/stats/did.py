@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from evaluation.results import Estimate
+from evaluation.stats.estimate import Estimate
 from evaluation.stats.ancova import group_counts
 from evaluation.stats.cluster_robust import VcovType, coefficient_test
 from evaluation.stats.effect_sizes import standardise

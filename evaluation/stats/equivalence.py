@@ -1,6 +1,5 @@
-"""Baseline equivalence of partner and control groups on the pre-test, as the What Works
-Clearinghouse judges it (Procedures and Standards Handbook v5.0, section on baseline
-equivalence)."""
+"""The pre-test difference of partner and control groups in the analysed sample, as an effect
+size; the What Works Clearinghouse's verdict on it is `evaluation.evidence.baseline`."""
 
 from __future__ import annotations
 
@@ -8,22 +7,9 @@ import math
 
 import pandas as pd
 
-from evaluation.results import Estimate
+from evaluation.stats.estimate import Estimate
 from evaluation.stats.ancova import group_counts
 from evaluation.stats.effect_sizes import hedges_g
-
-SATISFIED, ADJUSTMENT_REQUIRED, NOT_SATISFIED = "satisfied", "adjustment_required", "not_satisfied"
-
-
-def baseline_verdict(g: float) -> str | None:
-    """WWC verdict on a baseline difference: |g| <= 0.05 satisfied, 0.05 < |g| <= 0.25
-    satisfied only with statistical adjustment for the pre-test (adjustment_required), above 0.25
-    not satisfied. None when g is not a number."""
-    if g is None or math.isnan(g):
-        return None
-    if abs(g) <= 0.05:
-        return SATISFIED
-    return ADJUSTMENT_REQUIRED if abs(g) <= 0.25 else NOT_SATISFIED
 
 
 def baseline_equivalence(data: pd.DataFrame, pre: str, treatment: str, cluster: str,
@@ -41,7 +27,8 @@ def baseline_equivalence(data: pd.DataFrame, pre: str, treatment: str, cluster: 
     Estimate
         method ``baseline_equivalence``: estimate is the raw pre-test mean difference,
         effect_size Hedges' g (pooled SD, J = 1 - 3/(4N - 9)) with its interval; the test
-        columns are blank. `baseline_verdict(effect_size)` gives the WWC verdict.
+        columns are blank. `evaluation.evidence.baseline.baseline_verdict(effect_size)` gives the WWC
+        verdict.
     """
     rows = data.dropna(subset=[pre, treatment, cluster])
     treated, n_t, n_c, g_t, g_c = group_counts(rows, treatment, cluster)

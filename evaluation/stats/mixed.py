@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from evaluation.results import Estimate
+from evaluation.stats.estimate import Estimate
 from evaluation.stats.ancova import group_counts
 from evaluation.stats.effect_sizes import standardise
 

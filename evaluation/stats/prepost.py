@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evaluation.results import Estimate
+from evaluation.stats.estimate import Estimate
 from evaluation.stats.effect_sizes import hedges_g, hedges_g_paired
 
 

@@ -1,4 +1,4 @@
-# Reference values for tests/test_evidence_balance.py: the balance table's cluster-robust tests
+# Reference values for tests/evidence/test_balance.py: the balance table's cluster-robust tests
 # and the joint F-test of orthogonality, computed by R on a synthetic dataset of 30 schools.
 # Run from the repository root:  Rscript tests/r/balance.R
 # Writes tests/r/data/balance.csv and tests/r/balance.json (with R and package versions).

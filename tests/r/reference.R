@@ -1,4 +1,4 @@
-# Reference values for tests/test_stats_r.py, computed by R on public datasets.
+# Reference values for tests/stats/test_stats_r.py, computed by R on public datasets.
 # Run from the repository root:  Rscript tests/r/reference.R
 # Writes the datasets under tests/r/data/ and every constant into tests/r/reference.json, with
 # R.version.string and the version of each package used. The test suite reads the JSON only.

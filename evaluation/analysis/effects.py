@@ -1,0 +1,102 @@
+"""From the pre/post frame of an outcome (`evaluation.analysis.frames.prepost_frame`) to the
+rows of `results/effects.csv`: the change from pre to post, partner versus control, the
+multiplicity adjustment and the headline method."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from evaluation.errors import PlanError
+from evaluation.analysis.missing import needs_imputation
+from evaluation.stats.imputation import ancova_mi
+from evaluation.config.plan import Outcome, Plan
+from evaluation.stats.estimate import effects_frame
+from evaluation.analysis.frames import waves_long
+from evaluation.stats import (ancova_clustered, baseline_equivalence, benjamini_hochberg, did_clustered,
+                              mixed_reml, paired_change, welch_waves, wilcoxon_signed_rank)
+
+GROUPS = ("partner", "control")
+PREPOST_METHODS = ("paired_t", "wilcoxon", "welch_t")
+PARTNER_METHODS = ("ancova_cr1", "ancova_cr2", "mixed_reml", "did")
+CR2_BELOW_SCHOOLS = 40  # fewer schools than this: CR2 is the default headline (issue 4, EEF guidance)
+
+
+def _subsets(frame: pd.DataFrame, plan: Plan):
+    yield "all", frame
+    for name in plan.subgroups:
+        if name not in frame.columns:
+            continue
+        levels = list(frame[name].dropna().unique())
+        try:
+            levels.sort()
+        except TypeError:  # mixed kinds of value: sort as text
+            levels.sort(key=str)
+        for level in levels:
+            yield f"{name}={level}", frame[frame[name] == level]
+
+
+def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
+    """Change from pre to post of each group (partner, control, all) and subgroup: `prepost`
+    rows, one per method: paired_t and wilcoxon on the linked units, welch_t on all pre and all
+    post values as independent samples (the method for waves that do not link)."""
+    rows = []
+    for subgroup, subset in _subsets(frame, plan):
+        for group in (*GROUPS, "all"):
+            part = subset if group == "all" else subset[subset["group"] == group]
+            estimates = (paired_change(part, "pre", "post", cluster="school_id", alpha=plan.alpha),
+                         wilcoxon_signed_rank(part, "pre", "post", cluster="school_id"),
+                         welch_waves(part, "pre", "post", cluster="school_id", alpha=plan.alpha))
+            rows += [estimate.to_row(analysis="prepost", outcome=outcome.id, domain=outcome.domain,
+                                     subgroup=subgroup, group=group, min_cell_size=plan.min_cell_size)
+                     for estimate in estimates]
+    return effects_frame(rows)
+
+
+def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
+    """Partner versus control per subgroup, one row per method: the `baseline_equivalence` row
+    (pre-test Hedges' g of the analysed students), then `partner_vs_control` rows ancova_cr1,
+    ancova_cr2 and mixed_reml (students with both tests) and did (every pre and post value).
+    When a group misses more than the plan's `missing_data_threshold` of the post-test (among
+    its units with a pre-test), the whole sample (subgroup all) also has an ``ancova_mi`` row:
+    the CR2 ANCOVA pooled over multiple imputations (`evaluation.stats.imputation`)."""
+    rows = []
+    for subgroup, subset in _subsets(frame, plan):
+        analysed = subset.dropna(subset=["pre", "post"])
+        common = dict(outcome=outcome.id, domain=outcome.domain, subgroup=subgroup, group="all",
+                      min_cell_size=plan.min_cell_size)
+        baseline = baseline_equivalence(analysed, "pre", "treatment", "school_id", alpha=plan.alpha)
+        rows.append(baseline.to_row(analysis="baseline_equivalence", **common))
+        arguments = dict(post="post", pre="pre", treatment="treatment", cluster="school_id", alpha=plan.alpha)
+        estimates = (ancova_clustered(analysed, vcov="CR1", **arguments),
+                     ancova_clustered(analysed, vcov="CR2", **arguments),
+                     mixed_reml(analysed, **arguments).estimate,
+                     did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha))
+        rows += [estimate.to_row(analysis="partner_vs_control", **common) for estimate in estimates]
+        if subgroup == "all" and needs_imputation(subset, plan.missing_data_threshold):
+            rows.append(ancova_mi(subset, **arguments).to_row(analysis="partner_vs_control", **common))
+    return effects_frame(rows)
+
+
+def adjust_p_values(effects: pd.DataFrame) -> pd.DataFrame:
+    """p_adjusted: Benjamini-Hochberg over the outcomes of each domain, separately for each
+    analysis, method, subgroup and group (rows without a p-value are left out of the count)."""
+    adjusted = effects.copy()
+    family = ["analysis", "method", "subgroup", "group", "domain"]
+    adjusted["p_adjusted"] = adjusted.groupby(family, dropna=False)["p_value"].transform(
+        lambda p: benjamini_hochberg(p.to_numpy(dtype=float)))
+    return adjusted
+
+
+def primary_method(plan: Plan, effects: pd.DataFrame) -> str:
+    """The method the report headlines: the plan's `primary_method`, else ancova_cr2 when the
+    study has fewer than 40 schools (or its count is suppressed) and ancova_cr1 from 40 up."""
+    if plan.primary_method:
+        return plan.primary_method
+    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")]
+    schools = (rows["n_clusters_treatment"].astype(float) + rows["n_clusters_control"].astype(float)).max()
+    return "ancova_cr1" if schools >= CR2_BELOW_SCHOOLS else "ancova_cr2"
+
+

@@ -1,0 +1,136 @@
+"""From the pipeline's results to the evidence tables: `results/evidence.csv` (one row per
+partner-versus-control finding, data-model.md), `results/balance.csv` and
+`results/balance_test.csv` (partner against control schools on their baseline characteristics).
+
+Notebook 05 writes them with these functions; the report reads what they wrote.
+
+The student-level starting sample of the attrition verdict is the one of `results/attrition.csv`
+(`evaluation.analysis.attrition.outcome_attrition`): the class roster's students of the group's schools
+when every analysed student is on the roster, else those with a pre-test. The What Works
+Clearinghouse measures attrition from the sample as it was when the groups were formed; the
+roster is that sample, while starting from the students with a pre-test would not count those
+who missed the pre-test and so understate attrition. Taking the counts from `attrition.csv` also
+keeps the verdict on the same numbers as the report's table of who took part in both waves.
+Schools start as the group's schools of the schools table, and count as analysed when at least
+one of their students (or respondents) is in the analysed sample.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from evaluation.errors import EvidenceInputError
+from evaluation.evidence import (EVIDENCE_COLUMNS, Attrition, JointTest, attrition, balance_table,
+                                 baseline_characteristics, evidence_row, joint_orthogonality_test)
+from evaluation.config.plan import Plan
+
+DESIGN = "qed"  # partner schools chose to partner: the groups were not formed by lot
+# Impact estimates that adjust for the pre-test, as the WWC asks when the baseline difference is
+# between 0.05 and 0.25 SD: regression (ANCOVA, the mixed model with the pre-test) and the
+# difference in differences of pre and post values (WWC Standards Handbook v4.1, section III.B).
+ADJUSTING_METHODS = ("ancova_cr1", "ancova_cr2", "mixed_reml", "did")
+BALANCE_TEST_COLUMNS = ["statistic", "df_numerator", "df_denominator", "p_value", "n", "n_clusters",
+                        "characteristics", "note"]
+_GROUPS = ("partner", "control")
+
+
+def attrition_levels(counts: pd.DataFrame, outcome: str, boundary: str = "cautious") -> list[Attrition] | None:
+    """Student- (or respondent-) and school-level attrition of one outcome, judged against the WWC
+    `boundary`, from its rows of `results/attrition.csv`.
+
+    Assigned units are ``n_baseline`` (the starting sample, see the module docstring), analysed
+    units ``n_linked`` (a value in both waves). None when the outcome has no rows for both groups
+    at both levels, or a count is blank (a suppressed group): attrition is then unknown.
+    """
+    rows = counts[counts["outcome"] == outcome]
+    levels = []
+    for is_school in (False, True):
+        part = rows[(rows["level"] == "schools") == is_school].set_index("group")
+        if not set(_GROUPS) <= set(part.index) or part.loc[list(_GROUPS), ["n_baseline", "n_linked"]].isna().any().any():
+            return None
+        name = "schools" if is_school else str(part.at["partner", "level"])
+        levels.append(attrition(part.at["partner", "n_baseline"], part.at["partner", "n_linked"],
+                                part.at["control", "n_baseline"], part.at["control", "n_linked"],
+                                level=name, boundary=boundary))
+    return levels
+
+
+def _one(rows: pd.DataFrame, what: str, outcome: str) -> pd.Series:
+    if len(rows) != 1:
+        raise EvidenceInputError(f"results/effects.csv: expected one {what} row of outcome {outcome!r} "
+                                 f"(subgroup all), found {len(rows)}")
+    return rows.iloc[0]
+
+
+def evidence_table(effects: pd.DataFrame, counts: pd.DataFrame, plan: Plan, method: str) -> pd.DataFrame:
+    """`results/evidence.csv`: one row per outcome of the plan (subgroup ``all``), columns
+    `evaluation.evidence.EVIDENCE_COLUMNS`.
+
+    Parameters
+    ----------
+    effects : DataFrame
+        `results/effects.csv`: the finding is the ``partner_vs_control`` row of `method` (the
+        report's headline method), the baseline g the ``baseline_equivalence`` row.
+    counts : DataFrame
+        `results/attrition.csv`, judged against the plan's ``attrition_boundary``.
+
+    Notes
+    -----
+    The design is a quasi-experiment (`DESIGN`), so the rating follows the baseline verdict
+    (`evaluation.evidence.rating`). The ``summary`` column is left empty here: the sentence is
+    words, written by `evaluation.reporting.evidence.with_summaries` in the plan's language.
+    """
+    rows = []
+    for outcome in plan.outcomes:
+        mine = effects[(effects["outcome"] == outcome.id) & (effects["subgroup"] == "all")]
+        finding = _one(mine[(mine["analysis"] == "partner_vs_control") & (mine["method"] == method)],
+                       f"partner_vs_control {method}", outcome.id)
+        baseline = _one(mine[mine["analysis"] == "baseline_equivalence"], "baseline_equivalence", outcome.id)
+        row = evidence_row(outcome=outcome.id, domain=outcome.domain, subgroup="all", design=DESIGN,
+                           attrition=attrition_levels(counts, outcome.id, plan.attrition_boundary),
+                           baseline_g=float(baseline["effect_size"]), effect_size=float(finding["effect_size"]),
+                           p_adjusted=float(finding["p_adjusted"]), alpha=plan.alpha,
+                           adjusted_for_baseline=method in ADJUSTING_METHODS)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+
+
+def school_balance(accepted: dict[str, pd.DataFrame], min_cell_size: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The balance of partner and control schools (`evaluation.evidence.balance`): the table of
+    `results/balance.csv` and the one-row joint test of `results/balance_test.csv`.
+
+    Every baseline characteristic the accepted tables hold (school type, size, resource level;
+    students' sex, grade, special needs, migrant background, pre-test per subject) is compared
+    with school-clustered CR1 errors, as iebaltab does. Student-level rows with fewer than
+    `min_cell_size` students in a group are blanked (column ``suppressed``). When the joint test
+    cannot be computed (collinear characteristics, fewer schools than characteristics) its numbers
+    are blank and ``note`` says why.
+    """
+    frame, levels = baseline_characteristics(accepted["schools"], accepted.get("students"),
+                                             accepted.get("exam_results"))
+    table = balance_table(frame, levels)
+    small = (table["level"] == "student") & (table[["n_partner", "n_control"]].min(axis=1) < min_cell_size)
+    numbers = table.columns[2:]
+    table[numbers] = table[numbers].astype(float).mask(small, axis=0)
+    counts = ["n_partner", "n_control", "n_clusters_partner", "n_clusters_control"]
+    table[counts] = table[counts].round().astype("Int64")
+    table["suppressed"] = small
+    try:
+        joint: JointTest | None = joint_orthogonality_test(frame, list(levels))
+        note = ""
+    except EvidenceInputError as error:
+        joint, note = None, str(error)
+    return table, joint_test_frame(joint, note)
+
+
+def joint_test_frame(joint: JointTest | None, note: str = "") -> pd.DataFrame:
+    """One row (`BALANCE_TEST_COLUMNS`): the joint F-test, or blanks and the reason in ``note``."""
+    if joint is None:
+        row = dict.fromkeys(BALANCE_TEST_COLUMNS[:-2], math.nan) | {"characteristics": "", "note": note}
+    else:
+        row = {"statistic": joint.statistic, "df_numerator": joint.df_numerator,
+               "df_denominator": joint.df_denominator, "p_value": joint.p_value, "n": joint.n,
+               "n_clusters": joint.n_clusters, "characteristics": "; ".join(joint.characteristics), "note": note}
+    return pd.DataFrame([row], columns=BALANCE_TEST_COLUMNS)

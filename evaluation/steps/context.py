@@ -1,0 +1,162 @@
+"""The shared set-up of every notebook: the plan, the output folder and what the sections of a
+run share (accepted tables, instruments, each outcome's pre/post frame), loaded once and kept.
+
+A section is a function of the run (`section`): it computes one piece of a notebook, writes its
+results tables and returns what the notebook shows. `Run.table` reads a results table and, when
+it is missing or was written from another plan or data, runs the section that writes it first,
+so every notebook runs on its own, in any order.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.config.plan import Plan, load_plan
+from evaluation.errors import AnalysisFailed
+from evaluation.steps import workspace
+
+#: Results table -> the sections that write it (registered by `section`).
+WRITERS: dict[str, list[Callable]] = {}
+
+
+def _read_table(out_dir: Path, name: str) -> pd.DataFrame:
+    path = out_dir / "results" / f"{name}.csv"
+    if name == "effects":
+        return workspace.read_effects(path)
+    if name == "evidence":
+        from evaluation.reporting.evidence import read_evidence
+
+        return read_evidence(path)
+    if name == "balance_test":
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return pd.read_csv(path)
+
+
+@dataclass
+class Run:
+    """One run of a plan into an output folder, as the notebooks and the pipeline share it."""
+
+    plan: Plan
+    out_dir: Path
+    fingerprint: str
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def language(self) -> str:
+        return self.plan.language
+
+    def _cached(self, key: str, make: Callable):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def accepted(self) -> dict[str, pd.DataFrame]:
+        """Every accepted table of the plan's data (validated first when the cache is stale);
+        stops (ValidationFailed) as the pipeline does when the plan's `on_quarantine` says so."""
+
+        def load() -> dict[str, pd.DataFrame]:
+            tables = workspace.load_accepted(self.plan, self.out_dir)
+            workspace.check_validation(workspace.validation_status(self.out_dir), self.plan, self.out_dir)
+            return tables
+
+        return self._cached("accepted", load)
+
+    @property
+    def comparison(self):
+        """(analysed tables, matching): the tables the analyses use, with only the matched
+        comparison schools when the plan says ``comparison: matched`` (matching None otherwise)."""
+        from evaluation.analysis.comparison import analysis_tables
+
+        return self._cached("comparison", lambda: analysis_tables(self.plan, self.accepted))
+
+    @property
+    def analysed(self) -> dict[str, pd.DataFrame]:
+        return self.comparison[0]
+
+    @property
+    def instruments(self) -> dict:
+        return self._cached("instruments", lambda: workspace.load_instruments(self.plan))
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Per outcome id, one row per student or respondent with pre and post
+        (`evaluation.analysis.frames.prepost_frame`) of the analysed tables."""
+        from evaluation.analysis.frames import prepost_frame
+
+        return self._cached(
+            "frames", lambda: {o.id: prepost_frame(self.analysed, o, self.instruments) for o in self.plan.outcomes}
+        )
+
+    @property
+    def primary(self) -> str:
+        """The method the report headlines (`evaluation.analysis.effects.primary_method`)."""
+        from evaluation.analysis.effects import primary_method
+
+        return primary_method(self.plan, self.table("effects"))
+
+    def save(self, frame: pd.DataFrame, name: str) -> Path:
+        """Write the results table `name` (aggregates only)."""
+        return workspace.save_result(frame, self.out_dir, name)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The results table `name`, written first by its sections when missing or out of date."""
+        writers = WRITERS.get(name)
+        if not writers:
+            raise AnalysisFailed(f"no section writes the results table {name!r}; known: {', '.join(sorted(WRITERS))}")
+        for writer in writers:
+            if not workspace.section_is_current(self.out_dir, writer.section, self.fingerprint):
+                print(f"results/{name}.csv is missing or out of date: running {writer.section} first", file=sys.stderr)
+                writer(self)
+        return _read_table(self.out_dir, name)
+
+
+def section(*writes: str) -> Callable:
+    """Mark a function of a `Run` as a notebook section that writes the results tables `writes`
+    (and may write other outputs): after it ran, the run's fingerprint is recorded for it
+    (`workspace.record_section`), which is how `Run.table` knows its tables are current."""
+
+    def register(function: Callable) -> Callable:
+        name = f"{function.__module__.rsplit('.', 1)[-1]}.{function.__name__}"
+
+        @functools.wraps(function)
+        def run_section(run: Run, *args, **kwargs):
+            shown = function(run, *args, **kwargs)
+            workspace.record_section(run.out_dir, name, run.fingerprint)
+            return shown
+
+        run_section.section = name
+        run_section.writes = writes
+        for table in writes:
+            WRITERS.setdefault(table, []).append(run_section)
+        return run_section
+
+    return register
+
+
+def setup(plan_path: str | Path, out_dir: str | Path) -> Run:
+    """The shared set-up of a notebook: the checked plan and the output folder (relative paths as
+    given, from the notebook's folder), figures shown inline."""
+    _inline_figures()
+    plan = load_plan(plan_path)
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    return Run(plan=plan, out_dir=out, fingerprint=workspace.run_fingerprint(plan))
+
+
+def _inline_figures() -> None:
+    """Figures drawn inline in a notebook (the pipeline's environment sets a non-interactive
+    backend, which a kernel inherits)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebook stack
+        return
+    shell = get_ipython()
+    if shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell":
+        shell.run_line_magic("matplotlib", "inline")

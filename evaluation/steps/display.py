@@ -1,0 +1,48 @@
+"""What a notebook section shows: Markdown text, tables and figures, in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from matplotlib.figure import Figure
+
+
+@dataclass
+class Shown:
+    """The output of one section. In a notebook it displays each part in turn (text as Markdown);
+    tests read `parts`, `text` and `tables` directly."""
+
+    parts: list = field(default_factory=list)
+
+    def __init__(self, *parts) -> None:
+        self.parts = [part for part in parts if part is not None and not (isinstance(part, str) and not part)]
+
+    @property
+    def text(self) -> str:
+        """The Markdown parts joined by blank lines."""
+        return "\n\n".join(part for part in self.parts if isinstance(part, str))
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [part for part in self.parts if isinstance(part, Figure)]
+
+    @property
+    def tables(self) -> list:
+        """The tables shown (DataFrames or Stylers)."""
+        return [part for part in self.parts if not isinstance(part, (str, Figure))]
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import Markdown, display
+
+        for part in self.parts:
+            display(Markdown(part) if isinstance(part, str) else part)
+
+
+def figure_of(axes_or_figure) -> Figure:
+    """The matplotlib Figure of what a chart function returned, closed to pyplot so that a
+    notebook shows it once (through `Shown`), not a second time at the end of the cell."""
+    import matplotlib.pyplot as plt
+
+    figure = axes_or_figure if isinstance(axes_or_figure, Figure) else axes_or_figure.get_figure()
+    plt.close(figure)
+    return figure

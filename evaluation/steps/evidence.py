@@ -1,0 +1,46 @@
+"""Notebook 04, how strong is the evidence: for every partner-versus-control finding, what a
+reviewer of the What Works Clearinghouse checks before looking at the effect (attrition,
+baseline equivalence, significance, importance, a rating), and the balance of partner and
+control schools.
+
+Each function is one section of the notebook: it writes its results table and returns what the
+notebook shows.
+"""
+
+from __future__ import annotations
+
+from evaluation.analysis.evidence import evidence_table, school_balance
+from evaluation.reporting.evidence import attrition_levels_table, with_summaries
+from evaluation.steps.context import Run, section
+from evaluation.steps.display import Shown
+
+
+def method(run: Run) -> Shown:
+    """The headline method and the attrition boundary the verdicts use."""
+    return Shown(f"Headline method: `{run.primary}`; attrition boundary: {run.plan.attrition_boundary}.")
+
+
+@section("evidence")
+def evidence(run: Run) -> Shown:
+    """results/evidence.csv: one row per outcome (all students) of the headline method, with its
+    summary sentence in the plan's language."""
+    table = evidence_table(run.table("effects"), run.table("attrition"), run.plan, run.primary)
+    table = with_summaries(table, run.plan, run.instruments)
+    run.save(table, "evidence")
+    return Shown(table)
+
+
+def attrition_levels(run: Run) -> Shown:
+    """Overall and differential attrition of the students (or respondents) and of the schools,
+    with the highest differential the boundary still calls low at that overall rate."""
+    return Shown(attrition_levels_table(run.table("attrition"), run.plan))
+
+
+@section("balance", "balance_test")
+def balance(run: Run) -> Shown:
+    """Partner against control schools on every baseline characteristic (results/balance.csv) and
+    the joint F-test of orthogonality (results/balance_test.csv)."""
+    table, joint = school_balance(run.analysed, run.plan.min_cell_size)
+    run.save(table, "balance")
+    run.save(joint, "balance_test")
+    return Shown(table, joint)

@@ -1,0 +1,96 @@
+"""Notebook 03, partner versus control: for each outcome, the adjusted difference of partner and
+control schools by every method side by side, the comparison schools, missing outcome data, the
+plan's subgroups and next year's design.
+
+Each function is one section of the notebook: it writes its results table and returns what the
+notebook shows.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation.analysis.design import outcome_design_tables
+from evaluation.analysis.effects import adjust_p_values, partner_vs_control_effects
+from evaluation.analysis.missing import missing_shares
+from evaluation.reporting.figures import forest_plot
+from evaluation.reporting.sections import headline_rows, partner_vs_control_table, subgroup_table
+from evaluation.reporting.sensitivity import write_matching
+from evaluation.steps import workspace
+from evaluation.steps.context import Run, section
+from evaluation.steps.display import Shown, figure_of
+
+
+@section("effects")
+def estimates(run: Run) -> Shown:
+    """The `baseline_equivalence` and `partner_vs_control` rows of results/effects.csv: per outcome
+    and subgroup, ANCOVA with CR1 and CR2 errors, the random-intercept model, the difference in
+    differences and, above the plan's missing-data threshold, the imputed ANCOVA."""
+    plan = run.plan
+    effects = adjust_p_values(
+        pd.concat([partner_vs_control_effects(run.frames[o.id], o, plan) for o in plan.outcomes], ignore_index=True)
+    )
+    workspace.save_effects(effects, run.out_dir, "partner_vs_control")
+    return Shown(partner_vs_control_table(effects, run.language))
+
+
+def headline(run: Run) -> Shown:
+    """The headline method and its effect sizes with their intervals."""
+    primary = run.primary
+    figure = forest_plot(headline_rows(run.table("effects"), primary), run.language)
+    return Shown(f"Headline method: `{primary}`.", figure_of(figure))
+
+
+@section("matching")
+def comparison_schools(run: Run) -> Shown:
+    """With ``comparison: matched``, the pairs of partner and comparison schools and their balance
+    before and after matching (results/matching.csv, matching_balance.csv, love_plot.png)."""
+    matching = run.comparison[1]
+    if matching is None:
+        return Shown("The plan's comparison group is fixed: every control school is a comparison school.")
+    written = write_matching(matching, run.out_dir, run.language)
+    from IPython.display import Image
+
+    return Shown(
+        matching.pairs,
+        matching.balance,
+        f"Matched {len(matching.comparison_ids)} of {len(matching.pairs)} partner schools.",
+        Image(filename=str(written[-1])),
+    )
+
+
+@section("missing")
+def missing_data(run: Run) -> Shown:
+    """The share of the post-test missing per group (results/missing.csv) and the outcomes whose
+    imputed ANCOVA was added."""
+    plan = run.plan
+    schools = run.analysed["schools"]
+    missing = pd.concat(
+        [missing_shares(run.frames[o.id], o.id, schools, plan.min_cell_size) for o in plan.outcomes],
+        ignore_index=True,
+    )
+    run.save(missing, "missing")
+    effects = run.table("effects")
+    imputed = effects[effects["method"] == "ancova_mi"]["outcome"].tolist()
+    note = (
+        f"Multiple imputation (above {plan.missing_data_threshold:.0%} missing in a group): "
+        + (", ".join(imputed) if imputed else "no outcome")
+        + "."
+    )
+    return Shown(note, missing)
+
+
+def subgroups(run: Run) -> Shown:
+    """The headline method per subgroup of the plan."""
+    return Shown(subgroup_table(run.table("effects"), run.language, run.primary))
+
+
+@section("design")
+def design(run: Run) -> Shown:
+    """Next year's design (results/design.csv): the MDES by number of schools of each academic
+    exam outcome, from this year's ICC and pre-test R-squared."""
+    plan = run.plan
+    exams = [o for o in plan.outcomes if o.source == "exam" and o.domain == "academic"]
+    table, notes = outcome_design_tables({o.id: run.frames[o.id] for o in exams}, alpha=plan.alpha)
+    run.save(table, "design")
+    return Shown(*[f"Left out of the design table: {note}" for note in notes], table)

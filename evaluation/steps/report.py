@@ -1,0 +1,161 @@
+"""Notebook 05, the annual report: the sections of the report in the order a reader meets them,
+each built from the results tables (`evaluation.reporting`) in the plan's language.
+
+The report writes no results table; every table it needs is read through `Run.table`, which
+runs the section that writes it first when a notebook before this one has not.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation.reporting import evidence as evidence_text
+from evaluation.reporting import figures, sections, sensitivity
+from evaluation.reporting.wording import section as heading
+from evaluation.steps.context import Run
+from evaluation.steps.display import Shown, figure_of
+
+
+def _styled(run: Run, table: pd.DataFrame, index: bool = False):
+    return sections.styled(table, run.language, index=index)
+
+
+def title(run: Run) -> Shown:
+    """The title, the plan and its hash, and a note when quarantined rows were left out."""
+    run.accepted  # validates first when this output folder has no current validation
+    return Shown(sections.header(run.plan), sections.quarantine_note(run.out_dir, run.language))
+
+
+def findings(run: Run) -> Shown:
+    """The partner-versus-control finding of every outcome in plain words."""
+    effects = run.table("effects")
+    return Shown(
+        heading("findings", run.language), sections.findings(effects, run.plan, run.instruments, run.primary)
+    )
+
+
+def partner_vs_control(run: Run) -> Shown:
+    """Every method's adjusted difference, and the headline method's effect sizes drawn."""
+    effects = run.table("effects")
+    figure = figures.forest_plot(sections.headline_rows(effects, run.primary), run.language)
+    return Shown(
+        heading("partner_vs_control", run.language),
+        _styled(run, sections.partner_vs_control_table(effects, run.language)),
+        figure_of(figure),
+    )
+
+
+def robustness(run: Run) -> Shown:
+    """The imputed estimate beside the complete-case one where outcomes are missing, and how the
+    comparison schools were matched when the plan matched them."""
+    parts = []
+    imputation = sensitivity.missing_data_table(run.table("effects"), run.table("missing"), run.primary, run.language)
+    if len(imputation):
+        parts += [heading("missing_data", run.language), _styled(run, imputation)]
+    if run.plan.comparison == "matched":
+        run.table("matching")  # this run's matching (an earlier run into the same folder may have left files)
+        matching = sensitivity.matching_table(run.out_dir, run.language)
+        if len(matching):
+            from IPython.display import Image
+
+            parts += [
+                heading("matching", run.language),
+                _styled(run, matching),
+                Image(filename=str(run.out_dir / "results" / sensitivity.LOVE_PLOT)),
+            ]
+    return Shown(*parts)
+
+
+def before_and_after(run: Run) -> Shown:
+    """The change of each group in plain words, its table and the group means drawn."""
+    effects = run.table("effects")
+    figure = figures.prepost_plot(run.table("group_means"), run.language)
+    return Shown(
+        heading("prepost", run.language),
+        sections.changes(effects, run.plan, run.instruments),
+        _styled(run, sections.prepost_table(effects, run.language)),
+        figure_of(figure),
+    )
+
+
+def subgroups(run: Run) -> Shown:
+    return Shown(
+        heading("subgroups", run.language),
+        _styled(run, sections.subgroup_table(run.table("effects"), run.language, run.primary)),
+    )
+
+
+def attrition(run: Run) -> Shown:
+    return Shown(
+        heading("attrition", run.language), _styled(run, sections.attrition_table(run.table("attrition"), run.language))
+    )
+
+
+def evidence(run: Run) -> Shown:
+    """How strong the evidence is, per finding in plain words and in a compact table."""
+    plan, effects, evidence_rows = run.plan, run.table("effects"), run.table("evidence")
+    boundary = evidence_text.PHRASES[plan.language][plan.attrition_boundary]
+    wording = sections.outcome_wording(plan, run.instruments)
+    return Shown(
+        heading("evidence", plan.language, boundary=boundary),
+        evidence_text.evidence_summaries(evidence_rows, effects, run.table("attrition"), plan, run.primary, wording),
+        _styled(run, evidence_text.evidence_overview(evidence_rows, effects, plan.language, run.primary)),
+    )
+
+
+def balance(run: Run) -> Shown:
+    """Were partner and control schools alike at the start?"""
+    return Shown(
+        heading("balance", run.language),
+        _styled(run, evidence_text.balance_overview(run.table("balance"), run.language)),
+        evidence_text.joint_sentence(run.table("balance_test"), run.plan.alpha, run.language),
+    )
+
+
+def reliability(run: Run) -> Shown:
+    scales = run.table("scales")
+    if scales.empty:
+        return Shown()
+    return Shown(
+        heading("reliability", run.language), _styled(run, sections.scales_table(scales, run.language, run.instruments))
+    )
+
+
+def activities(run: Run) -> Shown:
+    """The partnerships' activities: planned, done, partly done, cancelled."""
+    table = run.accepted.get("activities")
+    if table is None:
+        return Shown(heading("no_activities", run.language))
+    return Shown(
+        heading("activities", run.language),
+        _styled(run, sections.activities_table(table, run.language), index=True),
+        figure_of(figures.activities_plot(table, run.language)),
+    )
+
+
+def next_year(run: Run) -> Shown:
+    """Next year's design: the MDES by number of schools."""
+    design = run.table("design")
+    return Shown(
+        heading("design", run.language),
+        evidence_text.design_sentences(design, run.language),
+        _styled(run, evidence_text.design_overview(design, run.language)),
+    )
+
+
+def data(run: Run) -> Shown:
+    """Who is in the analysis, what the contracts accepted from each file, and the data-quality
+    checks (counts only)."""
+    quality_note, quality_counts = sections.quality_overview(run.out_dir, run.language)
+    return Shown(
+        heading("data", run.language),
+        sections.data_overview(run.accepted, run.language),
+        _styled(run, sections.validation_overview(run.out_dir, run.language)),
+        quality_note,
+        _styled(run, quality_counts) if len(quality_counts) else None,
+    )
+
+
+def methods(run: Run) -> Shown:
+    """How the numbers were made."""
+    return Shown(sections.methods_note(run.plan, run.primary))

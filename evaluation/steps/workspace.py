@@ -1,0 +1,198 @@
+"""The output folder of a run: the accepted data cached in it, the results tables written to it,
+and a record of which section wrote what from which plan and data.
+
+Layout (`evaluation.pipeline` adds the executed notebooks and the rendered report)::
+
+    OUT/validation/          quarantine.csv, warnings.csv, linkage.csv, validation-summary.csv,
+                             validation.html, fix-lists/, status.json
+    OUT/results/<name>.csv   the results tables (aggregates only)
+    OUT/work/accepted/       the accepted rows of every table (parquet); row-level, never shared
+    OUT/work/effects/        each analysis step's rows of results/effects.csv
+    OUT/work/sections/       one record per section: the fingerprint of the plan and data it used
+
+The validation step validates once and caches the accepted tables; every later step reads that
+cache and validates again only when the data directory changed since. A results table is
+current when the section that writes it recorded the same fingerprint (plan file and data
+directory) as the run now has; `evaluation.steps.context.Run.table` computes it otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.config.plan import Plan
+from evaluation.errors import UnreadableInputError, ValidationFailed
+from evaluation.stats.estimate import EFFECT_COLUMNS, read_effects
+
+ACCEPTED = Path("work") / "accepted"
+EFFECT_PARTS = Path("work") / "effects"
+SECTIONS = Path("work") / "sections"
+#: The analysis steps whose rows make up results/effects.csv, in the order of its rows.
+EFFECT_ANALYSES = ("partner_vs_control", "prepost")
+
+
+def ensure_data(plan: Plan) -> Path:
+    """The plan's data directory; the demo plan writes its synthetic data there when missing."""
+    if plan.data_dir.is_dir():
+        return plan.data_dir
+    if plan.demo:
+        from evaluation.demo import write_demo_data
+
+        return write_demo_data(plan.data_dir)
+    raise UnreadableInputError(f"{plan.path}: data directory {plan.data_dir} does not exist")
+
+
+def fingerprint(data_dir: Path) -> str:
+    """Hash of the data directory's file names, sizes and modification times."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(data_dir)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def run_fingerprint(plan: Plan) -> str:
+    """Hash of the plan file's bytes and of the data directory: what every result depends on."""
+    return hashlib.sha256(f"{plan.sha256}|{fingerprint(ensure_data(plan))}".encode()).hexdigest()
+
+
+def _cache_name(table: str) -> str:
+    return table.replace("/", "__") + ".parquet"
+
+
+def prepare(plan: Plan, out_dir: Path):
+    """Validate the plan's data, write the validation outputs under `out_dir/validation/`
+    (quarantine table, data-quality warnings, summary, validation page and the schools' fix lists,
+    in the plan's language; `evaluation.validation.page.write_validation_outputs`) and cache the
+    accepted tables. Returns the ValidationReport."""
+    from evaluation.validation.page import write_validation_outputs
+    from evaluation.validation.quality import check_quality
+    from evaluation.validation.validate import validate_data_dir
+
+    data_dir = ensure_data(plan)
+    report = validate_data_dir(data_dir)
+    warnings = check_quality(report, language=plan.language)
+    write_validation_outputs(report, out_dir / "validation", plan.language, warnings)
+    status = {
+        "exit_code": report.exit_code,
+        "summary": report.summary(),
+        "broken": {key: result.broken for key, result in report.tables.items() if result.broken},
+        "quarantined": sum(result.n_quarantined for result in report.tables.values()),
+        "warnings": len(warnings),
+    }
+    (out_dir / "validation" / "status.json").write_text(json.dumps(status, indent=2), encoding="utf-8")
+    cache = out_dir / ACCEPTED
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("*.parquet"):
+        old.unlink()
+    for table, frame in report.accepted.items():
+        frame.to_parquet(cache / _cache_name(table), index=False)
+    manifest = {
+        "fingerprint": fingerprint(data_dir),
+        "data_dir": str(data_dir),
+        "tables": sorted(report.accepted),
+        "exit_code": report.exit_code,
+    }
+    (cache / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return report
+
+
+def validation_status(out_dir: Path) -> dict:
+    """What the last validation into `out_dir` found (``validation/status.json``)."""
+    return json.loads((out_dir / "validation" / "status.json").read_text(encoding="utf-8"))
+
+
+def check_validation(status: dict, plan: Plan, out_dir: Path) -> None:
+    """Stop (ValidationFailed, exit 1) when a table is broken, or when rows were quarantined and
+    the plan says `on_quarantine: stop` (the default)."""
+    quarantine = out_dir / "validation" / "quarantine.csv"
+    if status["broken"]:
+        tables = "; ".join(f"{table}: {reason}" for table, reason in status["broken"].items())
+        raise ValidationFailed(
+            f"a table of {plan.path.name}'s data cannot be checked ({tables}); nothing was analysed. "
+            f"This stops every run, whatever on_quarantine says.\n{status['summary']}\n"
+            f"The problems are listed in {quarantine}"
+        )
+    if status["quarantined"] and plan.on_quarantine == "stop":
+        raise ValidationFailed(
+            f"the data of {plan.path.name} broke its contracts; nothing was analysed.\n{status['summary']}\n"
+            f"Every failing row is listed in {quarantine}. To analyse the accepted rows and report the "
+            "others instead, set on_quarantine: continue in the plan."
+        )
+
+
+def load_accepted(plan: Plan, out_dir: Path) -> dict[str, pd.DataFrame]:
+    """The accepted tables of the plan's data, from the cache when it is current (validating and
+    writing the validation outputs first when it is not)."""
+    cache = out_dir / ACCEPTED
+    manifest_path = cache / "manifest.json"
+    data_dir = ensure_data(plan)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    if manifest.get("fingerprint") != fingerprint(data_dir) or manifest.get("data_dir") != str(data_dir):
+        prepare(plan, out_dir)
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return {table: pd.read_parquet(cache / _cache_name(table)) for table in manifest["tables"]}
+
+
+def load_instruments(plan: Plan) -> dict:
+    """Instrument definitions of the plan's survey outcomes (data directory's own first)."""
+    from evaluation.config.instruments import load_instrument
+
+    ids = sorted({o.instrument for o in plan.outcomes if o.source == "survey"})
+    return {i: load_instrument(i, data_dir=plan.data_dir) for i in ids}
+
+
+def save_effects(effects: pd.DataFrame, out_dir: Path, analysis: str) -> Path:
+    """Write one analysis step's rows of the results table, and `results/effects.csv` from the
+    parts written so far (`EFFECT_ANALYSES` in that order)."""
+    target = out_dir / EFFECT_PARTS / f"{analysis}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    effects.to_csv(target, index=False)
+    combine_effects(out_dir)
+    return target
+
+
+def combine_effects(out_dir: Path) -> Path:
+    """Join the analysis steps' parts into `results/effects.csv`."""
+    parts = [out_dir / EFFECT_PARTS / f"{name}.csv" for name in EFFECT_ANALYSES]
+    frames = [read_effects(path) for path in parts if path.is_file()]
+    effects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EFFECT_COLUMNS)
+    target = out_dir / "results" / "effects.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    effects[EFFECT_COLUMNS].to_csv(target, index=False)
+    return target
+
+
+def save_result(frame: pd.DataFrame, out_dir: Path, name: str) -> Path:
+    """Write an aggregate results table (no row-level data) to `results/<name>.csv`."""
+    target = out_dir / "results" / f"{name}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(target, index=False)
+    return target
+
+
+def record_section(out_dir: Path, section: str, run_fingerprint: str) -> None:
+    """Note that `section` wrote its results for the plan and data of `run_fingerprint`."""
+    target = out_dir / SECTIONS / f"{section}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"section": section, "fingerprint": run_fingerprint}), encoding="utf-8")
+
+
+def section_is_current(out_dir: Path, section: str, run_fingerprint: str) -> bool:
+    """True when `section` last wrote its results for the plan and data of `run_fingerprint`."""
+    path = out_dir / SECTIONS / f"{section}.json"
+    if not path.is_file():
+        return False
+    return json.loads(path.read_text(encoding="utf-8")).get("fingerprint") == run_fingerprint
+
+
+def forget_sections(out_dir: Path) -> None:
+    """Mark every section's results as out of date (the pipeline starts each run so)."""
+    for path in (out_dir / SECTIONS).glob("*.json"):
+        path.unlink()
+    for path in (out_dir / EFFECT_PARTS).glob("*.csv"):
+        path.unlink()

@@ -1,0 +1,173 @@
+"""What each broken rule asks and what to change, in words a school data officer can act on.
+
+The words come from `evaluation.validation.wording`; this module picks the template for a failure
+from the kind of its rule (`evaluation.validation.rules.RuleKind`) and fills it from the contract: the bounds
+of a range, the allowed values, the column's type, the file a reference points to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from evaluation.validation.contracts import Contract, Rule
+from evaluation.errors import ContractError
+from evaluation.validation.report import KNOCK_ON_NOTE, ValidationReport
+from evaluation.validation.validate import TABLES, table_contract
+from evaluation.validation.wording import (
+    CUSTOM,
+    FIXES,
+    PATTERNS,
+    RULES,
+    TYPES,
+    check_language,
+    column_label,
+    number,
+    rows_text,
+)
+
+#: Structural problems: no rule of a contract, the whole file is concerned.
+STRUCTURAL_RULES = ("required_column", "unknown_table", "unknown_instrument")
+
+#: Reference targets with their own wording (a single column, or a pair ending at the roster).
+_REFERENCE_WORDING = {
+    ("schools.school_id",): "school",
+    ("students.student_id",): "student",
+    ("schools.partnership_id",): "partnership",
+    ("students.student_id", "students.school_id"): "roster",
+}
+
+
+class RuleTexts:
+    """Statements and instructions for the rules broken in a validation report.
+
+    Parameters
+    ----------
+    report
+        The validation report whose failures are described (its contracts are looked up by table).
+    language
+        ``en`` or ``tr``.
+    """
+
+    def __init__(self, report: ValidationReport, language: str) -> None:
+        self.report = report
+        self.language = check_language(language)
+        self._contracts: dict[str, Contract | None] = {}
+
+    def rule(self, table: str, name: str) -> Rule | None:
+        """The contract rule named ``name`` of ``table`` (None for structural problems)."""
+        if name in STRUCTURAL_RULES:
+            return None
+        contract = self.contract(table)
+        try:
+            return contract.rule(name) if contract is not None else None
+        except KeyError:
+            return None
+
+    def contract(self, table: str) -> Contract | None:
+        if table not in self._contracts:
+            try:
+                self._contracts[table] = table_contract(table, self.report.data_dir)
+            except ContractError:  # an unknown table has no contract
+                self._contracts[table] = None
+        return self._contracts[table]
+
+    def statement(self, table: str, name: str, message: str = "") -> str:
+        """What the rule asks, e.g. ``score must be between 0 and 100``."""
+        rule = self.rule(table, name)
+        if rule is None:
+            template = RULES[self.language].get(name, RULES[self.language]["custom"])
+            return template.format(message=message)
+        fields = self._fields(table, rule)
+        if rule.kind == "type":
+            return TYPES[self.language][fields["logical_type"]][0].format(**fields)
+        if rule.kind == "pattern" and fields["pattern"] in PATTERNS[self.language]:
+            return PATTERNS[self.language][fields["pattern"]][0].format(**fields)
+        if rule.kind == "custom":
+            return CUSTOM[self.language].get(rule.name, (rule.message, ""))[0]
+        if rule.kind == "reference":
+            wording = _REFERENCE_WORDING.get(rule.references)
+            key = "roster" if wording == "roster" else "reference_pair" if len(rule.columns) > 1 else "reference"
+            return RULES[self.language][key].format(**fields)
+        return RULES[self.language][self._kind_key(rule)].format(**fields)
+
+    def instruction(self, failure: Mapping[str, object], other_rows: list[int] | None = None) -> str:
+        """What to change for one failure (a row of ``report.failures``); ``other_rows`` are the
+        other rows holding the same value, for duplicate rules."""
+        table, name = str(failure["table"]), str(failure["rule"])
+        value, message = str(failure["value"]), str(failure["message"])
+        rule = self.rule(table, name)
+        fixes = FIXES[self.language]
+        if rule is None:
+            if name == "required_column":
+                return fixes[name].format(column=column_label(str(failure["column"]), self.language))
+            if name in STRUCTURAL_RULES:
+                return fixes[name].format(values=", ".join((*TABLES, "surveys/<instrument_id>")))
+            return fixes["custom"].format(message=message)
+        fields = {**self._fields(table, rule), "value": value, "rows": rows_text(other_rows or [], self.language)}
+        if rule.kind == "type":
+            return TYPES[self.language][fields["logical_type"]][1].format(**fields)
+        if rule.kind == "pattern" and fields["pattern"] in PATTERNS[self.language]:
+            return PATTERNS[self.language][fields["pattern"]][1].format(**fields)
+        if rule.kind == "custom":
+            known = CUSTOM[self.language].get(rule.name)
+            return known[1] if known else fixes["custom"].format(message=rule.message)
+        if rule.kind == "reference":
+            if message.endswith(KNOCK_ON_NOTE):
+                return fixes["knock_on"].format(**fields)
+            return fixes[_REFERENCE_WORDING.get(rule.references, "reference")].format(**fields)
+        return fixes[self._kind_key(rule)].format(**fields)
+
+    def _kind_key(self, rule: Rule) -> str:
+        if rule.kind == "range":
+            if "min_value" in rule.kwargs and "max_value" in rule.kwargs:
+                return "range_between"
+            return "range_min" if "min_value" in rule.kwargs else "range_max"
+        return rule.kind
+
+    def _fields(self, table: str, rule: Rule) -> dict[str, str]:
+        contract = self.contract(table)
+        prop = contract.column(rule.columns[0]) if contract is not None else None
+        values = rule.kwargs.get("value_set") or []
+        return {
+            # a single column with its Turkish header beside it; a list of columns as written
+            "column": column_label(rule.columns[0], self.language) if len(rule.columns) == 1
+            else ", ".join(rule.columns),
+            "logical_type": prop.logical_type if prop is not None else "string",
+            "minimum": number(rule.kwargs["min_value"], self.language) if "min_value" in rule.kwargs else "",
+            "maximum": number(rule.kwargs["max_value"], self.language) if "max_value" in rule.kwargs else "",
+            "pattern": str(rule.kwargs.get("regex", "")),
+            "values": ", ".join(str(value) for value in values),
+            "file": self.file_of(rule.referenced_table) if rule.referenced_table else "",
+        }
+
+    def file_of(self, table: str) -> str:
+        """The file name of a table of the report (``students.csv``), or ``<table>.csv`` if absent."""
+        result = self.report.tables.get(table)
+        return self.report.display(result.file) if result is not None else f"{table}.csv"
+
+
+def duplicate_rows(failures: pd.DataFrame) -> list[list[int]]:
+    """For each failure, the other rows of its table that break the same rule with the same value
+    (for a ``unique`` or ``key_unique`` rule: the other copies of the duplicate). Copies written
+    differently (``Ön test`` and ``pre``) are the same value to the rules but not to this grouping;
+    for them the rows named in the message (`evaluation.validation.validate`) are used."""
+    rows = failures["row"]
+    groups = failures[rows.notna()].groupby(["table", "rule", "value"], sort=False)["row"]
+    members = {key: [int(row) for row in group] for key, group in groups}
+    result = []
+    for record in failures.itertuples(index=False):
+        if pd.isna(record.row):
+            result.append([])
+            continue
+        same = [row for row in members.get((record.table, record.rule, record.value), []) if row != int(record.row)]
+        if not same:
+            named = _SAME_VALUE_ROWS.search(str(record.message))
+            same = [int(row) for row in re.findall(r"\d+", named.group(1))] if named else []
+        result.append(same)
+    return result
+
+
+_SAME_VALUE_ROWS = re.compile(r"the same value is on rows? ([\d, ]+)")

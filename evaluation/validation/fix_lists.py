@@ -1,0 +1,271 @@
+"""Each school's list of what to fix: a CSV file and a short HTML page per school.
+
+A failure of the quarantine table goes to the school named in its row's ``school_id``; a row of a
+table without that column (``activities``) goes to every school of its partnership; a row whose
+school (or partnership) is empty or not in the schools file goes to the ``unassigned`` list. A
+broken file (no row was checked) is put at the top of the list of every school whose rows are in
+it, or of every school when the file holds all schools (``schools``) or names none.
+
+The CSV files are UTF-8 with a byte-order mark, so that Excel shows Turkish letters right, and
+are separated by ``,`` in English and ``;`` in Turkish (Turkish-locale Excel reads ``;``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.validation.fix_instructions import RuleTexts, duplicate_rows
+from evaluation.validation.html_page import heading, paragraph, table, write_page
+from evaluation.io.reading import read_table
+from evaluation.validation.report import ValidationReport
+from evaluation.validation.wording import CSV_COLUMNS, CSV_SEPARATOR, check_language, column_label, date, text
+
+FIX_LISTS_DIR = "fix-lists"
+UNASSIGNED = "unassigned"
+#: Columns of the warnings frame `write_fix_lists` accepts (made by the data-collection checks).
+WARNING_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "check", "message")
+INDEX_COLUMNS = ("school_id", "school_name", "quarantined_rows", "warnings", "file")
+_ITEM_COLUMNS = ("file", "row", "column", "value", "fix", "rule", "status")
+
+
+@dataclass(frozen=True)
+class SchoolDirectory:
+    """The schools of the schools file (quarantined rows included), in file order."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    partnerships: dict[str, list[str]] = field(default_factory=dict)
+
+
+def school_directory(report: ValidationReport) -> SchoolDirectory:
+    """Every school id of the schools file with its name, and the schools of each partnership."""
+    frame = _file_text(report, "schools")
+    if frame is None or "school_id" not in frame.columns:
+        return SchoolDirectory()
+    names: dict[str, str] = {}
+    partnerships: dict[str, list[str]] = {}
+    for record in frame.itertuples(index=False):
+        school = getattr(record, "school_id")
+        if pd.isna(school) or school in names:
+            continue
+        name = getattr(record, "school_name", None)
+        names[school] = "" if pd.isna(name) else str(name)
+        partnership = getattr(record, "partnership_id", None)
+        if partnership is not None and not pd.isna(partnership):
+            partnerships.setdefault(str(partnership), []).append(school)
+    return SchoolDirectory(names, partnerships)
+
+
+def _file_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
+    result = report.tables.get(table)
+    return None if result is None else read_table(result.file)
+
+
+class _Attribution:
+    """Which schools a failure or warning belongs to (school ids, or [UNASSIGNED])."""
+
+    def __init__(self, report: ValidationReport, directory: SchoolDirectory) -> None:
+        self.report = report
+        self.directory = directory
+        self._texts: dict[str, pd.DataFrame | None] = {}
+
+    def text(self, table: str) -> pd.DataFrame | None:
+        if table not in self._texts:
+            self._texts[table] = _file_text(self.report, table)
+        return self._texts[table]
+
+    def schools(self, table: str, school_id: str, row: object) -> list[str]:
+        if school_id:
+            return [school_id] if school_id in self.directory.names else [UNASSIGNED]
+        if pd.isna(row):
+            return self.schools_of_file(table)
+        frame = self.text(table)  # a table without school_id (activities): the schools of the partnership
+        if frame is None or "school_id" in frame.columns or "partnership_id" not in frame.columns \
+                or row not in frame.index:
+            return [UNASSIGNED]
+        partnership = frame.at[row, "partnership_id"]
+        schools = [] if pd.isna(partnership) else self.directory.partnerships.get(partnership, [])
+        return list(schools) or [UNASSIGNED]
+
+    def schools_of_file(self, table: str) -> list[str]:
+        everyone = list(self.directory.names) or [UNASSIGNED]
+        frame = self.text(table) if table != "schools" else None
+        if frame is None:
+            return everyone
+        named: set[str] = set()
+        if "school_id" in frame.columns:
+            named = set(frame["school_id"].dropna())
+        elif "partnership_id" in frame.columns:
+            for partnership in frame["partnership_id"].dropna().unique():
+                named.update(self.directory.partnerships.get(partnership, []))
+        found = [school for school in self.directory.names if school in named]
+        return found or everyone
+
+
+def fix_list_items(report: ValidationReport, language: str = "en", warnings: pd.DataFrame | None = None,
+                   directory: SchoolDirectory | None = None) -> dict[str, pd.DataFrame]:
+    """The lines of every school's fix list, keyed by school id (and `UNASSIGNED`), schools in the
+    order of the schools file: columns ``kind`` (``broken``, ``fix`` or ``check``), ``table`` and
+    ``_ITEM_COLUMNS``, broken files first, then rows by file and row, then the points to check.
+    ``directory`` is the report's `school_directory` when the caller has it already."""
+    language = check_language(language)
+    directory = directory or school_directory(report)
+    attribution = _Attribution(report, directory)
+    texts = RuleTexts(report, language)
+    fix, check = text("status_fix", language), text("status_check", language)
+    lines: dict[str, list[dict]] = {}
+    failures = report.failures
+    for record, others in zip(failures.to_dict("records"), duplicate_rows(failures), strict=True):
+        kind = "broken" if pd.isna(record["row"]) else "fix"
+        line = {"kind": kind, "table": record["table"], "file": record["file"], "row": record["row"],
+                "column": record["column"], "value": record["value"],
+                "fix": texts.instruction(record, others), "rule": record["rule"], "status": fix}
+        for school in attribution.schools(record["table"], record["school_id"], record["row"]):
+            lines.setdefault(school, []).append(line)
+    if warnings is not None:
+        for record in warnings[list(WARNING_COLUMNS)].to_dict("records"):
+            row = None if pd.isna(record["row"]) else int(record["row"])
+            record = {key: "" if pd.isna(value) else str(value) for key, value in record.items()}
+            line = {"kind": "check", "table": record["table"], "file": record["file"], "row": row,
+                    "column": record["column"], "value": record["value"], "fix": record["message"],
+                    "rule": record["check"], "status": check}
+            for school in attribution.schools(record["table"], record["school_id"], row):
+                lines.setdefault(school, []).append(line)
+    order = [*directory.names, UNASSIGNED]
+    kinds = {"broken": 0, "fix": 1, "check": 2}
+    result = {}
+    for school in sorted(lines, key=order.index):
+        frame = pd.DataFrame.from_records(lines[school], columns=["kind", "table", *_ITEM_COLUMNS])
+        frame["row"] = frame["row"].astype("Int64")
+        frame["_kind"] = frame["kind"].map(kinds)
+        frame = frame.sort_values(["_kind", "file", "row"], kind="stable", na_position="first")
+        result[school] = frame.drop(columns="_kind").reset_index(drop=True)
+    return result
+
+
+def write_fix_lists(report: ValidationReport, out_dir: Path, language: str = "en",
+                    warnings: pd.DataFrame | None = None, today: dt.date | None = None) -> list[Path]:
+    """Write ``fix-lists/<school_id>.csv`` and ``.html`` for every school with anything to fix
+    or check, and ``fix-lists/index.csv``, under ``out_dir``.
+
+    Parameters
+    ----------
+    report
+        What `evaluation.validation.validate.validate_data_dir` found.
+    out_dir
+        Folder to write ``fix-lists/`` into; lists left there by an earlier run are removed.
+    language
+        ``en`` or ``tr``: the words of the lists, and the CSV separator (``,`` or ``;``).
+    warnings
+        Points to check that were not rejected, with the columns `WARNING_COLUMNS`; listed after
+        the rejected rows (status "to check").
+    today
+        The date printed on the pages (default: today).
+
+    Returns
+    -------
+    list of Path
+        The files written: each school's CSV and HTML page, then the index.
+    """
+    language = check_language(language)
+    folder = Path(out_dir) / FIX_LISTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in [*folder.glob("*.csv"), *folder.glob("*.html")]:
+        old.unlink()
+    directory = school_directory(report)
+    items = fix_list_items(report, language, warnings, directory)
+    index = school_index(items, directory, language)
+    written: list[Path] = []
+    for (school, frame), stem in zip(items.items(), index["file"].str.removesuffix(".csv"), strict=True):
+        name = text("unassigned_name", language) if school == UNASSIGNED else directory.names.get(school, "")
+        csv_path = folder / f"{stem}.csv"
+        _write_csv(frame, csv_path, language)
+        page = _write_page(frame, folder / f"{stem}.html", school, name, language, today or dt.date.today())
+        written += [csv_path, page]
+    index_path = folder / "index.csv"
+    index.to_csv(index_path, index=False, sep=CSV_SEPARATOR[language], encoding="utf-8-sig")
+    return [*written, index_path]
+
+
+def school_index(items: dict[str, pd.DataFrame], directory: SchoolDirectory, language: str) -> pd.DataFrame:
+    """One row per fix list (`INDEX_COLUMNS`): school id (empty for the unassigned rows), name,
+    rejected rows, points to check, and the CSV file's name."""
+    names = file_names(list(items))
+    records = [
+        {"school_id": "" if school == UNASSIGNED else school,
+         "school_name": text("unassigned_name", language) if school == UNASSIGNED else directory.names.get(school, ""),
+         "quarantined_rows": _rejected_rows(frame), "warnings": int((frame["kind"] == "check").sum()),
+         "file": f"{names[school]}.csv"}
+        for school, frame in items.items()
+    ]
+    return pd.DataFrame.from_records(records, columns=list(INDEX_COLUMNS))
+
+
+def file_names(schools: list[str]) -> dict[str, str]:
+    """A file name (without extension) per school id: the id with characters other than letters,
+    digits, ``-`` and ``.`` replaced by ``_``, and ``-2``, ``-3`` ... added if two would meet."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for school in schools:
+        base = re.sub(r"[^\w.-]+", "_", school).strip("._") or "school"
+        if school != UNASSIGNED and base.lower() in (UNASSIGNED, "index"):
+            base = f"school_{base}"
+        name, number = base, 1
+        while name.lower() in used:
+            number += 1
+            name = f"{base}-{number}"
+        used.add(name.lower())
+        names[school] = name
+    return names
+
+
+def _rejected_rows(frame: pd.DataFrame) -> int:
+    rows = frame[frame["kind"] == "fix"]
+    return len(rows[["table", "row"]].drop_duplicates())
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, language: str) -> None:
+    headers = CSV_COLUMNS[language]
+    out = frame[list(_ITEM_COLUMNS)].rename(columns=headers)
+    out.to_csv(path, index=False, sep=CSV_SEPARATOR[language], encoding="utf-8-sig")
+
+
+def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, language: str, today: dt.date) -> Path:
+    title_name = name if school == UNASSIGNED else f"{name} ({school})" if name else school
+    intro = text("unassigned_intro" if school == UNASSIGNED else "fix_intro", language, date=date(today, language))
+    n_checks = int((frame["kind"] == "check").sum())
+    counts = text("counts", language, rows=_rejected_rows(frame), problems=int((frame["kind"] != "check").sum()),
+                  warnings=n_checks)
+    parts = [paragraph(intro), paragraph(counts, "counts")]
+    headers = CSV_COLUMNS[language]
+    broken = frame[frame["kind"] == "broken"]
+    if len(broken):
+        parts += [heading(text("broken_heading", language)), paragraph(text("broken_intro", language)),
+                  table([headers["file"], headers["column"], headers["fix"], headers["rule"]],
+                        broken[["file", "column", "fix", "rule"]].itertuples(index=False), row_class="broken")]
+    rows = frame[frame["kind"] == "fix"]
+    parts.append(heading(text("rows_heading", language)))
+    if len(rows):
+        parts.append(table([headers[c] for c in ("file", "row", "column", "value", "fix", "rule")],
+                           _with_labels(rows, language).itertuples(index=False), numeric=(1,)))
+    else:
+        parts.append(paragraph(text("no_rows", language)))
+    checks = frame[frame["kind"] == "check"]
+    if len(checks):
+        parts += [heading(text("warnings_heading", language)), paragraph(text("warnings_intro", language)),
+                  table([headers["file"], headers["row"], headers["column"], headers["value"],
+                         text("note", language), text("check", language)],
+                        _with_labels(checks, language).itertuples(index=False), numeric=(1,))]
+    return write_page(path, text("fix_title", language, name=title_name), parts, language)
+
+
+def _with_labels(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    out = frame[["file", "row", "column", "value", "fix", "rule"]].copy()
+    out["row"] = out["row"].astype("str").replace("<NA>", "")
+    out["column"] = out["column"].map(
+        lambda columns: ", ".join(column_label(c, language) for c in str(columns).split(", ")) if columns else "")
+    return out

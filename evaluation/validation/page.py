@@ -1,0 +1,146 @@
+"""The validation page for officials: one self-contained HTML page of counts, in English or Turkish.
+
+Per file: rows read, accepted, rejected, and why a file could not be checked; per rule: how many
+rows broke it and what it asks; per check: how many points to check; per school: its rejected
+rows and points to check, with a link to its fix list. Counts only: no value of any row and no
+student or respondent id is written, so the page can be shared (the fix lists hold the rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.validation.fix_instructions import STRUCTURAL_RULES, RuleTexts
+from evaluation.validation.fix_lists import FIX_LISTS_DIR, fix_list_items, school_directory, school_index, write_fix_lists
+from evaluation.validation.html_page import heading, link, paragraph, table, write_page
+from evaluation.validation.quality.linkage import linkage_summary
+from evaluation.validation.report import ValidationReport
+from evaluation.wording.formats import percent
+from evaluation.validation.wording import check_language, date, text
+
+
+def write_validation_page(report: ValidationReport, out_path: Path, language: str = "en",
+                          warnings: pd.DataFrame | None = None, today: dt.date | None = None,
+                          fix_lists: str = FIX_LISTS_DIR, linkage: pd.DataFrame | None = None) -> Path:
+    """Write the validation page of ``report`` to ``out_path``.
+
+    Parameters
+    ----------
+    report
+        What `evaluation.validation.validate.validate_data_dir` found.
+    out_path
+        The HTML file to write.
+    language
+        ``en`` or ``tr``.
+    warnings
+        Points to check that were not rejected (columns of `evaluation.validation.fix_lists.WARNING_COLUMNS`);
+        counted per check and per school.
+    today
+        The date printed on the page (default: today).
+    fix_lists
+        Where the fix lists are, relative to the page (`evaluation.validation.fix_lists.write_fix_lists`
+        writes them into ``fix-lists/`` beside it).
+    linkage
+        `evaluation.validation.quality.linkage_summary` of ``report``, when the caller has it already.
+
+    Returns
+    -------
+    Path
+        ``out_path``.
+    """
+    language = check_language(language)
+    texts = RuleTexts(report, language)
+    t = partial(text, language=language)
+    parts = [paragraph(t("page_intro", date=date(today or dt.date.today(), language))),
+             paragraph(t("all_passed" if report.ok else "not_passed"), "counts")]
+
+    parts.append(heading(t("tables_heading")))
+    rows = [(report.display(result.file), result.n_rows, result.n_accepted, result.n_quarantined,
+             _broken_reason(report, key, language) if result.broken else "")
+            for key, result in report.tables.items()]
+    parts.append(table([t("file"), t("rows"), t("accepted"), t("quarantined"), t("broken")], rows,
+                       numeric=(1, 2, 3)))
+
+    parts.append(heading(t("rules_heading")))
+    broken_rules = _rule_counts(report.failures, "rule")
+    if len(broken_rules):
+        parts.append(paragraph(t("rules_intro")))
+        parts.append(table([t("file"), t("rule"), t("description"), t("rows_broken")],
+                           [(texts.file_of(key), rule, texts.statement(key, rule), n)
+                            for key, rule, n in broken_rules.itertuples(index=False)], numeric=(3,)))
+    else:
+        parts.append(paragraph(t("no_rules")))
+
+    if warnings is not None and len(warnings):
+        checks = _rule_counts(warnings, "check")
+        parts += [heading(t("checks_heading")),
+                  table([t("file"), t("check"), t("rows_broken")],
+                        [(texts.file_of(key), check, n) for key, check, n in checks.itertuples(index=False)],
+                        numeric=(2,))]
+
+    linkage = linkage_summary(report) if linkage is None else linkage
+    if len(linkage):
+        parts += [heading(t("linkage_heading")), paragraph(t("linkage_intro")),
+                  table([t("table"), t("id_column"), t("n_pre"), t("n_post"), t("n_linked"), t("linkage_rate")],
+                        [(row.table, row.id_column, row.n_pre, row.n_post, row.n_linked,
+                          percent(row.linkage_rate, language))
+                         for row in linkage.itertuples(index=False)], numeric=(2, 3, 4, 5))]
+
+    parts.append(heading(t("schools_heading")))
+    directory = school_directory(report)
+    items = fix_list_items(report, language, warnings, directory)
+    index = school_index(items, directory, language)
+    if len(index):
+        parts.append(paragraph(t("schools_intro")))
+        schools = [(record.school_id or t("unassigned_id"), record.school_name, record.quarantined_rows,
+                    record.warnings, link(t("open"), f"{fix_lists}/{record.file.removesuffix('.csv')}.html"))
+                   for record in index.itertuples(index=False)]
+        parts.append(table([t("school_id"), t("school_name"), t("quarantined_rows"), t("warnings"), t("fix_list")],
+                           schools, numeric=(2, 3), html_cells=(4,)))
+    else:
+        parts.append(paragraph(t("no_schools")))
+    return write_page(Path(out_path), t("page_title", name=report.data_dir.name), parts, language)
+
+
+def write_validation_outputs(report: ValidationReport, out_dir: Path, language: str = "en",
+                             warnings: pd.DataFrame | None = None, linkage: pd.DataFrame | None = None) -> Path:
+    """Write everything validation gives into ``out_dir``: ``quarantine.csv`` and
+    ``validation-summary.csv`` (`ValidationReport.write`), ``warnings.csv`` (when ``warnings``, of
+    `evaluation.validation.quality.check_quality`, are given), ``linkage.csv``
+    (`evaluation.validation.quality.linkage_summary`), ``validation.html`` (this page) and
+    ``fix-lists/`` (`evaluation.validation.fix_lists.write_fix_lists`). Returns ``out_dir``. ``linkage`` is
+    the report's linkage summary when the caller has it already."""
+    out_dir = report.write(Path(out_dir))
+    linkage = linkage_summary(report) if linkage is None else linkage
+    linkage.to_csv(out_dir / "linkage.csv", index=False)
+    if warnings is not None:
+        warnings.to_csv(out_dir / "warnings.csv", index=False)
+    write_fix_lists(report, out_dir, language, warnings)
+    write_validation_page(report, out_dir / "validation.html", language, warnings, linkage=linkage)
+    return out_dir
+
+
+def _rule_counts(frame: pd.DataFrame, rule_column: str) -> pd.DataFrame:
+    """Rows (distinct row numbers) per table and rule, tables and rules in the order met;
+    failures without a row (structural problems) are left out: the files table shows them."""
+    rows = frame[frame["row"].notna() & ~frame[rule_column].isin(STRUCTURAL_RULES)]
+    counts = rows.groupby(["table", rule_column], sort=False)["row"].nunique()
+    return counts.rename("rows").reset_index()
+
+
+def _broken_reason(report: ValidationReport, key: str, language: str) -> str:
+    """Why a file was not checked, from its structural failures, in the page's language."""
+    failures = report.failures
+    structural = failures[(failures["table"] == key) & failures["row"].isna()]
+    rules = list(dict.fromkeys(structural["rule"]))
+    if "required_column" in rules:
+        columns = ", ".join(repr(column) for column in structural.loc[structural["rule"] == "required_column", "column"])
+        return text("broken_required_column", language, columns=columns)
+    for rule in ("unknown_table", "unknown_instrument"):
+        if rule in rules:
+            return text(f"broken_{rule}", language)
+    return report.tables[key].broken or ""

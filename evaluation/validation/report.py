@@ -1,0 +1,141 @@
+"""The outcome of validating a data directory: per-table counts, accepted rows and failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK
+
+FAILURE_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "rule", "message")
+SUMMARY_COLUMNS = ("table", "file", "rows", "accepted", "quarantined", "broken")
+MAX_LISTED_FAILURES = 20
+#: Ends the message of a reference failure whose value is in the referenced file but on a
+#: quarantined row; the summary lists such knock-on failures after the others.
+KNOCK_ON_NOTE = "it is there, but its row was quarantined"
+
+
+@dataclass(frozen=True)
+class TableResult:
+    """Counts for one table file. ``broken`` holds the structural reason when the file as a whole
+    breaks its contract (then no row-level checks ran and nothing is accepted)."""
+
+    table: str
+    file: Path
+    n_rows: int
+    n_accepted: int
+    n_quarantined: int
+    broken: str | None = None
+
+
+def empty_failures() -> pd.DataFrame:
+    frame = pd.DataFrame({column: pd.Series([], dtype="str") for column in FAILURE_COLUMNS})
+    return frame.astype({"row": "Int64"})
+
+
+def failures_frame(records: list[dict]) -> pd.DataFrame:
+    """Failure records (dicts with `FAILURE_COLUMNS`) as a frame: tables in the order met, rows in
+    file order (structural problems first), rules in contract order within a row."""
+    if not records:
+        return empty_failures()
+    frame = pd.DataFrame.from_records(records, columns=list(FAILURE_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    for column in ("table", "file", "school_id", "column", "value", "rule", "message"):
+        frame[column] = frame[column].fillna("").astype("str")
+    order = {table: position for position, table in enumerate(dict.fromkeys(frame["table"]))}
+    frame["_order"] = frame["table"].map(order)
+    frame = frame.sort_values(["_order", "row"], kind="stable", na_position="first")
+    return frame.drop(columns="_order").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What `evaluation.validation.validate.validate_data_dir` found.
+
+    Attributes
+    ----------
+    data_dir
+        The validated directory.
+    tables
+        One `TableResult` per table, keyed ``schools``, ``students``, ``exam_results``,
+        ``activities``, ``indicators``, ``surveys/<instrument_id>`` (and any unknown table).
+    accepted
+        Same keys: the typed canonical frame of the rows that passed every rule (indexed by their
+        spreadsheet row number).
+    failures
+        One row per broken rule per row (``table, file, school_id, row, column, value, rule,
+        message``); ``school_id`` is the row's own school_id text (empty for tables without that
+        column, such as ``activities``, and for structural problems, which also have an empty
+        ``row``).
+    """
+
+    data_dir: Path
+    tables: dict[str, TableResult]
+    accepted: dict[str, pd.DataFrame]
+    failures: pd.DataFrame
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every row passed, 1 when rows were quarantined or a table is broken."""
+        broken = any(result.broken for result in self.tables.values())
+        return EXIT_INVALID_DATA if broken or len(self.failures) else EXIT_OK
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == EXIT_OK
+
+    def summary(self, max_failures: int = MAX_LISTED_FAILURES) -> str:
+        """A short text: one line per table, then the first failing rows."""
+        lines = []
+        for result in self.tables.values():
+            name = self.display(result.file)
+            if result.broken:
+                lines.append(f"{name}: broken, {result.broken}")
+            else:
+                lines.append(
+                    f"{name}: {result.n_rows} rows, {result.n_accepted} accepted, {result.n_quarantined} quarantined"
+                )
+        row_failures = self.failures[self.failures["row"].notna()]
+        knock_on = row_failures["message"].str.endswith(KNOCK_ON_NOTE)
+        row_failures = pd.concat([row_failures[~knock_on], row_failures[knock_on]])
+        for record in row_failures.head(max_failures).itertuples(index=False):
+            lines.append(
+                f"{record.file} row {record.row}, column {record.column}: found {record.value!r}, "
+                f"rule {record.rule}: {record.message}"
+            )
+        if len(row_failures) > max_failures:
+            lines.append(f"... and {len(row_failures) - max_failures} more (see quarantine.csv)")
+        lines.append("All rows passed." if self.ok else "Some rows or tables did not pass their data contract.")
+        return "\n".join(lines)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One row per table: table, file, rows, accepted, quarantined, broken."""
+        records = [
+            {
+                "table": key,
+                "file": self.display(result.file),
+                "rows": result.n_rows,
+                "accepted": result.n_accepted,
+                "quarantined": result.n_quarantined,
+                "broken": result.broken or "",
+            }
+            for key, result in self.tables.items()
+        ]
+        return pd.DataFrame.from_records(records, columns=list(SUMMARY_COLUMNS))
+
+    def write(self, out_dir: Path) -> Path:
+        """Write ``quarantine.csv`` (the failures) and ``validation-summary.csv`` into ``out_dir``."""
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.failures.to_csv(out_dir / "quarantine.csv", index=False)
+        self.summary_frame().to_csv(out_dir / "validation-summary.csv", index=False)
+        return out_dir
+
+    def display(self, file: Path) -> str:
+        """A file's name relative to the data directory (``surveys/student_climate.csv``)."""
+        try:
+            return Path(file).relative_to(self.data_dir).as_posix()
+        except ValueError:
+            return str(file)

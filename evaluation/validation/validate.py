@@ -1,0 +1,323 @@
+"""Validate a data directory: every table file against its data contract, with great-expectations.
+
+Each file is read as text (`evaluation.io.reading`), typed per its contract (`evaluation.io.coercion`),
+and checked by the contract's great-expectations suite (`evaluation.validation.expectations`), with the
+references to other tables (a school_id must be a school of ``schools``; an exam result's student
+must be on the roster at that school) added as expectations over the accepted rows of the
+referenced table. Before any rule runs, the labels of columns with ``canonicalValues`` or a list of
+allowed values are read Turkish-aware (``ÖN TEST``, ``ön test`` and ``Pre`` are all ``pre``; see
+`canonical_labels`): the rules see the canonical value, the quarantine shows what was written.
+Rows that break a rule are quarantined; the others are accepted as typed canonical frames. A
+file without a required column, or a table file the workbench does not know, is "broken":
+reported, with no row-level results.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evaluation.io.coercion import canonical, parse
+from evaluation.validation.contracts import Contract, Rule, join_key, load_contract
+from evaluation.errors import UnreadableInputError
+from evaluation.validation.expectations import (
+    add_derived_columns,
+    add_reference_columns,
+    build_suite,
+    key_text,
+    rules_in_play,
+    run_suite,
+)
+from evaluation.config.instruments import find_instrument, load_instrument
+from evaluation.validation.surveys import survey_contract
+from evaluation.io.reading import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table
+from evaluation.validation.report import KNOCK_ON_NOTE, TableResult, ValidationReport, failures_frame
+from evaluation.io.turkish import canonicalise, lookup
+
+TABLES = ("schools", "students", "exam_results", "activities", "indicators")
+REQUIRED_TABLES = ("schools", "exam_results")
+SURVEYS_DIR = "surveys"
+_ORDER = ("schools", "students", "exam_results", SURVEYS_DIR, "activities", "indicators")
+_MAX_LISTED_ROWS = 5
+
+
+def validate_data_dir(data_dir: Path) -> ValidationReport:
+    """Check every table of a data directory against its data contract.
+
+    Parameters
+    ----------
+    data_dir
+        A folder with ``schools.*`` and ``exam_results.*``, optionally ``students.*``,
+        ``activities.*``, ``indicators.*`` and ``surveys/<instrument_id>.*`` (``*`` is csv, xlsx,
+        parquet or sav), and ``instruments/<instrument_id>.yaml`` for instruments not bundled.
+
+    Returns
+    -------
+    ValidationReport
+        Per-table counts, the accepted rows as typed frames, and one failure row per broken rule
+        per row; ``exit_code`` is 0 when every row passed and 1 otherwise.
+
+    Raises
+    ------
+    UnreadableInputError
+        The directory or a required table is missing, or a table file cannot be read at all.
+    ContractError
+        A data contract or instrument definition is itself malformed.
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise UnreadableInputError(f"{data_dir}: no such data directory")
+    files, unknown = discover_tables(data_dir)
+    for table in REQUIRED_TABLES:
+        if table not in files:
+            kinds = ", ".join(f"{table}{suffix}" for suffix in TABLE_SUFFIXES)
+            raise UnreadableInputError(f"{data_dir}: the {table} table is missing (expected one of {kinds})")
+    run = _Run(data_dir)
+    for key, path in files.items():
+        run.validate_table(key, path)
+    expected = ", ".join((*TABLES, f"{SURVEYS_DIR}/<instrument_id>"))
+    for key, path in unknown:
+        problem = ("", "unknown_table", f"unknown table: the tables are {expected}")
+        run.structural(key, path, 0, "unknown table", [problem])
+    return ValidationReport(
+        data_dir=data_dir, tables=run.tables, accepted=run.accepted, failures=failures_frame(run.records)
+    )
+
+
+def discover_tables(data_dir: Path) -> tuple[dict[str, Path], list[tuple[str, Path]]]:
+    """The table files of a data directory, in validation order, and the unknown ones.
+
+    Files whose extension is not a table's (README.md, notes) are left alone; a known table
+    with an unsupported extension (``schools.xls``) is kept so that reading it says why not.
+    """
+    candidates: dict[str, list[Path]] = defaultdict(list)
+    unknown: list[tuple[str, Path]] = []
+    table_like = set(TABLE_SUFFIXES) | set(UNSUPPORTED_SUFFIXES)
+    for folder, prefix in ((data_dir, ""), (data_dir / SURVEYS_DIR, f"{SURVEYS_DIR}/")):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            suffix = path.suffix.lower()
+            if not path.is_file() or path.name.startswith((".", "~$")) or suffix not in table_like:
+                continue
+            key = prefix + path.stem
+            if prefix or path.stem in TABLES:
+                candidates[key].append(path)
+            elif suffix in TABLE_SUFFIXES:
+                unknown.append((path.stem, path))
+    for key, paths in candidates.items():
+        if len(paths) > 1:
+            names = " and ".join(path.name for path in paths)
+            raise UnreadableInputError(f"{data_dir}: two files for the {key} table ({names}); keep one")
+
+    def order(key: str) -> tuple[int, str]:
+        return (_ORDER.index(key.split("/")[0]), key)
+
+    return {key: candidates[key][0] for key in sorted(candidates, key=order)}, unknown
+
+
+def table_contract(key: str, data_dir: Path) -> Contract | None:
+    """The contract of a table key (``exam_results``, ``surveys/<instrument_id>``); None for a
+    survey whose instrument has no definition (bundled or in the data directory's instruments/)."""
+    if not key.startswith(f"{SURVEYS_DIR}/"):
+        return load_contract(key)
+    instrument_id = key.split("/", 1)[1]
+    if find_instrument(instrument_id, data_dir) is None:
+        return None
+    return survey_contract(load_instrument(instrument_id, data_dir))
+
+
+class _Run:
+    """The state of one validation: results so far, used for references between tables."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.tables: dict[str, TableResult] = {}
+        self.accepted: dict[str, pd.DataFrame] = {}
+        self.texts: dict[str, pd.DataFrame] = {}
+        self.records: list[dict[str, Any]] = []
+
+    def display(self, path: Path) -> str:
+        return path.relative_to(self.data_dir).as_posix()
+
+    def structural(self, key: str, path: Path, n_rows: int, reason: str,
+                   problems: list[tuple[str, str, str]], contract: Contract | None = None) -> None:
+        """Record a broken table: ``reason`` for the summary, and one failure row (without a row
+        number) per problem ``(column, rule, message)``."""
+        self.tables[key] = TableResult(key, path, n_rows, 0, 0, broken=reason)
+        self.accepted[key] = pd.DataFrame() if contract is None else _empty_accepted(contract)
+        for column, rule, message in problems:
+            self.records.append({"table": key, "file": self.display(path), "school_id": "", "row": None,
+                                 "column": column, "value": "", "rule": rule, "message": message})
+
+    def contract_for(self, key: str, path: Path) -> Contract | None:
+        """The table's contract; None (after recording the broken table) for a survey whose
+        instrument has no definition."""
+        contract = table_contract(key, self.data_dir)
+        if contract is None:
+            instrument_id = key.split("/", 1)[1]
+            message = f"no instrument definition {instrument_id}.yaml in instruments/ or among the bundled ones"
+            self.structural(key, path, 0, f"no instrument definition {instrument_id}.yaml",
+                            [("", "unknown_instrument", message)])
+        return contract
+
+    def validate_table(self, key: str, path: Path) -> None:
+        contract = self.contract_for(key, path)
+        if contract is None:
+            return
+        text = read_table(path)
+        missing = [column for column in contract.required_columns if column not in text.columns]
+        if missing:
+            found = ", ".join(text.columns) or "none"
+            problems = [(column, "required_column", f"required column {column!r} is missing (found: {found})")
+                        for column in missing]
+            reason = "missing required column " + ", ".join(repr(column) for column in missing)
+            self.structural(key, path, len(text), reason, problems, contract)
+            return
+        for column in contract.columns:
+            if column not in text.columns:  # optional columns may be left out
+                text[column] = pd.Series(pd.NA, index=text.index, dtype="str")
+        text = text[list(contract.columns)]  # columns the contract does not know are not kept
+        labels = canonical_labels(text, contract)
+        frame = validation_frame(labels, contract)
+        references = self.reference_values(contract)
+        suite = build_suite(contract, references)
+        failing: set[int] = set()
+        if len(text):
+            frame = add_derived_columns(frame, contract, rules_in_play(contract, references))
+            frame = add_reference_columns(frame, contract, {name: keys for name, (keys, _, _) in references.items()})
+            for outcome in run_suite(frame, suite, contract):
+                rule = contract.rule(outcome.rule)
+                self.record_failures(key, path, text, labels, rule, outcome.failing_positions,
+                                     references.get(rule.name))
+                failing.update(outcome.failing_positions)
+        ok = np.ones(len(text), dtype=bool)
+        ok[sorted(failing)] = False
+        self.texts[key] = labels
+        self.accepted[key] = accepted_frame(labels[ok], frame[ok], contract)
+        self.tables[key] = TableResult(key, path, len(text), int(ok.sum()), len(failing))
+
+    def reference_values(self, contract: Contract) -> dict[str, tuple[pd.Index, pd.Index, str]]:
+        """For each reference rule whose table was validated and not broken: the keys of its
+        accepted rows, all keys in its file (as `key_text`), and the file's name."""
+        values: dict[str, tuple[pd.Index, pd.Index, str]] = {}
+        for rule in contract.reference_rules:
+            table = rule.referenced_table
+            result = self.tables.get(table or "")
+            if result is None or result.broken:
+                continue  # optional table absent, or broken (reported on its own)
+            columns = [target.split(".", 1)[1] for target in rule.references]
+            accepted, text = self.accepted[table], self.texts[table]
+            if any(column not in text.columns for column in columns):
+                continue
+            values[rule.name] = (
+                _keys(accepted, columns),
+                _keys(text, columns),
+                self.display(result.file),
+            )
+        return values
+
+    def record_failures(self, key: str, path: Path, text: pd.DataFrame, labels: pd.DataFrame, rule: Rule,
+                        positions: tuple[int, ...], reference: tuple[pd.Index, pd.Index, str] | None) -> None:
+        """One failure record per failing row, with the text as written (``text``); duplicates
+        and references are matched on the canonical labels the rules saw (``labels``)."""
+        if not positions:
+            return
+        values = _cell_texts(text, rule.columns, positions)
+        checked = _cell_texts(labels, rule.columns, positions)
+        rows = [int(row) for row in text.index[list(positions)]]
+        if "school_id" in text.columns:
+            schools = ["" if pd.isna(v) else str(v) for v in text["school_id"].iloc[list(positions)]]
+        else:  # e.g. activities: attributed to schools through their partnership (evaluation.validation.fix_lists)
+            schools = [""] * len(rows)
+        rows_by_value: dict[tuple, list[int]] = defaultdict(list)
+        if rule.kind in ("unique", "key_unique"):
+            for value, row in zip(checked, rows, strict=True):
+                rows_by_value[value].append(row)
+        for value, seen, row, school in zip(values, checked, rows, schools, strict=True):
+            message = rule.message
+            if rule.kind in ("unique", "key_unique"):
+                others = [other for other in rows_by_value[seen] if other != row]
+                listed = ", ".join(map(str, others[:_MAX_LISTED_ROWS]))
+                listed += ", ..." if len(others) > _MAX_LISTED_ROWS else ""
+                message += f"; the same value is on row{'s' if len(others) > 1 else ''} {listed}"
+            elif rule.kind == "reference" and reference is not None:
+                accepted, present, file = reference
+                wanted = join_key(seen)
+                message += f" ({file})"
+                if wanted in present and wanted not in accepted:
+                    message += f"; {KNOCK_ON_NOTE}"
+            self.records.append(
+                {"table": key, "file": self.display(path), "school_id": school, "row": row,
+                 "column": ", ".join(rule.columns),
+                 "value": " / ".join(value), "rule": rule.name, "message": message}
+            )
+
+
+def _cell_texts(frame: pd.DataFrame, columns: tuple[str, ...], positions: tuple[int, ...]) -> list[tuple[str, ...]]:
+    cells = frame[list(columns)].iloc[list(positions)]
+    return [tuple("" if pd.isna(v) else str(v) for v in row) for row in cells.itertuples(index=False)]
+
+
+def canonical_labels(text: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """``text`` with the labels of coded columns in their canonical spelling.
+
+    A column is coded when its property has ``canonicalValues`` or an allowed-values rule
+    (``invalidValues`` with ``validValues``). Its values are matched Turkish-aware
+    (`evaluation.io.turkish.match_key`: case, dotted and dotless i, Turkish letters, separators)
+    against the canonical spellings and the allowed values, so ``K``, ``kız`` and ``KADIN`` read
+    as ``F`` and ``ÖN TEST`` as ``pre``; values that match nothing are left for the rules.
+    """
+    changed = {}
+    for prop in contract.properties:
+        allowed = [str(value) for rule in contract.rules
+                   if rule.kind == "allowed_values" and rule.columns == (prop.name,)
+                   for value in rule.kwargs["value_set"]]
+        if not prop.canonical_values and not allowed:
+            continue
+        values = canonicalise(text[prop.name], lookup(prop.canonical_values, allowed))
+        if values is not text[prop.name]:
+            changed[prop.name] = values
+    return text.assign(**changed) if changed else text
+
+
+def _keys(frame: pd.DataFrame, columns: list[str]) -> pd.Index:
+    if not len(frame):
+        return pd.Index([], dtype="str")
+    return pd.Index(key_text(frame, columns).dropna().unique())
+
+
+def validation_frame(text: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """The frame great-expectations checks: each column typed per its logicalType under its own
+    name, and the original text of typed columns beside it (``<column>__text``); index 0..n-1."""
+    columns: dict[str, pd.Series] = {}
+    for prop in contract.properties:
+        values = text[prop.name]
+        columns[prop.name] = parse(values, prop.logical_type)
+        if prop.typed:
+            columns[prop.text_column] = values
+    frame = pd.DataFrame(columns, index=text.index)
+    return frame.reset_index(drop=True)
+
+
+def _empty_accepted(contract: Contract) -> pd.DataFrame:
+    text = pd.DataFrame({column: pd.Series([], dtype="str") for column in contract.columns})
+    text.index = pd.Index([], dtype="int64", name="row")
+    return accepted_frame(text, validation_frame(text, contract), contract)
+
+
+def accepted_frame(text: pd.DataFrame, frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """Accepted rows as a typed canonical frame, indexed by spreadsheet row number, from their
+    canonical labels (`canonical_labels`) and typed values; defaults for empty optional cells."""
+    columns: dict[str, pd.Series] = {}
+    for prop in contract.properties:
+        values = frame[prop.name].set_axis(text.index) if prop.typed else text[prop.name]
+        if prop.default is not None:
+            default = parse(pd.Series([prop.default], dtype="str"), prop.logical_type).iloc[0]
+            values = values.fillna(default)
+        columns[prop.name] = canonical(values, prop.logical_type)
+    return pd.DataFrame(columns, index=text.index)

@@ -1,0 +1,145 @@
+"""From accepted tables to pre/post frames and results rows."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluation.analysis.descriptives import group_means
+from evaluation.analysis.effects import adjust_p_values, partner_vs_control_effects, prepost_effects, primary_method
+from evaluation.analysis.frames import linkage_rate, prepost_frame
+from evaluation.errors import PlanError
+from evaluation.config.plan import Outcome, Plan, load_plan
+from evaluation.stats.estimate import EFFECT_COLUMNS, effects_frame
+
+MATHS = Outcome(id="mathematics", source="exam", domain="academic", subject="mathematics")
+
+
+def accepted_tables(n_schools=8, per_school=30, seed=3):
+    rng = np.random.default_rng(seed)
+    schools = pd.DataFrame({
+        "school_id": [f"S{i}" for i in range(n_schools)],
+        "group": ["partner" if i % 2 else "control" for i in range(n_schools)],
+        "school_type": "science_high_school",
+    })
+    students = pd.DataFrame({
+        "student_id": [f"P{i:04d}" for i in range(n_schools * per_school)],
+        "school_id": np.repeat(schools["school_id"], per_school).to_numpy(),
+        "grade": rng.choice([9, 10, 11], n_schools * per_school),
+        "sex": rng.choice(["F", "M"], n_schools * per_school),
+    })
+    rows = []
+    for wave, shift in (("pre", 0.0), ("post", 5.0)):
+        rows.append(students.assign(exam_id=f"E-{wave}", wave=wave, subject="mathematics",
+                                    score=50 + shift + rng.normal(0, 10, len(students))))
+    exams = pd.concat(rows, ignore_index=True)
+    exams = exams.drop(index=exams[(exams["wave"] == "post")].index[:12])  # 12 students miss April
+    return {"schools": schools, "students": students, "exam_results": exams}
+
+
+def plan(**changes):
+    base = dict(path=None, programme="p", period="2022-2023", language="en", data_dir=None,
+                outcomes=(MATHS,), subgroups=("grade",))
+    return Plan(**{**base, **changes})
+
+
+def test_prepost_frame_has_one_row_per_student_with_group_and_roster_columns():
+    accepted = accepted_tables()
+    frame = prepost_frame(accepted, MATHS, instruments={})
+    assert len(frame) == 240 and frame["unit_id"].is_unique
+    assert frame["post"].isna().sum() == 12 and frame["pre"].notna().all()
+    assert set(frame["group"]) == {"partner", "control"}
+    assert (frame["treatment"] == (frame["group"] == "partner")).all()
+    assert {"grade", "sex", "school_type"} <= set(frame.columns)
+    assert linkage_rate(frame) == 1.0
+
+
+def test_prepost_and_partner_rows_cover_groups_and_subgroups():
+    frame = prepost_frame(accepted_tables(), MATHS, instruments={})
+    prepost = prepost_effects(frame, MATHS, plan())
+    assert list(prepost.columns) == EFFECT_COLUMNS
+    assert len(prepost) == 4 * 3 * 3  # all + three grades, each for partner, control and all, three methods
+    overall = prepost[(prepost["subgroup"] == "all") & (prepost["group"] == "all")].iloc[0]
+    assert list(prepost["method"][:3]) == ["paired_t", "wilcoxon", "welch_t"]
+    assert overall["n_treatment"] == 228
+    assert overall["estimate"] == pytest.approx((frame["post"] - frame["pre"]).mean())
+    versus = partner_vs_control_effects(frame, MATHS, plan())
+    # the control group misses 12 of its 120 post-tests (10% > 5%): the whole sample also gets ancova_mi
+    assert list(versus["subgroup"]) == ["all"] * 6 + [s for s in ["grade=9", "grade=10", "grade=11"] for _ in range(5)]
+    methods = ["baseline_equivalence", "ancova_cr1", "ancova_cr2", "mixed_reml", "did"]
+    assert list(versus["method"]) == methods + ["ancova_mi"] + methods * 3
+    imputed = versus[versus["method"] == "ancova_mi"].iloc[0]
+    assert (imputed["analysis"], imputed["n_treatment"], imputed["n_control"]) == ("partner_vs_control", 120, 120)
+    assert imputed["ci_low"] < imputed["estimate"] < imputed["ci_high"]
+    at_threshold = partner_vs_control_effects(frame, MATHS, plan(missing_data_threshold=0.1))
+    assert "ancova_mi" not in set(at_threshold["method"])
+    versus = versus[versus["method"] != "ancova_mi"].reset_index(drop=True)
+    assert list(versus["analysis"][:2]) == ["baseline_equivalence", "partner_vs_control"]
+    assert versus.loc[0, "n_clusters_treatment"] == 4 and versus.loc[0, "n_clusters_control"] == 4
+    # did counts every post value (240 - 12 missing), the ANCOVA students with both tests (228)
+    overall = versus[versus["subgroup"] == "all"].set_index("method")
+    assert overall.loc["did", "n_treatment"] + overall.loc["did", "n_control"] == 228
+    assert overall.loc["ancova_cr1", "n_treatment"] + overall.loc["ancova_cr1", "n_control"] == 228
+
+
+def test_small_subgroups_are_suppressed():
+    frame = prepost_frame(accepted_tables(), MATHS, instruments={})
+    versus = partner_vs_control_effects(frame, MATHS, plan(min_cell_size=60))
+    overall = versus["subgroup"] == "all"
+    assert not versus.loc[overall, "suppressed"].any()  # 114 and 114 students overall
+    assert versus.loc[~overall, "suppressed"].all()  # about 40 per group in each grade
+    assert versus.loc[~overall, "estimate"].isna().all()
+
+
+def test_unknown_subject_names_the_subjects_present():
+    with pytest.raises(PlanError, match="no accepted exam results for subject 'physics'.*mathematics"):
+        prepost_frame(accepted_tables(), Outcome("physics", "exam", "academic", subject="physics"), {})
+
+
+def test_two_exams_in_one_wave_are_refused():
+    accepted = accepted_tables()
+    extra = accepted["exam_results"].query("wave == 'pre'").assign(exam_id="MOCK-1")
+    accepted["exam_results"] = pd.concat([accepted["exam_results"], extra])
+    with pytest.raises(PlanError, match="wave pre holds several exams"):
+        prepost_frame(accepted, MATHS, {})
+
+
+def test_group_means_are_aggregates_above_the_cell_size():
+    frame = prepost_frame(accepted_tables(), MATHS, instruments={})
+    means = group_means(frame, min_cell_size=10)
+    assert len(means) == 4 and (means["n"] >= 10).all()
+    assert set(means.columns) == {"group", "wave", "n", "mean", "sd", "ci_low", "ci_high"}
+    assert group_means(frame, min_cell_size=1000).empty
+
+
+def test_p_values_are_adjusted_within_domain_across_outcomes():
+    rows = [{"analysis": "partner_vs_control", "outcome": o, "domain": d, "subgroup": "all", "group": "all",
+             "method": m, "p_value": p, "suppressed": False}
+            for o, d, m, p in [("mathematics", "academic", "ancova_cr2", 0.01), ("science", "academic", "ancova_cr2", 0.04),
+                               ("turkish", "academic", "ancova_cr2", 0.03), ("belonging", "wellbeing", "ancova_cr2", 0.04),
+                               ("mathematics", "academic", "ancova_cr1", 0.02), ("english", "academic", "ancova_cr2", np.nan)]]
+    adjusted = adjust_p_values(effects_frame(rows))
+    # academic CR2: three p-values (the missing one does not count): 0.03, 0.04, 0.04
+    assert adjusted["p_adjusted"].tolist()[:3] == pytest.approx([0.03, 0.04, 0.04])
+    assert adjusted["p_adjusted"][3] == pytest.approx(0.04)  # alone in its domain
+    assert adjusted["p_adjusted"][4] == pytest.approx(0.02)  # alone as CR1
+    assert np.isnan(adjusted["p_adjusted"][5])
+
+
+def test_primary_method_defaults_by_number_of_schools():
+    def effects(schools):
+        return effects_frame([{"analysis": "partner_vs_control", "subgroup": "all", "method": "ancova_cr1",
+                               "n_clusters_treatment": schools // 2, "n_clusters_control": schools - schools // 2,
+                               "suppressed": False}])
+    assert primary_method(plan(), effects(39)) == "ancova_cr2"
+    assert primary_method(plan(), effects(40)) == "ancova_cr1"
+    assert primary_method(plan(primary_method="mixed_reml"), effects(39)) == "mixed_reml"
+
+
+def test_plan_refuses_an_unknown_primary_method(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text("programme: p\nperiod: 2022-2023\ndata: data\nprimary_method: ancova_cr3\n"
+                    "outcomes:\n  - {id: mathematics, source: exam, subject: mathematics, domain: academic}\n")
+    with pytest.raises(PlanError, match="primary_method 'ancova_cr3' is not one of ancova_cr1, ancova_cr2"):
+        load_plan(path)
+    path.write_text(path.read_text().replace("ancova_cr3", "did"))
+    assert load_plan(path).primary_method == "did"

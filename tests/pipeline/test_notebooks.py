@@ -1,0 +1,37 @@
+"""The notebooks as committed: no outputs (children's data never enters git), a papermill
+parameters cell, and the order the pipeline runs them in."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from evaluation.resources import NOTEBOOKS_DIR
+from evaluation.pipeline import STEPS
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def test_the_pipeline_runs_every_notebook_there_is_in_the_order_of_their_numbers() -> None:
+    assert [path.name for path in NOTEBOOKS] == list(STEPS)
+    assert STEPS[0] == "01-validation.ipynb" and STEPS[-1] == "05-annual-report.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_parameters_cell_with_the_plan_and_output_folder(path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    names: dict = {}
+    exec(tagged[0].source, {}, names)  # plain assignments only, so the notebook runs on its own
+    assert set(names) == {"plan_path", "out_dir"}
+    assert names["plan_path"] == "../pipelines/demo.yaml"

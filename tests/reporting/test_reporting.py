@@ -1,0 +1,110 @@
+"""The report's words and tables, in English and Turkish, from rows of the results table."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from evaluation.reporting import sections
+from evaluation.reporting.text import capitalise, change_sentence, finding_sentence
+from evaluation.reporting.wording import COLUMNS, SECTIONS, section
+from evaluation.stats.estimate import effects_frame
+
+
+def _row(**values) -> pd.Series:
+    row = {"analysis": "partner_vs_control", "outcome": "mathematics", "domain": "academic",
+           "subgroup": "all", "group": "all", "method": "ancova_cr1", "n_treatment": 120, "n_control": 130,
+           "n_clusters_treatment": 6, "n_clusters_control": 6, "estimate": 4.432, "std_error": 0.6, "df": 11,
+           "ci_low": 3.07, "ci_high": 5.79, "p_value": 0.0004, "p_adjusted": math.nan, "effect_size": 0.301,
+           "effect_size_ci_low": 0.21, "effect_size_ci_high": 0.40, "suppressed": False}
+    row.update(values)
+    return effects_frame([row]).iloc[0]
+
+
+def test_significant_finding_in_english() -> None:
+    sentence = finding_sentence(_row(), 0.05, "en", "points", "students")
+    assert sentence == (
+        "In mathematics, students in partner schools ended the year 4.43 points higher than comparable "
+        "students in control schools who had started at the same level (95% interval 3.07 to 5.79; "
+        "effect size g = 0.30). This difference is unlikely to be chance (p < 0.001).")
+
+
+def test_findings_are_judged_on_the_adjusted_p_value_when_there_is_one() -> None:
+    row = _row(p_value=0.03, p_adjusted=0.07)
+    assert finding_sentence(row, 0.05, "en", "points", "students").endswith(
+        "This difference could be chance (p = 0.070, adjusted for the several outcomes): "
+        "the data cannot tell it from no effect.")
+    assert finding_sentence(row, 0.05, "tr", "points", "students").endswith(
+        "Bu fark tesadüf olabilir (p = 0,070, birden çok sonuç ölçüsü için düzeltilmiş): "
+        "veriler onu etkisizlikten ayıramıyor.")
+
+
+def test_non_significant_negative_finding_in_turkish_uses_decimal_commas() -> None:
+    row = _row(outcome="english", estimate=-0.57, ci_low=-1.87, ci_high=0.73, p_value=0.378, effect_size=-0.04)
+    sentence = finding_sentence(row, 0.05, "tr", "points", "students")
+    assert sentence.startswith("İngilizce alanında ortak okullardaki öğrenciler")
+    assert "0,57 puan daha düşük" in sentence and "(%95 aralık -1,87 ile 0,73" in sentence
+    assert sentence.endswith("Bu fark tesadüf olabilir (p = 0,378): veriler onu etkisizlikten ayıramıyor.")
+
+
+def test_suppressed_row_gives_no_numbers() -> None:
+    row = _row(suppressed=True, estimate=math.nan, n_treatment=math.nan)
+    assert finding_sentence(row, 0.05, "en", "points", "students") == (
+        "In mathematics, too few students were compared to report a result.")
+
+
+def test_change_sentence_names_the_group_and_who_took_part() -> None:
+    row = _row(analysis="prepost", group="control", method="paired_t", outcome="teacher_collaboration",
+               estimate=0.05, ci_low=-0.03, ci_high=0.14, n_treatment=133)
+    assert change_sentence(row, "tr", "scale_points", "teachers").startswith(
+        "Karşılaştırma okullarında öğretmenlerin mesleki iş birliği önceden sonraya ortalama +0,05 ölçek puanı")
+    assert "133 teachers took part in both waves" in change_sentence(row, "en", "scale_points", "teachers")
+
+
+@pytest.mark.parametrize(("text", "language", "expected"),
+                         [("ingilizce", "tr", "İngilizce"), ("ingilizce", "en", "Ingilizce"), ("", "tr", "")])
+def test_capitalise_is_turkish_aware(text: str, language: str, expected: str) -> None:
+    assert capitalise(text, language) == expected
+
+
+def test_both_languages_have_the_same_sections_and_headers() -> None:
+    assert SECTIONS["en"].keys() == SECTIONS["tr"].keys()
+    assert COLUMNS["en"].keys() == COLUMNS["tr"].keys()
+    assert section("findings", "tr").startswith("## Bulgular\n\n")
+
+
+def test_turkish_tables_have_turkish_headers_and_labels() -> None:
+    effects = effects_frame([_row().to_dict(), _row(subgroup="grade=9", p_value=0.2).to_dict(),
+                             _row(subgroup="grade=10", suppressed=True, estimate=math.nan).to_dict()])
+    table = sections.partner_vs_control_table(effects, "tr")
+    assert list(table.columns[:3]) == ["sonuç ölçüsü", "yöntem", "n ortak"]
+    assert table.iloc[0]["sonuç ölçüsü"] == "matematik" and table.iloc[0]["p"] == "<0,001"
+    subgroups = sections.subgroup_table(effects, "tr", "ancova_cr1")
+    assert list(subgroups["alt grup"]) == ["sınıf 9", "sınıf 10"]
+    assert list(subgroups["gizlendi"]) == ["", "gizlendi"]
+
+
+def test_quality_overview_counts_warnings_per_table_and_check(tmp_path) -> None:
+    from evaluation.validation.quality import WARNING_COLUMNS
+
+    (tmp_path / "validation").mkdir()
+    rows = [("exam_results", "outlier"), ("exam_results", "outlier"), ("surveys/student_climate", "straight_lining")]
+    warnings = pd.DataFrame([{column: "" for column in WARNING_COLUMNS} | {"table": t, "check": c} for t, c in rows])
+    warnings.to_csv(tmp_path / "validation" / "warnings.csv", index=False)
+    sentence, counts = sections.quality_overview(tmp_path, "en")
+    assert sentence.startswith("The data-quality checks raised 3 point(s)")
+    assert counts.values.tolist() == [["exam_results", "unusual score", 2],
+                                      ["surveys/student_climate", "same answer to every item", 1]]
+    sentence, counts = sections.quality_overview(tmp_path, "tr")
+    assert "3 nokta" in sentence
+    assert list(counts.columns) == ["tablo", "kontrol", "gözden geçirilecek nokta"]
+    assert counts.iloc[0, 1] == "olağan dışı puan"
+
+
+def test_quality_overview_without_warnings(tmp_path) -> None:
+    (tmp_path / "validation").mkdir()
+    pd.DataFrame(columns=["table", "check"]).to_csv(tmp_path / "validation" / "warnings.csv", index=False)
+    sentence, counts = sections.quality_overview(tmp_path, "en")
+    assert sentence == "The data-quality checks found nothing for the schools to check." and counts.empty
