@@ -18,6 +18,11 @@ class EvaluationError(Exception):
 
     exit_code = EXIT_ANALYSIS_FAILED
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (a notebook) shows instead of a traceback: the message, which names the
+        file, key or row to fix. A workbench error is the user's to act on, not a bug to debug."""
+        return [f"{type(self).__name__}: {self}"]
+
 
 class UnreadableInputError(EvaluationError, ValueError):
     """A file cannot be read at all (missing, wrong format, undecodable)."""

@@ -3,6 +3,8 @@ parameters cell, and the order the pipeline runs them in."""
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 
@@ -35,3 +37,23 @@ def test_one_parameters_cell_with_the_plan_and_output_folder(path) -> None:
     exec(tagged[0].source, {}, names)  # plain assignments only, so the notebook runs on its own
     assert set(names) == {"plan_path", "out_dir"}
     assert names["plan_path"] == "../pipelines/demo.yaml"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_communicate_and_do_not_compute(path) -> None:
+    """After the parameters, one set-up cell, then one call of a step's section per code cell,
+    the sections `evaluation.steps.NOTEBOOKS` lists for this notebook, in its order."""
+    from evaluation.steps import NOTEBOOKS as SECTIONS
+
+    notebook = nbformat.read(path, as_version=4)
+    code = [c.source for c in notebook.cells
+            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    setup_lines = [line for line in code[0].splitlines() if line and not line.startswith("#")]
+    assert setup_lines == ["from evaluation import steps", "run = steps.setup(plan_path, out_dir)"]
+    calls = []
+    for source in code[1:]:
+        lines = [line for line in source.splitlines() if line and not line.startswith("#")]
+        assert len(lines) == 1 and re.fullmatch(r"steps\.\w+\.\w+\(run\)", lines[0]), source
+        calls.append(lines[0].removeprefix("steps.").removesuffix("(run)"))
+    listed = [f"{function.__module__.rsplit('.', 1)[-1]}.{function.__name__}" for function in SECTIONS[path.name]]
+    assert calls == listed
