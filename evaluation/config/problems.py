@@ -69,7 +69,10 @@ def key_path(loc: tuple[Any, ...]) -> str:
     """``('outcomes', 2, 'scale')`` -> ``outcomes[2].scale``."""
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) and not isinstance(part, bool) else (f".{part}" if text else str(part))
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
     return text
 
 

@@ -57,7 +57,8 @@ def test_a_byte_order_mark_is_read():
                                                   "are not allowed in the analysis plan; write the plain value"),
     ("a: !!binary aGVsbG8=\n", "plan.yaml: line 1: tags such as !!binary are not allowed in the analysis plan; "
                                "write the plain value"),
-    ("a: !!str 5\n", "plan.yaml: line 1: tags such as !!str are not allowed in the analysis plan; write the plain value"),
+    ("a: !!str 5\n", "plan.yaml: line 1: tags such as !!str are not allowed in the analysis plan; "
+                     "write the plain value"),
     ("a:\n  - !custom {x: 1}\n", "plan.yaml: line 2: tags such as !custom are not allowed in the analysis plan; "
                                  "write the plain value"),
     ("alpha: 0.05\nprogramme: x\nalpha: 0.01\n", "plan.yaml: line 3: the key alpha is written twice in one mapping "
