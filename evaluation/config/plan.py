@@ -3,7 +3,7 @@
 `load_plan` reads the file with the workbench's strict YAML loader
 (`evaluation.config.yaml_documents`: at most 200,000 bytes, no anchors, aliases or tags, no key
 written twice, YAML 1.2 booleans), checks it against `PlanDocument` (pydantic, strict: ``true``
-and ``false`` are the only booleans, a whole number is never a boolean, lists stay lists, every
+and ``false`` are the only booleans, a boolean is never a number, lists stay lists, every
 choice is one of its words in `evaluation.config.options`, unknown keys are refused) and each
 outcome against the schema of its source (`ExamOutcomeDocument`, `SurveyOutcomeDocument`), and
 returns a frozen `Plan`. Every problem is one line of the `PlanError` (exit code 3) naming the

@@ -147,32 +147,38 @@ def problem_lines(error: ValidationError, model: type[BaseModel], expected: Expe
     """
     lines = []
     for problem in error.errors(include_url=False):
-        loc = tuple(problem["loc"])
-        full = prefix + loc
-        kind = problem["type"]
-        if loc and loc[-1] == "[key]":
-            full = full[:-1]
-        if kind in ("extra_forbidden", "invalid_key"):  # the last part is a key, even a number (1: x)
-            where = ".".join(part for part in (key_path(full[:-1]), str(full[-1])) if part)
+        loc, kind = tuple(problem["loc"]), problem["type"]
+        of_key = bool(loc) and loc[-1] == "[key]"  # the key of a mapping is wrong (title: {de: ...})
+        full = prefix + (loc[:-1] if of_key else loc)
+        unknown = kind in ("extra_forbidden", "invalid_key")  # the last part is a key, even a number (1: x)
+        if unknown:  # an invalid (not text) key's input is the key itself; its loc part may be 1 for true
+            key = problem["input"] if kind == "invalid_key" else full[-1]
+            where = ".".join(part for part in (key_path(full[:-1]), _key_text(key)) if part)
         else:
             where = key_path(full) or f"the {expected.name}"
         entry = name_of(full) if name_of else None
         if entry:
             where += f" ({entry})"
-        if kind in ("extra_forbidden", "invalid_key"):
+        if unknown:
             parent = _model_at(model, loc[:-1])
-            keys = ", ".join(parent.model_fields) if parent else ""
-            owner = _what(parent) if parent else "this mapping"
-            lines.append(f"{label}: {where} is not a key of {owner}" + (f" (its keys are {keys})" if keys else ""))
+            keys = f" (its keys are {', '.join(parent.model_fields)})" if parent else ""
+            lines.append(f"{label}: {where} is not a key of {_what(parent) if parent else 'this mapping'}{keys}")
             continue
         words = expected.at(prefix + loc) or expected.at(full) or problem["msg"].lower()
         if kind == "missing":
             lines.append(f"{label}: {where} is missing (expected {words})")
-        elif loc and loc[-1] == "[key]":
+        elif of_key:
             lines.append(f"{label}: {where}: the key must be {words}, found {shown(problem['input'])}")
         else:
             lines.append(f"{label}: {where} must be {words}, found {shown(problem['input'])}")
     return lines
+
+
+def _key_text(key: Any) -> str:
+    """A mapping's key as YAML writes it: ``colour``, ``1``, ``true``, ``null``."""
+    if isinstance(key, bool) or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    return str(key)
 
 
 def joined(lines: list[str]) -> str:

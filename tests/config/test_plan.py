@@ -354,3 +354,9 @@ def test_the_messages_explain_every_option(key, words):
     assert all(f"{word} (" in EXPECTED.words[key] for word in words)
     assert set(typing.get_args(ExamOutcomeDocument.model_fields["source"].annotation)) | set(
         typing.get_args(SurveyOutcomeDocument.model_fields["source"].annotation)) == set(SOURCES)
+
+
+@pytest.mark.parametrize(("line", "key"), [("true: x", "true"), ("~: x", "null"), ("2.5: x", "2.5")])
+def test_keys_that_are_no_text_are_named_as_written(tmp_path, line, key):
+    path, text = refused(tmp_path, GOOD + line + "\n")
+    assert text == f"{path}: {key} is not a key of the analysis plan (its keys are {PLAN_KEYS})"
