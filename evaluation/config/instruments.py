@@ -3,22 +3,32 @@
 A definition is looked up by id in the data directory's ``instruments/`` folder first, then among
 the bundled ones (`evaluation.resources.INSTRUMENTS_DIR`). The data contract of a survey export
 is built from its instrument by `evaluation.validation.surveys.survey_contract`.
+
+Definitions are written by people, as plans are: `load_instrument` reads them with the strict YAML
+loader (`evaluation.config.yaml_documents`) and checks them against `InstrumentDocument`
+(pydantic, strict, unknown keys refused), then across entries (min below max, one label per
+point, item ids unique, every scale's items defined, every item's scale defined and listing it).
+A malformed definition raises `ContractError` (exit code 2, as a malformed data contract): the
+definition belongs to the data directory, not to the plan (``evaluation validate`` reads it
+without any plan), and the survey's data contract is generated from it, so a broken one leaves
+the survey export unreadable rather than the analysis plan malformed. Every problem is one line
+naming the file and the key path.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
-import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
+from evaluation.config.options import LANGUAGES, ROLES, Language, Role
+from evaluation.config.problems import Expected, joined, key_path, problem_lines
+from evaluation.config.yaml_documents import read_yaml_document
 from evaluation.errors import ContractError
 from evaluation.resources import INSTRUMENTS_DIR
-
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -91,90 +101,170 @@ def load_instrument(path_or_id: str | Path, data_dir: Path | None = None) -> Ins
             where = f"{Path(data_dir) / 'instruments'} or {INSTRUMENTS_DIR}" if data_dir else str(INSTRUMENTS_DIR)
             raise ContractError(f"no instrument definition {path_or_id}.yaml in {where}")
         path, expected_id = found, str(path_or_id)
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContractError(f"{path}: no such instrument definition") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        reason = " ".join(str(error).split())
-        raise ContractError(f"{path}: cannot read the instrument definition ({reason})") from None
+    document, _ = read_yaml_document(path, "instrument definition", ContractError)
     instrument = instrument_from_document(document, source=path)
     if expected_id is not None and instrument.id != expected_id:
-        raise ContractError(f"{path}: the file is named {expected_id} but defines instrument {instrument.id!r}")
+        raise ContractError(f"{path}: id must be {expected_id}, the file's name, found {instrument.id!r}")
     return instrument
 
 
-def _texts(value: Any) -> dict[str, str]:
-    if isinstance(value, Mapping):
-        return {str(lang): str(text) for lang, text in value.items()}
-    return {} if value is None else {"en": str(value)}
+# --- the schema ---------------------------------------------------------------------------------
+
+def _english(value: Any) -> Any:
+    """A plain text where texts per language are expected is the English one (``title: Survey``)."""
+    return {"en": value} if isinstance(value, str) else value
+
+
+Name = Annotated[str, StringConstraints(pattern=r"\S")]  # text that is not blank
+SnakeCase = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Texts = Annotated[dict[Language, Name], BeforeValidator(_english)]
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    what: ClassVar[str] = "this mapping"
+
+
+class ResponseScaleDocument(_Schema):
+    what: ClassVar[str] = "response_scale"
+    min: int
+    max: int
+    labels: dict[Language, list[Name]] = {}
+
+
+class ItemDocument(_Schema):
+    what: ClassVar[str] = "an item"
+    id: SnakeCase
+    scale: Name | None = None
+    reverse: bool = False
+    text: Texts = {}
+
+
+class ScaleDocument(_Schema):
+    what: ClassVar[str] = "a scale"
+    id: Name
+    title: Texts = {}
+    items: Annotated[list[Name], Field(min_length=1)]
+
+
+class InstrumentDocument(_Schema):
+    """An instrument definition file's keys and their types."""
+
+    what: ClassVar[str] = "an instrument definition"
+    id: SnakeCase
+    title: Texts = {}
+    role: Role | None = None
+    response_scale: ResponseScaleDocument
+    items: Annotated[list[ItemDocument], Field(min_length=1)]
+    scales: list[ScaleDocument] = []
+
+
+_SNAKE = "a snake_case id (lower-case letters, digits and _, starting with a letter)"
+_TEXTS = "text, or a mapping of language to text such as {en: ..., tr: ...}"
+_LANGUAGE = f"one of the languages {', '.join(LANGUAGES)}"
+_ITEM = "{id: bel_1, scale: belonging, reverse: false, text: {en: ..., tr: ...}}"
+
+#: What each key must be, in the words of the messages ("items[2].reverse must be ...").
+EXPECTED = Expected("instrument definition", {
+    "": "a YAML mapping with id, title, role, response_scale, items and scales",
+    "id": f"{_SNAKE}, such as student_climate",
+    "title": _TEXTS, "title.*[key]": _LANGUAGE, "title.*": "text",
+    "role": f"one of {', '.join(ROLES)}",
+    "response_scale": "a mapping such as {min: 1, max: 5, labels: {en: [...], tr: [...]}}",
+    "response_scale.min": "a whole number", "response_scale.max": "a whole number",
+    "response_scale.labels": "a mapping of language to a list of labels, such as {en: [Disagree, Agree]}",
+    "response_scale.labels.*[key]": _LANGUAGE,
+    "response_scale.labels.*": "a list of labels, one per point of the scale",
+    "response_scale.labels.*[]": "text",
+    "items": f"a list of at least one item, such as [{_ITEM}]",
+    "items[]": f"a mapping such as {_ITEM}",
+    "items[].id": f"{_SNAKE}, such as bel_1",
+    "items[].scale": "text naming a scale defined under scales (or left out)",
+    "items[].reverse": "true or false",
+    "items[].text": _TEXTS, "items[].text.*[key]": _LANGUAGE, "items[].text.*": "text",
+    "scales": "a list such as [{id: belonging, items: [bel_1, bel_2]}] (or [] for none)",
+    "scales[]": "a mapping such as {id: belonging, title: {en: ..., tr: ...}, items: [bel_1, bel_2]}",
+    "scales[].id": "text naming the scale, such as belonging",
+    "scales[].title": _TEXTS, "scales[].title.*[key]": _LANGUAGE, "scales[].title.*": "text",
+    "scales[].items": "a list of at least one item id, such as [bel_1, bel_2]",
+    "scales[].items[]": "text: the id of an item",
+})
 
 
 def instrument_from_document(document: Any, source: Path | None = None) -> Instrument:
-    """Build an `Instrument` from a parsed definition; raise ContractError naming what is wrong."""
+    """Check a parsed definition and build the `Instrument`; raise ContractError with one line
+    per problem, naming the file (``source``) and the key path."""
     label = str(source) if source else "instrument definition"
 
-    def fail(message: str) -> ContractError:
-        return ContractError(f"{label}: {message}")
+    def name_of(loc: tuple[Any, ...]) -> str | None:
+        if len(loc) > 1 and loc[0] in ("items", "scales") and isinstance(loc[1], int) and isinstance(document, dict):
+            entries = document.get(loc[0])
+            entry = entries[loc[1]] if isinstance(entries, list) and loc[1] < len(entries) else None
+            entry_id = entry.get("id") if isinstance(entry, dict) else None
+            return f"{loc[0][:-1]} {entry_id}" if isinstance(entry_id, str) and entry_id.strip() else None
+        return None
 
-    if not isinstance(document, Mapping):
-        raise fail("not an instrument definition (expected a mapping)")
-    instrument_id = document.get("id")
-    if not isinstance(instrument_id, str) or not _ID.match(instrument_id):
-        raise fail(f"id must be snake_case (found {instrument_id!r})")
-    scale = document.get("response_scale")
-    if not isinstance(scale, Mapping):
-        raise fail("response_scale with min and max is missing")
-    low, high = scale.get("min"), scale.get("max")
-    if not all(isinstance(bound, int) and not isinstance(bound, bool) for bound in (low, high)) or low >= high:
-        raise fail(f"response_scale min and max must be integers with min < max (found {low!r}, {high!r})")
-    labels = {str(lang): tuple(str(text) for text in texts) for lang, texts in (scale.get("labels") or {}).items()}
-    for lang, texts in labels.items():
-        if len(texts) != high - low + 1:
-            raise fail(f"response_scale labels ({lang}) has {len(texts)} labels for {high - low + 1} points")
-
-    raw_items = document.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        raise fail("items is missing or empty")
-    items: list[Item] = []
-    for raw in raw_items:
-        item_id = raw.get("id") if isinstance(raw, Mapping) else None
-        if not isinstance(item_id, str) or not _ID.match(item_id):
-            raise fail(f"every item needs a snake_case id (found {raw!r})")
-        if item_id in {item.id for item in items}:
-            raise fail(f"item {item_id} is defined twice")
-        reverse = raw.get("reverse", False)
-        if not isinstance(reverse, bool):
-            raise fail(f"item {item_id}: reverse must be true or false")
-        items.append(Item(item_id, raw.get("scale"), reverse, _texts(raw.get("text"))))
-
-    scales: dict[str, tuple[str, ...]] = {}
-    titles: dict[str, dict[str, str]] = {}
-    item_ids = {item.id for item in items}
-    for raw in document.get("scales") or []:
-        scale_id = raw.get("id") if isinstance(raw, Mapping) else None
-        members = raw.get("items") if isinstance(raw, Mapping) else None
-        if not isinstance(scale_id, str) or not isinstance(members, list) or not members:
-            raise fail(f"every scale needs an id and a list of items (found {raw!r})")
-        unknown = [member for member in members if member not in item_ids]
-        if unknown:
-            raise fail(f"scale {scale_id} lists unknown item {unknown[0]!r}")
-        scales[scale_id] = tuple(members)
-        titles[scale_id] = _texts(raw.get("title"))
-    for item in items:
-        if item.scale is not None and item.scale not in scales:
-            raise fail(f"item {item.id} belongs to scale {item.scale!r}, which is not defined under scales")
-        if item.scale is not None and item.id not in scales[item.scale]:
-            raise fail(f"item {item.id} names scale {item.scale} but the scale does not list it")
+    try:
+        checked = InstrumentDocument.model_validate(document)
+    except ValidationError as error:
+        raise ContractError(joined(problem_lines(error, InstrumentDocument, EXPECTED, label, name_of=name_of))) from None
+    problems = [f"{label}: {line}" for line in _cross_problems(checked, name_of)]
+    if problems:
+        raise ContractError(joined(problems))
+    scale = checked.response_scale
     return Instrument(
-        id=instrument_id,
-        title=_texts(document.get("title")),
-        role=document.get("role"),
-        scale_min=low,
-        scale_max=high,
-        labels=labels,
-        items=tuple(items),
-        scales=scales,
-        scale_titles=titles,
+        id=checked.id,
+        title=dict(checked.title),
+        role=checked.role,
+        scale_min=scale.min,
+        scale_max=scale.max,
+        labels={lang: tuple(texts) for lang, texts in scale.labels.items()},
+        items=tuple(Item(item.id, item.scale, item.reverse, dict(item.text)) for item in checked.items),
+        scales={entry.id: tuple(entry.items) for entry in checked.scales},
+        scale_titles={entry.id: dict(entry.title) for entry in checked.scales},
         source=source,
     )
+
+
+def _cross_problems(checked: InstrumentDocument, name_of: Any) -> list[str]:
+    """What the schema cannot see: the entries' agreement with each other."""
+
+    def where(*loc: Any) -> str:
+        entry = name_of(loc)
+        return key_path(loc) + (f" ({entry})" if entry else "")
+
+    problems = []
+    low, high = checked.response_scale.min, checked.response_scale.max
+    if low >= high:
+        problems.append(f"response_scale.max must be above response_scale.min, found min {low} and max {high}")
+    points = high - low + 1
+    for lang, texts in checked.response_scale.labels.items():
+        if low < high and len(texts) != points:
+            problems.append(f"response_scale.labels.{lang} must have one label per point of the scale ({points} from "
+                            f"{low} to {high}), found {len(texts)}")
+    item_ids = [item.id for item in checked.items]
+    scale_ids = [entry.id for entry in checked.scales]
+    for position, item_id in enumerate(item_ids):
+        first = item_ids.index(item_id)
+        if first < position:
+            problems.append(f"{where('items', position, 'id')} is {item_id!r}, the id of items[{first}] too; "
+                            "each item needs its own id")
+    for position, scale_id in enumerate(scale_ids):
+        if scale_ids.index(scale_id) < position:
+            problems.append(f"{where('scales', position, 'id')} is {scale_id!r}, the id of "
+                            f"scales[{scale_ids.index(scale_id)}] too; each scale needs its own id")
+    members = {entry.id: entry.items for entry in checked.scales}
+    for position, entry in enumerate(checked.scales):
+        for index, member in enumerate(entry.items):
+            if member not in item_ids:
+                problems.append(f"{where('scales', position, 'items', index)} names unknown item {member!r}; "
+                                f"the items are {', '.join(dict.fromkeys(item_ids))}")
+    for position, item in enumerate(checked.items):
+        if item.scale is not None and item.scale not in members:
+            defined = ", ".join(scale_ids) or "none"
+            problems.append(f"{where('items', position, 'scale')} is {item.scale!r}, which is not defined under scales "
+                            f"(defined: {defined})")
+        elif item.scale is not None and item.id not in members[item.scale]:
+            problems.append(f"{where('items', position, 'scale')} is {item.scale!r}, but that scale's items do not "
+                            f"list {item.id}")
+    return problems

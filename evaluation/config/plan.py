@@ -1,22 +1,42 @@
-"""The analysis plan (YAML): read, checked and hashed before any data is looked at."""
+"""The analysis plan (YAML): read, checked against its schema and hashed before any data is looked at.
+
+`load_plan` reads the file with the workbench's strict YAML loader
+(`evaluation.config.yaml_documents`: at most 200,000 bytes, no anchors, aliases or tags, no key
+written twice, YAML 1.2 booleans), checks it against `PlanDocument` (pydantic, strict: ``true``
+and ``false`` are the only booleans, a boolean is never a number, lists stay lists, every
+choice is one of its words in `evaluation.config.options`, unknown keys are refused) and each
+outcome against the schema of its source (`ExamOutcomeDocument`, `SurveyOutcomeDocument`), and
+returns a frozen `Plan`. Every problem is one line of the `PlanError` (exit code 3) naming the
+file, the key path and what is expected.
+
+Text keys are strict too, with one exception: ``programme``, ``period`` and ``data`` take a whole
+number as its digits (``period: 2023`` is the text ``2023``; YAML reads it as a number though the
+writer meant the name). The outcomes' ids, domains, subjects, instruments and scales must be
+written as text, since they must match names in the data.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
 
-import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
+from evaluation.config.options import (
+    ATTRITION_BOUNDARIES, COMPARISONS, LANGUAGES, ON_QUARANTINE, PRIMARY_METHODS, SOURCES, SUBGROUPS,
+    AttritionBoundary, Comparison, Language, OnQuarantine, PrimaryMethod, Subgroup,
+)
+from evaluation.config.problems import Expected, joined, problem_lines
+from evaluation.config.yaml_documents import read_yaml_document
 from evaluation.errors import PlanError
 
-SOURCES = ("exam", "survey")
-LANGUAGES = ("en", "tr")
-ON_QUARANTINE = ("stop", "continue")
-PRIMARY_METHODS = ("ancova_cr1", "ancova_cr2", "mixed_reml", "did")
-COMPARISONS = ("fixed", "matched")
-ATTRITION_BOUNDARIES = ("cautious", "optimistic")  # the WWC boundary tables (evaluation.evidence.attrition)
-SUBGROUPS = ("grade", "sex", "special_needs", "migrant_refugee", "school_type", "resource_level")
+__all__ = [
+    "ATTRITION_BOUNDARIES", "COMPARISONS", "LANGUAGES", "ON_QUARANTINE", "PRIMARY_METHODS", "SOURCES", "SUBGROUPS",
+    "Outcome", "Plan", "PlanDocument", "ExamOutcomeDocument", "SurveyOutcomeDocument", "load_plan",
+    "plan_from_document",
+]
 
 
 @dataclass(frozen=True)
@@ -58,94 +78,175 @@ class Plan:
         return self.sha256[:12]
 
 
-def _outcome(raw: object, position: int, path: Path) -> Outcome:
-    where = f"{path}: outcomes[{position}]"
-    if not isinstance(raw, dict):
-        raise PlanError(f"{where}: expected a mapping such as {{id: mathematics, source: exam, subject: mathematics, domain: academic}}, found {raw!r}")
-    missing = [key for key in ("id", "source", "domain") if not raw.get(key)]
-    if missing:
-        raise PlanError(f"{where}: missing key(s) {', '.join(missing)}")
-    source = raw["source"]
-    if source not in SOURCES:
-        raise PlanError(f"{where} ({raw['id']}): source {source!r} is not one of {', '.join(SOURCES)}")
-    needs = ("subject",) if source == "exam" else ("instrument", "scale")
-    missing = [key for key in needs if not raw.get(key)]
-    if missing:
-        raise PlanError(f"{where} ({raw['id']}): a {source} outcome needs {', '.join(missing)}")
-    known = {"id", "source", "domain", "subject", "instrument", "scale"}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise PlanError(f"{where} ({raw['id']}): unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
-    return Outcome(**{key: str(value) for key, value in raw.items()})
+# --- the schema ---------------------------------------------------------------------------------
 
+def _digits(value: Any) -> Any:
+    """A whole number where free text is expected (``period: 2023``) is read as its digits."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Name = Annotated[str, StringConstraints(pattern=r"\S")]  # text that is not blank
+FreeText = Annotated[str, BeforeValidator(_digits), StringConstraints(pattern=r"\S")]
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    what: ClassVar[str] = "this mapping"  # how messages name it: "... is not a key of an exam outcome"
+
+
+class PlanDocument(_Schema):
+    """The plan file's keys and their types (the outcomes are checked one by one, by source)."""
+
+    what: ClassVar[str] = "the analysis plan"
+    programme: FreeText
+    period: FreeText
+    language: Language = "en"
+    data: FreeText
+    demo: bool = False
+    alpha: Annotated[float, Field(gt=0, lt=0.5)] = 0.05
+    min_cell_size: Annotated[int, Field(ge=1)] = 10
+    outcomes: Annotated[list[Any], Field(min_length=1)]
+    subgroups: list[Subgroup] = []
+    on_quarantine: OnQuarantine = "stop"
+    primary_method: PrimaryMethod | None = None
+    comparison: Comparison = "fixed"
+    missing_data_threshold: Annotated[float, Field(ge=0, lt=1)] = 0.05
+    attrition_boundary: AttritionBoundary = "cautious"
+
+
+class OutcomeDocument(_Schema):
+    """An outcome whose source is missing or unknown: only the keys every outcome has are checked."""
+
+    model_config = ConfigDict(extra="ignore")
+    what: ClassVar[str] = "an outcome"
+    id: Name
+    source: Literal["exam", "survey"]
+    domain: Name
+
+
+class ExamOutcomeDocument(_Schema):
+    what: ClassVar[str] = "an exam outcome"
+    id: Name
+    source: Literal["exam"]
+    domain: Name
+    subject: Name
+
+
+class SurveyOutcomeDocument(_Schema):
+    what: ClassVar[str] = "a survey outcome"
+    id: Name
+    source: Literal["survey"]
+    domain: Name
+    instrument: Name
+    scale: Name
+
+
+_EXAMPLE_OUTCOME = "{id: mathematics, source: exam, subject: mathematics, domain: academic}"
+
+#: What each key must be, in the words of the messages ("min_cell_size must be ...").
+EXPECTED = Expected("analysis plan", {
+    "": "a YAML mapping with programme, period, data and outcomes",
+    "programme": "text naming the programme, such as School Partnership Programme",
+    "period": "text naming the period the data covers, such as 2022-2023",
+    "language": f"one of {', '.join(LANGUAGES)}",
+    "data": "text: the data directory, relative to the plan's folder, such as ../data/2022-2023",
+    "demo": "true or false",
+    "alpha": "a number above 0 and below 0.5, such as 0.05",
+    "min_cell_size": "a whole number of at least 1",
+    "outcomes": f"a list of at least one outcome, such as [{_EXAMPLE_OUTCOME}]",
+    "outcomes[]": f"a mapping such as {_EXAMPLE_OUTCOME}",
+    "outcomes[].id": "text naming the outcome, such as mathematics",
+    "outcomes[].source": "exam (a subject of the exam results) or survey (a scale of a survey instrument)",
+    "outcomes[].domain": "text naming the outcome's domain, such as academic or wellbeing",
+    "outcomes[].subject": "text naming the subject as the exam results write it, such as mathematics",
+    "outcomes[].instrument": "text naming a survey instrument, such as student_climate",
+    "outcomes[].scale": "text naming a scale of the instrument, such as belonging",
+    "subgroups": "a list such as [grade, sex] (or [] for none)",
+    "subgroups[]": f"one of {', '.join(SUBGROUPS)}",
+    "on_quarantine": "stop (quarantined rows stop the run) or continue (analyse the accepted rows and report "
+                     "the others)",
+    "primary_method": f"one of {', '.join(PRIMARY_METHODS)} (or left out: ancova_cr2 under 40 schools, "
+                      "ancova_cr1 from 40)",
+    "comparison": "fixed (the control schools are the comparison group) or matched (match each partner school "
+                  "to a control school of the pool)",
+    "missing_data_threshold": "a share from 0 to below 1, such as 0.05 (multiple imputation when a group misses "
+                              "more than 5% of the post-test)",
+    "attrition_boundary": "cautious (the WWC's default) or optimistic (when the programme itself is unlikely to "
+                          "make students leave)",
+})
+
+
+# --- reading ------------------------------------------------------------------------------------
 
 def load_plan(path: Path | str) -> Plan:
-    """Read and check an analysis plan; raises PlanError naming the file and key on problems."""
+    """Read and check an analysis plan.
+
+    Raises
+    ------
+    PlanError
+        The file cannot be read, is not YAML the workbench accepts, or breaks the schema; the
+        message has one line per problem naming the file and the key path.
+    """
     path = Path(path).resolve()
+    document, raw_bytes = read_yaml_document(path, "analysis plan", PlanError)
+    return plan_from_document(document, path, hashlib.sha256(raw_bytes).hexdigest())
+
+
+def _outcome_schema(raw: Any) -> type[_Schema]:
+    source = raw.get("source") if isinstance(raw, dict) else None
+    for name, schema in (("exam", ExamOutcomeDocument), ("survey", SurveyOutcomeDocument)):
+        if source == name:
+            return schema
+    return OutcomeDocument
+
+
+def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
+    """Check a parsed plan document and build the `Plan` (``path``: the plan file, whose folder
+    `data` is relative to). Raises PlanError with one line per problem."""
+    label = str(path)
+    raw_outcomes = document.get("outcomes") if isinstance(document, dict) else None
+
+    def name_of(loc: tuple[Any, ...]) -> str | None:
+        if len(loc) > 1 and loc[0] == "outcomes" and isinstance(loc[1], int) and isinstance(raw_outcomes, list):
+            outcome_id = raw_outcomes[loc[1]].get("id") if isinstance(raw_outcomes[loc[1]], dict) else None
+            return f"outcome {outcome_id}" if isinstance(outcome_id, str) and outcome_id.strip() else None
+        return None
+
+    problems: list[str] = []
     try:
-        raw_bytes = path.read_bytes()
-    except OSError as error:
-        raise PlanError(f"{path}: cannot read the analysis plan ({error.strerror})") from None
-    try:
-        raw = yaml.safe_load(raw_bytes)
-    except yaml.YAMLError as error:
-        raise PlanError(f"{path}: not valid YAML ({error})") from None
-    if not isinstance(raw, dict):
-        raise PlanError(f"{path}: an analysis plan is a YAML mapping with programme, period, data and outcomes")
-    known = {"programme", "period", "language", "data", "demo", "alpha", "min_cell_size", "outcomes", "subgroups",
-             "on_quarantine", "primary_method", "comparison", "missing_data_threshold",
-             "attrition_boundary"}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise PlanError(f"{path}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
-    missing = [key for key in ("programme", "period", "data", "outcomes") if not raw.get(key)]
-    if missing:
-        raise PlanError(f"{path}: missing required key(s) {', '.join(missing)}")
-    language = raw.get("language", "en")
-    if language not in LANGUAGES:
-        raise PlanError(f"{path}: language {language!r} is not one of {', '.join(LANGUAGES)}")
-    alpha = raw.get("alpha", 0.05)
-    if not isinstance(alpha, (int, float)) or not 0 < alpha < 0.5:
-        raise PlanError(f"{path}: alpha must be a number between 0 and 0.5, found {alpha!r}")
-    min_cell = raw.get("min_cell_size", 10)
-    if not isinstance(min_cell, int) or min_cell < 1:
-        raise PlanError(f"{path}: min_cell_size must be a whole number of at least 1, found {min_cell!r}")
-    on_quarantine = raw.get("on_quarantine", "stop")
-    if on_quarantine not in ON_QUARANTINE:
-        raise PlanError(f"{path}: on_quarantine must be stop (quarantined rows stop the run) or continue "
-                        f"(analyse the accepted rows and report the others), found {on_quarantine!r}")
-    primary = raw.get("primary_method")
-    if primary is not None and primary not in PRIMARY_METHODS:
-        raise PlanError(f"{path}: primary_method {primary!r} is not one of {', '.join(PRIMARY_METHODS)} "
-                        "(leave it out for ancova_cr2 under 40 schools, ancova_cr1 from 40)")
-    comparison = raw.get("comparison", "fixed")
-    if comparison not in COMPARISONS:
-        raise PlanError(f"{path}: comparison must be fixed (the control schools are the comparison group) or "
-                        f"matched (match each partner school to a control school of the pool), found {comparison!r}")
-    threshold = raw.get("missing_data_threshold", 0.05)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold < 1:
-        raise PlanError(f"{path}: missing_data_threshold must be a share from 0 to below 1 (0.05: multiple "
-                        f"imputation when a group misses more than 5% of the post-test), found {threshold!r}")
-    boundary = raw.get("attrition_boundary", "cautious")
-    if boundary not in ATTRITION_BOUNDARIES:
-        raise PlanError(f"{path}: attrition_boundary must be cautious (the WWC's default) or optimistic (when the "
-                        f"programme itself is unlikely to make students leave), found {boundary!r}")
-    if not isinstance(raw["outcomes"], list):
-        raise PlanError(f"{path}: outcomes must be a list")
-    outcomes = tuple(_outcome(item, i, path) for i, item in enumerate(raw["outcomes"]))
-    ids = [outcome.id for outcome in outcomes]
-    duplicated = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicated:
-        raise PlanError(f"{path}: outcome id(s) used twice: {', '.join(duplicated)}")
-    subgroups = raw.get("subgroups") or []
-    bad = [name for name in subgroups if name not in SUBGROUPS]
-    if bad:
-        raise PlanError(f"{path}: unknown subgroup(s) {', '.join(map(str, bad))}; allowed: {', '.join(SUBGROUPS)}")
+        plan = PlanDocument.model_validate(document)
+    except ValidationError as error:
+        plan = None
+        problems += problem_lines(error, PlanDocument, EXPECTED, label)
+    outcomes: list[Outcome] = []
+    first_use: dict[str, int] = {}
+    for position, raw in enumerate(raw_outcomes if isinstance(raw_outcomes, list) else []):
+        schema = _outcome_schema(raw)
+        try:
+            checked = schema.model_validate(raw)
+        except ValidationError as error:
+            problems += problem_lines(error, schema, EXPECTED, label, prefix=("outcomes", position), name_of=name_of)
+            continue
+        if checked.id in first_use:
+            problems.append(f"{label}: outcomes[{position}].id is {checked.id!r}, the id of "
+                            f"outcomes[{first_use[checked.id]}] too; each outcome needs its own id")
+        first_use.setdefault(checked.id, position)
+        if isinstance(checked, (ExamOutcomeDocument, SurveyOutcomeDocument)):
+            outcomes.append(Outcome(**checked.model_dump()))
+    if plan is not None:
+        seen: set[str] = set()
+        for position, name in enumerate(plan.subgroups):
+            if name in seen:
+                problems.append(f"{label}: subgroups[{position}] lists {name} a second time; name each subgroup once")
+            seen.add(name)
+    if problems:
+        raise PlanError(joined(problems))
+    assert plan is not None
     return Plan(
-        path=path, programme=str(raw["programme"]), period=str(raw["period"]), language=language,
-        data_dir=(path.parent / str(raw["data"])).resolve(), outcomes=outcomes, alpha=float(alpha),
-        min_cell_size=min_cell, subgroups=tuple(subgroups), demo=bool(raw.get("demo", False)),
-        on_quarantine=on_quarantine, primary_method=primary, comparison=comparison,
-        missing_data_threshold=float(threshold), attrition_boundary=boundary,
-        sha256=hashlib.sha256(raw_bytes).hexdigest(),
+        path=path, programme=plan.programme, period=plan.period, language=plan.language,
+        data_dir=(path.parent / plan.data).resolve(), outcomes=tuple(outcomes), alpha=float(plan.alpha),
+        min_cell_size=plan.min_cell_size, subgroups=tuple(plan.subgroups), demo=plan.demo,
+        on_quarantine=plan.on_quarantine, primary_method=plan.primary_method, comparison=plan.comparison,
+        missing_data_threshold=float(plan.missing_data_threshold), attrition_boundary=plan.attrition_boundary,
+        sha256=sha256,
     )

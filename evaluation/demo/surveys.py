@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from evaluation.config.instruments import load_instrument as checked_instrument
 from evaluation.demo.params import DemoParameters
 from evaluation.demo.randomness import correlated_normals
 from evaluation.demo.schools import school_intercepts
@@ -47,15 +47,15 @@ class Instrument:
 
 
 def load_instrument(directory: Path, instrument_id: str) -> Instrument:
-    """Read ``<directory>/<instrument_id>.yaml`` (keys ``role`` and ``items``: id, scale, reverse)."""
-    definition = yaml.safe_load((directory / f"{instrument_id}.yaml").read_text(encoding="utf-8"))
-    items = definition["items"]
+    """Read and check ``<directory>/<instrument_id>.yaml`` (`evaluation.config.instruments`) and keep
+    what the generator needs: the role, and each item's id, scale and keying."""
+    definition = checked_instrument(directory / f"{instrument_id}.yaml")
     return Instrument(
-        id=definition.get("id", instrument_id),
-        role=definition["role"],
-        item_ids=tuple(str(item["id"]) for item in items),
-        item_scales=tuple(str(item["scale"]) for item in items),
-        reverse=tuple(bool(item.get("reverse", False)) for item in items),
+        id=definition.id,
+        role=str(definition.role),
+        item_ids=tuple(item.id for item in definition.items),
+        item_scales=tuple(str(item.scale) for item in definition.items),
+        reverse=tuple(item.reverse for item in definition.items),
     )
 
 

@@ -1,0 +1,39 @@
+"""The choices the analysis plan and the instrument definitions offer, as `Literal` types.
+
+One place for each set of allowed words (as pyfixest keeps its option types in one module): the
+schemas (`evaluation.config.plan`, `evaluation.config.instruments`) check against the `Literal`
+types, and the tuples beside them (``SOURCES``, ``SUBGROUPS``, ...) are the same words in order,
+for code and messages that list them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+#: Languages of the report, the fix lists and the instruments' texts. The wording catalogue will
+#: say which languages it has; until then this is the one list.
+Language = Literal["en", "tr"]
+#: Where an outcome's values come from: the exam results table or a survey export.
+Source = Literal["exam", "survey"]
+#: What a run does with quarantined rows: stop, or analyse the accepted rows and report the rest.
+OnQuarantine = Literal["stop", "continue"]
+#: The partner-versus-control method the report headlines (left out: ancova_cr2 under 40
+#: schools, ancova_cr1 from 40).
+PrimaryMethod = Literal["ancova_cr1", "ancova_cr2", "mixed_reml", "did"]
+#: fixed: the control schools are the comparison group; matched: a pool to match partners from.
+Comparison = Literal["fixed", "matched"]
+#: The WWC attrition boundary table (`evaluation.evidence.attrition`).
+AttritionBoundary = Literal["cautious", "optimistic"]
+#: Characteristics of students or schools the analyses are repeated within.
+Subgroup = Literal["grade", "sex", "special_needs", "migrant_refugee", "school_type", "resource_level"]
+#: Who answers a survey instrument (the survey contract's `role` values).
+Role = Literal["student", "teacher", "staff", "parent"]
+
+LANGUAGES: tuple[str, ...] = get_args(Language)
+SOURCES: tuple[str, ...] = get_args(Source)
+ON_QUARANTINE: tuple[str, ...] = get_args(OnQuarantine)
+PRIMARY_METHODS: tuple[str, ...] = get_args(PrimaryMethod)
+COMPARISONS: tuple[str, ...] = get_args(Comparison)
+ATTRITION_BOUNDARIES: tuple[str, ...] = get_args(AttritionBoundary)
+SUBGROUPS: tuple[str, ...] = get_args(Subgroup)
+ROLES: tuple[str, ...] = get_args(Role)
