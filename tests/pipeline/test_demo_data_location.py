@@ -1,6 +1,7 @@
-"""Where a run finds its data: a real plan's `data` is relative to the plan file and is never made
-up; a demo plan's is relative to the output folder, where the synthetic programme is written when
-missing (a plan installed with the package lies inside it, where nothing may be written)."""
+"""Where a run finds its plan and data: a plan is a file or a bundled plan's name; a real plan's
+`data` is relative to the plan file and is never made up; a demo plan's is relative to the output
+folder, where the synthetic programme is written when missing (a plan installed with the package
+lies inside it, where nothing may be written)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import yaml
 
 from evaluation.config.plan import load_plan
-from evaluation.errors import PlanError, UnreadableInputError
+from evaluation.errors import EXIT_BAD_PLAN, PlanError, UnreadableInputError
 from evaluation.resources import DEMO_PLAN
 from evaluation.steps import workspace
 
@@ -61,3 +62,20 @@ def test_a_notebooks_setup_writes_the_demo_data_into_the_output_folder(tmp_path:
     assert run.plan.data_dir == data.resolve()
     assert (data / "schools.csv").is_file() and (data / "surveys" / "student_climate.csv").is_file()
     assert not (DEMO_PLAN.parent / "data").exists()
+
+
+def test_run_takes_a_bundled_plans_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture) -> None:
+    from evaluation import cli
+
+    monkeypatch.chdir(tmp_path)
+    assert cli.plan_path("demo") == DEMO_PLAN
+    assert cli.plan_path("pipelines/demo.yaml") == Path("pipelines/demo.yaml")  # a path stays a path
+    (tmp_path / "demo").write_text("programme: mine\n", encoding="utf-8")
+    assert cli.plan_path("demo") == Path("demo")  # a file of that name comes first
+    assert cli.main(["run", "nodemo"]) == EXIT_BAD_PLAN
+    assert "nodemo: no such plan file, nor a bundled plan of that name (bundled: demo" in capsys.readouterr().err
+    assert cli.main(["plans"]) == 0
+    listed = capsys.readouterr().out
+    assert "demo " in listed and "School Partnership Programme (demo), 2022-2023 (synthetic data)" in listed
+    assert str(DEMO_PLAN) in listed
