@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 export GX_ANALYTICS_ENABLED := false
 export MPLBACKEND := Agg
 
-.PHONY: report test lab benchmark simulate lock clean
+.PHONY: report test lab benchmark simulate wheel lock clean
 
 report: $(INSTALLED)
 	$(BIN)/evaluation run pipelines/demo.yaml --out build/demo
@@ -23,6 +23,12 @@ benchmark: $(INSTALLED)
 # programmes on 2 workers, 4-10 minutes on 2 cores; writes build/simulation/coverage.md and .csv.
 simulate: $(INSTALLED)
 	$(BIN)/python benchmarks/simulate_coverage.py
+
+# The package as a wheel in dist/ (README: "Installing the package"). setuptools builds in build/lib/
+# and ships whatever it finds there, so that is cleared first.
+wheel:
+	rm -rf build/lib build/bdist.*
+	$(PYTHON) -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 lab: $(INSTALLED)
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[lab]'
@@ -42,4 +48,4 @@ lock:
 	/tmp/evaluation-lock/bin/pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf build $(VENV)
+	rm -rf build dist $(VENV)

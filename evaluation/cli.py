@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from evaluation.errors import EXIT_OK, EvaluationError
+from evaluation.errors import EXIT_OK, EvaluationError, PlanError
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -39,11 +39,38 @@ def _validate(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def plan_path(plan: str) -> Path:
+    """The plan file `evaluation run PLAN` means: a path, or the name of a bundled plan (``demo``)
+    when no file of that name is there."""
+    from evaluation.resources import bundled_plans
+
+    path = Path(plan)
+    if path.exists() or path.suffix or len(path.parts) > 1:
+        return path
+    plans = bundled_plans()
+    if plan in plans:
+        return plans[plan]
+    raise PlanError(f"{plan}: no such plan file, nor a bundled plan of that name (bundled: {', '.join(plans)}; "
+                    "evaluation plans lists them)")
+
+
+def _plans(args: argparse.Namespace) -> int:
+    from evaluation.config.plan import load_plan
+    from evaluation.resources import bundled_plans
+
+    print("Bundled analysis plans (evaluation run NAME runs one; copy its file to start a plan of your own):")
+    for name, path in bundled_plans().items():
+        plan = load_plan(path)
+        print(f"  {name:<12} {plan.programme}, {plan.period}{' (synthetic data)' if plan.demo else ''}")
+        print(f"  {'':<12} {path}")
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     from evaluation.pipeline import Progress, default_out_dir, run_plan
     from evaluation.steps.workspace import validation_status
 
-    plan = Path(args.plan)
+    plan = plan_path(args.plan)
     out = Path(args.out) if args.out else default_out_dir(plan)
     progress = Progress(sys.stdout)
     progress.line(f"Evaluating {plan} into {out}")
@@ -98,9 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_validate)
 
     run = commands.add_parser("run", help="run the whole evaluation of an analysis plan")
-    run.add_argument("plan", help="analysis plan (YAML)")
-    run.add_argument("--out", help="output folder (default: build/<plan name>)")
+    run.add_argument("plan", help="analysis plan (YAML), or the name of a bundled plan such as demo")
+    run.add_argument("--out", help="output folder (default: build/<plan name> under the current folder)")
     run.set_defaults(handler=_run)
+
+    plans = commands.add_parser("plans", help="list the analysis plans bundled with the workbench and their files")
+    plans.set_defaults(handler=_plans)
 
     design = commands.add_parser(
         "design", help="minimum detectable effect size, or schools needed, of a two-level cluster design "

@@ -122,6 +122,7 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
     progress = progress or Progress()
     plan = load_plan(plan_path)
     out_dir = (out_dir or default_out_dir(plan.path)).resolve()
+    plan = workspace.for_run(plan, out_dir)  # a demo plan's data: inside out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     workspace.forget_sections(out_dir)  # a run recomputes every result
     for name in STEPS:

@@ -29,3 +29,8 @@ STANDARDS_DIR = CONTRACTS_DIR / "standards"
 NOTEBOOKS_DIR = bundled("notebooks")
 PIPELINES_DIR = bundled("pipelines")
 DEMO_PLAN = PIPELINES_DIR / "demo.yaml"
+
+
+def bundled_plans() -> dict[str, Path]:
+    """The bundled analysis plans by name (the file name without ``.yaml``), in name order."""
+    return {path.stem: path for path in sorted(PIPELINES_DIR.glob("*.yaml"))}

@@ -144,10 +144,10 @@ def setup(plan_path: str | Path, out_dir: str | Path) -> Run:
     """The shared set-up of a notebook: the checked plan and the output folder (relative paths as
     given, from the notebook's folder), figures shown inline."""
     _inline_figures()
-    plan = load_plan(plan_path)
     out = Path(out_dir).resolve()
+    plan = workspace.for_run(load_plan(plan_path), out)
     out.mkdir(parents=True, exist_ok=True)
-    return Run(plan=plan, out_dir=out, fingerprint=workspace.run_fingerprint(plan))
+    return Run(plan=plan, out_dir=out, fingerprint=workspace.run_fingerprint(plan, out))
 
 
 def _inline_figures() -> None:

@@ -10,6 +10,9 @@ Layout (`evaluation.pipeline` adds the executed notebooks and the rendered repor
     OUT/work/effects/        each analysis step's rows of results/effects.csv
     OUT/work/sections/       one record per section: the fingerprint of the plan and data it used
 
+A plan with ``demo: true`` runs on the synthetic demo programme, written into the output folder
+(`for_run`): ``OUT/data/2022-2023/`` for the bundled demo plan.
+
 The validation step validates once and caches the accepted tables; every later step reads that
 cache and validates again only when the data directory changed since. A results table is
 current when the section that writes it recorded the same fingerprint (plan file and data
@@ -20,12 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from evaluation.config.plan import Plan
-from evaluation.errors import UnreadableInputError, ValidationFailed
+from evaluation.errors import PlanError, UnreadableInputError, ValidationFailed
 from evaluation.stats.estimate import EFFECT_COLUMNS, read_effects
 
 ACCEPTED = Path("work") / "accepted"
@@ -35,8 +40,35 @@ SECTIONS = Path("work") / "sections"
 EFFECT_ANALYSES = ("partner_vs_control", "prepost")
 
 
-def ensure_data(plan: Plan) -> Path:
-    """The plan's data directory; the demo plan writes its synthetic data there when missing."""
+def for_run(plan: Plan, out_dir: Path) -> Plan:
+    """The plan as a run into `out_dir` reads it (the pipeline and each notebook's set-up call this
+    once, on the plan as loaded).
+
+    A plan for real data (``demo: false``, the default) is returned as it is: its `data` is
+    relative to the plan file. A demo plan (``demo: true``) takes its `data` relative to the output
+    folder instead, and the run writes the synthetic demo programme there when it is missing: a
+    plan bundled with an installed package lies inside the package, where nothing is written, and
+    the demo flag never writes data outside the output folder. The bundled demo plan says
+    ``data: data/2022-2023``.
+    """
+    if not plan.demo:
+        return plan
+    relative = Path(os.path.relpath(plan.data_dir, plan.path.parent))
+    if relative.is_absolute() or ".." in relative.parts or relative == Path("."):
+        raise PlanError(
+            f"{plan.path}: a demo plan (demo: true) writes the synthetic demo data into the output folder, so its "
+            f"data must be a folder inside the output folder such as data/2022-2023, found {relative.as_posix()}. "
+            "A plan for real data says demo: false (the default)."
+        )
+    return replace(plan, data_dir=Path(out_dir).resolve() / relative)
+
+
+def ensure_data(plan: Plan, out_dir: Path) -> Path:
+    """The data directory of the run's plan (`for_run`); a demo plan's synthetic data is written
+    there when missing, which is always inside `out_dir`."""
+    if plan.demo and not plan.data_dir.is_relative_to(Path(out_dir).resolve()):
+        raise PlanError(f"{plan.path}: demo data is written inside the output folder {out_dir} only, not to "
+                        f"{plan.data_dir} (evaluation.steps.workspace.for_run places it)")
     if plan.data_dir.is_dir():
         return plan.data_dir
     if plan.demo:
@@ -55,9 +87,9 @@ def fingerprint(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def run_fingerprint(plan: Plan) -> str:
+def run_fingerprint(plan: Plan, out_dir: Path) -> str:
     """Hash of the plan file's bytes and of the data directory: what every result depends on."""
-    return hashlib.sha256(f"{plan.sha256}|{fingerprint(ensure_data(plan))}".encode()).hexdigest()
+    return hashlib.sha256(f"{plan.sha256}|{fingerprint(ensure_data(plan, out_dir))}".encode()).hexdigest()
 
 
 def _cache_name(table: str) -> str:
@@ -73,7 +105,7 @@ def prepare(plan: Plan, out_dir: Path):
     from evaluation.validation.quality import check_quality
     from evaluation.validation.validate import validate_data_dir
 
-    data_dir = ensure_data(plan)
+    data_dir = ensure_data(plan, out_dir)
     report = validate_data_dir(data_dir)
     warnings = check_quality(report, language=plan.language)
     write_validation_outputs(report, out_dir / "validation", plan.language, warnings)
@@ -130,7 +162,7 @@ def load_accepted(plan: Plan, out_dir: Path) -> dict[str, pd.DataFrame]:
     writing the validation outputs first when it is not)."""
     cache = out_dir / ACCEPTED
     manifest_path = cache / "manifest.json"
-    data_dir = ensure_data(plan)
+    data_dir = ensure_data(plan, out_dir)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
     if manifest.get("fingerprint") != fingerprint(data_dir) or manifest.get("data_dir") != str(data_dir):
         prepare(plan, out_dir)
