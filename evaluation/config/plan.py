@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
@@ -53,7 +53,9 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Plan:
-    """A checked analysis plan. `data_dir` is resolved against the plan file's folder."""
+    """A checked analysis plan. `data` is the data folder as the plan writes it; `data_dir` is it
+    resolved against the plan file's folder (a demo plan's run takes it from its output folder
+    instead: `evaluation.steps.workspace.for_run`)."""
 
     path: Path
     programme: str
@@ -71,6 +73,7 @@ class Plan:
     missing_data_threshold: float = 0.05  # a group missing more of the post-test: add ancova_mi
     attrition_boundary: str = "cautious"
     sha256: str = field(default="", repr=False)
+    data: str = ""
 
     @property
     def hash(self) -> str:
@@ -239,6 +242,12 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
             if name in seen:
                 problems.append(f"{label}: subgroups[{position}] lists {name} a second time; name each subgroup once")
             seen.add(name)
+    if plan is not None and plan.demo:
+        written = PurePosixPath(plan.data.replace("\\", "/"))
+        if written.is_absolute() or ".." in written.parts or str(written) in ("", ".") or ":" in plan.data:
+            problems.append(f"{label}: data must be a folder inside the output folder such as data/2022-2023 in a demo "
+                            f"plan (demo: true writes the synthetic demo data there), found {plan.data!r}; a plan for "
+                            "real data says demo: false (the default)")
     if problems:
         raise PlanError(joined(problems))
     assert plan is not None
@@ -248,5 +257,5 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
         min_cell_size=plan.min_cell_size, subgroups=tuple(plan.subgroups), demo=plan.demo,
         on_quarantine=plan.on_quarantine, primary_method=plan.primary_method, comparison=plan.comparison,
         missing_data_threshold=float(plan.missing_data_threshold), attrition_boundary=plan.attrition_boundary,
-        sha256=sha256,
+        sha256=sha256, data=plan.data,
     )
