@@ -67,10 +67,14 @@ def _plans(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from evaluation.config.plan import load_plan
+
+    plan = plan_path(args.plan)
+    load_plan(plan)  # a malformed plan is refused at once, before the analysis libraries load
+
     from evaluation.pipeline import Progress, default_out_dir, run_plan
     from evaluation.steps.workspace import validation_status
 
-    plan = plan_path(args.plan)
     out = Path(args.out) if args.out else default_out_dir(plan)
     progress = Progress(sys.stdout)
     progress.line(f"Evaluating {plan} into {out}")

@@ -195,7 +195,7 @@ def test_the_command_says_how_many_rows_were_left_out(monkeypatch: pytest.Monkey
         return out
 
     monkeypatch.setattr(pipeline, "run_plan", finished_run)
-    assert cli.main(["run", "plan.yaml", "--out", str(tmp_path)]) == 0
+    assert cli.main(["run", "demo", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr()
     assert "3 row(s) broke a data contract and were left out" in printed.err
     assert str(tmp_path / "validation" / "quarantine.csv") in printed.err
