@@ -4,6 +4,7 @@ file."""
 
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from evaluation.errors import MissingWordingError, WordingError
 from evaluation.wording import (FOLDER, LANGUAGES, catalogue, catalogues, label, languages, placeholders, plural,
                                 text)
 
+PACKAGE = Path(__file__).resolve().parents[2] / "evaluation"
 GROUPS = {key.split(".")[0] for key in catalogue("en").entries}
 
 
@@ -54,6 +56,62 @@ def test_no_text_is_empty_and_no_sentence_is_written_twice():
         if len(entry) >= 25:  # short words may coincide (a "low" resource level, a "low" attrition)
             assert texts not in seen, f"{key} repeats {seen.get(texts)}"
             seen[texts] = key
+
+
+#: The functions that take a catalogue key as their first argument (``t``: validation/page.py's
+#: ``partial(text, language=...)``).
+_LOOKUPS = {"text", "plural", "has", "t"}
+
+
+def _is_key(value: object) -> bool:
+    return isinstance(value, str) and "." in value and value.split(".")[0] in GROUPS
+
+
+def _keys_in_code() -> tuple[set[str], set[str]]:
+    """Catalogue keys the package's code asks for: whole keys (``text("report.finding.higher", ...)``,
+    the branches of ``"a" if x else "b"``, the values of a mapping of keys such as
+    fix_lists._HEADERS) and key prefixes (the literal start of ``f"report.sections.{key}.heading"``)."""
+    keys, prefixes = set(), set()
+
+    def collect(node: ast.AST) -> None:
+        if isinstance(node, ast.Constant) and _is_key(node.value):
+            keys.add(node.value)
+        elif isinstance(node, ast.IfExp):
+            collect(node.body)
+            collect(node.orelse)
+
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args:
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+                if name in _LOOKUPS:
+                    collect(node.args[0])
+            elif isinstance(node, ast.IfExp) and all(
+                    isinstance(branch, (ast.Constant, ast.IfExp)) for branch in (node.body, node.orelse)):
+                collect(node)
+            elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                if _is_key(node.values[0].value):
+                    prefixes.add(node.values[0].value)
+            elif isinstance(node, ast.Dict) and node.values and all(
+                    isinstance(value, ast.Constant) and _is_key(value.value) for value in node.values):
+                for value in node.values:
+                    collect(value)
+    return keys, prefixes
+
+
+def test_every_key_the_code_asks_for_exists():
+    keys, prefixes = _keys_in_code()
+    entries = catalogue("en").entries
+    assert len(keys) > 100 and prefixes
+    assert sorted(key for key in keys if key not in entries) == []
+    assert sorted(prefix for prefix in prefixes if not any(key.startswith(prefix) for key in entries)) == []
+
+
+def test_every_key_of_the_catalogue_is_used():
+    keys, prefixes = _keys_in_code()
+    unused = [key for key in catalogue("en").entries
+              if key not in keys and not any(key.startswith(prefix) for prefix in prefixes)]
+    assert unused == []
 
 
 def test_a_missing_key_names_the_key_and_the_language():
@@ -127,3 +185,12 @@ def test_a_file_not_named_after_a_locale_is_refused(tmp_path):
     shutil.copy(folder / "en.yaml", folder / "english.yaml")
     with pytest.raises(WordingError, match="'english' is not a locale"):
         catalogues(folder)
+
+
+def test_the_command_offers_the_catalogues_languages():
+    from evaluation.cli import build_parser
+
+    parser = build_parser()
+    validate = parser._subparsers._group_actions[0].choices["validate"]
+    choices = next(action.choices for action in validate._actions if action.dest == "language")
+    assert tuple(choices) == LANGUAGES
