@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from evaluation.errors import EXIT_OK, EvaluationError, PlanError
+from evaluation.wording import LANGUAGES
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -124,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("data_dir", help="data directory (schools.csv, exam_results.csv, surveys/...)")
     validate.add_argument("--out", help="folder for the quarantine table, validation summary, validation page and "
                                         "the schools' fix lists")
-    validate.add_argument("--language", choices=("en", "tr"), default="en",
+    validate.add_argument("--language", choices=LANGUAGES, default="en",
                           help="language of the validation page and fix lists (default: %(default)s)")
     validate.set_defaults(handler=_validate)
 

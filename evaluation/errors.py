@@ -65,3 +65,22 @@ class EvidenceInputError(EvaluationError, ValueError):
     judged: negative counts, more analysed than assigned, a missing column."""
 
     exit_code = EXIT_ANALYSIS_FAILED
+
+
+class WordingError(EvaluationError, ValueError):
+    """A wording catalogue (`evaluation/wording/<language>.yaml`) breaks the catalogue schema, a
+    language has no catalogue, or a text is asked for without the values of its placeholders."""
+
+    exit_code = EXIT_ANALYSIS_FAILED
+
+
+class MissingWordingError(WordingError, KeyError):
+    """The catalogue of a language has no text for a key the code asks for."""
+
+    def __init__(self, key: str, language: str, path: object = None) -> None:
+        self.key, self.language = key, language
+        where = f" ({path})" if path is not None else ""
+        super().__init__(f"no text for the key {key!r} in the {language!r} catalogue{where}")
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0])

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from evaluation.reporting.text import label
 from evaluation.reporting.wording import column
+from evaluation.wording import has, text
 
 PALETTE = {"partner": "#1b7837", "control": "#762a83", "all": "#4d4d4d"}
 
@@ -31,9 +32,8 @@ def forest_plot(effects: pd.DataFrame, language: str = "en") -> plt.Figure:
     ax.axvline(0, color="#999999", linewidth=1)
     ax.set_yticks(range(len(rows)), names)
     ax.invert_yaxis()
-    ax.set_xlabel("Hedges' g (95% interval)" if language == "en" else "Hedges' g (%95 aralık)")
-    ax.set_title("Partner minus control, adjusted for the pre-test" if language == "en"
-                 else "Ortak eksi karşılaştırma, ön teste göre düzeltilmiş")
+    ax.set_xlabel(text("figures.forest.axis", language))
+    ax.set_title(text("figures.forest.title", language))
     fig.tight_layout()
     return fig
 
@@ -82,15 +82,25 @@ def activities_plot(activities: pd.DataFrame, language: str = "en") -> plt.Figur
     return fig
 
 
+#: The matching balance's covariates (results/matching_balance.csv) as the balance table names them.
+_COVARIATES = {"size": "school_size", "baseline_mean": "baseline_mean"}
+
+
+def covariate_name(covariate: str, language: str) -> str:
+    """A matching covariate's name in the report and the love plot (``characteristics.<name>``)."""
+    key = f"characteristics.{_COVARIATES.get(covariate, covariate)}"
+    return text(key, language) if has(key, language) else covariate.replace("_", " ")
+
+
 def love_plot(balance: pd.DataFrame, threshold: float = 0.1, labels: dict[str, str] | None = None,
-              title: str = "") -> Figure:
+              title: str = "", language: str = "en") -> Figure:
     """Standardised differences before (open circles) and after matching (filled), one row per
     covariate, with dashed lines at +/- `threshold` (0.1 by convention; the WWC's 0.25 is the
-    outer dotted line). ``labels`` may name the legend entries (``before``, ``after``), the axis
-    (``axis``) and the covariates (by their column name). Returns a matplotlib Figure (no global
-    pyplot state)."""
-    labels = {"before": "before matching", "after": "after matching",
-              "axis": "standardised difference (partner - comparison)", **(labels or {})}
+    outer dotted line). The legend and the axis are in ``language``; ``labels`` may rename them
+    (``before``, ``after``, ``axis``) and name the covariates (by their column name, e.g. with
+    `covariate_name`). Returns a matplotlib Figure (no global pyplot state)."""
+    labels = {"before": text("matching.before", language), "after": text("matching.after", language),
+              "axis": text("matching.axis", language), **(labels or {})}
     figure = Figure(figsize=(6.0, 0.5 * len(balance) + 1.8))
     axes = figure.subplots()
     y = np.arange(len(balance))[::-1]

@@ -12,21 +12,17 @@ import pandas as pd
 from evaluation.config.plan import Plan
 from evaluation.analysis.frames import outcome_wording
 from evaluation.reporting.text import change_sentence, finding_sentence, label, p_cell
-from evaluation.reporting.wording import check_name, column, note
-
-TITLES = {
-    "en": {"report": "Annual evaluation report", "plan": "Analysis plan", "hash": "plan hash",
-           "made": "produced on"},
-    "tr": {"report": "Yıllık değerlendirme raporu", "plan": "Analiz planı", "hash": "plan özeti",
-           "made": "hazırlanma tarihi"},
-}
+from evaluation.reporting.wording import check_name, column
+from evaluation.wording import date as format_date
+from evaluation.wording import decimal_symbol, plural, text
 
 
 def header(plan: Plan) -> str:
-    words = TITLES[plan.language]
-    return (f"# {plan.programme}: {words['report']} {plan.period}\n\n"
-            f"{words['plan']}: `{plan.path.name}` ({words['hash']} `{plan.hash}`), "
-            f"{words['made']} {date.today().isoformat()}.")
+    """The report's title and the plan it followed, with its hash and today's date."""
+    title = text("report.title", plan.language, programme=plan.programme, period=plan.period)
+    made = text("report.plan", plan.language, plan_file=plan.path.name, hash=plan.hash,
+                date=format_date(date.today(), plan.language))
+    return f"# {title}\n\n{made}"
 
 
 def headline_rows(effects: pd.DataFrame, method: str, subgroups: str = "all") -> pd.DataFrame:
@@ -75,7 +71,7 @@ def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFr
 def quarantine_note(out_dir: Path, language: str) -> str:
     """A note for the top of the report when quarantined rows were left out ("" when none)."""
     status = json.loads((out_dir / "validation" / "status.json").read_text(encoding="utf-8"))
-    return note("quarantined", language, n=status["quarantined"]) if status["quarantined"] else ""
+    return plural("report.notes.quarantined", status["quarantined"], language) if status["quarantined"] else ""
 
 
 def validation_overview(out_dir: Path, language: str) -> pd.DataFrame:
@@ -90,15 +86,15 @@ def quality_overview(out_dir: Path, language: str) -> tuple[str, pd.DataFrame]:
     path = out_dir / "validation" / "warnings.csv"
     warnings = pd.read_csv(path, keep_default_na=False, dtype=str) if path.is_file() else pd.DataFrame()
     if not len(warnings):
-        return note("no_warnings", language), pd.DataFrame()
+        return text("report.notes.no_warnings", language), pd.DataFrame()
     counts = warnings.groupby(["table", "check"], sort=False).size().rename("warnings").reset_index()
     counts["check"] = [check_name(check, language) for check in counts["check"]]
     counts = counts.rename(columns={name: column(name, language) for name in counts.columns})
-    return note("warnings", language, n=len(warnings)), counts
+    return plural("report.notes.warnings", len(warnings), language), counts
 
 
 def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.DataFrame:
-    """`columns` maps result columns to header keys of `wording.COLUMNS`."""
+    """`columns` maps result columns to header keys (``columns.<key>`` of the catalogues)."""
     shown = frame[list(columns)].copy()
     if "p_value" in shown:
         shown["p_value"] = [p_cell(p, language) for p in shown["p_value"]]
@@ -115,15 +111,16 @@ def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.D
 
 
 def styled(table: pd.DataFrame, language: str, index: bool = False):
-    """A report table for display: two decimals (decimal comma in Turkish), blanks for missing."""
-    style = table.style.format(precision=2, decimal="," if language == "tr" else ".", na_rep="")
+    """A report table for display: two decimals with the locale's decimal mark (a comma in
+    Turkish), blanks for missing."""
+    style = table.style.format(precision=2, decimal=decimal_symbol(language), na_rep="")
     return style if index else style.hide(axis="index")
 
 
 def _subgroup(code: str, language: str) -> str:
     """'grade=9' as 'grade 9' ('sınıf 9')."""
     name, _, level = code.partition("=")
-    return f"{label(name, language)} {level}".strip()
+    return text("report.subgroup", language, name=label(name, language), level=level).strip()
 
 
 _INTERVALS = {name: name for name in ("ci_low", "ci_high", "p_value", "effect_size", "effect_size_ci_low",
@@ -200,53 +197,7 @@ def attrition_table(attrition: pd.DataFrame, language: str) -> pd.DataFrame:
     return _format(people, columns, language)
 
 
-METHOD_NAMES = {
-    "en": {"ancova_cr1": "CR1 standard errors, t on schools - 1 degrees of freedom",
-           "ancova_cr2": "CR2 standard errors with Satterthwaite degrees of freedom",
-           "mixed_reml": "a two-level random-intercept model (REML)",
-           "did": "a difference in differences of all pre and post values"},
-    "tr": {"ancova_cr1": "CR1 standart hataları, okul sayısı - 1 serbestlik dereceli t",
-           "ancova_cr2": "Satterthwaite serbestlik dereceli CR2 standart hataları",
-           "mixed_reml": "iki düzeyli rastgele sabitli model (REML)",
-           "did": "tüm ön ve son test değerleriyle farkların farkı"},
-}
-
-METHODS = {
-    "en": """
-**How the numbers were made.** Every table of the schools' data was checked against its data
-contract before analysis; only accepted rows were analysed. *Before and after* compares each
-student's (or respondent's) November and April/May values: the mean change, its 95% confidence
-interval from the paired t-test, and Hedges' g of the change (standardised by the student-level
-SD of the two waves); the results table adds the Wilcoxon signed-rank test and, for waves that do
-not link, Welch's test of the two waves. *Partner versus control* is an analysis of covariance of
-the post-test on group and the pre-test with standard errors clustered by school, so schools,
-not students, count as the independent units. The findings above use {headline}; the results
-table also holds CR1 and CR2 standard errors, a two-level random-intercept model and a difference
-in differences, side by side, and each outcome's baseline difference (pre-test g; the What Works
-Clearinghouse asks for |g| of at most 0.25 with adjustment). The effect size is Hedges' g: the
-adjusted difference over the pooled student-level SD of the post-test, with the small-sample
-correction. p-values are adjusted for the several outcomes of each domain (Benjamini-Hochberg).
-Groups smaller than {min_cell} are suppressed in every table.
-""",
-    "tr": """
-**Sayılar nasıl üretildi?** Okullardan gelen her tablo analizden önce veri sözleşmesine göre
-denetlendi; yalnızca kabul edilen satırlar analiz edildi. *Önce ve sonra* karşılaştırması her
-öğrencinin (veya katılımcının) Kasım ve Nisan/Mayıs değerlerini eşleştirir: ortalama değişim,
-eşleştirilmiş t-testinden %95 güven aralığı ve değişimin Hedges' g etki büyüklüğü; sonuç
-tablosunda ayrıca Wilcoxon işaretli sıralar testi ve eşleşmeyen uygulamalar için Welch testi yer
-alır. *Ortak ve karşılaştırma okulları* son testin grup ve ön teste göre kovaryans analizidir;
-standart hatalar okul düzeyinde kümelenmiştir, böylece bağımsız birimler öğrenciler değil
-okullardır. Yukarıdaki bulgularda {headline} kullanıldı; sonuç tablosunda CR1 ve CR2 standart
-hataları, iki düzeyli rastgele sabitli model ve farkların farkı yan yana, ayrıca her sonuç
-ölçüsünün başlangıç farkı (ön test g'si) bulunur. Etki büyüklüğü, düzeltilmiş farkın son testin
-öğrenci düzeyindeki birleştirilmiş standart sapmasına bölünmesiyle bulunan, küçük örneklem
-düzeltmeli Hedges' g'dir. p değerleri her alandaki sonuç ölçüleri için düzeltilmiştir
-(Benjamini-Hochberg). {min_cell} kişiden küçük gruplar hiçbir tabloda gösterilmez.
-""",
-}
-
-
 def methods_note(plan: Plan, method: str) -> str:
     """How the numbers were made, naming the headline `method`."""
-    headline = METHOD_NAMES[plan.language][method]
-    return METHODS[plan.language].format(min_cell=plan.min_cell_size, headline=headline)
+    headline = text(f"report.methods.headline.{method}", plan.language)
+    return text("report.methods.note", plan.language, min_cell=plan.min_cell_size, headline=headline)

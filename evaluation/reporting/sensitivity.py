@@ -9,24 +9,14 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.evidence.matching import Matching
-from evaluation.reporting.figures import love_plot
+from evaluation.reporting.figures import covariate_name, love_plot
 from evaluation.reporting.text import label, number, percent
 from evaluation.reporting.wording import column
+from evaluation.wording import text
 
 PAIR_FILE = "matching"
 BALANCE_FILE = "matching_balance"
 LOVE_PLOT = "love_plot.png"
-MATCHING_LABELS = {  # the love plot's words, and the covariates' names in the report
-    "en": {"before": "before matching", "after": "after matching",
-           "axis": "standardised difference (partner - comparison)",
-           "size": "school size (students)", "baseline_mean": "mean pre-test score"},
-    "tr": {"before": "eşleştirme öncesi", "after": "eşleştirme sonrası",
-           "axis": "standartlaştırılmış fark (ortak - karşılaştırma)",
-           "size": "okul büyüklüğü (öğrenci)", "baseline_mean": "ön test ortalaması"},
-}
-
-
-_COVARIATES = MATCHING_LABELS  # covariate names, the same as in the love plot
 
 
 def missing_data_table(effects: pd.DataFrame, missing: pd.DataFrame, primary: str, language: str) -> pd.DataFrame:
@@ -58,20 +48,20 @@ def matching_table(out_dir: Path, language: str) -> pd.DataFrame:
         return pd.DataFrame()
     balance = pd.read_csv(path)
     frame = pd.DataFrame({
-        "covariate": [_COVARIATES[language].get(name, name.replace("_", " ")) for name in balance["covariate"]],
+        "covariate": [covariate_name(name, language) for name in balance["covariate"]],
         "std_diff_before": balance["std_diff_before"].round(2),
         "std_diff_after": balance["std_diff_after"].round(2),
     })
-    return frame.rename(columns={name: column(name, language) for name in frame.columns})
+    headers = {"covariate": column("characteristic", language), "std_diff_before": text("matching.before", language),
+               "std_diff_after": text("matching.after", language)}
+    return frame.rename(columns=headers)
 
 
 def _estimate(row, language: str) -> str:
     if pd.isna(row.estimate):
         return ""
-    return (f"{number(row.estimate, 2, language)} ({number(row.ci_low, 2, language)}; "
-            f"{number(row.ci_high, 2, language)})" if language == "tr" else
-            f"{number(row.estimate, 2, language)} ({number(row.ci_low, 2, language)}, "
-            f"{number(row.ci_high, 2, language)})")
+    return text("report.missing_data.estimate", language, estimate=number(row.estimate, 2, language),
+                low=number(row.ci_low, 2, language), high=number(row.ci_high, 2, language))
 
 
 def write_matching(matching: Matching, out_dir: Path, language: str = "en") -> list[Path]:
@@ -83,6 +73,7 @@ def write_matching(matching: Matching, out_dir: Path, language: str = "en") -> l
     pairs, balance = results / f"{PAIR_FILE}.csv", results / f"{BALANCE_FILE}.csv"
     matching.pairs.to_csv(pairs, index=False)
     matching.balance.to_csv(balance, index=False)
-    figure = love_plot(matching.balance, labels=MATCHING_LABELS.get(language, MATCHING_LABELS["en"]))
+    names = {covariate: covariate_name(covariate, language) for covariate in matching.balance["covariate"]}
+    figure = love_plot(matching.balance, labels=names, language=language)
     figure.savefig(results / LOVE_PLOT, dpi=150)
     return [pairs, balance, results / LOVE_PLOT]

@@ -19,6 +19,7 @@ from evaluation.reporting.sensitivity import write_matching
 from evaluation.steps import workspace
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
+from evaluation.wording import count, percent, plural, text
 
 
 @section("effects")
@@ -38,7 +39,7 @@ def headline(run: Run) -> Shown:
     """The headline method and its effect sizes with their intervals."""
     primary = run.primary
     figure = forest_plot(headline_rows(run.table("effects"), primary), run.language)
-    return Shown(f"Headline method: `{primary}`.", figure_of(figure))
+    return Shown(text("notebooks.headline", run.language, method=primary), figure_of(figure))
 
 
 @section("matching")
@@ -47,14 +48,15 @@ def comparison_schools(run: Run) -> Shown:
     before and after matching (results/matching.csv, matching_balance.csv, love_plot.png)."""
     matching = run.comparison[1]
     if matching is None:
-        return Shown("The plan's comparison group is fixed: every control school is a comparison school.")
+        return Shown(text("notebooks.fixed_comparison", run.language))
     written = write_matching(matching, run.out_dir, run.language)
     from IPython.display import Image
 
     return Shown(
         matching.pairs,
         matching.balance,
-        f"Matched {len(matching.comparison_ids)} of {len(matching.pairs)} partner schools.",
+        plural("notebooks.matched", len(matching.pairs), run.language,
+               matched=count(len(matching.comparison_ids), run.language)),
         Image(filename=str(written[-1])),
     )
 
@@ -72,11 +74,8 @@ def missing_data(run: Run) -> Shown:
     run.save(missing, "missing")
     effects = run.table("effects")
     imputed = effects[effects["method"] == "ancova_mi"]["outcome"].tolist()
-    note = (
-        f"Multiple imputation (above {plan.missing_data_threshold:.0%} missing in a group): "
-        + (", ".join(imputed) if imputed else "no outcome")
-        + "."
-    )
+    note = text("notebooks.imputation", run.language, threshold=percent(plan.missing_data_threshold, run.language),
+                outcomes=", ".join(imputed) if imputed else text("notebooks.no_imputation", run.language))
     return Shown(note, missing)
 
 
@@ -93,4 +92,4 @@ def design(run: Run) -> Shown:
     exams = [o for o in plan.outcomes if o.source == "exam" and o.domain == "academic"]
     table, notes = outcome_design_tables({o.id: run.frames[o.id] for o in exams}, alpha=plan.alpha)
     run.save(table, "design")
-    return Shown(*[f"Left out of the design table: {note}" for note in notes], table)
+    return Shown(*[text("notebooks.left_out_of_design", run.language, note=note) for note in notes], table)

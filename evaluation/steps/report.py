@@ -14,6 +14,7 @@ from evaluation.reporting import figures, sections, sensitivity
 from evaluation.reporting.wording import section as heading
 from evaluation.steps.context import Run
 from evaluation.steps.display import Shown, figure_of
+from evaluation.wording import text
 
 
 def _styled(run: Run, table: pd.DataFrame, index: bool = False):
@@ -94,7 +95,7 @@ def attrition(run: Run) -> Shown:
 def evidence(run: Run) -> Shown:
     """How strong the evidence is, per finding in plain words and in a compact table."""
     plan, effects, evidence_rows = run.plan, run.table("effects"), run.table("evidence")
-    boundary = evidence_text.PHRASES[plan.language][plan.attrition_boundary]
+    boundary = text(f"evidence.boundary.{plan.attrition_boundary}", plan.language)
     wording = sections.outcome_wording(plan, run.instruments)
     return Shown(
         heading("evidence", plan.language, boundary=boundary),

@@ -1,8 +1,12 @@
 """What each broken rule asks and what to change, in words a school data officer can act on.
 
-The words come from `evaluation.validation.wording`; this module picks the template for a failure
-from the kind of its rule (`evaluation.validation.rules.RuleKind`) and fills it from the contract: the bounds
-of a range, the allowed values, the column's type, the file a reference points to.
+The words are the catalogues' (`evaluation.wording`): ``validation.rules`` says what a kind of rule
+asks (the validation page), ``validation.fixes`` what to change (the fix lists), and
+``validation.types``, ``validation.patterns`` and ``validation.custom`` both for the column types,
+the patterns people should not have to read and the cross-field rules of the bundled contracts.
+This module picks the template for a failure from the kind of its rule
+(`evaluation.validation.rules.RuleKind`) and fills it from the contract: the bounds of a range,
+the allowed values, the column's type, the file a reference points to.
 """
 
 from __future__ import annotations
@@ -16,28 +20,22 @@ from evaluation.validation.contracts import Contract, Rule
 from evaluation.errors import ContractError
 from evaluation.validation.report import KNOCK_ON_NOTE, ValidationReport
 from evaluation.validation.validate import TABLES, table_contract
-from evaluation.validation.wording import (
-    CUSTOM,
-    FIXES,
-    PATTERNS,
-    RULES,
-    TYPES,
-    check_language,
-    column_label,
-    number,
-    rows_text,
-)
+from evaluation.validation.wording import check_language, column_label, rows_text
+from evaluation.wording import has, plain, text
 
 #: Structural problems: no rule of a contract, the whole file is concerned.
 STRUCTURAL_RULES = ("required_column", "unknown_table", "unknown_instrument")
 
-#: Reference targets with their own wording (a single column, or a pair ending at the roster).
-_REFERENCE_WORDING = {
+#: Reference targets with their own instruction (``validation.fixes.<name>``): a single column,
+#: or a pair ending at the roster.
+_REFERENCE_FIXES = {
     ("schools.school_id",): "school",
     ("students.student_id",): "student",
     ("schools.partnership_id",): "partnership",
     ("students.student_id", "students.school_id"): "roster",
 }
+#: Patterns people should not have to read, by their name in ``validation.patterns``.
+_PATTERN_NAMES = {"^[A-Z]{2}$": "country_code", "^[0-9]{4}-(?:0[1-9]|1[0-2])$": "year_month"}
 
 
 class RuleTexts:
@@ -76,49 +74,60 @@ class RuleTexts:
 
     def statement(self, table: str, name: str, message: str = "") -> str:
         """What the rule asks, e.g. ``score must be between 0 and 100``."""
+        language = self.language
         rule = self.rule(table, name)
         if rule is None:
-            template = RULES[self.language].get(name, RULES[self.language]["custom"])
-            return template.format(message=message)
+            key = f"validation.rules.{name}"
+            return text(key if has(key, language) else "validation.rules.custom", language, message=message)
         fields = self._fields(table, rule)
-        if rule.kind == "type":
-            return TYPES[self.language][fields["logical_type"]][0].format(**fields)
-        if rule.kind == "pattern" and fields["pattern"] in PATTERNS[self.language]:
-            return PATTERNS[self.language][fields["pattern"]][0].format(**fields)
+        special = self._special(rule, fields)
+        if special is not None:
+            return text(f"{special}.rule", language, **fields)
         if rule.kind == "custom":
-            return CUSTOM[self.language].get(rule.name, (rule.message, ""))[0]
+            return rule.message
         if rule.kind == "reference":
-            wording = _REFERENCE_WORDING.get(rule.references)
-            key = "roster" if wording == "roster" else "reference_pair" if len(rule.columns) > 1 else "reference"
-            return RULES[self.language][key].format(**fields)
-        return RULES[self.language][self._kind_key(rule)].format(**fields)
+            key = ("roster" if _REFERENCE_FIXES.get(rule.references) == "roster"
+                   else "reference_pair" if len(rule.columns) > 1 else "reference")
+            return text(f"validation.rules.{key}", language, **fields)
+        return text(f"validation.rules.{self._kind_key(rule)}", language, **fields)
 
     def instruction(self, failure: Mapping[str, object], other_rows: list[int] | None = None) -> str:
         """What to change for one failure (a row of ``report.failures``); ``other_rows`` are the
         other rows holding the same value, for duplicate rules."""
+        language = self.language
         table, name = str(failure["table"]), str(failure["rule"])
         value, message = str(failure["value"]), str(failure["message"])
         rule = self.rule(table, name)
-        fixes = FIXES[self.language]
         if rule is None:
             if name == "required_column":
-                return fixes[name].format(column=column_label(str(failure["column"]), self.language))
+                return text("validation.fixes.required_column", language,
+                            column=column_label(str(failure["column"]), language))
             if name in STRUCTURAL_RULES:
-                return fixes[name].format(values=", ".join((*TABLES, "surveys/<instrument_id>")))
-            return fixes["custom"].format(message=message)
-        fields = {**self._fields(table, rule), "value": value, "rows": rows_text(other_rows or [], self.language)}
-        if rule.kind == "type":
-            return TYPES[self.language][fields["logical_type"]][1].format(**fields)
-        if rule.kind == "pattern" and fields["pattern"] in PATTERNS[self.language]:
-            return PATTERNS[self.language][fields["pattern"]][1].format(**fields)
+                tables = ", ".join((*TABLES, "surveys/<instrument_id>"))
+                return text(f"validation.fixes.{name}", language, values=tables)
+            return text("validation.fixes.custom", language, message=message)
+        fields = {**self._fields(table, rule), "value": value, "rows": rows_text(other_rows or [], language)}
+        special = self._special(rule, fields)
+        if special is not None:
+            return text(f"{special}.fix", language, **fields)
         if rule.kind == "custom":
-            known = CUSTOM[self.language].get(rule.name)
-            return known[1] if known else fixes["custom"].format(message=rule.message)
+            return text("validation.fixes.custom", language, message=rule.message)
         if rule.kind == "reference":
             if message.endswith(KNOCK_ON_NOTE):
-                return fixes["knock_on"].format(**fields)
-            return fixes[_REFERENCE_WORDING.get(rule.references, "reference")].format(**fields)
-        return fixes[self._kind_key(rule)].format(**fields)
+                return text("validation.fixes.knock_on", language, **fields)
+            return text(f"validation.fixes.{_REFERENCE_FIXES.get(rule.references, 'reference')}", language, **fields)
+        return text(f"validation.fixes.{self._kind_key(rule)}", language, **fields)
+
+    def _special(self, rule: Rule, fields: Mapping[str, str]) -> str | None:
+        """The catalogue group (with a ``rule`` and a ``fix`` text) of a type rule, of a pattern
+        with a name, or of a cross-field rule of the bundled contracts; None for the others."""
+        if rule.kind == "type":
+            return f"validation.types.{fields['logical_type']}"
+        if rule.kind == "pattern" and fields["pattern"] in _PATTERN_NAMES:
+            return f"validation.patterns.{_PATTERN_NAMES[fields['pattern']]}"
+        if rule.kind == "custom" and has(f"validation.custom.{rule.name}.rule", self.language):
+            return f"validation.custom.{rule.name}"
+        return None
 
     def _kind_key(self, rule: Rule) -> str:
         if rule.kind == "range":
@@ -136,8 +145,8 @@ class RuleTexts:
             "column": column_label(rule.columns[0], self.language) if len(rule.columns) == 1
             else ", ".join(rule.columns),
             "logical_type": prop.logical_type if prop is not None else "string",
-            "minimum": number(rule.kwargs["min_value"], self.language) if "min_value" in rule.kwargs else "",
-            "maximum": number(rule.kwargs["max_value"], self.language) if "max_value" in rule.kwargs else "",
+            "minimum": plain(rule.kwargs["min_value"], self.language) if "min_value" in rule.kwargs else "",
+            "maximum": plain(rule.kwargs["max_value"], self.language) if "max_value" in rule.kwargs else "",
             "pattern": str(rule.kwargs.get("regex", "")),
             "values": ", ".join(str(value) for value in values),
             "file": self.file_of(rule.referenced_table) if rule.referenced_table else "",

@@ -7,7 +7,8 @@ broken file (no row was checked) is put at the top of the list of every school w
 it, or of every school when the file holds all schools (``schools``) or names none.
 
 The CSV files are UTF-8 with a byte-order mark, so that Excel shows Turkish letters right, and
-are separated by ``,`` in English and ``;`` in Turkish (Turkish-locale Excel reads ``;``).
+are separated by ``,``, or by ``;`` where the language's decimal mark is a comma (Turkish:
+Turkish-locale Excel reads ``;``; `evaluation.wording.csv_separator`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from evaluation.validation.fix_instructions import RuleTexts, duplicate_rows
 from evaluation.validation.html_page import heading, paragraph, table, write_page
 from evaluation.io.reading import read_table
 from evaluation.validation.report import ValidationReport
-from evaluation.validation.wording import CSV_COLUMNS, CSV_SEPARATOR, check_language, column_label, date, text
+from evaluation.validation.wording import check_language, column_label
+from evaluation.wording import csv_separator, date, plural, text
 
 FIX_LISTS_DIR = "fix-lists"
 UNASSIGNED = "unassigned"
@@ -31,6 +33,16 @@ UNASSIGNED = "unassigned"
 WARNING_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "check", "message")
 INDEX_COLUMNS = ("school_id", "school_name", "quarantined_rows", "warnings", "file")
 _ITEM_COLUMNS = ("file", "row", "column", "value", "fix", "rule", "status")
+#: Headers of the fix lists: the catalogue's key of each column.
+_HEADERS = {"file": "columns.file", "row": "validation.fix_list.columns.row",
+            "column": "validation.fix_list.columns.column", "value": "validation.fix_list.columns.value",
+            "fix": "validation.fix_list.columns.fix", "rule": "columns.rule",
+            "status": "validation.fix_list.columns.status", "note": "validation.fix_list.columns.note",
+            "check": "columns.check"}
+
+
+def _header(column: str, language: str) -> str:
+    return text(_HEADERS[column], language)
 
 
 @dataclass(frozen=True)
@@ -116,7 +128,7 @@ def fix_list_items(report: ValidationReport, language: str = "en", warnings: pd.
     directory = directory or school_directory(report)
     attribution = _Attribution(report, directory)
     texts = RuleTexts(report, language)
-    fix, check = text("status_fix", language), text("status_check", language)
+    fix, check = text("validation.fix_list.status.fix", language), text("validation.fix_list.status.check", language)
     lines: dict[str, list[dict]] = {}
     failures = report.failures
     for record, others in zip(failures.to_dict("records"), duplicate_rows(failures), strict=True):
@@ -181,13 +193,13 @@ def write_fix_lists(report: ValidationReport, out_dir: Path, language: str = "en
     index = school_index(items, directory, language)
     written: list[Path] = []
     for (school, frame), stem in zip(items.items(), index["file"].str.removesuffix(".csv"), strict=True):
-        name = text("unassigned_name", language) if school == UNASSIGNED else directory.names.get(school, "")
+        name = _school_name(school, directory, language)
         csv_path = folder / f"{stem}.csv"
         _write_csv(frame, csv_path, language)
         page = _write_page(frame, folder / f"{stem}.html", school, name, language, today or dt.date.today())
         written += [csv_path, page]
     index_path = folder / "index.csv"
-    index.to_csv(index_path, index=False, sep=CSV_SEPARATOR[language], encoding="utf-8-sig")
+    index.to_csv(index_path, index=False, sep=csv_separator(language), encoding="utf-8-sig")
     return [*written, index_path]
 
 
@@ -197,12 +209,18 @@ def school_index(items: dict[str, pd.DataFrame], directory: SchoolDirectory, lan
     names = file_names(list(items))
     records = [
         {"school_id": "" if school == UNASSIGNED else school,
-         "school_name": text("unassigned_name", language) if school == UNASSIGNED else directory.names.get(school, ""),
+         "school_name": _school_name(school, directory, language),
          "quarantined_rows": _rejected_rows(frame), "warnings": int((frame["kind"] == "check").sum()),
          "file": f"{names[school]}.csv"}
         for school, frame in items.items()
     ]
     return pd.DataFrame.from_records(records, columns=list(INDEX_COLUMNS))
+
+
+def _school_name(school: str, directory: SchoolDirectory, language: str) -> str:
+    if school == UNASSIGNED:
+        return text("validation.fix_list.unassigned_name", language)
+    return directory.names.get(school, "")
 
 
 def file_names(schools: list[str]) -> dict[str, str]:
@@ -229,38 +247,42 @@ def _rejected_rows(frame: pd.DataFrame) -> int:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path, language: str) -> None:
-    headers = CSV_COLUMNS[language]
-    out = frame[list(_ITEM_COLUMNS)].rename(columns=headers)
-    out.to_csv(path, index=False, sep=CSV_SEPARATOR[language], encoding="utf-8-sig")
+    out = frame[list(_ITEM_COLUMNS)].rename(columns={column: _header(column, language) for column in _ITEM_COLUMNS})
+    out.to_csv(path, index=False, sep=csv_separator(language), encoding="utf-8-sig")
 
 
 def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, language: str, today: dt.date) -> Path:
     title_name = name if school == UNASSIGNED else f"{name} ({school})" if name else school
-    intro = text("unassigned_intro" if school == UNASSIGNED else "fix_intro", language, date=date(today, language))
-    n_checks = int((frame["kind"] == "check").sum())
-    counts = text("counts", language, rows=_rejected_rows(frame), problems=int((frame["kind"] != "check").sum()),
-                  warnings=n_checks)
+    intro = text("validation.fix_list.unassigned_intro" if school == UNASSIGNED else "validation.fix_list.intro",
+                 language, date=date(today, language))
+    n_problems, n_checks = int((frame["kind"] != "check").sum()), int((frame["kind"] == "check").sum())
+    counts = text("validation.fix_list.counts.sentence", language,
+                  rows=plural("validation.fix_list.counts.rows", _rejected_rows(frame), language),
+                  problems=plural("validation.fix_list.counts.problems", n_problems, language),
+                  warnings=plural("validation.fix_list.counts.warnings", n_checks, language))
     parts = [paragraph(intro), paragraph(counts, "counts")]
-    headers = CSV_COLUMNS[language]
+    headers = {column: _header(column, language) for column in (*_ITEM_COLUMNS, "note", "check")}
     broken = frame[frame["kind"] == "broken"]
     if len(broken):
-        parts += [heading(text("broken_heading", language)), paragraph(text("broken_intro", language)),
+        parts += [heading(text("validation.fix_list.broken_heading", language)),
+                  paragraph(text("validation.fix_list.broken_intro", language)),
                   table([headers["file"], headers["column"], headers["fix"], headers["rule"]],
                         broken[["file", "column", "fix", "rule"]].itertuples(index=False), row_class="broken")]
     rows = frame[frame["kind"] == "fix"]
-    parts.append(heading(text("rows_heading", language)))
+    parts.append(heading(text("validation.fix_list.rows_heading", language)))
     if len(rows):
         parts.append(table([headers[c] for c in ("file", "row", "column", "value", "fix", "rule")],
                            _with_labels(rows, language).itertuples(index=False), numeric=(1,)))
     else:
-        parts.append(paragraph(text("no_rows", language)))
+        parts.append(paragraph(text("validation.fix_list.no_rows", language)))
     checks = frame[frame["kind"] == "check"]
     if len(checks):
-        parts += [heading(text("warnings_heading", language)), paragraph(text("warnings_intro", language)),
+        parts += [heading(text("validation.fix_list.warnings_heading", language)),
+                  paragraph(text("validation.fix_list.warnings_intro", language)),
                   table([headers["file"], headers["row"], headers["column"], headers["value"],
-                         text("note", language), text("check", language)],
+                         headers["note"], headers["check"]],
                         _with_labels(checks, language).itertuples(index=False), numeric=(1,))]
-    return write_page(path, text("fix_title", language, name=title_name), parts, language)
+    return write_page(path, text("validation.fix_list.title", language, name=title_name), parts, language)
 
 
 def _with_labels(frame: pd.DataFrame, language: str) -> pd.DataFrame:

@@ -19,8 +19,8 @@ from evaluation.validation.fix_lists import FIX_LISTS_DIR, fix_list_items, schoo
 from evaluation.validation.html_page import heading, link, paragraph, table, write_page
 from evaluation.validation.quality.linkage import linkage_summary
 from evaluation.validation.report import ValidationReport
-from evaluation.wording.formats import percent
-from evaluation.validation.wording import check_language, date, text
+from evaluation.validation.wording import check_language
+from evaluation.wording import date, percent, text
 
 
 def write_validation_page(report: ValidationReport, out_path: Path, language: str = "en",
@@ -55,55 +55,62 @@ def write_validation_page(report: ValidationReport, out_path: Path, language: st
     language = check_language(language)
     texts = RuleTexts(report, language)
     t = partial(text, language=language)
-    parts = [paragraph(t("page_intro", date=date(today or dt.date.today(), language))),
-             paragraph(t("all_passed" if report.ok else "not_passed"), "counts")]
+    parts = [paragraph(t("validation.page.intro", date=date(today or dt.date.today(), language))),
+             paragraph(t("validation.page.all_passed" if report.ok else "validation.page.not_passed"), "counts")]
 
-    parts.append(heading(t("tables_heading")))
+    parts.append(heading(t("validation.page.tables_heading")))
     rows = [(report.display(result.file), result.n_rows, result.n_accepted, result.n_quarantined,
              _broken_reason(report, key, language) if result.broken else "")
             for key, result in report.tables.items()]
-    parts.append(table([t("file"), t("rows"), t("accepted"), t("quarantined"), t("broken")], rows,
+    parts.append(table([t("columns.file"), t("columns.rows"), t("columns.accepted"),
+                        t("validation.page.columns.quarantined"), t("validation.page.columns.broken")], rows,
                        numeric=(1, 2, 3)))
 
-    parts.append(heading(t("rules_heading")))
+    parts.append(heading(t("validation.page.rules_heading")))
     broken_rules = _rule_counts(report.failures, "rule")
     if len(broken_rules):
-        parts.append(paragraph(t("rules_intro")))
-        parts.append(table([t("file"), t("rule"), t("description"), t("rows_broken")],
+        parts.append(paragraph(t("validation.page.rules_intro")))
+        parts.append(table([t("columns.file"), t("columns.rule"), t("validation.page.columns.description"),
+                            t("columns.rows")],
                            [(texts.file_of(key), rule, texts.statement(key, rule), n)
                             for key, rule, n in broken_rules.itertuples(index=False)], numeric=(3,)))
     else:
-        parts.append(paragraph(t("no_rules")))
+        parts.append(paragraph(t("validation.page.no_rules")))
 
     if warnings is not None and len(warnings):
         checks = _rule_counts(warnings, "check")
-        parts += [heading(t("checks_heading")),
-                  table([t("file"), t("check"), t("rows_broken")],
+        parts += [heading(t("validation.page.checks_heading")),
+                  table([t("columns.file"), t("columns.check"), t("columns.rows")],
                         [(texts.file_of(key), check, n) for key, check, n in checks.itertuples(index=False)],
                         numeric=(2,))]
 
     linkage = linkage_summary(report) if linkage is None else linkage
     if len(linkage):
-        parts += [heading(t("linkage_heading")), paragraph(t("linkage_intro")),
-                  table([t("table"), t("id_column"), t("n_pre"), t("n_post"), t("n_linked"), t("linkage_rate")],
+        parts += [heading(t("validation.page.linkage_heading")), paragraph(t("validation.page.linkage_intro")),
+                  table([t("columns.table"), t("validation.page.columns.id_column"), t("validation.page.columns.n_pre"),
+                         t("validation.page.columns.n_post"), t("validation.page.columns.n_linked"),
+                         t("validation.page.columns.linkage_rate")],
                         [(row.table, row.id_column, row.n_pre, row.n_post, row.n_linked,
                           percent(row.linkage_rate, language))
                          for row in linkage.itertuples(index=False)], numeric=(2, 3, 4, 5))]
 
-    parts.append(heading(t("schools_heading")))
+    parts.append(heading(t("validation.page.schools_heading")))
     directory = school_directory(report)
     items = fix_list_items(report, language, warnings, directory)
     index = school_index(items, directory, language)
     if len(index):
-        parts.append(paragraph(t("schools_intro")))
-        schools = [(record.school_id or t("unassigned_id"), record.school_name, record.quarantined_rows,
-                    record.warnings, link(t("open"), f"{fix_lists}/{record.file.removesuffix('.csv')}.html"))
+        parts.append(paragraph(t("validation.page.schools_intro")))
+        schools = [(record.school_id or t("validation.page.unassigned_id"), record.school_name,
+                    record.quarantined_rows, record.warnings,
+                    link(t("validation.page.open"), f"{fix_lists}/{record.file.removesuffix('.csv')}.html"))
                    for record in index.itertuples(index=False)]
-        parts.append(table([t("school_id"), t("school_name"), t("quarantined_rows"), t("warnings"), t("fix_list")],
+        parts.append(table([t("validation.page.columns.school_id"), t("validation.page.columns.school_name"),
+                            t("validation.page.columns.quarantined_rows"), t("columns.warnings"),
+                            t("validation.page.columns.fix_list")],
                            schools, numeric=(2, 3), html_cells=(4,)))
     else:
-        parts.append(paragraph(t("no_schools")))
-    return write_page(Path(out_path), t("page_title", name=report.data_dir.name), parts, language)
+        parts.append(paragraph(t("validation.page.no_schools")))
+    return write_page(Path(out_path), t("validation.page.title", name=report.data_dir.name), parts, language)
 
 
 def write_validation_outputs(report: ValidationReport, out_dir: Path, language: str = "en",
@@ -139,8 +146,8 @@ def _broken_reason(report: ValidationReport, key: str, language: str) -> str:
     rules = list(dict.fromkeys(structural["rule"]))
     if "required_column" in rules:
         columns = ", ".join(repr(column) for column in structural.loc[structural["rule"] == "required_column", "column"])
-        return text("broken_required_column", language, columns=columns)
+        return text("validation.broken.required_column", language, columns=columns)
     for rule in ("unknown_table", "unknown_instrument"):
         if rule in rules:
-            return text(f"broken_{rule}", language)
+            return text(f"validation.broken.{rule}", language)
     return report.tables[key].broken or ""

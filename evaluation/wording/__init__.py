@@ -1,2 +1,66 @@
 """The workbench's words in every language it speaks, and numbers written the way each language
-writes them."""
+writes them.
+
+The words are in one catalogue per language beside this module (``en.yaml``, ``tr.yaml``; see
+`evaluation.wording.catalogue` for the schema). The languages are the catalogue files present:
+adding a language is adding its file. Look a text up by its dotted key::
+
+    text("report.sections.findings.heading", "tr")
+    plural("report.notes.warnings", 3, "en")          # the CLDR plural form of 3, {n} filled
+    label("peer_collaboration", "en")                 # a code of the data, as the report names it
+
+Numbers, percentages and dates go through `evaluation.wording.formats` (Babel, in the
+language's locale).
+"""
+
+from __future__ import annotations
+
+from evaluation.wording.catalogue import FOLDER, LANGUAGES, Catalogue, catalogue, catalogues, languages, placeholders
+from evaluation.wording.formats import (capitalise, count, csv_separator, date, decimal_symbol, number, p_cell,
+                                        p_text, percent, plain, short_number)
+
+#: Codes of the data that name the same people as another code (a survey's role ``student``,
+#: the level ``students`` of the attrition table, the level ``school`` of the balance table).
+_SAME_AS = {"student": "students", "teacher": "teachers", "school": "schools"}
+
+
+def text(key: str, language: str, **values: object) -> str:
+    """The text of ``key`` in ``language``, its placeholders filled from ``values``.
+
+    Raises `evaluation.errors.MissingWordingError` (a KeyError naming the key and the language)
+    when the catalogue has no such key, and `evaluation.errors.WordingError` (a ValueError) for
+    a language without a catalogue or a placeholder left without a value.
+    """
+    return catalogue(language).text(key, **values)
+
+
+def plural(key: str, n: int | float, language: str, /, **values: object) -> str:
+    """The plural form of ``key`` for the count ``n`` in ``language`` (the CLDR category Babel
+    gives ``n``: ``one`` or ``other`` in English and Turkish), ``{n}`` written the language's way
+    unless ``values`` give it."""
+    return catalogue(language).plural(key, n, **values)
+
+
+def has(key: str, language: str) -> bool:
+    """Whether the catalogue of ``language`` has ``key``."""
+    return key in catalogue(language)
+
+
+def label(code: str, language: str) -> str:
+    """The readable name of a code of the data (an outcome, group, wave, level, school type):
+    ``labels.<code>`` of the catalogue; a code without a label is shown as written, ``_`` as a
+    space."""
+    key = f"labels.{_SAME_AS.get(code, code)}"
+    return text(key, language) if has(key, language) else code.replace("_", " ")
+
+
+def check_language(language: str) -> str:
+    """``language`` when a catalogue speaks it, else `evaluation.errors.WordingError` (a
+    ValueError) listing the languages."""
+    catalogue(language)
+    return language
+
+
+__all__ = ["FOLDER", "LANGUAGES", "Catalogue", "capitalise", "catalogue", "catalogues", "check_language",
+           "count", "csv_separator", "date", "decimal_symbol", "has", "label", "languages", "number", "p_cell",
+           "p_text", "percent", "placeholders", "plain", "plural", "short_number", "text"]

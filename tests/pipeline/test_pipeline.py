@@ -177,7 +177,7 @@ def test_on_quarantine_continue_analyses_the_accepted_rows(broken_plan: Path, tm
     summary = pd.read_csv(out / "validation" / "validation-summary.csv").set_index("table")
     assert summary.loc["exam_results", "quarantined"] == 1
     assert summary.loc["exam_results", "rows"] == summary.loc["exam_results", "accepted"] + 1
-    assert "1 row(s) of the schools' data broke a data contract and were left out" in shown[0].text
+    assert "1 row of the schools' data broke a data contract and was left out" in shown[0].text
     effects = read_effects(out / "results" / "effects.csv")
     maths = effects[(effects["outcome"] == "mathematics") & (effects["method"] == "ancova_cr2")
                     & (effects["subgroup"] == "all")]

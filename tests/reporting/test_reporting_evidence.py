@@ -50,8 +50,9 @@ def _joint(**values) -> pd.DataFrame:
 def test_joint_sentence() -> None:
     assert text.joint_sentence(_joint(), 0.05, "en") == (
         "Taken together, the characteristics do not predict which schools are partner schools (joint F-test of "
-        "orthogonality: F(13, 27) = 1.84, p = 0.087; 3726 students in 28 schools with every characteristic).")
-    assert "hangi okulların ortak okul olduğunu öngörüyor" in text.joint_sentence(_joint(p_value=0.01), 0.05, "tr")
+        "orthogonality: F(13, 27) = 1.84, p = 0.087; 3,726 students in 28 schools with every characteristic).")
+    turkish = text.joint_sentence(_joint(p_value=0.01), 0.05, "tr")
+    assert "hangi okulların ortak okul olduğunu öngörüyor" in turkish and "28 okuldaki 3.726 öğrenci" in turkish
     missing = _joint(statistic=math.nan, p_value=math.nan, note="balance: the characteristics x, y are collinear")
     assert text.joint_sentence(missing, 0.05, "en") == (
         "The joint test could not be computed: balance: the characteristics x, y are collinear.")

@@ -166,7 +166,7 @@ def test_school_page_lists_rows_sorted_with_counts(english, turkish):
     page = (english / "S01.html").read_text(encoding="utf-8")
     assert "<title>What to fix: Kayseri Bünyan Fen Lisesi (S01)</title>" in page
     assert "made on 2026-11-24" in page
-    assert "3 rejected row(s), 3 problem(s) to fix, 0 point(s) to check." in page
+    assert "3 rejected rows, 3 problems to fix, 0 points to check." in page
     assert page.index("postponed") < page.index(">120<") < page.index("ST04 / S01")
     assert "To check (not rejected)" not in page
     s03 = (english / "S03.html").read_text(encoding="utf-8")

@@ -9,7 +9,8 @@ from fixtures import valid_tables, write_data_dir
 
 from evaluation.cli import main
 from evaluation.config.instruments import load_instrument
-from evaluation.validation.quality import CHECKS, MESSAGES, WARNING_COLUMNS, QualitySettings, check_quality, warning_text
+from evaluation.validation.quality import CHECKS, COUNTED, WARNING_COLUMNS, QualitySettings, check_quality, warning_text
+from evaluation.wording import LANGUAGES, catalogue
 from evaluation.validation.quality.outliers import modified_z
 from evaluation.validation.validate import validate_data_dir
 
@@ -231,7 +232,6 @@ def test_turkish_messages(planted):
                                         "ancak son test yanıtları yok.")
     assert messages["outlier"] == ("100 puanı, okulun E22-PRE sınavındaki mathematics puanlarının ortancasından "
                                    "(47) çok uzak (sağlam z = 6); doğru girildiğini kontrol edin.")
-    assert set(MESSAGES["tr"]) == set(MESSAGES["en"])
     with pytest.raises(ValueError, match="language 'de'"):
         check_quality(report, language="de")
 
@@ -242,10 +242,26 @@ def test_warning_text_fills_every_template():
               "high_wave": "pre", "value": 1.5, "median": 2.0, "subject": "s", "exam_id": "e", "z": 4.0,
               "answer": "1", "n_items": 4, "scale": "a", "n_reverse": 1, "seconds": 3.0, "limit": 8.0,
               "other_id": "R1", "other_row": 5, "minutes": 2.5}
-    for language, templates in MESSAGES.items():
-        for key in templates:
+    for language in LANGUAGES:
+        keys = [key.removeprefix("quality.messages.") for key in catalogue(language).entries
+                if key.startswith("quality.messages.")]
+        assert {key.partition(".")[0] for key in keys} == set(CHECKS)
+        for key in keys:
             text = warning_text(key, params, language)
             assert "{" not in text and text.endswith(".")
+
+
+@pytest.mark.parametrize(("key", "count", "english"), [
+    ("low_response", "n_low", "School S01 has 1 post-test response to the survey x but 4 pre-test responses;"),
+    ("speeding", "seconds", "4 items answered in 1 second (less than 8 seconds);"),
+    ("duplicate_submission", "minutes", "respondent R1 (row 5) of the same school, submitted 1 minute apart;"),
+])
+def test_a_count_of_one_takes_the_singular(key, count, english):
+    params = {"school_id": "S01", "instrument": "x", "n_low": 1, "n_high": 4, "low_wave": "post", "high_wave": "pre",
+              "n_items": 4, "seconds": 1.0, "limit": 8.0, "other_id": "R1", "other_row": 5, "minutes": 1.0}
+    assert COUNTED[key] == count
+    assert english in warning_text(key, params, "en")
+    assert "2,5 dakika arayla" in warning_text("duplicate_submission", params | {"minutes": 2.5}, "tr")
 
 
 def test_modified_z_matches_the_formula():

@@ -91,7 +91,7 @@ def test_turkish_page(pages):
     page = pages["tr"]
     assert '<html lang="tr">' in page
     assert "24.11.2026 tarihinde hazırlandı" in page
-    for heading in ("Dosyalar", "Uyulmayan kurallar", "Kontrol edilmesi önerilenler (reddedilmedi)", "Okullar"):
+    for heading in ("Dosyalar", "Uyulmayan kurallar", "Kontrol edilecek noktalar (reddedilmedi)", "Okullar"):
         assert f"<h2>{heading}</h2>" in page
     assert cells(page, "(yok)")[1:] == ["Okulu belirlenemeyen satırlar", "2", "1",
                                         '<a href="fix-lists/unassigned.html">aç</a>']

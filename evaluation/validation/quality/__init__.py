@@ -4,8 +4,8 @@ and double submissions (`check_quality`); the pre/post linkage rate of each tabl
 
 from evaluation.validation.quality.checks import CHECKS, WARNING_COLUMNS, check_quality, warnings_line
 from evaluation.validation.quality.linkage import LINKAGE_COLUMNS, linkage_lines, linkage_summary
-from evaluation.validation.quality.messages import MESSAGES, WAVE_LABELS, warning_text
+from evaluation.validation.quality.messages import COUNTED, warning_text
 from evaluation.validation.quality.settings import QualitySettings
 
-__all__ = ["CHECKS", "LINKAGE_COLUMNS", "MESSAGES", "WARNING_COLUMNS", "WAVE_LABELS", "QualitySettings", "check_quality",
+__all__ = ["CHECKS", "COUNTED", "LINKAGE_COLUMNS", "WARNING_COLUMNS", "QualitySettings", "check_quality",
            "linkage_lines", "linkage_summary", "warning_text", "warnings_line"]

@@ -12,10 +12,11 @@ import pandas as pd
 
 from evaluation.config.instruments import Instrument, find_instrument, load_instrument
 from evaluation.validation.quality.completeness import low_response, missing_schools_and_waves, roster_coverage
-from evaluation.validation.quality.messages import LANGUAGES, Finding, warning_text
+from evaluation.validation.quality.messages import Finding, warning_text
 from evaluation.validation.quality.outliers import outliers
 from evaluation.validation.quality.responses import duplicate_submissions, speeding, straight_lining
 from evaluation.validation.quality.settings import QualitySettings
+from evaluation.wording import check_language
 from evaluation.validation.report import ValidationReport
 
 WARNING_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "check", "message")
@@ -38,7 +39,8 @@ def check_quality(report: ValidationReport, instruments: Mapping[str, Instrument
     settings
         Thresholds (`QualitySettings`); the defaults when None.
     language
-        ``"en"`` or ``"tr"``: the language of the messages (`evaluation.validation.quality.messages`).
+        A language of `evaluation.wording.LANGUAGES` (``"en"``, ``"tr"``): the language of the
+        messages (`evaluation.validation.quality.messages`).
 
     Returns
     -------
@@ -76,8 +78,7 @@ def check_quality(report: ValidationReport, instruments: Mapping[str, Instrument
     validation itself); completeness is checked only when the schools table has accepted rows,
     and against the roster only when there is one.
     """
-    if language not in LANGUAGES:
-        raise ValueError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
+    check_language(language)
     settings = settings or QualitySettings()
     instruments = dict(instruments or {})
     frames = _usable(report)

@@ -32,7 +32,7 @@ def straight_lining(table: str, frame: pd.DataFrame, instrument: Instrument,
         n_reverse = sum(instrument.item(item).reverse for item in items)
         for row, answer in low[same.to_numpy(dtype=bool)].items():
             contradictory = n_reverse > 0 and answer != midpoint
-            key = "straight_lining.reversed" if contradictory else "straight_lining"
+            key = "straight_lining.reversed" if contradictory else "straight_lining.same"
             found.append(Finding(table, frame.at[row, "school_id"], int(row), ", ".join(items), f"{answer:g}",
                                  "straight_lining", key,
                                  {"answer": f"{answer:g}", "n_items": len(items), "scale": scale,
