@@ -28,7 +28,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("stats",),
     ("validation",),
     ("io", "demo"),
-    ("config", "wording"),
+    ("config",),
+    ("wording",),
     ("resources", "errors"),
 ]
 

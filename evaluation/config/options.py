@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-#: Languages of the report, the fix lists and the instruments' texts. The wording catalogue will
-#: say which languages it has; until then this is the one list.
-Language = Literal["en", "tr"]
+from evaluation.wording import LANGUAGES as CATALOGUE_LANGUAGES
+
+#: Languages of the report, the fix lists and the instruments' texts: those the wording catalogue
+#: has a file for (`evaluation.wording.LANGUAGES`), so a third language is one more catalogue.
+Language = Literal[CATALOGUE_LANGUAGES]  # type: ignore[valid-type]
 #: Where an outcome's values come from: the exam results table or a survey export.
 Source = Literal["exam", "survey"]
 #: What a run does with quarantined rows: stop, or analyse the accepted rows and report the rest.
