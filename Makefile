@@ -15,6 +15,10 @@ report: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
+# The fast subset (no demo run, no whole-directory validation, no install): under a minute.
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not slow"
+
 # Validation of a national exam table (8 million rows) and of one ten times smaller; a few minutes.
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/validate_national.py

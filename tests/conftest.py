@@ -38,3 +38,13 @@ def demo_run(demo_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from evaluation.pipeline import run_plan
 
     return run_plan(demo_plan, tmp_path_factory.mktemp("run") / "out")
+
+
+#: Fixtures that write or run the demo programme: a test that uses one is slow, marked or not.
+SLOW_FIXTURES = frozenset({"demo_data", "demo_plan", "demo_run"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -53,6 +53,7 @@ def test_prepost_frame_has_one_row_per_student_with_group_and_roster_columns():
     assert linkage_rate(frame) == 1.0
 
 
+@pytest.mark.slow
 def test_prepost_and_partner_rows_cover_groups_and_subgroups():
     frame = prepost_frame(accepted_tables(), MATHS, instruments={})
     prepost = prepost_effects(frame, MATHS, plan())
@@ -81,6 +82,7 @@ def test_prepost_and_partner_rows_cover_groups_and_subgroups():
     assert overall.loc["ancova_cr1", "n_treatment"] + overall.loc["ancova_cr1", "n_control"] == 228
 
 
+@pytest.mark.slow
 def test_small_subgroups_are_suppressed():
     frame = prepost_frame(accepted_tables(), MATHS, instruments={})
     versus = partner_vs_control_effects(frame, MATHS, plan(min_cell_size=60))

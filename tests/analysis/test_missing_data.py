@@ -108,6 +108,7 @@ def simulate(seed: int, schools: int = 40, per_school: int = 50) -> pd.DataFrame
                          "pre": pre, "post": np.where(missing, NAN, post)})
 
 
+@pytest.mark.slow
 def test_multiple_imputation_recovers_the_effect_that_complete_cases_overstate():
     complete_case, imputed, covered = [], [], 0
     for seed in range(12):
@@ -128,6 +129,7 @@ def test_multiple_imputation_recovers_the_effect_that_complete_cases_overstate()
     assert covered >= 11
 
 
+@pytest.mark.slow
 def test_ancova_mi_row_is_reproducible_and_pooled_over_twenty_imputations():
     data = simulate(1)
     first = ancova_mi(data, "post", "pre", "treatment", "school_id")
@@ -141,6 +143,7 @@ def test_ancova_mi_row_is_reproducible_and_pooled_over_twenty_imputations():
     assert first.effect_size == pytest.approx(first.estimate * first.effect_size_ci_low / first.ci_low, rel=1e-9)
 
 
+@pytest.mark.slow
 def test_partner_vs_control_rows_get_ancova_mi_only_above_the_plan_threshold():
     outcome = Outcome("maths", "exam", "academic", subject="mathematics")
     plan = Plan(path=None, programme="p", period="2022-2023", language="en", data_dir=None, outcomes=(outcome,))

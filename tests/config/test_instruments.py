@@ -153,6 +153,7 @@ def test_a_definition_named_for_another_id_is_refused(tmp_path):
     assert str(raised.value) == f"{folder / 'mood.yaml'}: id must be mood, the file's name, found 'wellbeing'"
 
 
+@pytest.mark.slow
 def test_evaluation_validate_exits_2_on_a_malformed_definition(tmp_path, capsys):
     data = valid_data_dir(tmp_path)
     (data / "instruments").mkdir()

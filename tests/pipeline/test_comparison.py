@@ -19,6 +19,8 @@ from evaluation import steps
 from evaluation.config.plan import Outcome, load_plan
 from evaluation.steps.workspace import load_accepted
 
+pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
+
 MATHS = Outcome("mathematics", "exam", "academic", subject="mathematics")
 
 

@@ -15,6 +15,8 @@ from evaluation import steps
 from evaluation.pipeline import execute_notebook
 from evaluation.stats.estimate import read_effects
 
+pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
+
 MATHS = {"id": "mathematics", "source": "exam", "subject": "mathematics", "domain": "academic"}
 ENGLISH = {"id": "english", "source": "exam", "subject": "english", "domain": "academic"}
 

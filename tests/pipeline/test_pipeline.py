@@ -19,6 +19,8 @@ from evaluation.pipeline import STEPS, run_plan
 from evaluation.config.plan import load_plan
 from evaluation.stats.estimate import EFFECT_COLUMNS, read_effects
 
+pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
+
 EVALUATION = Path(sys.executable).parent / "evaluation"  # the console command of the install
 
 

@@ -20,6 +20,8 @@ from evaluation.stats.estimate import read_effects
 from evaluation.evidence.baseline import baseline_verdict
 from evaluation.steps.workspace import load_instruments
 
+pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
+
 RATINGS = {"meets_without_reservations", "meets_with_reservations", "does_not_meet"}
 
 

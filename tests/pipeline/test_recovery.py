@@ -18,6 +18,8 @@ from evaluation.demo import TRUE_EFFECTS
 from evaluation.config.plan import load_plan
 from evaluation.steps.workspace import load_accepted, load_instruments
 
+pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
+
 
 @pytest.fixture(scope="module")
 def analysed(demo_plan: Path, tmp_path_factory: pytest.TempPathFactory):

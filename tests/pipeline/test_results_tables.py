@@ -13,6 +13,8 @@ from evaluation.analysis.attrition import ATTRITION_COLUMNS
 from evaluation.demo.params import DemoParameters
 from evaluation.analysis.reliability import ITEM_COLUMNS, SCALE_COLUMNS
 
+pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
+
 PARAMS = DemoParameters()
 EXAMS = ["mathematics", "science", "turkish", "english"]
 

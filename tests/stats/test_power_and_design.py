@@ -153,6 +153,7 @@ def simulated(seed: int, pre_school_sd: float) -> pd.DataFrame:
     return pd.DataFrame({"school_id": school, "pre": pre, "post": post, "treatment": (school < 150).astype(int)})
 
 
+@pytest.mark.slow
 def test_design_parameters_recover_the_simulated_truth() -> None:
     # tau2 = 0.2 + 0.1 = 0.3 before the pre-test, 0.1 after; sigma2 = 0.8 + 0.4 = 1.2, then 0.4:
     # ICC 0.3 / 1.5 = 0.2, R2_2 = R2_1 = 2/3
@@ -186,6 +187,7 @@ def test_design_table_rows_for_next_year() -> None:
     assert design_table(parameters, share_partner=0.3)["share_partner"].unique().tolist() == [0.3]
 
 
+@pytest.mark.slow
 def test_outcome_design_tables_leave_out_outcomes_without_enough_schools() -> None:
     frame = simulated(2, 0.5)
     table, notes = outcome_design_tables({"mathematics": frame, "science": frame[frame["school_id"] < 2]},

@@ -51,6 +51,7 @@ ROSTER = ("This student is not on the roster (students.csv) at this school: chec
           "school code against students.csv.")
 
 
+@pytest.mark.slow
 def test_only_schools_with_something_to_fix_get_a_list(english, turkish):
     expected = {"S01", "S02", "S03", "unassigned", "index"}
     assert {path.stem for path in english.glob("*.csv")} == expected
@@ -59,6 +60,7 @@ def test_only_schools_with_something_to_fix_get_a_list(english, turkish):
     assert not (english / "S04.csv").exists()  # S04's rows all passed
 
 
+@pytest.mark.slow
 def test_school_list_holds_exactly_its_rows_and_what_to_change(english):
     s01 = read(english / "S01.csv", ",")
     assert list(s01.columns) == ["file", "row", "column", "found", "what to change", "rule", "status"]
@@ -72,6 +74,7 @@ def test_school_list_holds_exactly_its_rows_and_what_to_change(english):
     assert set(s01["status"]) == {"rejected"}
 
 
+@pytest.mark.slow
 def test_knock_on_failures_point_to_the_row_to_fix_first(english):
     s02 = read(english / "S02.csv", ",")
     assert lines(s02, "file", "row", "rule", "found") == [
@@ -88,6 +91,7 @@ def test_knock_on_failures_point_to_the_row_to_fix_first(english):
     assert s02.loc[7, "what to change"] == "Write a value between 1 and 12 in the grade column."
 
 
+@pytest.mark.slow
 def test_duplicates_name_the_other_copy_and_warnings_come_last(english):
     s03 = read(english / "S03.csv", ",")
     key = "student_id, exam_id, subject"
@@ -103,6 +107,7 @@ def test_duplicates_name_the_other_copy_and_warnings_come_last(english):
     assert s03.loc[2, "rule"] == "outlier"
 
 
+@pytest.mark.slow
 def test_unknown_school_and_partnership_go_to_the_unassigned_list(english):
     unassigned = read(english / "unassigned.csv", ",")
     assert lines(unassigned, "file", "row", "rule", "found") == [
@@ -118,6 +123,7 @@ def test_unknown_school_and_partnership_go_to_the_unassigned_list(english):
                                                    "code, or write it for the partner schools in schools.csv.")
 
 
+@pytest.mark.slow
 def test_rows_without_a_school_id_are_unassigned(tmp_path):
     tables = valid_tables()
     tables["exam_results"][5]["school_id"] = ""  # row 7
@@ -131,6 +137,7 @@ def test_rows_without_a_school_id_are_unassigned(tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_index_counts_rejected_rows_and_warnings(english):
     index = read(english / "index.csv", ",")
     assert list(index.columns) == ["school_id", "school_name", "quarantined_rows", "warnings", "file"]
@@ -141,6 +148,7 @@ def test_index_counts_rejected_rows_and_warnings(english):
     assert index.loc[1, "school_name"] == "İzmir Karşıyaka Anadolu Lisesi"
 
 
+@pytest.mark.slow
 def test_turkish_lists_use_turkish_words_and_semicolons(turkish):
     s01 = read(turkish / "S01.csv", ";")
     assert list(s01.columns) == ["dosya", "satır", "sütun", "bulunan değer", "yapılması gereken", "kural", "durum"]
@@ -162,6 +170,7 @@ def test_turkish_lists_use_turkish_words_and_semicolons(turkish):
     assert index.loc[3, "school_name"] == "Okulu belirlenemeyen satırlar"
 
 
+@pytest.mark.slow
 def test_school_page_lists_rows_sorted_with_counts(english, turkish):
     page = (english / "S01.html").read_text(encoding="utf-8")
     assert "<title>What to fix: Kayseri Bünyan Fen Lisesi (S01)</title>" in page
@@ -186,6 +195,7 @@ def broken_report(tmp_path: Path, table: str, drop: str, rows_of: tuple[str, ...
     return validate_data_dir(data)
 
 
+@pytest.mark.slow
 def test_a_broken_file_heads_the_lists_of_the_schools_in_it(tmp_path):
     report = broken_report(tmp_path, "exam_results", "score", rows_of=("S01", "S02"))
     write_fix_lists(report, tmp_path / "out", "en", today=TODAY)
@@ -202,6 +212,7 @@ def test_a_broken_file_heads_the_lists_of_the_schools_in_it(tmp_path):
     assert page.index("Files that could not be checked") < page.index("The file has no score column")
 
 
+@pytest.mark.slow
 def test_a_broken_schools_file_heads_every_schools_list(tmp_path):
     report = broken_report(tmp_path, "schools", "province")
     write_fix_lists(report, tmp_path / "out", "tr", today=TODAY)
@@ -216,6 +227,7 @@ def test_a_broken_schools_file_heads_every_schools_list(tmp_path):
         + [("students.csv", "2")]
 
 
+@pytest.mark.slow
 def test_rewriting_removes_lists_of_schools_now_clean(report, tmp_path):
     write_fix_lists(report, tmp_path, "en", today=TODAY)
     clean = validate_data_dir(write_data_dir(tmp_path / "clean", valid_tables()))
@@ -229,6 +241,7 @@ def test_file_names_are_safe_and_distinct():
         "S01": "S01", "a/b": "a_b", "a b": "a_b-2", "index": "school_index", "unassigned": "unassigned"}
 
 
+@pytest.mark.slow
 def test_duplicates_written_differently_name_each_other(tmp_path):
     # "ÖN TEST" and "pre" are the same wave to the rules, so the two rows are one respondent twice
     from evaluation.validation.fix_instructions import duplicate_rows

@@ -28,6 +28,8 @@ from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK, EXIT_UNREADABLE
 from evaluation.validation.report import KNOCK_ON_NOTE
 from evaluation.validation.validate import validate_data_dir
 
+pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
+
 Written = dict[str, int]  # table key -> data rows written
 
 

@@ -99,6 +99,7 @@ def _found(warnings: pd.DataFrame, check: str) -> list[tuple]:
             rows[["table", "school_id", "row", "column", "value"]].itertuples(index=False)]
 
 
+@pytest.mark.slow
 def test_warnings_frame_has_the_documented_columns(planted):
     _, warnings = planted
     assert tuple(warnings.columns) == WARNING_COLUMNS
@@ -107,12 +108,14 @@ def test_warnings_frame_has_the_documented_columns(planted):
     assert warnings.loc[warnings["table"] == "exam_results", "file"].eq("exam_results.csv").all()
 
 
+@pytest.mark.slow
 def test_warnings_do_not_quarantine(planted):
     report, _ = planted
     assert report.ok
     assert len(report.accepted["exam_results"]) == report.tables["exam_results"].n_rows
 
 
+@pytest.mark.slow
 def test_missing_schools_and_waves(planted):
     _, warnings = planted
     assert _found(warnings, "missing_school") == [
@@ -130,6 +133,7 @@ def test_missing_schools_and_waves(planted):
                            "but no post-test responses.")
 
 
+@pytest.mark.slow
 def test_roster_coverage(planted):
     _, warnings = planted
     assert _found(warnings, "missing_grade") == [("exam_results", "S02", None, "wave, grade", "post / 10")]
@@ -143,6 +147,7 @@ def test_roster_coverage(planted):
     ]
 
 
+@pytest.mark.slow
 def test_low_response(planted):
     _, warnings = planted
     assert _found(warnings, "low_response") == [("surveys/student_climate", "S01", None, "wave", "post")]
@@ -150,6 +155,7 @@ def test_low_response(planted):
     assert message.startswith("School S01 has 2 post-test responses to the survey student_climate but 14 pre-test")
 
 
+@pytest.mark.slow
 def test_outlier(planted):
     report, warnings = planted
     exams = report.accepted["exam_results"]
@@ -166,6 +172,7 @@ def _climate_row(report, respondent: str, wave: str) -> int:
     return int(frame.index[(frame["respondent_id"] == respondent) & (frame["wave"] == wave)][0])
 
 
+@pytest.mark.slow
 def test_straight_lining(planted):
     report, warnings = planted
     teacher_row = 2  # T01 pre
@@ -185,6 +192,7 @@ def test_straight_lining(planted):
     assert len(_found(without_midpoint, "straight_lining")) == 2
 
 
+@pytest.mark.slow
 def test_speeding(planted):
     report, warnings = planted
     assert _found(warnings, "speeding") == [
@@ -199,6 +207,7 @@ def test_speeding(planted):
     assert [v for *_, v in _found(only_per_item, "speeding")] == ["4"]
 
 
+@pytest.mark.slow
 def test_duplicate_submission(planted):
     report, warnings = planted
     later, earlier = _climate_row(report, "ST12", "pre"), _climate_row(report, "ST11", "pre")
@@ -209,6 +218,7 @@ def test_duplicate_submission(planted):
         "submitted 3 minutes apart; the same response may have been entered twice.")
 
 
+@pytest.mark.slow
 def test_same_respondent_twice_is_quarantined_not_warned(tmp_path):
     tables = clean_tables()
     tables["surveys/student_climate"].append(dict(tables["surveys/student_climate"][0]))
@@ -217,12 +227,14 @@ def test_same_respondent_twice_is_quarantined_not_warned(tmp_path):
     assert check_quality(report).empty
 
 
+@pytest.mark.slow
 def test_clean_data_gives_no_warning(clean):
     warnings = check_quality(clean)
     assert tuple(warnings.columns) == WARNING_COLUMNS
     assert warnings.empty, warnings.to_string()
 
 
+@pytest.mark.slow
 def test_turkish_messages(planted):
     report, english = planted
     turkish = check_quality(report, language="tr")
@@ -256,6 +268,7 @@ def test_warning_text_fills_every_template():
     ("speeding", "seconds", "4 items answered in 1 second (less than 8 seconds);"),
     ("duplicate_submission", "minutes", "respondent R1 (row 5) of the same school, submitted 1 minute apart;"),
 ])
+@pytest.mark.slow
 def test_a_count_of_one_takes_the_singular(key, count, english):
     params = {"school_id": "S01", "instrument": "x", "n_low": 1, "n_high": 4, "low_wave": "post", "high_wave": "pre",
               "n_items": 4, "seconds": 1.0, "limit": 8.0, "other_id": "R1", "other_row": 5, "minutes": 1.0}
@@ -288,6 +301,7 @@ def demo(demo_data):
     return report, check_quality(report)
 
 
+@pytest.mark.slow
 def test_demo_warnings(demo):
     """The demo plants no school, wave or grade gaps (2% and 4% of students miss a wave, at
     random); its normal scores give a few outliers; its answer model (independent items around a
@@ -325,6 +339,7 @@ def test_demo_warnings(demo):
     assert counts.get("duplicate_submission", 0) <= 3
 
 
+@pytest.mark.slow
 def test_validate_writes_warnings(planted, tmp_path, capsys):
     report, expected = planted
     code = main(["validate", str(report.data_dir), "--out", str(tmp_path / "out")])
@@ -338,6 +353,7 @@ def test_validate_writes_warnings(planted, tmp_path, capsys):
             "1 duplicate_submission") in out
 
 
+@pytest.mark.slow
 def test_linkage_summary_counts_ids_in_both_waves(tmp_path):
     from evaluation.validation.quality import LINKAGE_COLUMNS, linkage_summary
 

@@ -48,6 +48,7 @@ def valid_report(tmp_path_factory):
     return validate_data_dir(valid_data_dir(tmp_path_factory.mktemp("valid")))
 
 
+@pytest.mark.slow
 def test_valid_directory_passes(valid_report):
     assert valid_report.exit_code == EXIT_OK
     assert valid_report.failures.empty
@@ -61,6 +62,7 @@ def test_valid_directory_passes(valid_report):
     assert "exam_results.csv: 32 rows, 32 accepted, 0 quarantined" in valid_report.summary()
 
 
+@pytest.mark.slow
 def test_accepted_frames_are_typed_and_canonical(valid_report):
     exams = valid_report.accepted["exam_results"]
     assert str(exams["grade"].dtype) == "Int64"
@@ -80,6 +82,7 @@ def test_accepted_frames_are_typed_and_canonical(valid_report):
     assert climate["col_4"].isna().sum() == 1
 
 
+@pytest.mark.slow
 def test_report_writes_quarantine_and_summary(valid_report, tmp_path):
     out = valid_report.write(tmp_path / "out")
     summary = pd.read_csv(out / "validation-summary.csv")
@@ -115,6 +118,7 @@ def defects(tmp_path_factory):
     return validate_data_dir(write_data_dir(tmp_path_factory.mktemp("defects") / "data", tables))
 
 
+@pytest.mark.slow
 def test_defects_quarantine_rows_and_exit_1(defects):
     assert defects.exit_code == EXIT_INVALID_DATA
     assert_counts_add_up(defects)
@@ -122,6 +126,7 @@ def test_defects_quarantine_rows_and_exit_1(defects):
     assert defects.tables["activities"].n_quarantined == 0
 
 
+@pytest.mark.slow
 def test_score_out_of_range(defects):
     failure = assert_failure(defects, "exam_results", 4, "score_range", "score", "120")
     assert failure["message"] == "must be between 0 and 100"
@@ -130,22 +135,26 @@ def test_score_out_of_range(defects):
         in defects.summary()
 
 
+@pytest.mark.slow
 def test_wave_not_allowed(defects):
     failure = assert_failure(defects, "exam_results", 6, "wave_allowed_values", "wave", "middle")
     assert failure["message"] == "must be one of pre, post"
 
 
+@pytest.mark.slow
 def test_non_numeric_score_is_a_type_failure_only(defects):
     assert_failure(defects, "exam_results", 8, "score_type", "score", "abc")
     assert set(failures_at(defects, "exam_results", 8)["rule"]) == {"score_type"}
 
 
+@pytest.mark.slow
 def test_unknown_school(defects):
     failure = assert_failure(defects, "exam_results", 10, "school_id_exists", "school_id", "S99")
     assert "schools.csv" in failure["message"]
     assert failure["school_id"] == "S99"
 
 
+@pytest.mark.slow
 def test_failures_carry_the_rows_school_id(defects):
     assert assert_failure(defects, "exam_results", 4, "score_range", "score", "120")["school_id"] == "S01"
     assert assert_failure(defects, "schools", 6, "partner_needs_partnership", "partnership_id", "")["school_id"] == "S05"
@@ -153,26 +162,31 @@ def test_failures_carry_the_rows_school_id(defects):
                           "principal")["school_id"] == "S02"
 
 
+@pytest.mark.slow
 def test_answer_counts_must_add_up(defects):
     failure = assert_failure(defects, "exam_results", 12, "answer_counts_add_up",
                              "correct, wrong, blank, n_items", "10 / 9 / 2 / 20")
     assert failure["message"] == "correct + wrong + blank must equal n_items"
 
 
+@pytest.mark.slow
 def test_student_must_be_on_the_roster_at_that_school(defects):
     assert_failure(defects, "exam_results", 14, "student_school_matches_roster", "student_id, school_id", "ST04 / S01")
     assert set(failures_at(defects, "exam_results", 14)["rule"]) == {"student_school_matches_roster"}
 
 
+@pytest.mark.slow
 def test_typed_columns_fail_their_type_rule(defects):
     assert_failure(defects, "exam_results", 16, "grade_type", "grade", "9.5")
     assert_failure(defects, "exam_results", 18, "exam_date_type", "exam_date", "30.02.2023")
 
 
+@pytest.mark.slow
 def test_required_value_missing(defects):
     assert_failure(defects, "exam_results", 26, "score_required", "score", "")
 
 
+@pytest.mark.slow
 def test_duplicate_key_flags_both_rows(defects):
     key = "student_id, exam_id, subject"
     first = assert_failure(defects, "exam_results", 22, "exam_results_key_unique", key, "ST06 / E22-PRE / mathematics")
@@ -181,16 +195,19 @@ def test_duplicate_key_flags_both_rows(defects):
     assert second["message"].endswith("the same value is on row 22")
 
 
+@pytest.mark.slow
 def test_partner_school_needs_a_partnership(defects):
     assert_failure(defects, "schools", 6, "partner_needs_partnership", "partnership_id", "")
     assert_failure(defects, "schools", 7, "control_has_no_partnership", "partnership_id", "P1")
     assert defects.tables["schools"].n_accepted == 4
 
 
+@pytest.mark.slow
 def test_student_grade_out_of_range(defects):
     assert_failure(defects, "students", 10, "grade_range", "grade", "13")
 
 
+@pytest.mark.slow
 def test_survey_item_outside_the_response_scale(defects):
     failure = assert_failure(defects, "surveys/student_climate", 5, "bel_3_range", "bel_3", "7")
     assert failure["message"] == "must be between 1 and 5"
@@ -198,6 +215,7 @@ def test_survey_item_outside_the_response_scale(defects):
     assert_failure(defects, "surveys/student_climate", 7, "role_allowed_values", "role", "principal")
 
 
+@pytest.mark.slow
 def test_summary_is_short(defects):
     lines = defects.summary().splitlines()
     assert lines[0] == "schools.csv: 6 rows, 4 accepted, 2 quarantined"
@@ -254,6 +272,7 @@ def test_missing_required_table_is_unreadable(tmp_path):
 # --- the command line ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_exit_codes_without_traceback(tmp_path, capsys):
     valid = valid_data_dir(tmp_path / "valid")
     assert main(["validate", str(valid), "--out", str(tmp_path / "out")]) == EXIT_OK
@@ -272,6 +291,7 @@ def test_cli_exit_codes_without_traceback(tmp_path, capsys):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_excel_and_parquet_tables_validate_like_csv(tmp_path):
     tables = valid_tables()
     data = write_data_dir(tmp_path / "data", {"schools": tables["schools"]})

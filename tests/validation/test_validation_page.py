@@ -47,6 +47,7 @@ def rule_counts(page: str) -> dict[tuple[str, str], tuple[str, str]]:
     return {(file, rule): (description, n) for file, rule, description, n in rows}
 
 
+@pytest.mark.slow
 def test_files_table_counts_rows(pages):
     page = pages["en"]
     assert cells(page, "exam_results.csv") == ["exam_results.csv", "33", "25", "8", ""]
@@ -56,6 +57,7 @@ def test_files_table_counts_rows(pages):
     assert "Some rows or files did not pass their data contracts." in page
 
 
+@pytest.mark.slow
 def test_rules_table_counts_rows_per_rule_with_its_description(pages):
     counts = rule_counts(pages["en"])
     assert counts == {
@@ -76,6 +78,7 @@ def test_rules_table_counts_rows_per_rule_with_its_description(pages):
     assert turkish[("students.csv", "grade_range")] == ("grade (sınıf) 1 ile 12 arasında olmalı", "1")
 
 
+@pytest.mark.slow
 def test_schools_table_counts_and_links_to_fix_lists(pages):
     page = pages["en"]
     assert cells(page, "S01")[1:4] == ["Kayseri Bünyan Fen Lisesi", "3", "0"]
@@ -87,6 +90,7 @@ def test_schools_table_counts_and_links_to_fix_lists(pages):
     assert re.search(r"<td>exam_results.csv</td><td>outlier</td><td class=\"number\">1</td>", page)
 
 
+@pytest.mark.slow
 def test_turkish_page(pages):
     page = pages["tr"]
     assert '<html lang="tr">' in page
@@ -97,6 +101,7 @@ def test_turkish_page(pages):
                                         '<a href="fix-lists/unassigned.html">aç</a>']
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "tr"])
 def test_page_holds_no_row_level_data(pages, language):
     for planted in PLANTED:
@@ -115,6 +120,7 @@ def test_broken_file_reason_in_the_page_language(tmp_path):
     assert "Uyulmayan kural yok." in page
 
 
+@pytest.mark.slow
 def test_cli_writes_page_fix_lists_and_exits_1(tmp_path, capsys):
     data = write_data_dir(tmp_path / "data", planted_tables())
     out = tmp_path / "out"
@@ -135,6 +141,7 @@ def test_cli_writes_page_fix_lists_and_exits_1(tmp_path, capsys):
     assert index.loc[index["school_id"] == "S04", ["quarantined_rows", "warnings"]].values.tolist() == [["0", "1"]]
 
 
+@pytest.mark.slow
 def test_cli_on_valid_data_writes_an_empty_index_and_exits_0(tmp_path):
     out = tmp_path / "out"
     assert main(["validate", str(valid_data_dir(tmp_path)), "--out", str(out)]) == EXIT_OK
