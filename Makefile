@@ -48,7 +48,7 @@ $(INSTALLED): pyproject.toml requirements.lock
 # Refresh requirements.lock after changing pyproject.toml's pins (run in a clean venv).
 lock:
 	rm -rf /tmp/evaluation-lock && $(PYTHON) -m venv /tmp/evaluation-lock
-	/tmp/evaluation-lock/bin/pip install --quiet -e '.[test,lab]'
+	/tmp/evaluation-lock/bin/pip install --quiet -e '.[test,lab,dev]'
 	/tmp/evaluation-lock/bin/pip freeze --exclude-editable > requirements.lock
 
 clean:

@@ -96,8 +96,13 @@ def simulate_programme(rng: np.random.Generator, design: Design) -> pd.DataFrame
     pre_school, post_school = rng.normal(0.0, tau, g), rng.normal(0.0, tau, g)
     pre_student, post_student = rng.normal(0.0, sigma, n), rng.normal(0.0, sigma, n)
     pre = pre_school[school] + pre_student
-    post = (design.delta * partner[school] + rho * pre_school[school] + rest * post_school[school]
-            + rho * pre_student + rest * post_student)
+    post = (
+        design.delta * partner[school]
+        + rho * pre_school[school]
+        + rest * post_school[school]
+        + rho * pre_student
+        + rest * post_student
+    )
     treatment = partner[school]
     return pd.DataFrame({
         "unit_id": np.arange(n), "school_id": school + 1,
@@ -111,8 +116,9 @@ def _naive_ols(frame: pd.DataFrame, alpha: float) -> tuple[float, float, float, 
     (independent errors) standard errors, t on N - 3 degrees of freedom."""
     from statsmodels.regression.linear_model import OLS
 
-    x = np.column_stack([np.ones(len(frame)), frame["treatment"].to_numpy(dtype=float),
-                         frame["pre"].to_numpy(dtype=float)])
+    x = np.column_stack(
+        [np.ones(len(frame)), frame["treatment"].to_numpy(dtype=float), frame["pre"].to_numpy(dtype=float)]
+    )
     fit = OLS(frame["post"].to_numpy(dtype=float), x).fit()
     low, high = fit.conf_int(alpha)[1]
     return float(fit.params[1]), float(low), float(high), float(fit.pvalues[1]), float(fit.df_resid)
@@ -126,10 +132,12 @@ def analyse_programme(frame: pd.DataFrame, alpha: float = 0.05) -> dict[str, tup
 
     analysed = frame.dropna(subset=["pre", "post"])
     arguments = dict(post="post", pre="pre", treatment="treatment", cluster="school_id", alpha=alpha)
-    estimates = (ancova_clustered(analysed, vcov="CR1", **arguments),
-                 ancova_clustered(analysed, vcov="CR2", **arguments),
-                 mixed_reml(analysed, **arguments).estimate,
-                 did_clustered(waves_long(frame), "value", "wave", "treatment", "school_id", alpha=alpha))
+    estimates = (
+        ancova_clustered(analysed, vcov="CR1", **arguments),
+        ancova_clustered(analysed, vcov="CR2", **arguments),
+        mixed_reml(analysed, **arguments).estimate,
+        did_clustered(waves_long(frame), "value", "wave", "treatment", "school_id", alpha=alpha),
+    )
     results = {"ols_naive": _naive_ols(analysed, alpha)}
     for e in estimates:
         results[e.method] = (e.estimate, e.ci_low, e.ci_high, e.p_value, e.df)
@@ -148,11 +156,15 @@ def _run_chunk(task: tuple[int, Design, int, int, int, float]) -> list[tuple]:
     return rows
 
 
-def run(designs: list[Design], replications: int, seed: int, workers: int, alpha: float,
-        chunk: int = 25) -> pd.DataFrame:
+def run(
+    designs: list[Design], replications: int, seed: int, workers: int, alpha: float, chunk: int = 25
+) -> pd.DataFrame:
     """Every replication of every cell: one row per (cell, replication, method)."""
-    tasks = [(cell, design, seed, start, min(start + chunk, replications), alpha)
-             for cell, design in enumerate(designs) for start in range(0, replications, chunk)]
+    tasks = [
+        (cell, design, seed, start, min(start + chunk, replications), alpha)
+        for cell, design in enumerate(designs)
+        for start in range(0, replications, chunk)
+    ]
     rows, done, began = [], 0, time.perf_counter()
     context = multiprocessing.get_context("spawn")  # fresh interpreters: they read the thread limits main() set
     with context.Pool(workers) as pool:
@@ -161,8 +173,9 @@ def run(designs: list[Design], replications: int, seed: int, workers: int, alpha
             done += 1
             if done % max(1, len(tasks) // 20) == 0 or done == len(tasks):
                 print(f"  {done}/{len(tasks)} chunks, {time.perf_counter() - began:.0f} s", flush=True)
-    frame = pd.DataFrame(rows, columns=["cell", "replication", "method", "estimate", "ci_low", "ci_high",
-                                        "p_value", "df"])
+    frame = pd.DataFrame(
+        rows, columns=["cell", "replication", "method", "estimate", "ci_low", "ci_high", "p_value", "df"]
+    )
     cells = pd.DataFrame([{"cell": i, **asdict(d)} for i, d in enumerate(designs)])
     return frame.merge(cells, on="cell")
 
@@ -206,15 +219,19 @@ def summarise(draws: pd.DataFrame, alpha: float) -> pd.DataFrame:
 
 def markdown_table(table: pd.DataFrame) -> str:
     """The summary as a markdown table (percentages with their Monte Carlo SE)."""
-    lines = ["| schools | method | reps | coverage of 95% CI (MC SE) | coverage, both cells (MC SE) "
-             "| type-I error at .05 (MC SE) | mean bias | mean CI width | mean df |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| schools | method | reps | coverage of 95% CI (MC SE) | coverage, both cells (MC SE) "
+        "| type-I error at .05 (MC SE) | mean bias | mean CI width | mean df |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in table.itertuples():
-        lines.append(f"| {r.schools} | {r.method} | {r.replications} "
-                     f"| {100 * r.coverage:.1f}% ({100 * r.coverage_mc_se:.1f}) "
-                     f"| {100 * r.coverage_both_cells:.1f}% ({100 * r.coverage_both_cells_mc_se:.1f}) "
-                     f"| {100 * r.type1_error:.1f}% ({100 * r.type1_mc_se:.1f}) "
-                     f"| {r.mean_bias:+.4f} | {r.mean_ci_width:.3f} | {r.mean_df:.1f} |")
+        lines.append(
+            f"| {r.schools} | {r.method} | {r.replications} "
+            f"| {100 * r.coverage:.1f}% ({100 * r.coverage_mc_se:.1f}) "
+            f"| {100 * r.coverage_both_cells:.1f}% ({100 * r.coverage_both_cells_mc_se:.1f}) "
+            f"| {100 * r.type1_error:.1f}% ({100 * r.type1_mc_se:.1f}) "
+            f"| {r.mean_bias:+.4f} | {r.mean_ci_width:.3f} | {r.mean_df:.1f} |"
+        )
     return "\n".join(lines)
 
 
@@ -224,9 +241,11 @@ def cr2_verdicts(table: pd.DataFrame) -> list[str]:
     lines = []
     for r in table[table["method"] == "ancova_cr2"].itertuples():
         where = ["within" if low <= c <= high else "OUTSIDE" for c in (r.coverage, r.coverage_both_cells)]
-        lines.append(f"ancova_cr2 at {r.schools} schools: coverage {100 * r.coverage:.1f}% ({where[0]} "
-                     f"{100 * low:.1f}-{100 * high:.1f}%), both cells {100 * r.coverage_both_cells:.1f}% "
-                     f"({where[1]})")
+        lines.append(
+            f"ancova_cr2 at {r.schools} schools: coverage {100 * r.coverage:.1f}% ({where[0]} "
+            f"{100 * low:.1f}-{100 * high:.1f}%), both cells {100 * r.coverage_both_cells:.1f}% "
+            f"({where[1]})"
+        )
     return lines
 
 
@@ -252,8 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(ROOT))
     shape = dict(icc=args.icc, r2=args.r2, min_students=args.students[0], max_students=args.students[1])
     designs = [Design(g, delta, **shape) for g in args.schools for delta in (args.delta, 0.0)]
-    print(f"{len(designs)} cells x {args.replications} replications, {args.workers} workers, "
-          f"seed {args.seed}", flush=True)
+    print(
+        f"{len(designs)} cells x {args.replications} replications, {args.workers} workers, seed {args.seed}", flush=True
+    )
     began = time.perf_counter()
     draws = run(designs, args.replications, args.seed, args.workers, args.alpha)
     seconds = time.perf_counter() - began

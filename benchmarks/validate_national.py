@@ -38,9 +38,9 @@ def national_data(scale: int) -> Path:
     exam results of the demo programme, with no missing exams."""
     from evaluation.demo.exams import build_exam_results
     from evaluation.demo.params import DemoParameters
+    from evaluation.demo.randomness import random_stream
     from evaluation.demo.schools import build_schools
     from evaluation.demo.students import build_students
-    from evaluation.demo.randomness import random_stream
     from evaluation.demo.writer import write_csv
 
     out = DATA_ROOT / f"national-scale-{scale}"
@@ -68,8 +68,16 @@ def _validate_once(data_dir: str, results) -> None:
     seconds = time.perf_counter() - start
     tables = report.tables.values()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
-    results.put((seconds, sum(t.n_rows for t in tables), report.tables["exam_results"].n_rows,
-                 sum(t.n_accepted for t in tables), sum(t.n_quarantined for t in tables), peak))
+    results.put(
+        (
+            seconds,
+            sum(t.n_rows for t in tables),
+            report.tables["exam_results"].n_rows,
+            sum(t.n_accepted for t in tables),
+            sum(t.n_quarantined for t in tables),
+            peak,
+        )
+    )
 
 
 def measure(data_dir: Path, runs: int) -> dict:
@@ -86,20 +94,35 @@ def measure(data_dir: Path, runs: int) -> dict:
             sys.exit(f"validation of {data_dir} failed in run {run} (exit code {child.exitcode})")
         samples.append(sample)
         seconds, rows, exam_rows, accepted, quarantined, peak = sample
-        print(f"  run {run}: {seconds:6.1f} s, {rows / seconds:10,.0f} rows/s, peak {peak / 2**30:5.2f} GiB "
-              f"({accepted:,} accepted, {quarantined:,} quarantined)", flush=True)
+        print(
+            f"  run {run}: {seconds:6.1f} s, {rows / seconds:10,.0f} rows/s, peak {peak / 2**30:5.2f} GiB "
+            f"({accepted:,} accepted, {quarantined:,} quarantined)",
+            flush=True,
+        )
     seconds = statistics.median(sample[0] for sample in samples)
     rows, exam_rows = samples[0][1], samples[0][2]
-    return {"seconds": seconds, "rows": rows, "exam_rows": exam_rows, "rows_per_second": rows / seconds,
-            "peak": max(sample[5] for sample in samples), "quarantined": samples[0][4]}
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "exam_rows": exam_rows,
+        "rows_per_second": rows / seconds,
+        "peak": max(sample[5] for sample in samples),
+        "quarantined": samples[0][4],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="validations per directory (default: %(default)s)")
-    parser.add_argument("--scale", type=int, default=265, help="demo scale of the national table (default: %(default)s)")
-    parser.add_argument("--compare-scale", type=int, default=27,
-                        help="demo scale of the comparison table, about ten times smaller (default: %(default)s)")
+    parser.add_argument(
+        "--scale", type=int, default=265, help="demo scale of the national table (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--compare-scale",
+        type=int,
+        default=27,
+        help="demo scale of the comparison table, about ten times smaller (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
 
     figures = {}
@@ -111,12 +134,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nMedian of {args.runs} runs on {os.cpu_count()} cores (schools, students and exam_results validated):")
     print(f"{'':12}{'exam rows':>12}{'all rows':>12}{'seconds':>10}{'rows/s':>12}{'peak GiB':>10}")
     for label, result in figures.items():
-        print(f"{label:12}{result['exam_rows']:>12,}{result['rows']:>12,}{result['seconds']:>10.1f}"
-              f"{result['rows_per_second']:>12,.0f}{result['peak'] / 2**30:>10.2f}")
+        print(
+            f"{label:12}{result['exam_rows']:>12,}{result['rows']:>12,}{result['seconds']:>10.1f}"
+            f"{result['rows_per_second']:>12,.0f}{result['peak'] / 2**30:>10.2f}"
+        )
     national, comparison = figures["national"], figures["comparison"]
-    print(f"ratio national / comparison: rows {national['rows'] / comparison['rows']:.1f}x, "
-          f"time {national['seconds'] / comparison['seconds']:.1f}x, "
-          f"peak memory {national['peak'] / comparison['peak']:.1f}x")
+    print(
+        f"ratio national / comparison: rows {national['rows'] / comparison['rows']:.1f}x, "
+        f"time {national['seconds'] / comparison['seconds']:.1f}x, "
+        f"peak memory {national['peak'] / comparison['peak']:.1f}x"
+    )
     within = national["seconds"] < 120 and national["peak"] < 8 * 2**30
     print(f"goal (under 2 minutes and 8 GB for the national table): {'met' if within else 'NOT met'}")
     if national["quarantined"] or comparison["quarantined"]:

@@ -21,9 +21,9 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from evaluation.validation.page import write_validation_outputs
     from evaluation.validation.quality import check_quality, linkage_lines, linkage_summary, warnings_line
     from evaluation.validation.validate import validate_data_dir
-    from evaluation.validation.page import write_validation_outputs
 
     report = validate_data_dir(Path(args.data_dir))
     warnings = check_quality(report, language=args.language)
@@ -34,9 +34,11 @@ def _validate(args: argparse.Namespace) -> int:
         print(line)
     if args.out:
         out = write_validation_outputs(report, Path(args.out), args.language, warnings, linkage)
-        print(f"Validation details written to {out}: quarantine.csv, warnings.csv, linkage.csv, validation-summary.csv, "
-              "validation.html (the page for officials, counts only) and fix-lists/ (each school's rows and "
-              "what to change)")
+        print(
+            f"Validation details written to {out}: quarantine.csv, warnings.csv, linkage.csv, validation-summary.csv, "
+            "validation.html (the page for officials, counts only) and fix-lists/ (each school's rows and "
+            "what to change)"
+        )
     return report.exit_code
 
 
@@ -51,8 +53,10 @@ def plan_path(plan: str) -> Path:
     plans = bundled_plans()
     if plan in plans:
         return plans[plan]
-    raise PlanError(f"{plan}: no such plan file, nor a bundled plan of that name (bundled: {', '.join(plans)}; "
-                    "evaluation plans lists them)")
+    raise PlanError(
+        f"{plan}: no such plan file, nor a bundled plan of that name (bundled: {', '.join(plans)}; "
+        "evaluation plans lists them)"
+    )
 
 
 def _plans(args: argparse.Namespace) -> int:
@@ -82,15 +86,20 @@ def _run(args: argparse.Namespace) -> int:
     out = run_plan(plan, out, progress)
     status = validation_status(out)
     if status["quarantined"]:
-        print(f"{status['quarantined']} row(s) broke a data contract and were left out of the analysis "
-              f"(on_quarantine: continue); they are listed in {out / 'validation' / 'quarantine.csv'}",
-              file=sys.stderr)
+        print(
+            f"{status['quarantined']} row(s) broke a data contract and were left out of the analysis "
+            f"(on_quarantine: continue); they are listed in {out / 'validation' / 'quarantine.csv'}",
+            file=sys.stderr,
+        )
     progress.line(f"Done in {progress.elapsed:.0f} s. Written to {out}:")
-    for name, what in (("report.html", "the annual report"), ("report.pdf", "the same report for printing"),
-                       ("results/", "the results tables (CSV, aggregates only)"),
-                       ("validation/validation.html", "the validation page for officials (counts only)"),
-                       ("validation/fix-lists/", "each school's rows to fix"),
-                       ("notebooks/", "the executed notebooks")):
+    for name, what in (
+        ("report.html", "the annual report"),
+        ("report.pdf", "the same report for printing"),
+        ("results/", "the results tables (CSV, aggregates only)"),
+        ("validation/validation.html", "the validation page for officials (counts only)"),
+        ("validation/fix-lists/", "each school's rows to fix"),
+        ("notebooks/", "the executed notebooks"),
+    ):
         progress.line(f"  {name:<28} {what}")
     return EXIT_OK
 
@@ -98,12 +107,22 @@ def _run(args: argparse.Namespace) -> int:
 def _design(args: argparse.Namespace) -> int:
     from evaluation.stats.power import mdes, schools_needed
 
-    options = dict(students_per_school=args.students_per_school, icc=args.icc, r2_school=args.r2_school,
-                   r2_student=args.r2_student, share_partner=args.share_partner, alpha=args.alpha,
-                   power=args.power, school_covariates=args.school_covariates, two_tailed=not args.one_tailed)
+    options = dict(
+        students_per_school=args.students_per_school,
+        icc=args.icc,
+        r2_school=args.r2_school,
+        r2_student=args.r2_student,
+        share_partner=args.share_partner,
+        alpha=args.alpha,
+        power=args.power,
+        school_covariates=args.school_covariates,
+        two_tailed=not args.one_tailed,
+    )
     if args.mdes is not None:
         schools = schools_needed(args.mdes, **options)
-        print(f"{schools} schools needed for an MDES of {args.mdes:g} SD; with them: {mdes(schools, **options).summary()}")
+        print(
+            f"{schools} schools needed for an MDES of {args.mdes:g} SD; with them: {mdes(schools, **options).summary()}"
+        )
     else:
         print(mdes(args.schools, **options).summary())
     return EXIT_OK
@@ -123,10 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check every table of a data directory against its contract")
     validate.add_argument("data_dir", help="data directory (schools.csv, exam_results.csv, surveys/...)")
-    validate.add_argument("--out", help="folder for the quarantine table, validation summary, validation page and "
-                                        "the schools' fix lists")
-    validate.add_argument("--language", choices=LANGUAGES, default="en",
-                          help="language of the validation page and fix lists (default: %(default)s)")
+    validate.add_argument(
+        "--out", help="folder for the quarantine table, validation summary, validation page and the schools' fix lists"
+    )
+    validate.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default="en",
+        help="language of the validation page and fix lists (default: %(default)s)",
+    )
     validate.set_defaults(handler=_validate)
 
     run = commands.add_parser("run", help="run the whole evaluation of an analysis plan")
@@ -138,22 +162,35 @@ def build_parser() -> argparse.ArgumentParser:
     plans.set_defaults(handler=_plans)
 
     design = commands.add_parser(
-        "design", help="minimum detectable effect size, or schools needed, of a two-level cluster design "
-                       "(PowerUp! CRA2_2r)")
+        "design",
+        help="minimum detectable effect size, or schools needed, of a two-level cluster design (PowerUp! CRA2_2r)",
+    )
     size = design.add_mutually_exclusive_group(required=True)
     size.add_argument("--schools", type=int, help="number of schools, partner and control (prints the MDES)")
     size.add_argument("--mdes", type=float, help="target MDES in SD units (prints the number of schools needed)")
     design.add_argument("--students-per-school", type=float, required=True, help="students analysed per school")
     design.add_argument("--icc", type=float, required=True, help="intraclass correlation of the outcome, in [0, 1]")
-    design.add_argument("--r2-school", type=float, required=True,
-                        help="share of the school-level variance explained by the pre-test, in [0, 1)")
-    design.add_argument("--r2-student", type=float, required=True,
-                        help="share of the student-level variance explained by the pre-test, in [0, 1)")
+    design.add_argument(
+        "--r2-school",
+        type=float,
+        required=True,
+        help="share of the school-level variance explained by the pre-test, in [0, 1)",
+    )
+    design.add_argument(
+        "--r2-student",
+        type=float,
+        required=True,
+        help="share of the student-level variance explained by the pre-test, in [0, 1)",
+    )
     design.add_argument("--share-partner", type=float, required=True, help="share of partner schools, in (0, 1)")
     design.add_argument("--alpha", type=float, default=0.05, help="type I error rate (default: %(default)s)")
     design.add_argument("--power", type=float, default=0.8, help="power (default: %(default)s)")
-    design.add_argument("--school-covariates", type=int, default=1,
-                        help="school-level covariates in the analysis model (default: %(default)s)")
+    design.add_argument(
+        "--school-covariates",
+        type=int,
+        default=1,
+        help="school-level covariates in the analysis model (default: %(default)s)",
+    )
     design.add_argument("--one-tailed", action="store_true", help="one-tailed test (default: two-tailed)")
     design.set_defaults(handler=_design)
     return parser

@@ -90,9 +90,12 @@ def execute_notebook(name: str, plan_path: Path, out_dir: Path) -> Path:
     try:
         with _stderr_to(target.parent / "kernel.log"):
             papermill.execute_notebook(
-                str(NOTEBOOKS_DIR / name), str(target),
+                str(NOTEBOOKS_DIR / name),
+                str(target),
                 parameters={"plan_path": str(plan_path), "out_dir": str(out_dir)},
-                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS_DIR),
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(NOTEBOOKS_DIR),
             )
     except PapermillExecutionError as error:
         # The workbench's own errors (a plan naming an unknown subject, an unreadable file) keep
@@ -102,7 +105,8 @@ def execute_notebook(name: str, plan_path: Path, out_dir: Path) -> Path:
             raise known(f"{error.evalue} (in notebook {name})") from None
         raise AnalysisFailed(
             f"notebook {name} failed in cell {error.exec_count}: {error.ename}: {error.evalue} "
-            f"(executed notebook: {target})") from None
+            f"(executed notebook: {target})"
+        ) from None
     return target
 
 

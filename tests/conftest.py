@@ -11,7 +11,6 @@ from evaluation.demo import write_demo_data
 from evaluation.resources import DEMO_PLAN
 
 
-
 def plan_for(data_dir: Path, folder: Path, **changes) -> Path:
     """A copy of the demo plan reading `data_dir` (never writing demo data), with `changes`."""
     plan = yaml.safe_load(DEMO_PLAN.read_text(encoding="utf-8"))

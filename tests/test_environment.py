@@ -27,8 +27,11 @@ def test_environment_yml_lists_exactly_pyprojects_pins():
 
 
 def test_every_pin_is_exact_and_in_the_lock_file():
-    lock = {line.strip().lower() for line in (ROOT / "requirements.lock").read_text().splitlines()
-            if line and not line.startswith("#")}
+    lock = {
+        line.strip().lower()
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
     normalise = lambda pin: pin.replace("_", "-")  # noqa: E731 - pip freeze may write either spelling
     lock = {normalise(p) for p in lock}
     for pin in _pyproject_pins():

@@ -28,8 +28,9 @@ SOURCES = ("pyproject.toml", "README.md", "evaluation", "data_contracts", "noteb
 
 
 def _call(*command: str | Path, cwd: Path, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True,
-                            timeout=timeout)
+    result = subprocess.run(
+        [str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert result.returncode == 0, f"{command} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
     return result
 
@@ -48,36 +49,72 @@ def test_installed_package_runs_the_bundled_demo_from_any_folder(tmp_path: Path)
             shutil.copytree(ROOT / name, source / name, ignore=ignore)
         else:
             shutil.copy2(ROOT / name, source / name)
-    _call(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", tmp_path / "wheels", source,
-          cwd=tmp_path, env=env)
+    _call(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--no-deps",
+        "--wheel-dir",
+        tmp_path / "wheels",
+        source,
+        cwd=tmp_path,
+        env=env,
+    )
     wheel = next((tmp_path / "wheels").glob("evaluation-*.whl"))
 
     # A new environment whose dependencies are this one's installed packages.
     venv = tmp_path / "venv"
     _call(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path, env=env)
     python = venv / "bin" / "python"
-    site = Path(_call(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-                      cwd=tmp_path, env=env).stdout.strip())
+    site = Path(
+        _call(
+            python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=tmp_path, env=env
+        ).stdout.strip()
+    )
     ours = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
     (site / "dependencies.pth").write_text("".join(f"{path}\n" for path in ours), encoding="utf-8")
     # and their data files under sys.prefix/share/jupyter (nbconvert's templates, the kernel spec)
     env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
-    _call(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", "--no-index", wheel,
-          cwd=tmp_path, env=env)
+    _call(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-index",
+        wheel,
+        cwd=tmp_path,
+        env=env,
+    )
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = json.loads(_call(python, "-c", "import json, sys, evaluation, evaluation.resources as r; print(json.dumps("
-                             "[evaluation.__file__, str(r.CONTRACTS_DIR), str(r.NOTEBOOKS_DIR), str(r.DEMO_PLAN), "
-                             "[finder.__module__ for finder in sys.meta_path]]))",
-                             cwd=elsewhere, env=env).stdout)
+    where = json.loads(
+        _call(
+            python,
+            "-c",
+            "import json, sys, evaluation, evaluation.resources as r; print(json.dumps("
+            "[evaluation.__file__, str(r.CONTRACTS_DIR), str(r.NOTEBOOKS_DIR), str(r.DEMO_PLAN), "
+            "[finder.__module__ for finder in sys.meta_path]]))",
+            cwd=elsewhere,
+            env=env,
+        ).stdout
+    )
     package = site / "evaluation"
     assert [Path(path).parent for path in where[:4]] == [package, package, package, package / "pipelines"]
     assert not [finder for finder in where[4] if "editable" in finder]  # the checkout's finder is not installed
     assert sorted(p.name for p in (package / "data_contracts" / "instruments").iterdir()) == [
-        "student_climate.yaml", "teacher_collaboration.yaml"]
-    shipped = sorted(p.relative_to(package).as_posix() for p in package.rglob("*")
-                     if p.is_file() and "__pycache__" not in p.parts)
+        "student_climate.yaml",
+        "teacher_collaboration.yaml",
+    ]
+    shipped = sorted(
+        p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
 
     listed = _call(venv / "bin" / "evaluation", "plans", cwd=elsewhere, env=env).stdout
     assert str(package / "pipelines" / "demo.yaml") in listed
@@ -86,6 +123,7 @@ def test_installed_package_runs_the_bundled_demo_from_any_folder(tmp_path: Path)
     assert (out / "report.html").is_file() and (out / "results" / "effects.csv").is_file()
     assert (out / "data" / "2022-2023" / "schools.csv").is_file()  # the demo data, beside the report
     assert (out / "notebooks" / "05-annual-report.ipynb").is_file()
-    written = sorted(p.relative_to(package).as_posix() for p in package.rglob("*")
-                     if p.is_file() and "__pycache__" not in p.parts)
+    written = sorted(
+        p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
     assert written == shipped  # nothing written into the installed package

@@ -47,8 +47,10 @@ def imported_modules(path: Path, known: set[str]) -> set[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             # `from package import module` depends on the module, `from module import name` on it
-            names = [f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
-                     for alias in node.names]
+            names = [
+                f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
+                for alias in node.names
+            ]
         else:
             continue
         for name in names:
@@ -156,16 +158,25 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("from evaluation.stats import ancova_clustered", {"evaluation.stats"}),
-    ("from evaluation.stats.ancova import x", {"evaluation.stats.ancova"}),
-    ("def f():\n    from evaluation.reporting import figures", {"evaluation.reporting.figures"}),
-    ("import evaluation.errors as e", {"evaluation.errors"}),
-    ("from evaluation import errors", {"evaluation.errors"}),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("from evaluation.stats import ancova_clustered", {"evaluation.stats"}),
+        ("from evaluation.stats.ancova import x", {"evaluation.stats.ancova"}),
+        ("def f():\n    from evaluation.reporting import figures", {"evaluation.reporting.figures"}),
+        ("import evaluation.errors as e", {"evaluation.errors"}),
+        ("from evaluation import errors", {"evaluation.errors"}),
+    ],
+)
 def test_imports_are_found_wherever_they_are(tmp_path: Path, source: str, expected: set[str]) -> None:
     path = tmp_path / "m.py"
     path.write_text(source, encoding="utf-8")
-    known = {"evaluation", "evaluation.errors", "evaluation.stats", "evaluation.stats.ancova",
-             "evaluation.reporting", "evaluation.reporting.figures"}
+    known = {
+        "evaluation",
+        "evaluation.errors",
+        "evaluation.stats",
+        "evaluation.stats.ancova",
+        "evaluation.reporting",
+        "evaluation.reporting.figures",
+    }
     assert imported_modules(path, known) == expected

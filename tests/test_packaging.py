@@ -29,8 +29,12 @@ def test_every_folder_of_evaluation_with_python_code_is_a_listed_package() -> No
 
 
 def test_every_bundled_folder_is_a_package_of_evaluation() -> None:
-    folders = {path for top in BUNDLED for path in [ROOT / top, *(ROOT / top).rglob("*")]
-               if path.is_dir() and "__pycache__" not in path.parts and not path.name.startswith(".")}
+    folders = {
+        path
+        for top in BUNDLED
+        for path in [ROOT / top, *(ROOT / top).rglob("*")]
+        if path.is_dir() and "__pycache__" not in path.parts and not path.name.startswith(".")
+    }
     mapped = {ROOT / folder for folder in PACKAGE_DIR.values()}
     assert sorted(map(str, folders - mapped)) == [], "map these in [tool.setuptools.package-dir]"
     for package, folder in PACKAGE_DIR.items():
@@ -41,16 +45,25 @@ def test_every_bundled_file_matches_a_package_data_glob() -> None:
     missing = []
     for package, folder in PACKAGE_DIR.items():
         for path in (ROOT / folder).iterdir():
-            if path.is_file() and not path.name.startswith("."):
-                if not any(fnmatch.fnmatch(path.name, glob) for glob in PACKAGE_DATA.get(package, [])):
-                    missing.append(str(path.relative_to(ROOT)))
+            globs = PACKAGE_DATA.get(package, [])
+            if (
+                path.is_file()
+                and not path.name.startswith(".")
+                and not any(fnmatch.fnmatch(path.name, glob) for glob in globs)
+            ):
+                missing.append(str(path.relative_to(ROOT)))
     assert missing == [], "add a glob for these to [tool.setuptools.package-data]"
 
 
 def test_data_files_inside_evaluation_ship_however_deep() -> None:
     globs = PACKAGE_DATA["evaluation"]
     assert {"**/*.yaml", "**/*.csv", "**/*.md"} <= set(globs)  # e.g. evaluation/wording/catalogues/tr.yaml
-    unshipped = [str(path.relative_to(ROOT)) for path in (ROOT / "evaluation").rglob("*")
-                 if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
-                 and not any(fnmatch.fnmatch(path.name, glob.removeprefix("**/")) for glob in globs)]
+    unshipped = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "evaluation").rglob("*")
+        if path.is_file()
+        and path.suffix not in (".py", ".pyc")
+        and "__pycache__" not in path.parts
+        and not any(fnmatch.fnmatch(path.name, glob.removeprefix("**/")) for glob in globs)
+    ]
     assert unshipped == [], "add a glob for these to [tool.setuptools.package-data] evaluation"

@@ -21,8 +21,20 @@ import pandas as pd
 
 from evaluation.config.plan import Outcome
 
-ATTRITION_COLUMNS = ["outcome", "domain", "group", "level", "baseline", "n_baseline", "n_pre", "n_post",
-                     "n_linked", "n_missing_post", "attrition", "suppressed"]
+ATTRITION_COLUMNS = [
+    "outcome",
+    "domain",
+    "group",
+    "level",
+    "baseline",
+    "n_baseline",
+    "n_pre",
+    "n_post",
+    "n_linked",
+    "n_missing_post",
+    "attrition",
+    "suppressed",
+]
 GROUPS = ("partner", "control")
 _COUNTS = ["n_baseline", "n_pre", "n_post", "n_linked", "n_missing_post"]
 
@@ -30,12 +42,25 @@ _COUNTS = ["n_baseline", "n_pre", "n_post", "n_linked", "n_missing_post"]
 def _row(level: str, baseline: str, base: set, pre: set, post: set, linked: set) -> dict:
     """Counts of one group and level from sets of ids (units or schools)."""
     rate = 1 - len(linked & base) / len(base) if base else math.nan
-    return {"level": level, "baseline": baseline, "n_baseline": len(base), "n_pre": len(pre),
-            "n_post": len(post), "n_linked": len(linked), "n_missing_post": len(base - post), "attrition": rate}
+    return {
+        "level": level,
+        "baseline": baseline,
+        "n_baseline": len(base),
+        "n_pre": len(pre),
+        "n_post": len(post),
+        "n_linked": len(linked),
+        "n_missing_post": len(base - post),
+        "attrition": rate,
+    }
 
 
-def attrition_counts(frame: pd.DataFrame, schools: pd.DataFrame, roster: pd.DataFrame | None = None,
-                     level: str = "students", min_cell_size: int = 0) -> pd.DataFrame:
+def attrition_counts(
+    frame: pd.DataFrame,
+    schools: pd.DataFrame,
+    roster: pd.DataFrame | None = None,
+    level: str = "students",
+    min_cell_size: int = 0,
+) -> pd.DataFrame:
     """Starting, pre, post, linked and missing-at-post counts per group and level.
 
     Parameters
@@ -75,8 +100,9 @@ def attrition_counts(frame: pd.DataFrame, schools: pd.DataFrame, roster: pd.Data
         units["suppressed"] = units["n_baseline"] < min_cell_size
         if units["suppressed"]:
             units.update(dict.fromkeys([*_COUNTS, "attrition"], math.nan))
-        places = _row("schools", "schools", group_schools, set(pre["school_id"]), set(post["school_id"]),
-                      set(linked["school_id"]))
+        places = _row(
+            "schools", "schools", group_schools, set(pre["school_id"]), set(post["school_id"]), set(linked["school_id"])
+        )
         places["suppressed"] = False
         rows += [{"group": group, **units}, {"group": group, **places}]
     table = pd.DataFrame(rows)
@@ -85,18 +111,26 @@ def attrition_counts(frame: pd.DataFrame, schools: pd.DataFrame, roster: pd.Data
     return table
 
 
-def outcome_attrition(frame: pd.DataFrame, outcome: Outcome, accepted: dict[str, pd.DataFrame],
-                      instruments: dict, min_cell_size: int) -> pd.DataFrame:
+def outcome_attrition(
+    frame: pd.DataFrame, outcome: Outcome, accepted: dict[str, pd.DataFrame], instruments: dict, min_cell_size: int
+) -> pd.DataFrame:
     """`attrition_counts` of one outcome of the plan (columns `ATTRITION_COLUMNS`).
 
     Exams count students; a survey counts its instrument's role (``teachers`` for a teacher
     survey). The roster is the starting sample of students when every analysed id is in it.
     """
-    role = "student" if outcome.source == "exam" else (getattr(instruments[outcome.instrument], "role", None)
-                                                       or "respondent")
+    role = (
+        "student"
+        if outcome.source == "exam"
+        else (getattr(instruments[outcome.instrument], "role", None) or "respondent")
+    )
     roster = accepted.get("students")
-    if role == "student" and roster is not None and not roster.empty \
-            and frame["unit_id"].isin(roster["student_id"]).all():
+    if (
+        role == "student"
+        and roster is not None
+        and not roster.empty
+        and frame["unit_id"].isin(roster["student_id"]).all()
+    ):
         randomised = roster.rename(columns={"student_id": "unit_id"})[["unit_id", "school_id"]]
     else:
         randomised = None

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.config.plan import Plan
 from evaluation.errors import PlanError
 from evaluation.evidence.matching import Matching, match_schools, school_profiles
-from evaluation.config.plan import Plan
+
 
 def match_comparison_schools(accepted: dict[str, pd.DataFrame]) -> Matching:
     """Match every partner school to a control school of the pool (without replacement).
@@ -24,14 +25,17 @@ def match_comparison_schools(accepted: dict[str, pd.DataFrame]) -> Matching:
     without one stops the matching with a message naming it.
     """
     if "exam_results" not in accepted:
-        raise PlanError("comparison: matched needs exam results: the baseline mean score of every school "
-                        "comes from its pre-test")
+        raise PlanError(
+            "comparison: matched needs exam results: the baseline mean score of every school comes from its pre-test"
+        )
     profiles = school_profiles(accepted["schools"], accepted["exam_results"])
     partners = profiles[profiles["group"] == "partner"].reset_index(drop=True)
     pool = profiles[(profiles["group"] == "control") & (profiles["size"] > 0)].reset_index(drop=True)
     if partners.empty or pool.empty:
-        raise PlanError(f"comparison: matched needs partner schools and a pool of control schools with a "
-                        f"pre-test; found {len(partners)} partner and {len(pool)} pool schools")
+        raise PlanError(
+            f"comparison: matched needs partner schools and a pool of control schools with a "
+            f"pre-test; found {len(partners)} partner and {len(pool)} pool schools"
+        )
     return match_schools(partners, pool)
 
 
@@ -39,8 +43,12 @@ def keep_schools(accepted: dict[str, pd.DataFrame], school_ids: set[str]) -> dic
     """The accepted tables with only the rows of `school_ids` in every table that has a
     school_id column (schools, students, exam results, surveys, indicators); tables without
     one (activities, per partnership) are kept whole."""
-    return {name: table[table["school_id"].isin(school_ids)].reset_index(drop=True)
-            if "school_id" in table.columns else table for name, table in accepted.items()}
+    return {
+        name: table[table["school_id"].isin(school_ids)].reset_index(drop=True)
+        if "school_id" in table.columns
+        else table
+        for name, table in accepted.items()
+    }
 
 
 def analysis_tables(plan: Plan, accepted: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], Matching | None]:

@@ -55,8 +55,13 @@ def _share_explained(before: float, after: float) -> float:
     return min(max(1.0 - after / before, 0.0), 0.99)
 
 
-def estimate_design_parameters(frame: pd.DataFrame, post: str = "post", pre: str = "pre",
-                               cluster: str = "school_id", treatment: str | None = "treatment") -> DesignParameters:
+def estimate_design_parameters(
+    frame: pd.DataFrame,
+    post: str = "post",
+    pre: str = "pre",
+    cluster: str = "school_id",
+    treatment: str | None = "treatment",
+) -> DesignParameters:
     """ICC and pre-test R-squared at the school and student level, from this year's students with
     both tests.
 
@@ -75,8 +80,10 @@ def estimate_design_parameters(frame: pd.DataFrame, post: str = "post", pre: str
     analysed = frame.dropna(subset=columns)
     sizes = analysed.groupby(cluster).size()
     if len(sizes) < 3 or len(analysed) <= len(sizes):
-        raise DesignError(f"the design parameters need at least 3 schools and more students than schools with "
-                          f"both tests; found {len(sizes)} school(s) and {len(analysed)} student(s)")
+        raise DesignError(
+            f"the design parameters need at least 3 schools and more students than schools with "
+            f"both tests; found {len(sizes)} school(s) and {len(analysed)} student(s)"
+        )
     base = [treatment] if treatment else []
     _, _, tau2_empty, sigma2_empty, _, _ = random_intercept_reml(analysed, post, base, cluster)
     _, _, tau2_pre, sigma2_pre, _, _ = random_intercept_reml(analysed, post, [*base, pre], cluster)
@@ -88,14 +95,27 @@ def estimate_design_parameters(frame: pd.DataFrame, post: str = "post", pre: str
         share = math.nan
     return DesignParameters(
         icc=tau2_empty / total if total > 0 else 0.0,
-        r2_school=_share_explained(tau2_empty, tau2_pre), r2_student=_share_explained(sigma2_empty, sigma2_pre),
-        students_per_school=float(len(sizes) / (1.0 / sizes).sum()), schools=len(sizes), students=len(analysed),
-        share_partner=share, tau2_empty=tau2_empty, sigma2_empty=sigma2_empty, tau2_pre=tau2_pre,
-        sigma2_pre=sigma2_pre)
+        r2_school=_share_explained(tau2_empty, tau2_pre),
+        r2_student=_share_explained(sigma2_empty, sigma2_pre),
+        students_per_school=float(len(sizes) / (1.0 / sizes).sum()),
+        schools=len(sizes),
+        students=len(analysed),
+        share_partner=share,
+        tau2_empty=tau2_empty,
+        sigma2_empty=sigma2_empty,
+        tau2_pre=tau2_pre,
+        sigma2_pre=sigma2_pre,
+    )
 
 
-def design_table(parameters: DesignParameters, schools: Sequence[int] = NEXT_YEAR_SCHOOLS, alpha: float = 0.05,
-                 power: float = 0.8, share_partner: float | None = None, school_covariates: int = 1) -> pd.DataFrame:
+def design_table(
+    parameters: DesignParameters,
+    schools: Sequence[int] = NEXT_YEAR_SCHOOLS,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    share_partner: float | None = None,
+    school_covariates: int = 1,
+) -> pd.DataFrame:
     """Rows of `results/design.csv`: the MDES of next year's design for each number of schools, at
     this year's students per school (rounded to whole students), ICC and R-squared. The share of
     partner schools is `share_partner`, else this year's (0.5 when unknown)."""
@@ -103,15 +123,31 @@ def design_table(parameters: DesignParameters, schools: Sequence[int] = NEXT_YEA
     if share is None or not math.isfinite(share) or not 0 < share < 1:
         share = 0.5
     n = max(1, round(parameters.students_per_school))
-    rows = [mdes(j, n, parameters.icc, parameters.r2_school, parameters.r2_student, share, alpha=alpha,
-                 power=power, school_covariates=school_covariates).to_row() for j in schools]
+    rows = [
+        mdes(
+            j,
+            n,
+            parameters.icc,
+            parameters.r2_school,
+            parameters.r2_student,
+            share,
+            alpha=alpha,
+            power=power,
+            school_covariates=school_covariates,
+        ).to_row()
+        for j in schools
+    ]
     table = pd.DataFrame(rows, columns=DESIGN_COLUMNS)
     table["students_per_school"] = table["students_per_school"].astype(int)
     return table
 
 
-def outcome_design_tables(frames: Mapping[str, pd.DataFrame], alpha: float = 0.05, power: float = 0.8,
-                          schools: Sequence[int] = NEXT_YEAR_SCHOOLS) -> tuple[pd.DataFrame, list[str]]:
+def outcome_design_tables(
+    frames: Mapping[str, pd.DataFrame],
+    alpha: float = 0.05,
+    power: float = 0.8,
+    schools: Sequence[int] = NEXT_YEAR_SCHOOLS,
+) -> tuple[pd.DataFrame, list[str]]:
     """`results/design.csv` for several outcomes: `design_table` of each outcome's pre/post frame
     (`evaluation.analysis.frames.prepost_frame`), with the outcome id as first column.
 

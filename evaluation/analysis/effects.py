@@ -4,19 +4,23 @@ multiplicity adjustment and the headline method."""
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 
-from evaluation.errors import PlanError
-from evaluation.analysis.missing import needs_imputation
-from evaluation.stats.imputation import ancova_mi
-from evaluation.config.plan import Outcome, Plan
-from evaluation.stats.estimate import effects_frame
 from evaluation.analysis.frames import waves_long
-from evaluation.stats import (ancova_clustered, baseline_equivalence, benjamini_hochberg, did_clustered,
-                              mixed_reml, paired_change, welch_waves, wilcoxon_signed_rank)
+from evaluation.analysis.missing import needs_imputation
+from evaluation.config.plan import Outcome, Plan
+from evaluation.stats import (
+    ancova_clustered,
+    baseline_equivalence,
+    benjamini_hochberg,
+    did_clustered,
+    mixed_reml,
+    paired_change,
+    welch_waves,
+    wilcoxon_signed_rank,
+)
+from evaluation.stats.estimate import effects_frame
+from evaluation.stats.imputation import ancova_mi
 
 GROUPS = ("partner", "control")
 PREPOST_METHODS = ("paired_t", "wilcoxon", "welch_t")
@@ -46,12 +50,22 @@ def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.Dat
     for subgroup, subset in _subsets(frame, plan):
         for group in (*GROUPS, "all"):
             part = subset if group == "all" else subset[subset["group"] == group]
-            estimates = (paired_change(part, "pre", "post", cluster="school_id", alpha=plan.alpha),
-                         wilcoxon_signed_rank(part, "pre", "post", cluster="school_id"),
-                         welch_waves(part, "pre", "post", cluster="school_id", alpha=plan.alpha))
-            rows += [estimate.to_row(analysis="prepost", outcome=outcome.id, domain=outcome.domain,
-                                     subgroup=subgroup, group=group, min_cell_size=plan.min_cell_size)
-                     for estimate in estimates]
+            estimates = (
+                paired_change(part, "pre", "post", cluster="school_id", alpha=plan.alpha),
+                wilcoxon_signed_rank(part, "pre", "post", cluster="school_id"),
+                welch_waves(part, "pre", "post", cluster="school_id", alpha=plan.alpha),
+            )
+            rows += [
+                estimate.to_row(
+                    analysis="prepost",
+                    outcome=outcome.id,
+                    domain=outcome.domain,
+                    subgroup=subgroup,
+                    group=group,
+                    min_cell_size=plan.min_cell_size,
+                )
+                for estimate in estimates
+            ]
     return effects_frame(rows)
 
 
@@ -65,15 +79,18 @@ def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan
     rows = []
     for subgroup, subset in _subsets(frame, plan):
         analysed = subset.dropna(subset=["pre", "post"])
-        common = dict(outcome=outcome.id, domain=outcome.domain, subgroup=subgroup, group="all",
-                      min_cell_size=plan.min_cell_size)
+        common = dict(
+            outcome=outcome.id, domain=outcome.domain, subgroup=subgroup, group="all", min_cell_size=plan.min_cell_size
+        )
         baseline = baseline_equivalence(analysed, "pre", "treatment", "school_id", alpha=plan.alpha)
         rows.append(baseline.to_row(analysis="baseline_equivalence", **common))
         arguments = dict(post="post", pre="pre", treatment="treatment", cluster="school_id", alpha=plan.alpha)
-        estimates = (ancova_clustered(analysed, vcov="CR1", **arguments),
-                     ancova_clustered(analysed, vcov="CR2", **arguments),
-                     mixed_reml(analysed, **arguments).estimate,
-                     did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha))
+        estimates = (
+            ancova_clustered(analysed, vcov="CR1", **arguments),
+            ancova_clustered(analysed, vcov="CR2", **arguments),
+            mixed_reml(analysed, **arguments).estimate,
+            did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha),
+        )
         rows += [estimate.to_row(analysis="partner_vs_control", **common) for estimate in estimates]
         if subgroup == "all" and needs_imputation(subset, plan.missing_data_threshold):
             rows.append(ancova_mi(subset, **arguments).to_row(analysis="partner_vs_control", **common))
@@ -86,7 +103,8 @@ def adjust_p_values(effects: pd.DataFrame) -> pd.DataFrame:
     adjusted = effects.copy()
     family = ["analysis", "method", "subgroup", "group", "domain"]
     adjusted["p_adjusted"] = adjusted.groupby(family, dropna=False)["p_value"].transform(
-        lambda p: benjamini_hochberg(p.to_numpy(dtype=float)))
+        lambda p: benjamini_hochberg(p.to_numpy(dtype=float))
+    )
     return adjusted
 
 
@@ -98,5 +116,3 @@ def primary_method(plan: Plan, effects: pd.DataFrame) -> str:
     rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")]
     schools = (rows["n_clusters_treatment"].astype(float) + rows["n_clusters_control"].astype(float)).max()
     return "ancova_cr1" if schools >= CR2_BELOW_SCHOOLS else "ancova_cr2"
-
-

@@ -21,18 +21,34 @@ import math
 
 import pandas as pd
 
-from evaluation.errors import EvidenceInputError
-from evaluation.evidence import (EVIDENCE_COLUMNS, Attrition, JointTest, attrition, balance_table,
-                                 baseline_characteristics, evidence_row, joint_orthogonality_test)
 from evaluation.config.plan import Plan
+from evaluation.errors import EvidenceInputError
+from evaluation.evidence import (
+    EVIDENCE_COLUMNS,
+    Attrition,
+    JointTest,
+    attrition,
+    balance_table,
+    baseline_characteristics,
+    evidence_row,
+    joint_orthogonality_test,
+)
 
 DESIGN = "qed"  # partner schools chose to partner: the groups were not formed by lot
 # Impact estimates that adjust for the pre-test, as the WWC asks when the baseline difference is
 # between 0.05 and 0.25 SD: regression (ANCOVA, the mixed model with the pre-test) and the
 # difference in differences of pre and post values (WWC Standards Handbook v4.1, section III.B).
 ADJUSTING_METHODS = ("ancova_cr1", "ancova_cr2", "mixed_reml", "did")
-BALANCE_TEST_COLUMNS = ["statistic", "df_numerator", "df_denominator", "p_value", "n", "n_clusters",
-                        "characteristics", "note"]
+BALANCE_TEST_COLUMNS = [
+    "statistic",
+    "df_numerator",
+    "df_denominator",
+    "p_value",
+    "n",
+    "n_clusters",
+    "characteristics",
+    "note",
+]
 _GROUPS = ("partner", "control")
 
 
@@ -48,19 +64,30 @@ def attrition_levels(counts: pd.DataFrame, outcome: str, boundary: str = "cautio
     levels = []
     for is_school in (False, True):
         part = rows[(rows["level"] == "schools") == is_school].set_index("group")
-        if not set(_GROUPS) <= set(part.index) or part.loc[list(_GROUPS), ["n_baseline", "n_linked"]].isna().any().any():
+        if (
+            not set(_GROUPS) <= set(part.index)
+            or part.loc[list(_GROUPS), ["n_baseline", "n_linked"]].isna().any().any()
+        ):
             return None
         name = "schools" if is_school else str(part.at["partner", "level"])
-        levels.append(attrition(part.at["partner", "n_baseline"], part.at["partner", "n_linked"],
-                                part.at["control", "n_baseline"], part.at["control", "n_linked"],
-                                level=name, boundary=boundary))
+        levels.append(
+            attrition(
+                part.at["partner", "n_baseline"],
+                part.at["partner", "n_linked"],
+                part.at["control", "n_baseline"],
+                part.at["control", "n_linked"],
+                level=name,
+                boundary=boundary,
+            )
+        )
     return levels
 
 
 def _one(rows: pd.DataFrame, what: str, outcome: str) -> pd.Series:
     if len(rows) != 1:
-        raise EvidenceInputError(f"results/effects.csv: expected one {what} row of outcome {outcome!r} "
-                                 f"(subgroup all), found {len(rows)}")
+        raise EvidenceInputError(
+            f"results/effects.csv: expected one {what} row of outcome {outcome!r} (subgroup all), found {len(rows)}"
+        )
     return rows.iloc[0]
 
 
@@ -85,14 +112,24 @@ def evidence_table(effects: pd.DataFrame, counts: pd.DataFrame, plan: Plan, meth
     rows = []
     for outcome in plan.outcomes:
         mine = effects[(effects["outcome"] == outcome.id) & (effects["subgroup"] == "all")]
-        finding = _one(mine[(mine["analysis"] == "partner_vs_control") & (mine["method"] == method)],
-                       f"partner_vs_control {method}", outcome.id)
+        finding = _one(
+            mine[(mine["analysis"] == "partner_vs_control") & (mine["method"] == method)],
+            f"partner_vs_control {method}",
+            outcome.id,
+        )
         baseline = _one(mine[mine["analysis"] == "baseline_equivalence"], "baseline_equivalence", outcome.id)
-        row = evidence_row(outcome=outcome.id, domain=outcome.domain, subgroup="all", design=DESIGN,
-                           attrition=attrition_levels(counts, outcome.id, plan.attrition_boundary),
-                           baseline_g=float(baseline["effect_size"]), effect_size=float(finding["effect_size"]),
-                           p_adjusted=float(finding["p_adjusted"]), alpha=plan.alpha,
-                           adjusted_for_baseline=method in ADJUSTING_METHODS)
+        row = evidence_row(
+            outcome=outcome.id,
+            domain=outcome.domain,
+            subgroup="all",
+            design=DESIGN,
+            attrition=attrition_levels(counts, outcome.id, plan.attrition_boundary),
+            baseline_g=float(baseline["effect_size"]),
+            effect_size=float(finding["effect_size"]),
+            p_adjusted=float(finding["p_adjusted"]),
+            alpha=plan.alpha,
+            adjusted_for_baseline=method in ADJUSTING_METHODS,
+        )
         rows.append(row)
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
 
@@ -108,8 +145,9 @@ def school_balance(accepted: dict[str, pd.DataFrame], min_cell_size: int) -> tup
     cannot be computed (collinear characteristics, fewer schools than characteristics) its numbers
     are blank and ``note`` says why.
     """
-    frame, levels = baseline_characteristics(accepted["schools"], accepted.get("students"),
-                                             accepted.get("exam_results"))
+    frame, levels = baseline_characteristics(
+        accepted["schools"], accepted.get("students"), accepted.get("exam_results")
+    )
     table = balance_table(frame, levels)
     small = (table["level"] == "student") & (table[["n_partner", "n_control"]].min(axis=1) < min_cell_size)
     numbers = table.columns[2:]
@@ -130,7 +168,14 @@ def joint_test_frame(joint: JointTest | None, note: str = "") -> pd.DataFrame:
     if joint is None:
         row = dict.fromkeys(BALANCE_TEST_COLUMNS[:-2], math.nan) | {"characteristics": "", "note": note}
     else:
-        row = {"statistic": joint.statistic, "df_numerator": joint.df_numerator,
-               "df_denominator": joint.df_denominator, "p_value": joint.p_value, "n": joint.n,
-               "n_clusters": joint.n_clusters, "characteristics": "; ".join(joint.characteristics), "note": note}
+        row = {
+            "statistic": joint.statistic,
+            "df_numerator": joint.df_numerator,
+            "df_denominator": joint.df_denominator,
+            "p_value": joint.p_value,
+            "n": joint.n,
+            "n_clusters": joint.n_clusters,
+            "characteristics": "; ".join(joint.characteristics),
+            "note": note,
+        }
     return pd.DataFrame([row], columns=BALANCE_TEST_COLUMNS)

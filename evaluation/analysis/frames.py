@@ -17,32 +17,41 @@ def _exam_long(accepted: dict[str, pd.DataFrame], outcome: Outcome) -> pd.DataFr
     rows = exams[exams["subject"] == outcome.subject]
     if rows.empty:
         known = ", ".join(sorted(exams["subject"].dropna().unique()))
-        raise PlanError(f"outcome {outcome.id}: no accepted exam results for subject "
-                        f"{outcome.subject!r}; subjects in the data: {known}")
+        raise PlanError(
+            f"outcome {outcome.id}: no accepted exam results for subject "
+            f"{outcome.subject!r}; subjects in the data: {known}"
+        )
     per_wave = rows.groupby("wave")["exam_id"].nunique()
     ambiguous = per_wave[per_wave > 1]
     if not ambiguous.empty:
         wave = ambiguous.index[0]
         exams_in_wave = ", ".join(sorted(rows.loc[rows["wave"] == wave, "exam_id"].unique()))
-        raise PlanError(f"outcome {outcome.id}: wave {wave} holds several exams ({exams_in_wave}); "
-                        "keep one exam per wave in exam_results for this subject")
+        raise PlanError(
+            f"outcome {outcome.id}: wave {wave} holds several exams ({exams_in_wave}); "
+            "keep one exam per wave in exam_results for this subject"
+        )
     return rows.rename(columns={"student_id": "unit_id", "score": "value"})[
-        ["unit_id", "school_id", "wave", "value", "grade"]]
+        ["unit_id", "school_id", "wave", "value", "grade"]
+    ]
 
 
 def _survey_long(accepted: dict[str, pd.DataFrame], outcome: Outcome, instruments: dict) -> pd.DataFrame:
     table = f"surveys/{outcome.instrument}"
     if table not in accepted:
-        raise PlanError(f"outcome {outcome.id}: the data has no survey {outcome.instrument!r} "
-                        f"(looked for {table}.csv/.xlsx/.parquet)")
+        raise PlanError(
+            f"outcome {outcome.id}: the data has no survey {outcome.instrument!r} "
+            f"(looked for {table}.csv/.xlsx/.parquet)"
+        )
     instrument = instruments[outcome.instrument]
     items, reverse, low, high = instrument_scale(instrument, outcome.scale, outcome.id)
     responses = accepted[table]
     duplicated = responses.duplicated(["respondent_id", "wave"], keep=False)
     if duplicated.any():
         example = responses.loc[duplicated, "respondent_id"].iloc[0]
-        raise PlanError(f"outcome {outcome.id}: respondent {example} answered {outcome.instrument} "
-                        "more than once in a wave; the contract should quarantine such rows")
+        raise PlanError(
+            f"outcome {outcome.id}: respondent {example} answered {outcome.instrument} "
+            "more than once in a wave; the contract should quarantine such rows"
+        )
     frame = responses[["respondent_id", "school_id", "wave"]].rename(columns={"respondent_id": "unit_id"})
     frame["value"] = scale_score(responses, items, reverse, low, high)
     return frame
@@ -51,8 +60,10 @@ def _survey_long(accepted: dict[str, pd.DataFrame], outcome: Outcome, instrument
 def instrument_scale(instrument, scale: str, outcome_id: str) -> tuple[list[str], list[str], float, float]:
     """Items, reverse-keyed items and response range of one scale of an instrument."""
     if scale not in instrument.scales:
-        raise PlanError(f"outcome {outcome_id}: instrument {instrument.id} has no scale {scale!r}; "
-                        f"its scales: {', '.join(instrument.scales)}")
+        raise PlanError(
+            f"outcome {outcome_id}: instrument {instrument.id} has no scale {scale!r}; "
+            f"its scales: {', '.join(instrument.scales)}"
+        )
     items = list(instrument.scales[scale])
     reverse = [item.id for item in instrument.items if item.id in items and item.reverse]
     return items, reverse, float(instrument.scale_min), float(instrument.scale_max)
@@ -62,10 +73,7 @@ def prepost_frame(accepted: dict[str, pd.DataFrame], outcome: Outcome, instrumen
     """One row per student or respondent: unit_id, school_id, group, treatment (1 partner,
     0 control), pre, post, plus the subgroup columns the data has (grade, sex, special_needs,
     migrant_refugee from the roster; school_type, resource_level from schools)."""
-    if outcome.source == "exam":
-        long = _exam_long(accepted, outcome)
-    else:
-        long = _survey_long(accepted, outcome, instruments)
+    long = _exam_long(accepted, outcome) if outcome.source == "exam" else _survey_long(accepted, outcome, instruments)
     wide = long.pivot(index=["unit_id", "school_id"], columns="wave", values="value")
     wide = wide.reindex(columns=["pre", "post"]).reset_index()
     wide.columns.name = None
@@ -74,10 +82,14 @@ def prepost_frame(accepted: dict[str, pd.DataFrame], outcome: Outcome, instrumen
         wide = wide.merge(grades[["unit_id", "grade"]], on="unit_id", how="left")
     roster = accepted.get("students")
     if roster is not None and not roster.empty:
-        extra = [c for c in ("grade", "sex", "special_needs", "migrant_refugee")
-                 if c in roster.columns and c not in wide.columns]
-        wide = wide.merge(roster[["student_id", *extra]].rename(columns={"student_id": "unit_id"}),
-                          on="unit_id", how="left")
+        extra = [
+            c
+            for c in ("grade", "sex", "special_needs", "migrant_refugee")
+            if c in roster.columns and c not in wide.columns
+        ]
+        wide = wide.merge(
+            roster[["student_id", *extra]].rename(columns={"student_id": "unit_id"}), on="unit_id", how="left"
+        )
     schools = accepted["schools"]
     extra = [c for c in ("group", "school_type", "resource_level") if c in schools.columns]
     wide = wide.merge(schools[["school_id", *extra]], on="school_id", how="left")
@@ -88,8 +100,9 @@ def prepost_frame(accepted: dict[str, pd.DataFrame], outcome: Outcome, instrumen
 def waves_long(frame: pd.DataFrame) -> pd.DataFrame:
     """The pre/post frame as one row per unit and wave with a value (unit_id, school_id,
     treatment, wave, value): every observed value, linked or not."""
-    long = frame.melt(id_vars=["unit_id", "school_id", "treatment"], value_vars=["pre", "post"],
-                      var_name="wave", value_name="value")
+    long = frame.melt(
+        id_vars=["unit_id", "school_id", "treatment"], value_vars=["pre", "post"], var_name="wave", value_name="value"
+    )
     return long.dropna(subset=["value"])
 
 

@@ -33,10 +33,16 @@ def missing_shares(frame: pd.DataFrame, outcome: str, schools: pd.DataFrame, min
     """
     counts = attrition_counts(frame, schools, None, min_cell_size=min_cell_size)
     units = counts[counts["level"] != "schools"]
-    table = pd.DataFrame({"outcome": outcome, "group": units["group"].to_numpy(),
-                          "n": units["n_baseline"].to_numpy(), "n_missing": units["n_missing_post"].to_numpy(),
-                          "share_missing": units["attrition"].astype(float).to_numpy(),
-                          "suppressed": units["suppressed"].to_numpy(dtype=bool)})
+    table = pd.DataFrame(
+        {
+            "outcome": outcome,
+            "group": units["group"].to_numpy(),
+            "n": units["n_baseline"].to_numpy(),
+            "n_missing": units["n_missing_post"].to_numpy(),
+            "share_missing": units["attrition"].astype(float).to_numpy(),
+            "suppressed": units["suppressed"].to_numpy(dtype=bool),
+        }
+    )
     for column in ("n", "n_missing"):
         table[column] = table[column].astype("Int64")
     return table[MISSING_COLUMNS]

@@ -21,8 +21,20 @@ import pandas as pd
 from evaluation.analysis.scores import keyed_items
 from evaluation.stats.reliability import cronbach_alpha, item_statistics
 
-SCALE_COLUMNS = ["instrument", "scale", "wave", "role", "n_items", "n", "mean", "sd",
-                 "alpha", "alpha_ci_low", "alpha_ci_high", "suppressed"]
+SCALE_COLUMNS = [
+    "instrument",
+    "scale",
+    "wave",
+    "role",
+    "n_items",
+    "n",
+    "mean",
+    "sd",
+    "alpha",
+    "alpha_ci_low",
+    "alpha_ci_high",
+    "suppressed",
+]
 ITEM_COLUMNS = ["instrument", "scale", "item", "wave", "role", "r_drop", "alpha_if_dropped", "mean", "suppressed"]
 WAVES = ("pre", "post")
 MIN_RESPONDENTS = 3  # alpha needs at least three complete responses
@@ -44,8 +56,7 @@ def _cells(responses: pd.DataFrame, instrument) -> Iterator[tuple[str, str, str,
                     yield scale, wave, role, complete
 
 
-def scale_rows(responses: pd.DataFrame, instrument, min_cell_size: int = 0,
-               level: float = 0.95) -> pd.DataFrame:
+def scale_rows(responses: pd.DataFrame, instrument, min_cell_size: int = 0, level: float = 0.95) -> pd.DataFrame:
     """One row per scale, wave and role of one instrument's responses (columns `SCALE_COLUMNS`).
 
     Parameters
@@ -69,11 +80,20 @@ def scale_rows(responses: pd.DataFrame, instrument, min_cell_size: int = 0,
     for scale, wave, role, complete in _cells(responses, instrument):
         score = complete.mean(axis=1)
         fit = cronbach_alpha(complete, level=level)
-        row = {"instrument": instrument.id, "scale": scale, "wave": wave, "role": role,
-               "n_items": complete.shape[1], "n": len(complete), "mean": float(score.mean()),
-               "sd": float(score.std(ddof=1)) if len(score) > 1 else math.nan,
-               "alpha": fit.alpha, "alpha_ci_low": fit.ci_low, "alpha_ci_high": fit.ci_high,
-               "suppressed": len(complete) < min_cell_size}
+        row = {
+            "instrument": instrument.id,
+            "scale": scale,
+            "wave": wave,
+            "role": role,
+            "n_items": complete.shape[1],
+            "n": len(complete),
+            "mean": float(score.mean()),
+            "sd": float(score.std(ddof=1)) if len(score) > 1 else math.nan,
+            "alpha": fit.alpha,
+            "alpha_ci_low": fit.ci_low,
+            "alpha_ci_high": fit.ci_high,
+            "suppressed": len(complete) < min_cell_size,
+        }
         if row["suppressed"]:
             row.update(dict.fromkeys(["n", "mean", "sd", "alpha", "alpha_ci_low", "alpha_ci_high"], math.nan))
         rows.append(row)
@@ -92,22 +112,34 @@ def item_rows(responses: pd.DataFrame, instrument, min_cell_size: int = 0) -> pd
     for scale, wave, role, complete in _cells(responses, instrument):
         suppressed = len(complete) < min_cell_size
         if suppressed or len(complete) < MIN_RESPONDENTS:
-            stats = pd.DataFrame({"item": complete.columns, "r_drop": math.nan,
-                                  "alpha_if_dropped": math.nan, "mean": math.nan})
+            stats = pd.DataFrame(
+                {"item": complete.columns, "r_drop": math.nan, "alpha_if_dropped": math.nan, "mean": math.nan}
+            )
         else:
             with np.errstate(invalid="ignore", divide="ignore"):  # a constant item has no correlation
                 stats = item_statistics(complete)
         for item in stats.itertuples(index=False):
-            rows.append({"instrument": instrument.id, "scale": scale, "item": item.item, "wave": wave,
-                         "role": role, "r_drop": item.r_drop, "alpha_if_dropped": item.alpha_if_dropped,
-                         "mean": item.mean, "suppressed": suppressed})
+            rows.append(
+                {
+                    "instrument": instrument.id,
+                    "scale": scale,
+                    "item": item.item,
+                    "wave": wave,
+                    "role": role,
+                    "r_drop": item.r_drop,
+                    "alpha_if_dropped": item.alpha_if_dropped,
+                    "mean": item.mean,
+                    "suppressed": suppressed,
+                }
+            )
     frame = pd.DataFrame(rows, columns=ITEM_COLUMNS)
     frame["suppressed"] = frame["suppressed"].astype(bool)
     return frame
 
 
-def survey_reliability(accepted: dict[str, pd.DataFrame], data_dir: Path | None,
-                       min_cell_size: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def survey_reliability(
+    accepted: dict[str, pd.DataFrame], data_dir: Path | None, min_cell_size: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`scale_rows` and `item_rows` of every survey in the accepted tables, each read with its
     instrument definition (the data directory's own first, then the bundled ones)."""
     from evaluation.config.instruments import load_instrument

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 
-def scale_score(responses: pd.DataFrame, items: Sequence[str], reverse: Sequence[str],
-                minimum: float, maximum: float) -> pd.Series:
+def scale_score(
+    responses: pd.DataFrame, items: Sequence[str], reverse: Sequence[str], minimum: float, maximum: float
+) -> pd.Series:
     """Mean of a scale's items per response, after scoring reverse-keyed items as
     (minimum + maximum) - answer.
 
@@ -24,8 +25,9 @@ def scale_score(responses: pd.DataFrame, items: Sequence[str], reverse: Sequence
     return keyed_items(responses, items, reverse, minimum, maximum).mean(axis=1, skipna=False)
 
 
-def keyed_items(responses: pd.DataFrame, items: Sequence[str], reverse: Sequence[str],
-                minimum: float, maximum: float) -> pd.DataFrame:
+def keyed_items(
+    responses: pd.DataFrame, items: Sequence[str], reverse: Sequence[str], minimum: float, maximum: float
+) -> pd.DataFrame:
     """The scale's item columns as floats, reverse-keyed items scored (minimum + maximum) - answer
     (psych's ``reverse.code`` with the response range as mini and maxi)."""
     missing = [item for item in items if item not in responses.columns]

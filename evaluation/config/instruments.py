@@ -110,6 +110,7 @@ def load_instrument(path_or_id: str | Path, data_dir: Path | None = None) -> Ins
 
 # --- the schema ---------------------------------------------------------------------------------
 
+
 def _english(value: Any) -> Any:
     """A plain text where texts per language are expected is the English one (``title: Survey``)."""
     return {"en": value} if isinstance(value, str) else value
@@ -165,30 +166,40 @@ _LANGUAGE = f"one of the languages {', '.join(LANGUAGES)}"
 _ITEM = "{id: bel_1, scale: belonging, reverse: false, text: {en: ..., tr: ...}}"
 
 #: What each key must be, in the words of the messages ("items[2].reverse must be ...").
-EXPECTED = Expected("instrument definition", {
-    "": "a YAML mapping with id, title, role, response_scale, items and scales",
-    "id": f"{_SNAKE}, such as student_climate",
-    "title": _TEXTS, "title.*[key]": _LANGUAGE, "title.*": "text",
-    "role": f"one of {', '.join(ROLES)}",
-    "response_scale": "a mapping such as {min: 1, max: 5, labels: {en: [...], tr: [...]}}",
-    "response_scale.min": "a whole number", "response_scale.max": "a whole number",
-    "response_scale.labels": "a mapping of language to a list of labels, such as {en: [Disagree, Agree]}",
-    "response_scale.labels.*[key]": _LANGUAGE,
-    "response_scale.labels.*": "a list of labels, one per point of the scale",
-    "response_scale.labels.*[]": "text",
-    "items": f"a list of at least one item, such as [{_ITEM}]",
-    "items[]": f"a mapping such as {_ITEM}",
-    "items[].id": f"{_SNAKE}, such as bel_1",
-    "items[].scale": "text naming a scale defined under scales (or left out)",
-    "items[].reverse": "true or false",
-    "items[].text": _TEXTS, "items[].text.*[key]": _LANGUAGE, "items[].text.*": "text",
-    "scales": "a list such as [{id: belonging, items: [bel_1, bel_2]}] (or [] for none)",
-    "scales[]": "a mapping such as {id: belonging, title: {en: ..., tr: ...}, items: [bel_1, bel_2]}",
-    "scales[].id": "text naming the scale, such as belonging",
-    "scales[].title": _TEXTS, "scales[].title.*[key]": _LANGUAGE, "scales[].title.*": "text",
-    "scales[].items": "a list of at least one item id, such as [bel_1, bel_2]",
-    "scales[].items[]": "text: the id of an item",
-})
+EXPECTED = Expected(
+    "instrument definition",
+    {
+        "": "a YAML mapping with id, title, role, response_scale, items and scales",
+        "id": f"{_SNAKE}, such as student_climate",
+        "title": _TEXTS,
+        "title.*[key]": _LANGUAGE,
+        "title.*": "text",
+        "role": f"one of {', '.join(ROLES)}",
+        "response_scale": "a mapping such as {min: 1, max: 5, labels: {en: [...], tr: [...]}}",
+        "response_scale.min": "a whole number",
+        "response_scale.max": "a whole number",
+        "response_scale.labels": "a mapping of language to a list of labels, such as {en: [Disagree, Agree]}",
+        "response_scale.labels.*[key]": _LANGUAGE,
+        "response_scale.labels.*": "a list of labels, one per point of the scale",
+        "response_scale.labels.*[]": "text",
+        "items": f"a list of at least one item, such as [{_ITEM}]",
+        "items[]": f"a mapping such as {_ITEM}",
+        "items[].id": f"{_SNAKE}, such as bel_1",
+        "items[].scale": "text naming a scale defined under scales (or left out)",
+        "items[].reverse": "true or false",
+        "items[].text": _TEXTS,
+        "items[].text.*[key]": _LANGUAGE,
+        "items[].text.*": "text",
+        "scales": "a list such as [{id: belonging, items: [bel_1, bel_2]}] (or [] for none)",
+        "scales[]": "a mapping such as {id: belonging, title: {en: ..., tr: ...}, items: [bel_1, bel_2]}",
+        "scales[].id": "text naming the scale, such as belonging",
+        "scales[].title": _TEXTS,
+        "scales[].title.*[key]": _LANGUAGE,
+        "scales[].title.*": "text",
+        "scales[].items": "a list of at least one item id, such as [bel_1, bel_2]",
+        "scales[].items[]": "text: the id of an item",
+    },
+)
 
 
 def instrument_from_document(document: Any, source: Path | None = None) -> Instrument:
@@ -207,7 +218,9 @@ def instrument_from_document(document: Any, source: Path | None = None) -> Instr
     try:
         checked = InstrumentDocument.model_validate(document)
     except ValidationError as error:
-        raise ContractError(joined(problem_lines(error, InstrumentDocument, EXPECTED, label, name_of=name_of))) from None
+        raise ContractError(
+            joined(problem_lines(error, InstrumentDocument, EXPECTED, label, name_of=name_of))
+        ) from None
     problems = [f"{label}: {line}" for line in _cross_problems(checked, name_of)]
     if problems:
         raise ContractError(joined(problems))
@@ -240,31 +253,42 @@ def _cross_problems(checked: InstrumentDocument, name_of: Any) -> list[str]:
     points = high - low + 1
     for lang, texts in checked.response_scale.labels.items():
         if low < high and len(texts) != points:
-            problems.append(f"response_scale.labels.{lang} must have one label per point of the scale ({points} from "
-                            f"{low} to {high}), found {len(texts)}")
+            problems.append(
+                f"response_scale.labels.{lang} must have one label per point of the scale ({points} from "
+                f"{low} to {high}), found {len(texts)}"
+            )
     item_ids = [item.id for item in checked.items]
     scale_ids = [entry.id for entry in checked.scales]
     for position, item_id in enumerate(item_ids):
         first = item_ids.index(item_id)
         if first < position:
-            problems.append(f"{where('items', position, 'id')} is {item_id!r}, the id of items[{first}] too; "
-                            "each item needs its own id")
+            problems.append(
+                f"{where('items', position, 'id')} is {item_id!r}, the id of items[{first}] too; "
+                "each item needs its own id"
+            )
     for position, scale_id in enumerate(scale_ids):
         if scale_ids.index(scale_id) < position:
-            problems.append(f"{where('scales', position, 'id')} is {scale_id!r}, the id of "
-                            f"scales[{scale_ids.index(scale_id)}] too; each scale needs its own id")
+            problems.append(
+                f"{where('scales', position, 'id')} is {scale_id!r}, the id of "
+                f"scales[{scale_ids.index(scale_id)}] too; each scale needs its own id"
+            )
     members = {entry.id: entry.items for entry in checked.scales}
     for position, entry in enumerate(checked.scales):
         for index, member in enumerate(entry.items):
             if member not in item_ids:
-                problems.append(f"{where('scales', position, 'items', index)} names unknown item {member!r}; "
-                                f"the items are {', '.join(dict.fromkeys(item_ids))}")
+                problems.append(
+                    f"{where('scales', position, 'items', index)} names unknown item {member!r}; "
+                    f"the items are {', '.join(dict.fromkeys(item_ids))}"
+                )
     for position, item in enumerate(checked.items):
         if item.scale is not None and item.scale not in members:
             defined = ", ".join(scale_ids) or "none"
-            problems.append(f"{where('items', position, 'scale')} is {item.scale!r}, which is not defined under scales "
-                            f"(defined: {defined})")
+            problems.append(
+                f"{where('items', position, 'scale')} is {item.scale!r}, which is not defined under scales "
+                f"(defined: {defined})"
+            )
         elif item.scale is not None and item.id not in members[item.scale]:
-            problems.append(f"{where('items', position, 'scale')} is {item.scale!r}, but that scale's items do not "
-                            f"list {item.id}")
+            problems.append(
+                f"{where('items', position, 'scale')} is {item.scale!r}, but that scale's items do not list {item.id}"
+            )
     return problems

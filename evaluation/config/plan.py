@@ -25,16 +25,38 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
 from evaluation.config.options import (
-    ATTRITION_BOUNDARIES, COMPARISONS, LANGUAGES, ON_QUARANTINE, PRIMARY_METHODS, SOURCES, SUBGROUPS,
-    AttritionBoundary, Comparison, Language, OnQuarantine, PrimaryMethod, Subgroup,
+    ATTRITION_BOUNDARIES,
+    COMPARISONS,
+    LANGUAGES,
+    ON_QUARANTINE,
+    PRIMARY_METHODS,
+    SOURCES,
+    SUBGROUPS,
+    AttritionBoundary,
+    Comparison,
+    Language,
+    OnQuarantine,
+    PrimaryMethod,
+    Subgroup,
 )
 from evaluation.config.problems import Expected, joined, problem_lines
 from evaluation.config.yaml_documents import read_yaml_document
 from evaluation.errors import PlanError
 
 __all__ = [
-    "ATTRITION_BOUNDARIES", "COMPARISONS", "LANGUAGES", "ON_QUARANTINE", "PRIMARY_METHODS", "SOURCES", "SUBGROUPS",
-    "Outcome", "Plan", "PlanDocument", "ExamOutcomeDocument", "SurveyOutcomeDocument", "load_plan",
+    "ATTRITION_BOUNDARIES",
+    "COMPARISONS",
+    "LANGUAGES",
+    "ON_QUARANTINE",
+    "PRIMARY_METHODS",
+    "SOURCES",
+    "SUBGROUPS",
+    "ExamOutcomeDocument",
+    "Outcome",
+    "Plan",
+    "PlanDocument",
+    "SurveyOutcomeDocument",
+    "load_plan",
     "plan_from_document",
 ]
 
@@ -82,6 +104,7 @@ class Plan:
 
 
 # --- the schema ---------------------------------------------------------------------------------
+
 
 def _digits(value: Any) -> Any:
     """A whole number where free text is expected (``period: 2023``) is read as its digits."""
@@ -147,39 +170,43 @@ class SurveyOutcomeDocument(_Schema):
 _EXAMPLE_OUTCOME = "{id: mathematics, source: exam, subject: mathematics, domain: academic}"
 
 #: What each key must be, in the words of the messages ("min_cell_size must be ...").
-EXPECTED = Expected("analysis plan", {
-    "": "a YAML mapping with programme, period, data and outcomes",
-    "programme": "text naming the programme, such as School Partnership Programme",
-    "period": "text naming the period the data covers, such as 2022-2023",
-    "language": f"one of {', '.join(LANGUAGES)}",
-    "data": "text: the data directory, relative to the plan's folder, such as ../data/2022-2023",
-    "demo": "true or false",
-    "alpha": "a number above 0 and below 0.5, such as 0.05",
-    "min_cell_size": "a whole number of at least 1",
-    "outcomes": f"a list of at least one outcome, such as [{_EXAMPLE_OUTCOME}]",
-    "outcomes[]": f"a mapping such as {_EXAMPLE_OUTCOME}",
-    "outcomes[].id": "text naming the outcome, such as mathematics",
-    "outcomes[].source": "exam (a subject of the exam results) or survey (a scale of a survey instrument)",
-    "outcomes[].domain": "text naming the outcome's domain, such as academic or wellbeing",
-    "outcomes[].subject": "text naming the subject as the exam results write it, such as mathematics",
-    "outcomes[].instrument": "text naming a survey instrument, such as student_climate",
-    "outcomes[].scale": "text naming a scale of the instrument, such as belonging",
-    "subgroups": "a list such as [grade, sex] (or [] for none)",
-    "subgroups[]": f"one of {', '.join(SUBGROUPS)}",
-    "on_quarantine": "stop (quarantined rows stop the run) or continue (analyse the accepted rows and report "
-                     "the others)",
-    "primary_method": f"one of {', '.join(PRIMARY_METHODS)} (or left out: ancova_cr2 under 40 schools, "
-                      "ancova_cr1 from 40)",
-    "comparison": "fixed (the control schools are the comparison group) or matched (match each partner school "
-                  "to a control school of the pool)",
-    "missing_data_threshold": "a share from 0 to below 1, such as 0.05 (multiple imputation when a group misses "
-                              "more than 5% of the post-test)",
-    "attrition_boundary": "cautious (the WWC's default) or optimistic (when the programme itself is unlikely to "
-                          "make students leave)",
-})
+EXPECTED = Expected(
+    "analysis plan",
+    {
+        "": "a YAML mapping with programme, period, data and outcomes",
+        "programme": "text naming the programme, such as School Partnership Programme",
+        "period": "text naming the period the data covers, such as 2022-2023",
+        "language": f"one of {', '.join(LANGUAGES)}",
+        "data": "text: the data directory, relative to the plan's folder, such as ../data/2022-2023",
+        "demo": "true or false",
+        "alpha": "a number above 0 and below 0.5, such as 0.05",
+        "min_cell_size": "a whole number of at least 1",
+        "outcomes": f"a list of at least one outcome, such as [{_EXAMPLE_OUTCOME}]",
+        "outcomes[]": f"a mapping such as {_EXAMPLE_OUTCOME}",
+        "outcomes[].id": "text naming the outcome, such as mathematics",
+        "outcomes[].source": "exam (a subject of the exam results) or survey (a scale of a survey instrument)",
+        "outcomes[].domain": "text naming the outcome's domain, such as academic or wellbeing",
+        "outcomes[].subject": "text naming the subject as the exam results write it, such as mathematics",
+        "outcomes[].instrument": "text naming a survey instrument, such as student_climate",
+        "outcomes[].scale": "text naming a scale of the instrument, such as belonging",
+        "subgroups": "a list such as [grade, sex] (or [] for none)",
+        "subgroups[]": f"one of {', '.join(SUBGROUPS)}",
+        "on_quarantine": "stop (quarantined rows stop the run) or continue (analyse the accepted rows and report "
+        "the others)",
+        "primary_method": f"one of {', '.join(PRIMARY_METHODS)} (or left out: ancova_cr2 under 40 schools, "
+        "ancova_cr1 from 40)",
+        "comparison": "fixed (the control schools are the comparison group) or matched (match each partner school "
+        "to a control school of the pool)",
+        "missing_data_threshold": "a share from 0 to below 1, such as 0.05 (multiple imputation when a group misses "
+        "more than 5% of the post-test)",
+        "attrition_boundary": "cautious (the WWC's default) or optimistic (when the programme itself is unlikely to "
+        "make students leave)",
+    },
+)
 
 
 # --- reading ------------------------------------------------------------------------------------
+
 
 def load_plan(path: Path | str) -> Plan:
     """Read and check an analysis plan.
@@ -231,8 +258,10 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
             problems += problem_lines(error, schema, EXPECTED, label, prefix=("outcomes", position), name_of=name_of)
             continue
         if checked.id in first_use:
-            problems.append(f"{label}: outcomes[{position}].id is {checked.id!r}, the id of "
-                            f"outcomes[{first_use[checked.id]}] too; each outcome needs its own id")
+            problems.append(
+                f"{label}: outcomes[{position}].id is {checked.id!r}, the id of "
+                f"outcomes[{first_use[checked.id]}] too; each outcome needs its own id"
+            )
         first_use.setdefault(checked.id, position)
         if isinstance(checked, (ExamOutcomeDocument, SurveyOutcomeDocument)):
             outcomes.append(Outcome(**checked.model_dump()))
@@ -245,17 +274,30 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
     if plan is not None and plan.demo:
         written = PurePosixPath(plan.data.replace("\\", "/"))
         if written.is_absolute() or ".." in written.parts or str(written) in ("", ".") or ":" in plan.data:
-            problems.append(f"{label}: data must be a folder inside the output folder such as data/2022-2023 in a demo "
-                            f"plan (demo: true writes the synthetic demo data there), found {plan.data!r}; a plan for "
-                            "real data says demo: false (the default)")
+            problems.append(
+                f"{label}: data must be a folder inside the output folder such as data/2022-2023 in a demo "
+                f"plan (demo: true writes the synthetic demo data there), found {plan.data!r}; a plan for "
+                "real data says demo: false (the default)"
+            )
     if problems:
         raise PlanError(joined(problems))
     assert plan is not None
     return Plan(
-        path=path, programme=plan.programme, period=plan.period, language=plan.language,
-        data_dir=(path.parent / plan.data).resolve(), outcomes=tuple(outcomes), alpha=float(plan.alpha),
-        min_cell_size=plan.min_cell_size, subgroups=tuple(plan.subgroups), demo=plan.demo,
-        on_quarantine=plan.on_quarantine, primary_method=plan.primary_method, comparison=plan.comparison,
-        missing_data_threshold=float(plan.missing_data_threshold), attrition_boundary=plan.attrition_boundary,
-        sha256=sha256, data=plan.data,
+        path=path,
+        programme=plan.programme,
+        period=plan.period,
+        language=plan.language,
+        data_dir=(path.parent / plan.data).resolve(),
+        outcomes=tuple(outcomes),
+        alpha=float(plan.alpha),
+        min_cell_size=plan.min_cell_size,
+        subgroups=tuple(plan.subgroups),
+        demo=plan.demo,
+        on_quarantine=plan.on_quarantine,
+        primary_method=plan.primary_method,
+        comparison=plan.comparison,
+        missing_data_threshold=float(plan.missing_data_threshold),
+        attrition_boundary=plan.attrition_boundary,
+        sha256=sha256,
+        data=plan.data,
     )

@@ -34,7 +34,7 @@ _PART = re.compile(r"\[\]|\[key\]|[^.\[\]]+")
 def shown(value: Any) -> str:
     """A value as YAML would write it, shortened: ``true``, ``'no'``, ``5``, ``[grade, sex]``."""
     text = _shown(value)
-    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN - 3] + "..."
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 
 
 def _shown(value: Any, depth: int = 0) -> str:
@@ -136,9 +136,14 @@ def _what(model: type[BaseModel]) -> str:
     return getattr(model, "what", model.__name__)
 
 
-def problem_lines(error: ValidationError, model: type[BaseModel], expected: Expected, label: str,
-                  prefix: tuple[Any, ...] = (), name_of: Callable[[tuple[Any, ...]], str | None] | None = None
-                  ) -> list[str]:
+def problem_lines(
+    error: ValidationError,
+    model: type[BaseModel],
+    expected: Expected,
+    label: str,
+    prefix: tuple[Any, ...] = (),
+    name_of: Callable[[tuple[Any, ...]], str | None] | None = None,
+) -> list[str]:
     """One line per problem of ``error`` (raised by ``model``), each starting with ``label``.
 
     ``prefix`` is prepended to every key path (an outcome validated on its own is
@@ -185,4 +190,4 @@ def joined(lines: list[str]) -> str:
     """The message of an error with several problems: the first `MAX_PROBLEMS` lines, then a count."""
     if len(lines) <= MAX_PROBLEMS:
         return "\n".join(lines)
-    return "\n".join(lines[:MAX_PROBLEMS] + [f"... and {len(lines) - MAX_PROBLEMS} more problems"])
+    return "\n".join([*lines[:MAX_PROBLEMS], f"... and {len(lines) - MAX_PROBLEMS} more problems"])

@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.composer import Composer
@@ -55,15 +55,18 @@ class _Refused(Exception):
 class _CoreResolver(BaseResolver):
     """YAML 1.2 core schema resolution of plain scalars (PyYAML's own follows YAML 1.1)."""
 
-    yaml_implicit_resolvers: dict = {}
+    yaml_implicit_resolvers: ClassVar[dict] = {}
 
 
 for _tag, _pattern, _first in (
     ("null", r"(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("bool", r"(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
     ("int", r"[-+]?[0-9]+$", list("-+0123456789")),  # before float: 5 is a whole number
-    ("float", r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-     list("-+.0123456789")),
+    (
+        "float",
+        r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+.0123456789"),
+    ),
 ):
     _CoreResolver.add_implicit_resolver(_CORE + _tag, re.compile(_pattern), _first)
 
@@ -78,12 +81,15 @@ class _StrictComposer(Composer):
         event = self.peek_event()
         line = event.start_mark.line + 1
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise _Refused(f"line {line}: anchors (&name) and aliases (*name) are not allowed in the {self._what}; "
-                           "write each value out in full")
+            raise _Refused(
+                f"line {line}: anchors (&name) and aliases (*name) are not allowed in the {self._what}; "
+                "write each value out in full"
+            )
         if isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.tag is not None:
-            tag = "!!" + event.tag[len(_CORE):] if event.tag.startswith(_CORE) else event.tag
-            raise _Refused(f"line {line}: tags such as {tag} are not allowed in the {self._what}; "
-                           "write the plain value")
+            tag = "!!" + event.tag[len(_CORE) :] if event.tag.startswith(_CORE) else event.tag
+            raise _Refused(
+                f"line {line}: tags such as {tag} are not allowed in the {self._what}; write the plain value"
+            )
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _Refused(f"line {line}: nested more than {MAX_DEPTH} levels deep")
@@ -104,8 +110,9 @@ class _StrictConstructor(SafeConstructor):
                 continue  # SafeConstructor says "found unhashable key"
             line = key_node.start_mark.line + 1
             if key in seen:
-                raise _Refused(f"line {line}: the key {key} is written twice in one mapping "
-                               f"(first on line {seen[key]}); keep one")
+                raise _Refused(
+                    f"line {line}: the key {key} is written twice in one mapping (first on line {seen[key]}); keep one"
+                )
             seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
@@ -139,8 +146,10 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
     """A YAML error in one line: what is wrong and where."""
     if isinstance(error, ReaderError):  # undecodable bytes or a control character
         code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "\0")
-        return (f"character {error.position + 1} is #x{code:02x}, {error.reason}; the file must be UTF-8 text "
-                "without control characters")
+        return (
+            f"character {error.position + 1} is #x{code:02x}, {error.reason}; the file must be UTF-8 text "
+            "without control characters"
+        )
     problem = getattr(error, "problem", None)
     mark = getattr(error, "problem_mark", None)
     if problem and mark is not None:

@@ -66,12 +66,14 @@ ACTIVITY_PLAN = (
 )  # fmt: skip
 
 # Status probabilities that differ from DemoParameters.activity_status ("as far as possible").
-STATUS_OVERRIDES: Mapping[str, Mapping[str, float]] = MappingProxyType({
-    "joint_exam": {"done": 1.0},
-    "coordination": {"done": 1.0},
-    "school_visit": {"done": 0.6, "partial": 0.2, "cancelled": 0.2},
-    "monitoring_report": {"done": 0.7, "partial": 0.1, "planned": 0.2},
-})
+STATUS_OVERRIDES: Mapping[str, Mapping[str, float]] = MappingProxyType(
+    {
+        "joint_exam": {"done": 1.0},
+        "coordination": {"done": 1.0},
+        "school_visit": {"done": 0.6, "partial": 0.2, "cancelled": 0.2},
+        "monitoring_report": {"done": 0.7, "partial": 0.1, "planned": 0.2},
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,7 @@ def _status(rng: np.random.Generator, activity: PlannedActivity, params: DemoPar
     return labels[rng.choice(len(labels), p=list(probabilities.values()))]
 
 
-def _participants(rng: np.random.Generator, activity: PlannedActivity,
-                  partnership: _Partnership) -> tuple[int, int]:
+def _participants(rng: np.random.Generator, activity: PlannedActivity, partnership: _Partnership) -> tuple[int, int]:
     """Students and teachers taking part, when the activity is done in full."""
     k = partnership.n_schools
     teachers = int(rng.integers(activity.teachers[0], activity.teachers[1] + 1, size=k).sum())
@@ -124,13 +125,14 @@ def _participants(rng: np.random.Generator, activity: PlannedActivity,
     if activity.no == 13:
         return partnership.sat_post, teachers
     if activity.activity_type == "mock_exam":
-        return int(round(partnership.final_grade * rng.uniform(0.6, 0.95))), teachers
+        return round(partnership.final_grade * rng.uniform(0.6, 0.95)), teachers
     students = int(rng.integers(activity.students[0], activity.students[1] + 1, size=k).sum())
     return students, teachers
 
 
-def _log_row(rng: np.random.Generator, activity: PlannedActivity, partnership: _Partnership,
-             params: DemoParameters) -> dict:
+def _log_row(
+    rng: np.random.Generator, activity: PlannedActivity, partnership: _Partnership, params: DemoParameters
+) -> dict:
     status = _status(rng, activity, params)
     students, teachers = _participants(rng, activity, partnership)
     row = {
@@ -143,13 +145,14 @@ def _log_row(rng: np.random.Generator, activity: PlannedActivity, partnership: _
         share = 1.0 if status == "done" else rng.uniform(0.3, 0.7)
         exam_dates = {8: params.pre_exam[1], 13: params.post_exam[1]}
         row["completed_on"] = exam_dates.get(activity.no) or _random_weekday(rng, activity.planned_month)
-        row["participants_students"] = int(round(students * share))
-        row["participants_teachers"] = max(1, int(round(teachers * share)))
+        row["participants_students"] = round(students * share)
+        row["participants_teachers"] = max(1, round(teachers * share))
     return row
 
 
-def build_activities(rng: np.random.Generator, schools: pd.DataFrame, roster: Roster,
-                     exams: ExamResults, params: DemoParameters) -> pd.DataFrame:
+def build_activities(
+    rng: np.random.Generator, schools: pd.DataFrame, roster: Roster, exams: ExamResults, params: DemoParameters
+) -> pd.DataFrame:
     """The activity log: one row per planned activity (``ACTIVITY_PLAN``) per partnership.
 
     Parameters

@@ -27,8 +27,9 @@ class ExamResults:
     sat_post: np.ndarray
 
 
-def latent_scores(rng: np.random.Generator, roster: Roster, schools: pd.DataFrame,
-                  params: DemoParameters) -> tuple[np.ndarray, np.ndarray]:
+def latent_scores(
+    rng: np.random.Generator, roster: Roster, schools: pd.DataFrame, params: DemoParameters
+) -> tuple[np.ndarray, np.ndarray]:
     """Latent pre and post scores, (students, subjects) arrays clipped to [0, 100].
 
     ``mu + school + ability + noise`` before, plus ``growth + partner_effect * partner`` after;
@@ -40,19 +41,18 @@ def latent_scores(rng: np.random.Generator, roster: Roster, schools: pd.DataFram
     growth = np.array([params.growth[s] for s in subjects])
     effect = np.array([params.partner_effect[s] for s in subjects])
     shift = schools["resource_level"].map(dict(params.resource_shift)).to_numpy(dtype=float)
-    school = shift[:, None] + params.school_sd * school_intercepts(
-        rng, schools, k, params.subject_correlation, params)
+    school = shift[:, None] + params.school_sd * school_intercepts(rng, schools, k, params.subject_correlation, params)
     ability = params.student_sd * correlated_normals(rng, roster.size, k, params.subject_correlation)
     partner = (schools["group"].to_numpy() == "partner")[roster.school_index]
     true_part = mean + school[roster.school_index] + ability
     pre = true_part + params.noise_sd * rng.standard_normal((roster.size, k))
-    post = (true_part + growth + np.outer(partner, effect)
-            + params.noise_sd * rng.standard_normal((roster.size, k)))
+    post = true_part + growth + np.outer(partner, effect) + params.noise_sd * rng.standard_normal((roster.size, k))
     return np.clip(pre, 0.0, 100.0), np.clip(post, 0.0, 100.0)
 
 
-def answer_sheets(rng: np.random.Generator, latent: np.ndarray, n_items: np.ndarray,
-                  blank_propensity: float) -> tuple[np.ndarray, ...]:
+def answer_sheets(
+    rng: np.random.Generator, latent: np.ndarray, n_items: np.ndarray, blank_propensity: float
+) -> tuple[np.ndarray, ...]:
     """Correct, wrong and blank counts and the score whose expectation is ``latent``.
 
     Parameters
@@ -100,44 +100,56 @@ def _attrition(rng: np.random.Generator, n: int, params: DemoParameters) -> tupl
     return ~missing_pre, ~missing_post
 
 
-def _wave_sheets(rng: np.random.Generator, sat: np.ndarray, latent: np.ndarray,
-                 params: DemoParameters) -> dict[str, np.ndarray]:
+def _wave_sheets(
+    rng: np.random.Generator, sat: np.ndarray, latent: np.ndarray, params: DemoParameters
+) -> dict[str, np.ndarray]:
     """Rows of one wave as arrays: one per student who sat the exam and subject."""
     k = len(params.n_items)
     students = np.repeat(np.flatnonzero(sat), k)
     subject_code = np.tile(np.arange(k), int(sat.sum()))
     n_items = np.array(list(params.n_items.values()), dtype=np.int64)[subject_code]
     correct, wrong, blank, score = answer_sheets(rng, latent[sat].ravel(), n_items, params.blank_propensity)
-    return {"students": students, "subject_code": subject_code, "score": score, "n_items": n_items,
-            "correct": correct, "wrong": wrong, "blank": blank}
+    return {
+        "students": students,
+        "subject_code": subject_code,
+        "score": score,
+        "n_items": n_items,
+        "correct": correct,
+        "wrong": wrong,
+        "blank": blank,
+    }
 
 
-def _exam_frame(waves: list[dict[str, np.ndarray]], roster: Roster, schools: pd.DataFrame,
-                params: DemoParameters) -> pd.DataFrame:
+def _exam_frame(
+    waves: list[dict[str, np.ndarray]], roster: Roster, schools: pd.DataFrame, params: DemoParameters
+) -> pd.DataFrame:
     """One table of the waves' rows; ids and labels are categoricals to keep millions of rows
     light."""
     columns = {key: np.concatenate([wave[key] for wave in waves]) for key in waves[0]}
     students = columns["students"]
     wave_code = np.repeat(np.arange(len(waves), dtype=np.int8), [len(wave["students"]) for wave in waves])
     exams = (params.pre_exam, params.post_exam)
-    return pd.DataFrame({
-        "student_id": pd.Categorical.from_codes(students, roster.frame["student_id"]),
-        "school_id": pd.Categorical.from_codes(roster.school_index[students], schools["school_id"]),
-        "exam_id": pd.Categorical.from_codes(wave_code, [exam[0] for exam in exams]),
-        "wave": pd.Categorical.from_codes(wave_code, ["pre", "post"]),
-        "grade": roster.frame["grade"].to_numpy()[students],
-        "subject": pd.Categorical.from_codes(columns["subject_code"], list(params.n_items)),
-        "score": columns["score"],
-        "exam_date": pd.Categorical.from_codes(wave_code, [exam[1] for exam in exams]),
-        "n_items": columns["n_items"],
-        "correct": columns["correct"],
-        "wrong": columns["wrong"],
-        "blank": columns["blank"],
-    })
+    return pd.DataFrame(
+        {
+            "student_id": pd.Categorical.from_codes(students, roster.frame["student_id"]),
+            "school_id": pd.Categorical.from_codes(roster.school_index[students], schools["school_id"]),
+            "exam_id": pd.Categorical.from_codes(wave_code, [exam[0] for exam in exams]),
+            "wave": pd.Categorical.from_codes(wave_code, ["pre", "post"]),
+            "grade": roster.frame["grade"].to_numpy()[students],
+            "subject": pd.Categorical.from_codes(columns["subject_code"], list(params.n_items)),
+            "score": columns["score"],
+            "exam_date": pd.Categorical.from_codes(wave_code, [exam[1] for exam in exams]),
+            "n_items": columns["n_items"],
+            "correct": columns["correct"],
+            "wrong": columns["wrong"],
+            "blank": columns["blank"],
+        }
+    )
 
 
-def build_exam_results(rng: np.random.Generator, roster: Roster, schools: pd.DataFrame,
-                       params: DemoParameters) -> ExamResults:
+def build_exam_results(
+    rng: np.random.Generator, roster: Roster, schools: pd.DataFrame, params: DemoParameters
+) -> ExamResults:
     """The exam_results table: the November (pre) then the April (post) exam.
 
     Parameters

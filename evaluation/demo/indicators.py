@@ -12,8 +12,9 @@ LABEL_INDICATORS = ("etwinning_school_label", "makerspace_lab")  # 0/1: the scho
 RESOURCE_MULTIPLIER = {"low": 0.6, "medium": 1.0, "high": 1.5}
 
 
-def _indicator_values(rng: np.random.Generator, name: str, level: np.ndarray, partner: np.ndarray,
-                      params: DemoParameters) -> tuple[np.ndarray, np.ndarray]:
+def _indicator_values(
+    rng: np.random.Generator, name: str, level: np.ndarray, partner: np.ndarray, params: DemoParameters
+) -> tuple[np.ndarray, np.ndarray]:
     """Values of one indicator in the first and second year, per school.
 
     Counts are cumulative: second year = first year + Poisson(growth), the growth of partner
@@ -52,13 +53,15 @@ def build_indicators(rng: np.random.Generator, schools: pd.DataFrame, params: De
     level = schools["resource_level"].map(RESOURCE_MULTIPLIER).to_numpy(dtype=float)
     partner = schools["group"].to_numpy() == "partner"
     names = list(params.indicator_base)
-    values = np.stack([
-        np.stack(_indicator_values(rng, name, level, partner, params), axis=1) for name in names
-    ], axis=2)  # schools x years x indicators
+    values = np.stack(
+        [np.stack(_indicator_values(rng, name, level, partner, params), axis=1) for name in names], axis=2
+    )  # schools x years x indicators
     n_schools, n_years, n_names = values.shape
-    return pd.DataFrame({
-        "school_id": np.repeat(schools["school_id"].to_numpy(), n_years * n_names),
-        "year": np.tile(np.repeat(np.asarray(params.indicator_years), n_names), n_schools),
-        "indicator": np.tile(np.asarray(names, dtype=object), n_schools * n_years),
-        "value": values.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "school_id": np.repeat(schools["school_id"].to_numpy(), n_years * n_names),
+            "year": np.tile(np.repeat(np.asarray(params.indicator_years), n_names), n_schools),
+            "indicator": np.tile(np.asarray(names, dtype=object), n_schools * n_years),
+            "value": values.ravel(),
+        }
+    )

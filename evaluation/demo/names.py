@@ -51,11 +51,13 @@ HONOREES = (
     "Sabiha Gökçen", "Behçet Kemal Çağlar", "Mustafa Necati", "Şehit Ahmet Kaya",
 )  # fmt: skip
 
-TYPE_SUFFIX: Mapping[str, str] = MappingProxyType({
-    "science_high_school": "Fen Lisesi",
-    "anatolian_high_school": "Anadolu Lisesi",
-    "social_sciences_high_school": "Sosyal Bilimler Lisesi",
-})
+TYPE_SUFFIX: Mapping[str, str] = MappingProxyType(
+    {
+        "science_high_school": "Fen Lisesi",
+        "anatolian_high_school": "Anadolu Lisesi",
+        "social_sciences_high_school": "Sosyal Bilimler Lisesi",
+    }
+)
 
 
 @dataclass(frozen=True)

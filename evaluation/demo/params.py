@@ -10,18 +10,20 @@ SCHOOL_TYPES = ("science_high_school", "anatolian_high_school", "social_sciences
 RESOURCE_LEVELS = ("low", "medium", "high")
 
 # Outcome ids of the bundled analysis plan (pipelines/demo.yaml) for each survey scale.
-SURVEY_OUTCOME_IDS: Mapping[tuple[str, str], str] = MappingProxyType({
-    ("student_climate", "belonging"): "belonging",
-    ("student_climate", "peer_collaboration"): "peer_collaboration",
-    ("teacher_collaboration", "collaboration"): "teacher_collaboration",
-})
+SURVEY_OUTCOME_IDS: Mapping[tuple[str, str], str] = MappingProxyType(
+    {
+        ("student_climate", "belonging"): "belonging",
+        ("student_climate", "peer_collaboration"): "peer_collaboration",
+        ("teacher_collaboration", "collaboration"): "teacher_collaboration",
+    }
+)
 
 
 def _frozen(mapping: Mapping) -> Mapping:
     """Read-only copy of a (possibly nested) mapping."""
-    return MappingProxyType({
-        key: _frozen(value) if isinstance(value, Mapping) else value for key, value in mapping.items()
-    })
+    return MappingProxyType(
+        {key: _frozen(value) if isinstance(value, Mapping) else value for key, value in mapping.items()}
+    )
 
 
 def _mapping(**values: object):
@@ -213,17 +215,26 @@ class DemoParameters:
     teacher_response_rate: float = 0.90
     teachers_per_school: tuple[int, int] = (8, 14)
     survey_windows: Mapping[str, tuple[str, str]] = _mapping(
-        pre=("2022-11-21", "2022-12-02"), post=("2023-05-15", "2023-05-26"),
+        pre=("2022-11-21", "2022-12-02"),
+        post=("2023-05-15", "2023-05-26"),
     )
     activity_status: Mapping[str, float] = _mapping(done=0.82, partial=0.12, cancelled=0.06)
     indicator_years: tuple[int, int] = (2022, 2023)
     indicator_base: Mapping[str, float] = _mapping(
-        europass_mobility=2.0, language_certificate=3.0, digital_competence_certificate=4.0,
-        etwinning_project=1.5, etwinning_school_label=0.2, makerspace_lab=0.3,
+        europass_mobility=2.0,
+        language_certificate=3.0,
+        digital_competence_certificate=4.0,
+        etwinning_project=1.5,
+        etwinning_school_label=0.2,
+        makerspace_lab=0.3,
     )
     indicator_growth: Mapping[str, float] = _mapping(
-        europass_mobility=1.0, language_certificate=1.0, digital_competence_certificate=2.0,
-        etwinning_project=1.0, etwinning_school_label=0.1, makerspace_lab=0.1,
+        europass_mobility=1.0,
+        language_certificate=1.0,
+        digital_competence_certificate=2.0,
+        etwinning_project=1.0,
+        etwinning_school_label=0.1,
+        makerspace_lab=0.1,
     )
     indicator_partner_ratio: float = 1.5
 

@@ -17,13 +17,13 @@ SCHOOL_COLUMNS = [
 ]  # fmt: skip
 
 
-def _next_provinces(rng: np.random.Generator, queue: list[int], n_provinces: int,
-                    size: int) -> tuple[list[int], list[int]]:
+def _next_provinces(
+    rng: np.random.Generator, queue: list[int], n_provinces: int, size: int
+) -> tuple[list[int], list[int]]:
     """Take ``size`` different provinces from a shuffled queue of the pool, refilling it when it
     runs short, so that partnerships spread evenly over the provinces."""
     if n_provinces < size:
-        raise ValueError(f"a partnership of {size} schools needs {size} provinces; "
-                         f"the pool has {n_provinces}")
+        raise ValueError(f"a partnership of {size} schools needs {size} provinces; the pool has {n_provinces}")
     taken: list[int] = []
     while len(taken) < size:
         if not queue:
@@ -121,8 +121,9 @@ def matched_partner_index(schools: pd.DataFrame, params: DemoParameters) -> np.n
     return np.where(rows < n_partners, rows, (rows - n_partners) // params.controls_per_partner_school)
 
 
-def school_intercepts(rng: np.random.Generator, schools: pd.DataFrame, k: int, rho: float,
-                      params: DemoParameters) -> np.ndarray:
+def school_intercepts(
+    rng: np.random.Generator, schools: pd.DataFrame, k: int, rho: float, params: DemoParameters
+) -> np.ndarray:
     """Standard-normal school intercepts, (schools, k), equicorrelated ``rho`` across the k
     outcomes; a control school's intercepts correlate ``control_match_correlation`` with those
     of the partner school it is matched to (comparison schools chosen on prior results)."""

@@ -57,12 +57,14 @@ def build_students(rng: np.random.Generator, schools: pd.DataFrame, params: Demo
     school_index = np.repeat(np.arange(len(schools)), counts.sum(axis=1))
     grade = np.repeat(np.tile(grades, len(schools)), counts.ravel())
     n = len(grade)
-    frame = pd.DataFrame({
-        "student_id": pseudonymous_ids(rng, "S", n, 6),
-        "school_id": schools["school_id"].to_numpy()[school_index],
-        "grade": grade,
-        "sex": np.where(rng.random(n) < params.share_female, "F", "M"),
-        "special_needs": rng.random(n) < params.share_special_needs,
-        "migrant_refugee": rng.random(n) < params.share_migrant_refugee,
-    })
+    frame = pd.DataFrame(
+        {
+            "student_id": pseudonymous_ids(rng, "S", n, 6),
+            "school_id": schools["school_id"].to_numpy()[school_index],
+            "grade": grade,
+            "sex": np.where(rng.random(n) < params.share_female, "F", "M"),
+            "special_needs": rng.random(n) < params.share_special_needs,
+            "migrant_refugee": rng.random(n) < params.share_migrant_refugee,
+        }
+    )
     return Roster(frame=frame, school_index=school_index)

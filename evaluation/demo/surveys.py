@@ -62,12 +62,12 @@ def load_instrument(directory: Path, instrument_id: str) -> Instrument:
 def student_respondents(roster: Roster, schools: pd.DataFrame) -> Respondents:
     """Every rostered student, answering during school hours (08:40-15:30)."""
     partner = (schools["group"].to_numpy() == "partner")[roster.school_index]
-    return Respondents("student", roster.frame["student_id"].to_numpy(), roster.school_index,
-                       partner, 8 * 60 + 40, 15 * 60 + 30)
+    return Respondents(
+        "student", roster.frame["student_id"].to_numpy(), roster.school_index, partner, 8 * 60 + 40, 15 * 60 + 30
+    )
 
 
-def teacher_respondents(rng: np.random.Generator, schools: pd.DataFrame,
-                        params: DemoParameters) -> Respondents:
+def teacher_respondents(rng: np.random.Generator, schools: pd.DataFrame, params: DemoParameters) -> Respondents:
     """A number of teachers per school (``teachers_per_school``), ids ``T00042``, answering
     between 08:00 and 21:00."""
     low, high = params.teachers_per_school
@@ -77,21 +77,31 @@ def teacher_respondents(rng: np.random.Generator, schools: pd.DataFrame,
     return Respondents("teacher", ids, school_index, partner, 8 * 60, 21 * 60)
 
 
-def survey_traits(rng: np.random.Generator, respondents: Respondents, schools: pd.DataFrame,
-                  effects: np.ndarray, params: DemoParameters) -> tuple[np.ndarray, np.ndarray]:
+def survey_traits(
+    rng: np.random.Generator,
+    respondents: Respondents,
+    schools: pd.DataFrame,
+    effects: np.ndarray,
+    params: DemoParameters,
+) -> tuple[np.ndarray, np.ndarray]:
     """Latent pre and post traits, (respondents, scales) arrays on the 1-5 answer scale."""
     n, k = len(respondents.ids), len(effects)
     rho = params.survey_scale_correlation
     school = params.survey_school_sd * school_intercepts(rng, schools, k, rho, params)
     person = params.survey_person_sd * correlated_normals(rng, n, k, rho)
     pre = params.survey_pre_mean + school[respondents.school_index] + person
-    post = (pre + params.survey_growth + np.outer(respondents.partner, effects)
-            + params.survey_change_sd * rng.standard_normal((n, k)))
+    post = (
+        pre
+        + params.survey_growth
+        + np.outer(respondents.partner, effects)
+        + params.survey_change_sd * rng.standard_normal((n, k))
+    )
     return pre, post
 
 
-def item_answers(rng: np.random.Generator, traits: np.ndarray, item_scale: np.ndarray,
-                 reverse: np.ndarray, item_sd: float) -> np.ndarray:
+def item_answers(
+    rng: np.random.Generator, traits: np.ndarray, item_scale: np.ndarray, reverse: np.ndarray, item_sd: float
+) -> np.ndarray:
     """Likert answers 1-5: ``floor(trait + item noise + U(0, 1))`` clipped to [1, 5], stored as
     ``6 - answer`` for reverse-keyed items."""
     shape = (len(traits), len(item_scale))
@@ -106,8 +116,9 @@ def _weekdays(window: tuple[str, str]) -> np.ndarray:
     return days[np.is_busday(days)]
 
 
-def submission_times(rng: np.random.Generator, respondents: Respondents, n_schools: int,
-                     window: tuple[str, str]) -> np.ndarray:
+def submission_times(
+    rng: np.random.Generator, respondents: Respondents, n_schools: int, window: tuple[str, str]
+) -> np.ndarray:
     """ISO datetimes (``2022-11-21T10:32:00``). Students answer on their school's survey day or
     the next weekday; teachers on any weekday of the window."""
     days = _weekdays(window)
@@ -122,8 +133,14 @@ def submission_times(rng: np.random.Generator, respondents: Respondents, n_schoo
     return np.datetime_as_string(stamps, unit="s").astype(object)
 
 
-def build_survey(rng: np.random.Generator, instrument: Instrument, respondents: Respondents,
-                 schools: pd.DataFrame, response_rate: float, params: DemoParameters) -> pd.DataFrame:
+def build_survey(
+    rng: np.random.Generator,
+    instrument: Instrument,
+    respondents: Respondents,
+    schools: pd.DataFrame,
+    response_rate: float,
+    params: DemoParameters,
+) -> pd.DataFrame:
     """One instrument's responses: the pre wave, then the post wave.
 
     Parameters
@@ -159,13 +176,15 @@ def build_survey(rng: np.random.Generator, instrument: Instrument, respondents: 
         answered = rng.random(len(respondents.ids)) < response_rate
         times = submission_times(rng, respondents, len(schools), params.survey_windows[wave])
         answers = item_answers(rng, wave_traits[answered], item_scale, reverse, params.survey_item_sd)
-        frame = pd.DataFrame({
-            "respondent_id": respondents.ids[answered],
-            "school_id": school_ids[respondents.school_index[answered]],
-            "role": respondents.role,
-            "wave": wave,
-            "submitted_at": times[answered],
-        })
+        frame = pd.DataFrame(
+            {
+                "respondent_id": respondents.ids[answered],
+                "school_id": school_ids[respondents.school_index[answered]],
+                "role": respondents.role,
+                "wave": wave,
+                "submitted_at": times[answered],
+            }
+        )
         items = pd.DataFrame(answers, columns=list(instrument.item_ids), index=frame.index)
         waves.append(pd.concat([frame, items], axis=1))
     return pd.concat(waves, ignore_index=True)

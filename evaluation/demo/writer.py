@@ -88,8 +88,9 @@ def write_demo_data(out_dir: Path, seed: int = 20222023, params: DemoParameters 
     return out_dir
 
 
-def _write_surveys(out_dir: Path, seed: int, schools: pd.DataFrame, students: Respondents,
-                   params: DemoParameters) -> None:
+def _write_surveys(
+    out_dir: Path, seed: int, schools: pd.DataFrame, students: Respondents, params: DemoParameters
+) -> None:
     """One file per instrument under ``surveys/``; students or teachers answer by its role."""
     teachers = teacher_respondents(random_stream(seed, "teachers"), schools, params)
     for instrument_id in params.instruments:
@@ -99,8 +100,10 @@ def _write_surveys(out_dir: Path, seed: int, schools: pd.DataFrame, students: Re
         elif instrument.role == "teacher":
             respondents, rate = teachers, params.teacher_response_rate
         else:
-            raise ValueError(f"the demo generator has no respondents of role {instrument.role!r} "
-                             f"(instrument {instrument_id})")
-        frame = build_survey(random_stream(seed, f"survey:{instrument_id}"), instrument,
-                             respondents, schools, rate, params)
+            raise ValueError(
+                f"the demo generator has no respondents of role {instrument.role!r} (instrument {instrument_id})"
+            )
+        frame = build_survey(
+            random_stream(seed, f"survey:{instrument_id}"), instrument, respondents, schools, rate, params
+        )
         write_csv(frame, out_dir / "surveys" / f"{instrument_id}.csv")

@@ -35,8 +35,9 @@ _TOLERANCE = 1e-9  # a differential exactly on the boundary is low, whatever the
 @lru_cache(maxsize=4)
 def _boundary(path: Path) -> pd.DataFrame:
     table = pd.read_csv(path)
-    table = table.rename(columns={"max_differential_cautious_pct": "cautious",
-                                  "max_differential_optimistic_pct": "optimistic"})
+    table = table.rename(
+        columns={"max_differential_cautious_pct": "cautious", "max_differential_optimistic_pct": "optimistic"}
+    )
     return table.set_index("overall_attrition_pct")
 
 
@@ -111,8 +112,14 @@ def _count(value, name: str) -> int:
     return int(value)
 
 
-def attrition(n_assigned_treatment: int, n_analysed_treatment: int, n_assigned_control: int,
-              n_analysed_control: int, level: str = "student", boundary: Boundary = "cautious") -> Attrition:
+def attrition(
+    n_assigned_treatment: int,
+    n_analysed_treatment: int,
+    n_assigned_control: int,
+    n_analysed_control: int,
+    level: str = "student",
+    boundary: Boundary = "cautious",
+) -> Attrition:
     """Overall and differential attrition from counts, and the WWC verdict.
 
     Parameters
@@ -131,23 +138,41 @@ def attrition(n_assigned_treatment: int, n_analysed_treatment: int, n_assigned_c
     Handbook v4.1, section II.B).
     """
     _check_boundary(boundary)
-    counts = [_count(v, n) for v, n in ((n_assigned_treatment, "n_assigned_treatment"),
-                                        (n_analysed_treatment, "n_analysed_treatment"),
-                                        (n_assigned_control, "n_assigned_control"),
-                                        (n_analysed_control, "n_analysed_control"))]
+    counts = [
+        _count(v, n)
+        for v, n in (
+            (n_assigned_treatment, "n_assigned_treatment"),
+            (n_analysed_treatment, "n_analysed_treatment"),
+            (n_assigned_control, "n_assigned_control"),
+            (n_analysed_control, "n_analysed_control"),
+        )
+    ]
     assigned_t, analysed_t, assigned_c, analysed_c = counts
     for group, assigned, analysed in (("treatment", assigned_t, analysed_t), ("control", assigned_c, analysed_c)):
         if assigned == 0:
             raise EvidenceInputError(f"attrition ({level}): no {group} units assigned; attrition is undefined")
         if analysed > assigned:
-            raise EvidenceInputError(f"attrition ({level}): {analysed} {group} units analysed but only "
-                                     f"{assigned} assigned; analysed units must be part of the assigned ones")
+            raise EvidenceInputError(
+                f"attrition ({level}): {analysed} {group} units analysed but only "
+                f"{assigned} assigned; analysed units must be part of the assigned ones"
+            )
     rate_t, rate_c = 1 - analysed_t / assigned_t, 1 - analysed_c / assigned_c
     overall = 1 - (analysed_t + analysed_c) / (assigned_t + assigned_c)
     differential = abs(rate_t - rate_c)
-    return Attrition(level, boundary, assigned_t, analysed_t, assigned_c, analysed_c, rate_t, rate_c,
-                     overall, differential, max_differential(overall, boundary),
-                     attrition_verdict(overall, differential, boundary))
+    return Attrition(
+        level,
+        boundary,
+        assigned_t,
+        analysed_t,
+        assigned_c,
+        analysed_c,
+        rate_t,
+        rate_c,
+        overall,
+        differential,
+        max_differential(overall, boundary),
+        attrition_verdict(overall, differential, boundary),
+    )
 
 
 def combined_verdict(results: list[Attrition]) -> str:

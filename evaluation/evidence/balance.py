@@ -46,12 +46,15 @@ def _flag(series: pd.Series, name: str) -> pd.Series:
     try:
         return series.astype("boolean").astype("Float64").astype(float)
     except (TypeError, ValueError):
-        raise EvidenceInputError(f"balance: column {name!r} must hold true/false values; found "
-                                 f"{series.dropna().astype(str).unique()[:3].tolist()}") from None
+        raise EvidenceInputError(
+            f"balance: column {name!r} must hold true/false values; found "
+            f"{series.dropna().astype(str).unique()[:3].tolist()}"
+        ) from None
 
 
-def baseline_characteristics(schools: pd.DataFrame, students: pd.DataFrame | None,
-                             exam_results: pd.DataFrame | None) -> tuple[pd.DataFrame, dict[str, str]]:
+def baseline_characteristics(
+    schools: pd.DataFrame, students: pd.DataFrame | None, exam_results: pd.DataFrame | None
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """One row per student with every baseline characteristic as a number, and each
     characteristic's level.
 
@@ -110,23 +113,27 @@ def baseline_characteristics(schools: pd.DataFrame, students: pd.DataFrame | Non
     return frame.drop(columns="student_id").reset_index(drop=True), levels
 
 
-def _one_row(frame: pd.DataFrame, column: str, level: str, treatment: str, cluster: str,
-             vcov: VcovType) -> dict:
+def _one_row(frame: pd.DataFrame, column: str, level: str, treatment: str, cluster: str, vcov: VcovType) -> dict:
     rows = frame.drop_duplicates(cluster) if level == "school" else frame
     rows = rows.dropna(subset=[column])
     treated = rows[treatment].to_numpy() == 1
     values = rows[column].to_numpy(dtype=float)
     clusters = rows[cluster].to_numpy()
-    row = {"characteristic": column, "level": level,
-           "n_partner": int(treated.sum()), "n_control": int((~treated).sum()),
-           "n_clusters_partner": int(pd.Series(clusters[treated]).nunique()),
-           "n_clusters_control": int(pd.Series(clusters[~treated]).nunique()),
-           "mean_partner": float(values[treated].mean()) if treated.any() else math.nan,
-           "mean_control": float(values[~treated].mean()) if (~treated).any() else math.nan,
-           "sd_partner": float(np.std(values[treated], ddof=1)) if treated.sum() > 1 else math.nan,
-           "sd_control": float(np.std(values[~treated], ddof=1)) if (~treated).sum() > 1 else math.nan,
-           "normalised_difference": normalised_difference(values[treated], values[~treated]),
-           "std_error": math.nan, "p_value": math.nan}
+    row = {
+        "characteristic": column,
+        "level": level,
+        "n_partner": int(treated.sum()),
+        "n_control": int((~treated).sum()),
+        "n_clusters_partner": int(pd.Series(clusters[treated]).nunique()),
+        "n_clusters_control": int(pd.Series(clusters[~treated]).nunique()),
+        "mean_partner": float(values[treated].mean()) if treated.any() else math.nan,
+        "mean_control": float(values[~treated].mean()) if (~treated).any() else math.nan,
+        "sd_partner": float(np.std(values[treated], ddof=1)) if treated.sum() > 1 else math.nan,
+        "sd_control": float(np.std(values[~treated], ddof=1)) if (~treated).sum() > 1 else math.nan,
+        "normalised_difference": normalised_difference(values[treated], values[~treated]),
+        "std_error": math.nan,
+        "p_value": math.nan,
+    }
     row["difference"] = row["mean_partner"] - row["mean_control"]
     if row["n_clusters_partner"] >= 1 and row["n_clusters_control"] >= 1 and pd.Series(clusters).nunique() > 2:
         x = np.column_stack([np.ones(len(values)), treated.astype(float)])
@@ -136,8 +143,13 @@ def _one_row(frame: pd.DataFrame, column: str, level: str, treatment: str, clust
     return row
 
 
-def balance_table(frame: pd.DataFrame, levels: dict[str, str], treatment: str = "treatment",
-                  cluster: str = "school_id", vcov: VcovType = "CR1") -> pd.DataFrame:
+def balance_table(
+    frame: pd.DataFrame,
+    levels: dict[str, str],
+    treatment: str = "treatment",
+    cluster: str = "school_id",
+    vcov: VcovType = "CR1",
+) -> pd.DataFrame:
     """One row per characteristic (columns `BALANCE_COLUMNS`).
 
     School-level characteristics are compared over schools (one row per school), student-level
@@ -181,8 +193,9 @@ def _regressors(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     return kept
 
 
-def joint_orthogonality_test(frame: pd.DataFrame, columns: list[str], treatment: str = "treatment",
-                             cluster: str = "school_id") -> JointTest:
+def joint_orthogonality_test(
+    frame: pd.DataFrame, columns: list[str], treatment: str = "treatment", cluster: str = "school_id"
+) -> JointTest:
     """Regress the partner indicator on all characteristics (students with every one of them)
     and test that all their coefficients are 0.
 
@@ -200,13 +213,16 @@ def joint_orthogonality_test(frame: pd.DataFrame, columns: list[str], treatment:
         raise EvidenceInputError("balance: no characteristic varies among the students with complete data")
     x = np.column_stack([np.ones(len(rows)), rows[names].to_numpy(dtype=float)])
     if np.linalg.matrix_rank(x) < x.shape[1]:
-        raise EvidenceInputError(f"balance: the characteristics {', '.join(names)} are collinear; "
-                                 "leave one of them out of the joint test")
+        raise EvidenceInputError(
+            f"balance: the characteristics {', '.join(names)} are collinear; leave one of them out of the joint test"
+        )
     y = rows[treatment].to_numpy(dtype=float)
     clusters = rows[cluster].to_numpy()
     if len(names) > pd.Series(clusters).nunique() - 1:
-        raise EvidenceInputError(f"balance: {len(names)} characteristics but only {pd.Series(clusters).nunique()} "
-                                 "schools; the joint test needs fewer characteristics than schools")
+        raise EvidenceInputError(
+            f"balance: {len(names)} characteristics but only {pd.Series(clusters).nunique()} "
+            "schools; the joint test needs fewer characteristics than schools"
+        )
     beta, *_ = np.linalg.lstsq(x, y, rcond=None)
     vcov = cr1_vcov(x, y - x @ beta, clusters)
     b, v = beta[1:], vcov[1:, 1:]

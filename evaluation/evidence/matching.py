@@ -69,8 +69,9 @@ def _metric(values: np.ndarray, distance: Distance) -> np.ndarray:
     raise EvidenceInputError(f"distance must be 'mahalanobis' or 'standardised', got {distance!r}")
 
 
-def _greedy(dist: np.ndarray, allowed: np.ndarray, open_partners: set[int], taken: set[int],
-            replace: bool) -> dict[int, int]:
+def _greedy(
+    dist: np.ndarray, allowed: np.ndarray, open_partners: set[int], taken: set[int], replace: bool
+) -> dict[int, int]:
     """Pairs (partner row -> pool row) among `allowed` cells: repeatedly the closest remaining
     pair (ties: the lower partner, then pool, row), each pool school used once unless `replace`."""
     chosen: dict[int, int] = {}
@@ -91,9 +92,16 @@ def _greedy(dist: np.ndarray, allowed: np.ndarray, open_partners: set[int], take
     return chosen
 
 
-def match_schools(partners: pd.DataFrame, pool: pd.DataFrame, covariates: tuple[str, ...] = ("size", "baseline_mean"),
-                  exact: str = "school_type", region: str | None = "province", distance: Distance = "mahalanobis",
-                  replace: bool = False, id_column: str = "school_id") -> Matching:
+def match_schools(
+    partners: pd.DataFrame,
+    pool: pd.DataFrame,
+    covariates: tuple[str, ...] = ("size", "baseline_mean"),
+    exact: str = "school_type",
+    region: str | None = "province",
+    distance: Distance = "mahalanobis",
+    replace: bool = False,
+    id_column: str = "school_id",
+) -> Matching:
     """Match every partner school to its nearest pool school.
 
     Parameters
@@ -121,8 +129,10 @@ def match_schools(partners: pd.DataFrame, pool: pd.DataFrame, covariates: tuple[
             raise EvidenceInputError(f"matching: the {name} table has no column {missing[0]!r}")
         incomplete = frame[list(covariates)].isna().any(axis=1)
         if incomplete.any():
-            raise EvidenceInputError(f"matching: {name} school {frame.loc[incomplete, id_column].iloc[0]} has no "
-                                     f"value of {', '.join(covariates)}; complete it or leave the school out")
+            raise EvidenceInputError(
+                f"matching: {name} school {frame.loc[incomplete, id_column].iloc[0]} has no "
+                f"value of {', '.join(covariates)}; complete it or leave the school out"
+            )
     a = partners[list(covariates)].to_numpy(dtype=float)
     b = pool[list(covariates)].to_numpy(dtype=float)
     metric = _metric(np.vstack([a, b]), distance)
@@ -141,26 +151,41 @@ def match_schools(partners: pd.DataFrame, pool: pd.DataFrame, covariates: tuple[
     rows = []
     for i in range(len(partners)):
         j, in_region = chosen.get(i, (None, False))
-        rows.append({"partner_id": partners[id_column].iloc[i], "school_type": partners[exact].iloc[i],
-                     "comparison_id": pool[id_column].iloc[j] if j is not None else None,
-                     "region_matched": in_region if j is not None else None,
-                     "distance": float(dist[i, j]) if j is not None else math.nan})
+        rows.append(
+            {
+                "partner_id": partners[id_column].iloc[i],
+                "school_type": partners[exact].iloc[i],
+                "comparison_id": pool[id_column].iloc[j] if j is not None else None,
+                "region_matched": in_region if j is not None else None,
+                "distance": float(dist[i, j]) if j is not None else math.nan,
+            }
+        )
     pairs = pd.DataFrame(rows, columns=PAIR_COLUMNS)
     order = sorted(chosen)
     matched = pool.iloc[[chosen[i][0] for i in order]]
     return Matching(pairs, balance_before_after(partners, pool, partners.iloc[order], matched, covariates))
 
 
-def balance_before_after(partners: pd.DataFrame, pool: pd.DataFrame, matched_partners: pd.DataFrame,
-                         matched: pd.DataFrame, covariates: tuple[str, ...]) -> pd.DataFrame:
+def balance_before_after(
+    partners: pd.DataFrame,
+    pool: pd.DataFrame,
+    matched_partners: pd.DataFrame,
+    matched: pd.DataFrame,
+    covariates: tuple[str, ...],
+) -> pd.DataFrame:
     """Means and standardised differences (`normalised_difference`) of each covariate: all
     partners against the whole pool (before), and the matched partners against their comparison
     schools (after; a pool school used twice with replacement counts twice)."""
     rows = []
     for column in covariates:
-        rows.append({"covariate": column, "mean_partner": float(partners[column].mean()),
-                     "mean_pool": float(pool[column].mean()),
-                     "mean_matched": float(matched[column].mean()) if len(matched) else math.nan,
-                     "std_diff_before": normalised_difference(partners[column], pool[column]),
-                     "std_diff_after": normalised_difference(matched_partners[column], matched[column])})
+        rows.append(
+            {
+                "covariate": column,
+                "mean_partner": float(partners[column].mean()),
+                "mean_pool": float(pool[column].mean()),
+                "mean_matched": float(matched[column].mean()) if len(matched) else math.nan,
+                "std_diff_before": normalised_difference(partners[column], pool[column]),
+                "std_diff_after": normalised_difference(matched_partners[column], matched[column]),
+            }
+        )
     return pd.DataFrame(rows, columns=BALANCE_COLUMNS)

@@ -23,8 +23,8 @@ from typing import Literal
 
 from evaluation.errors import EvidenceInputError
 from evaluation.evidence.attrition import HIGH, Attrition, combined_verdict
-from evaluation.evidence.significance import improvement_index, is_significant, is_substantively_important
 from evaluation.evidence.baseline import ADJUSTMENT_REQUIRED, SATISFIED, baseline_verdict
+from evaluation.evidence.significance import improvement_index, is_significant, is_substantively_important
 
 Design = Literal["rct", "qed"]
 MEETS, WITH_RESERVATIONS, DOES_NOT_MEET = "meets_without_reservations", "meets_with_reservations", "does_not_meet"
@@ -35,8 +35,9 @@ EVIDENCE_COLUMNS = [
 ]  # fmt: skip
 
 
-def wwc_rating(design: Design, attrition_verdict: str | None, baseline: str | None,
-               adjusted_for_baseline: bool = True) -> str:
+def wwc_rating(
+    design: Design, attrition_verdict: str | None, baseline: str | None, adjusted_for_baseline: bool = True
+) -> str:
     """The rating of one finding by the rules in this module's docstring."""
     if design not in ("rct", "qed"):
         raise EvidenceInputError(f"design must be 'rct' or 'qed', got {design!r}")
@@ -49,9 +50,19 @@ def wwc_rating(design: Design, attrition_verdict: str | None, baseline: str | No
     return DOES_NOT_MEET
 
 
-def evidence_row(*, outcome: str, domain: str, subgroup: str, design: Design, attrition: list[Attrition] | None,
-                 baseline_g: float, effect_size: float, p_adjusted: float, alpha: float = 0.05,
-                 adjusted_for_baseline: bool = True) -> dict:
+def evidence_row(
+    *,
+    outcome: str,
+    domain: str,
+    subgroup: str,
+    design: Design,
+    attrition: list[Attrition] | None,
+    baseline_g: float,
+    effect_size: float,
+    p_adjusted: float,
+    alpha: float = 0.05,
+    adjusted_for_baseline: bool = True,
+) -> dict:
     """One row of ``results/evidence.csv`` (`EVIDENCE_COLUMNS`) from the pieces of a finding.
 
     Parameters
@@ -81,11 +92,19 @@ def evidence_row(*, outcome: str, domain: str, subgroup: str, design: Design, at
     # ``summary``, the finding in one sentence of the plan's language, is written by the report's
     # wording (`evaluation.reporting.evidence.summary_sentence`): no words are made here.
     return {
-        "outcome": outcome, "domain": domain, "subgroup": subgroup,
+        "outcome": outcome,
+        "domain": domain,
+        "subgroup": subgroup,
         "attrition_overall": shown.overall if shown else math.nan,
         "attrition_differential": shown.differential if shown else math.nan,
-        "attrition_verdict": verdict, "baseline_g": baseline_g, "baseline_verdict": baseline,
-        "effect_size": effect_size, "p_adjusted": p_adjusted, "significant": significant,
-        "substantively_important": important, "improvement_index": index, "rating": rating,
+        "attrition_verdict": verdict,
+        "baseline_g": baseline_g,
+        "baseline_verdict": baseline,
+        "effect_size": effect_size,
+        "p_adjusted": p_adjusted,
+        "significant": significant,
+        "substantively_important": important,
+        "improvement_index": index,
+        "rating": rating,
         "summary": "",
     }

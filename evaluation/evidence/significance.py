@@ -74,13 +74,16 @@ def cluster_correction(t: float, n_total: int, n_clusters: int, icc: float) -> C
     if not 0.0 <= icc <= 1.0:
         raise EvidenceInputError(f"ICC must lie in [0, 1], got {icc}")
     if n_clusters < 3 or n_total < n_clusters:
-        raise EvidenceInputError(f"clustering correction needs at least 3 clusters and more students than "
-                                 f"clusters; got {n_total} students in {n_clusters} clusters")
+        raise EvidenceInputError(
+            f"clustering correction needs at least 3 clusters and more students than "
+            f"clusters; got {n_total} students in {n_clusters} clusters"
+        )
     big_n, n = float(n_total), n_total / n_clusters
     shared = (big_n - 2) - 2 * (n - 1) * icc
     t_a = t * math.sqrt(shared / ((big_n - 2) * (1 + (n - 1) * icc)))
-    h = shared**2 / ((big_n - 2) * (1 - icc) ** 2 + n * (big_n - 2 * n) * icc**2
-                     + 2 * (big_n - 2 * n) * icc * (1 - icc))
+    h = shared**2 / (
+        (big_n - 2) * (1 - icc) ** 2 + n * (big_n - 2 * n) * icc**2 + 2 * (big_n - 2 * n) * icc * (1 - icc)
+    )
     p = float(2 * stats.t.sf(abs(t_a), h))
     return ClusterCorrection(float(t), float(t_a), float(h), p, float(icc), int(n_total), int(n_clusters))
 

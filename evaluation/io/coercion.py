@@ -70,7 +70,7 @@ def parse_timestamp(text: pd.Series) -> pd.Series:
     """Dates and times as naive datetime64 (NaT where empty or not a date); zones go to UTC."""
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     present = text.dropna()
-    for pattern, form in _DATE_FORMS:
+    for pattern, _form in _DATE_FORMS:
         parts = present.str.extract(pattern)
         matched = parts["y"].notna()
         if not matched.any():
@@ -111,8 +111,9 @@ def parse(text: pd.Series, logical_type: str) -> pd.Series:
     if len(distinct) * 2 > len(text):
         return parser(text)
     parsed = parser(pd.Series(distinct, dtype=text.dtype))
-    missing = pd.Series([pd.NA], dtype=parsed.dtype) if parsed.dtype == "boolean" else pd.Series(
-        [None], dtype=parsed.dtype)
+    missing = (
+        pd.Series([pd.NA], dtype=parsed.dtype) if parsed.dtype == "boolean" else pd.Series([None], dtype=parsed.dtype)
+    )
     values = pd.concat([parsed, missing], ignore_index=True)  # code -1 (empty cell) -> last
     return pd.Series(values.to_numpy()[codes], index=text.index, dtype=parsed.dtype)
 

@@ -309,14 +309,17 @@ def _frame_from_cells(path: Path, cells: pd.DataFrame) -> pd.DataFrame:
     width = len(header)
     while width and header[width - 1] is None and body.iloc[:, width - 1].isna().all():
         width -= 1
-    names = [canonical_column_name(cell) if cell is not None else f"unnamed_{position}"
-             for position, cell in enumerate(header[:width], start=1)]
+    names = [
+        canonical_column_name(cell) if cell is not None else f"unnamed_{position}"
+        for position, cell in enumerate(header[:width], start=1)
+    ]
     seen: dict[str, str] = {}
     for name, cell in zip(names, header, strict=False):
         spelling = str(cell).replace("\ufeff", "").strip()
         if name in seen:
             raise UnreadableInputError(
-                f"{path}: the column {name!r} appears twice in the header (as {seen[name]!r} and {spelling!r}); keep one"
+                f"{path}: the column {name!r} appears twice in the header (as {seen[name]!r} and {spelling!r}); "
+                "keep one"
             )
         seen[name] = spelling
     frame = body.iloc[:, :width].set_axis(names, axis=1)

@@ -21,32 +21,58 @@ from evaluation.wording import LANGUAGES, count, has, plural, text
 #: sentence for each, so that each language words them with its own case endings.
 RESPONDENTS = ("students", "teachers")
 
-def summary_sentence(outcome: str, subgroup: str, g: float, significant: bool | None, important: bool | None,
-                     index: float, attrition_verdict: str | None, rating: str, language: str = "en",
-                     respondents: str = "students") -> str:
+
+def summary_sentence(
+    outcome: str,
+    subgroup: str,
+    g: float,
+    significant: bool | None,
+    important: bool | None,
+    index: float,
+    attrition_verdict: str | None,
+    rating: str,
+    language: str = "en",
+    respondents: str = "students",
+) -> str:
     """One sentence for a principal: effect, significance, importance, attrition and rating;
     `respondents` is ``students`` or ``teachers`` (who the outcome measures)."""
     if language not in LANGUAGES:
         raise EvidenceInputError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
     if respondents not in RESPONDENTS:
         raise EvidenceInputError(f"respondents must be 'students' or 'teachers', got {respondents!r}")
-    who = outcome if subgroup == "all" else text("evidence.summary.outcome_in_subgroup", language, outcome=outcome,
-                                                  subgroup=subgroup)
-    loss = (text(f"evidence.summary.attrition.{attrition_verdict}.{respondents}", language)
-            if attrition_verdict in ("low", "high") else text("evidence.summary.attrition.unknown", language))
+    who = (
+        outcome
+        if subgroup == "all"
+        else text("evidence.summary.outcome_in_subgroup", language, outcome=outcome, subgroup=subgroup)
+    )
+    loss = (
+        text(f"evidence.summary.attrition.{attrition_verdict}.{respondents}", language)
+        if attrition_verdict in ("low", "high")
+        else text("evidence.summary.attrition.unknown", language)
+    )
     rating = text(f"evidence.summary.rating.{rating}", language)
     if g is None or math.isnan(g):
         return text("evidence.summary.suppressed", language, outcome=who, attrition=loss, rating=rating)
-    direction = ("evidence.summary.higher" if g > 0 else "evidence.summary.lower" if g < 0
-                 else "evidence.summary.none")
-    effect = plural(f"evidence.summary.effect.{respondents}", _whole(index), language,
-                    g=number(abs(g), 2, language), direction=text(direction, language))
-    return text("evidence.summary.sentence", language, outcome=who, effect=effect,
-                significance=text("evidence.summary.significant" if significant
-                                  else "evidence.summary.not_significant", language),
-                importance=text("evidence.summary.important" if important
-                                else "evidence.effect.not_important", language),
-                attrition=loss, rating=rating)
+    direction = "evidence.summary.higher" if g > 0 else "evidence.summary.lower" if g < 0 else "evidence.summary.none"
+    effect = plural(
+        f"evidence.summary.effect.{respondents}",
+        _whole(index),
+        language,
+        g=number(abs(g), 2, language),
+        direction=text(direction, language),
+    )
+    return text(
+        "evidence.summary.sentence",
+        language,
+        outcome=who,
+        effect=effect,
+        significance=text(
+            "evidence.summary.significant" if significant else "evidence.summary.not_significant", language
+        ),
+        importance=text("evidence.summary.important" if important else "evidence.effect.not_important", language),
+        attrition=loss,
+        rating=rating,
+    )
 
 
 def _whole(index: float) -> int:
@@ -61,10 +87,20 @@ def with_summaries(evidence: pd.DataFrame, plan: Plan, instruments: dict) -> pd.
     who = outcome_wording(plan, instruments)
     evidence = evidence.copy()
     evidence["summary"] = [
-        summary_sentence(label(row.outcome, plan.language), row.subgroup, row.effect_size, row.significant,
-                         row.substantively_important, row.improvement_index, row.attrition_verdict, row.rating,
-                         plan.language, respondents=who[row.outcome][1])
-        for row in evidence.itertuples(index=False)]
+        summary_sentence(
+            label(row.outcome, plan.language),
+            row.subgroup,
+            row.effect_size,
+            row.significant,
+            row.substantively_important,
+            row.improvement_index,
+            row.attrition_verdict,
+            row.rating,
+            plan.language,
+            respondents=who[row.outcome][1],
+        )
+        for row in evidence.itertuples(index=False)
+    ]
     return evidence
 
 
@@ -75,36 +111,56 @@ def _attrition_sentence(levels, who: str, boundary: str, language: str) -> str:
     verdict = "high" if any(level.verdict == "high" for level in levels) else "low"
     assigned = schools.n_assigned_treatment + schools.n_assigned_control
     analysed = schools.n_analysed_treatment + schools.n_analysed_control
-    return text(f"evidence.attrition.{who}", language,
-                overall=percent(people.overall, language), partner=percent(people.treatment, language),
-                control=percent(people.control, language), schools_lost=count(assigned - analysed, language),
-                schools=count(assigned, language), boundary=text(f"evidence.boundary.{boundary}", language),
-                verdict=text(f"evidence.attrition.verdict.{verdict}", language))
+    return text(
+        f"evidence.attrition.{who}",
+        language,
+        overall=percent(people.overall, language),
+        partner=percent(people.treatment, language),
+        control=percent(people.control, language),
+        schools_lost=count(assigned - analysed, language),
+        schools=count(assigned, language),
+        boundary=text(f"evidence.boundary.{boundary}", language),
+        verdict=text(f"evidence.attrition.verdict.{verdict}", language),
+    )
 
 
 def _baseline_sentence(row: pd.Series, who: str, language: str) -> str:
     verdict, g = row["baseline_verdict"], row["baseline_g"]
     if not isinstance(verdict, str) or not verdict:
         return text("evidence.baseline.unknown", language)
-    return text(f"evidence.baseline.{verdict}.{who}", language, g=number(g, 2, language),
-                size=number(abs(g), 2, language),
-                ahead=text("evidence.baseline.ahead" if g >= 0 else "evidence.baseline.behind", language))
+    return text(
+        f"evidence.baseline.{verdict}.{who}",
+        language,
+        g=number(g, 2, language),
+        size=number(abs(g), 2, language),
+        ahead=text("evidence.baseline.ahead" if g >= 0 else "evidence.baseline.behind", language),
+    )
 
 
 def _effect_sentence(row: pd.Series, finding: pd.Series, who: str, language: str) -> str:
     g = row["effect_size"]
     if g is None or math.isnan(g):
         return text(f"evidence.effect.unknown.{who}", language)
-    significance = text("evidence.effect.significant" if row["significant"] is True
-                        else "evidence.effect.not_significant", language, p=p_text(row["p_adjusted"], language))
+    significance = text(
+        "evidence.effect.significant" if row["significant"] is True else "evidence.effect.not_significant",
+        language,
+        p=p_text(row["p_adjusted"], language),
+    )
     return plural(
-        f"evidence.effect.{who}", _whole(row["improvement_index"]), language, size=number(abs(g), 2, language),
+        f"evidence.effect.{who}",
+        _whole(row["improvement_index"]),
+        language,
+        size=number(abs(g), 2, language),
         direction=text("report.finding.higher" if g >= 0 else "report.finding.lower", language),
-        low=number(finding["effect_size_ci_low"], 2, language), high=number(finding["effect_size_ci_high"], 2, language),
+        low=number(finding["effect_size_ci_low"], 2, language),
+        high=number(finding["effect_size_ci_high"], 2, language),
         significance=significance,
-        importance=text("evidence.effect.important" if row["substantively_important"] is True
-                        else "evidence.effect.not_important", language),
-        move=text("evidence.effect.up" if row["improvement_index"] >= 0 else "evidence.effect.down", language))
+        importance=text(
+            "evidence.effect.important" if row["substantively_important"] is True else "evidence.effect.not_important",
+            language,
+        ),
+        move=text("evidence.effect.up" if row["improvement_index"] >= 0 else "evidence.effect.down", language),
+    )
 
 
 def _flag(value) -> bool | None:
@@ -123,13 +179,23 @@ def read_evidence(path) -> pd.DataFrame:
 
 
 def _headline(effects: pd.DataFrame, outcome: str, method: str) -> pd.Series:
-    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["method"] == method)
-                   & (effects["subgroup"] == "all") & (effects["outcome"] == outcome)]
+    rows = effects[
+        (effects["analysis"] == "partner_vs_control")
+        & (effects["method"] == method)
+        & (effects["subgroup"] == "all")
+        & (effects["outcome"] == outcome)
+    ]
     return rows.iloc[0]
 
 
-def evidence_summaries(evidence: pd.DataFrame, effects: pd.DataFrame, counts: pd.DataFrame, plan: Plan,
-                       method: str, wording: dict[str, tuple[str, str]]) -> str:
+def evidence_summaries(
+    evidence: pd.DataFrame,
+    effects: pd.DataFrame,
+    counts: pd.DataFrame,
+    plan: Plan,
+    method: str,
+    wording: dict[str, tuple[str, str]],
+) -> str:
     """One paragraph per finding, for a principal: design, attrition, starting point, effect with
     its interval, significance, importance and the overall rating. `wording` is
     `evaluation.reporting.sections.outcome_wording` (who answered each outcome)."""
@@ -138,11 +204,14 @@ def evidence_summaries(evidence: pd.DataFrame, effects: pd.DataFrame, counts: pd
     for _, row in evidence.iterrows():
         who = wording.get(row["outcome"], ("points", "students"))[1]
         levels = attrition_levels(counts, row["outcome"], plan.attrition_boundary)
-        parts = [f"**{capitalise(label(row['outcome'], language), language)}.**", text("evidence.design", language),
-                 _attrition_sentence(levels, who, plan.attrition_boundary, language),
-                 _baseline_sentence(row, who, language),
-                 _effect_sentence(row, _headline(effects, row["outcome"], method), who, language),
-                 text(f"evidence.overall.{row['rating']}", language)]
+        parts = [
+            f"**{capitalise(label(row['outcome'], language), language)}.**",
+            text("evidence.design", language),
+            _attrition_sentence(levels, who, plan.attrition_boundary, language),
+            _baseline_sentence(row, who, language),
+            _effect_sentence(row, _headline(effects, row["outcome"], method), who, language),
+            text(f"evidence.overall.{row['rating']}", language),
+        ]
         paragraphs.append(" ".join(parts))
     return "\n\n".join(paragraphs)
 
@@ -163,21 +232,39 @@ def evidence_overview(evidence: pd.DataFrame, effects: pd.DataFrame, language: s
     for _, row in evidence.iterrows():
         finding = _headline(effects, row["outcome"], method)
         g = row["effect_size"]
-        interval = "" if math.isnan(g) else text(
-            "evidence.table.interval", language, g=number(g, 2, language),
-            low=number(finding["effect_size_ci_low"], 2, language),
-            high=number(finding["effect_size_ci_high"], 2, language))
-        rows.append({
-            "outcome": capitalise(label(row["outcome"], language), language),
-            "attrition_rates": "" if math.isnan(row["attrition_overall"]) else text(
-                "evidence.table.attrition_rates", language, overall=percent(row["attrition_overall"], language),
-                differential=percent(row["attrition_differential"], language)),
-            "attrition_verdict": _verdict(row["attrition_verdict"], language),
-            "baseline_g": row["baseline_g"],
-            "baseline_verdict": _verdict(row["baseline_verdict"], language),
-            "g_interval": interval, "p_adjusted": row["p_adjusted"], "significant": flag(row["significant"]),
-            "important": flag(row["substantively_important"]), "improvement_index": row["improvement_index"],
-            "rating": text(f"evidence.table.rating.{row['rating']}", language)})
+        interval = (
+            ""
+            if math.isnan(g)
+            else text(
+                "evidence.table.interval",
+                language,
+                g=number(g, 2, language),
+                low=number(finding["effect_size_ci_low"], 2, language),
+                high=number(finding["effect_size_ci_high"], 2, language),
+            )
+        )
+        rows.append(
+            {
+                "outcome": capitalise(label(row["outcome"], language), language),
+                "attrition_rates": ""
+                if math.isnan(row["attrition_overall"])
+                else text(
+                    "evidence.table.attrition_rates",
+                    language,
+                    overall=percent(row["attrition_overall"], language),
+                    differential=percent(row["attrition_differential"], language),
+                ),
+                "attrition_verdict": _verdict(row["attrition_verdict"], language),
+                "baseline_g": row["baseline_g"],
+                "baseline_verdict": _verdict(row["baseline_verdict"], language),
+                "g_interval": interval,
+                "p_adjusted": row["p_adjusted"],
+                "significant": flag(row["significant"]),
+                "important": flag(row["substantively_important"]),
+                "improvement_index": row["improvement_index"],
+                "rating": text(f"evidence.table.rating.{row['rating']}", language),
+            }
+        )
     table = pd.DataFrame(rows)
     table["p_adjusted"] = [p_cell(p, language) for p in table["p_adjusted"]]
     headers = {name: column("attrition" if name == "attrition_verdict" else name, language) for name in table.columns}
@@ -191,8 +278,12 @@ def _characteristic(name: str, language: str) -> str:
         return text("characteristics.pre", language, subject=label(name.removeprefix("pre_"), language))
     if "=" in name:
         key, _, level = name.partition("=")
-        return text("characteristics.with_level", language, characteristic=_characteristic(key, language),
-                    level=label(level, language))
+        return text(
+            "characteristics.with_level",
+            language,
+            characteristic=_characteristic(key, language),
+            level=label(level, language),
+        )
     key = f"characteristics.{name}"
     return text(key, language) if has(key, language) else label(name, language)
 
@@ -200,12 +291,16 @@ def _characteristic(name: str, language: str) -> str:
 def balance_overview(balance: pd.DataFrame, language: str) -> pd.DataFrame:
     """Per baseline characteristic: what it is compared over, the means of partner and control,
     the normalised difference and the p-value of the difference."""
-    shown = pd.DataFrame({
-        "characteristic": [_characteristic(c, language) for c in balance["characteristic"]],
-        "compared_over": [label(level, language) for level in balance["level"]],
-        "mean_partner": balance["mean_partner"], "mean_control": balance["mean_control"],
-        "normalised_difference": balance["normalised_difference"],
-        "p_value": [p_cell(p, language) for p in balance["p_value"]]})
+    shown = pd.DataFrame(
+        {
+            "characteristic": [_characteristic(c, language) for c in balance["characteristic"]],
+            "compared_over": [label(level, language) for level in balance["level"]],
+            "mean_partner": balance["mean_partner"],
+            "mean_control": balance["mean_control"],
+            "normalised_difference": balance["normalised_difference"],
+            "p_value": [p_cell(p, language) for p in balance["p_value"]],
+        }
+    )
     return shown.rename(columns={name: column(name, language) for name in shown.columns})
 
 
@@ -215,10 +310,17 @@ def joint_sentence(test: pd.DataFrame, alpha: float, language: str) -> str:
     if pd.isna(row["statistic"]):
         return text("evidence.joint.unknown", language, note=row["note"])
     verdict = "evidence.joint.predict" if row["p_value"] < alpha else "evidence.joint.do_not_predict"
-    return text("evidence.joint.sentence", language, verdict=text(verdict, language),
-                q=int(row["df_numerator"]), df=int(row["df_denominator"]),
-                f=number(row["statistic"], 2, language), p=p_text(row["p_value"], language),
-                n=count(row["n"], language), schools=count(row["n_clusters"], language))
+    return text(
+        "evidence.joint.sentence",
+        language,
+        verdict=text(verdict, language),
+        q=int(row["df_numerator"]),
+        df=int(row["df_denominator"]),
+        f=number(row["statistic"], 2, language),
+        p=p_text(row["p_value"], language),
+        n=count(row["n"], language),
+        schools=count(row["n_clusters"], language),
+    )
 
 
 def design_sentences(design: pd.DataFrame, language: str) -> str:
@@ -228,15 +330,30 @@ def design_sentences(design: pd.DataFrame, language: str) -> str:
     bullets = []
     for outcome, rows in design.groupby("outcome", sort=False):
         first = rows.iloc[0]
-        clauses = [text("design.first" if i == 0 else "design.next", language, schools=count(r.schools, language),
-                        mdes=number(r.mdes, 2, language), power=percent(r.power, language))
-                   for i, r in enumerate(rows.itertuples())]
-        bullets.append("- " + text(
-            "design.outcome", language,
-            outcome=capitalise(label(str(outcome), language), language), icc=number(first["icc"], 2, language),
-            r2_school=percent(first["r2_school"], language), r2_student=percent(first["r2_student"], language),
-            n=count(first["students_per_school"], language), share=percent(first["share_partner"], language),
-            clauses=text("design.separator", language).join(clauses)))
+        clauses = [
+            text(
+                "design.first" if i == 0 else "design.next",
+                language,
+                schools=count(r.schools, language),
+                mdes=number(r.mdes, 2, language),
+                power=percent(r.power, language),
+            )
+            for i, r in enumerate(rows.itertuples())
+        ]
+        bullets.append(
+            "- "
+            + text(
+                "design.outcome",
+                language,
+                outcome=capitalise(label(str(outcome), language), language),
+                icc=number(first["icc"], 2, language),
+                r2_school=percent(first["r2_school"], language),
+                r2_student=percent(first["r2_student"], language),
+                n=count(first["students_per_school"], language),
+                share=percent(first["share_partner"], language),
+                clauses=text("design.separator", language).join(clauses),
+            )
+        )
     return "\n".join(bullets)
 
 
@@ -246,10 +363,13 @@ def design_overview(design: pd.DataFrame, language: str) -> pd.DataFrame:
     rows = []
     for outcome, part in design.groupby("outcome", sort=False):
         first = part.iloc[0]
-        row = {column("outcome", language): capitalise(label(str(outcome), language), language),
-               column("icc", language): first["icc"], column("r2_school", language): first["r2_school"],
-               column("r2_student", language): first["r2_student"],
-               column("students_per_school", language): int(first["students_per_school"])}
+        row = {
+            column("outcome", language): capitalise(label(str(outcome), language), language),
+            column("icc", language): first["icc"],
+            column("r2_school", language): first["r2_school"],
+            column("r2_student", language): first["r2_student"],
+            column("students_per_school", language): int(first["students_per_school"]),
+        }
         row |= {column("mdes_with", language, schools=str(int(r.schools))): r.mdes for r in part.itertuples()}
         rows.append(row)
     return pd.DataFrame(rows)

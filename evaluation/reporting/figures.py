@@ -26,9 +26,14 @@ def forest_plot(effects: pd.DataFrame, language: str = "en") -> plt.Figure:
     rows = effects[~effects["suppressed"]].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(rows) + 1.4))
     names = [label(o, language) for o in rows["outcome"]]
-    ax.errorbar(rows["effect_size"], range(len(rows)), fmt="o", color=PALETTE["partner"],
-                xerr=[rows["effect_size"] - rows["effect_size_ci_low"],
-                      rows["effect_size_ci_high"] - rows["effect_size"]], capsize=4)
+    ax.errorbar(
+        rows["effect_size"],
+        range(len(rows)),
+        fmt="o",
+        color=PALETTE["partner"],
+        xerr=[rows["effect_size"] - rows["effect_size_ci_low"], rows["effect_size_ci_high"] - rows["effect_size"]],
+        capsize=4,
+    )
     ax.axvline(0, color="#999999", linewidth=1)
     ax.set_yticks(range(len(rows)), names)
     ax.invert_yaxis()
@@ -50,13 +55,19 @@ def prepost_plot(means: pd.DataFrame, language: str = "en") -> plt.Figure:
         part = means[means["outcome"] == outcome]
         for group, lines in part.groupby("group", sort=False):
             lines = lines.set_index("wave").reindex(["pre", "post"]).dropna(subset=["mean"])
-            ax.errorbar(range(len(lines)), lines["mean"], capsize=3, marker="o",
-                        yerr=[lines["mean"] - lines["ci_low"], lines["ci_high"] - lines["mean"]],
-                        color=PALETTE.get(group, "#4d4d4d"), label=label(group, language))
+            ax.errorbar(
+                range(len(lines)),
+                lines["mean"],
+                capsize=3,
+                marker="o",
+                yerr=[lines["mean"] - lines["ci_low"], lines["ci_high"] - lines["mean"]],
+                color=PALETTE.get(group, "#4d4d4d"),
+                label=label(group, language),
+            )
         ax.set_xticks([0, 1], [label("pre", language), label("post", language)])
         ax.set_xlim(-0.3, 1.3)
         ax.set_title(label(outcome, language))
-    for ax in list(axes.flat)[len(outcomes):]:
+    for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
     axes.flat[0].legend(loc="best", fontsize="small")
     fig.tight_layout()
@@ -67,8 +78,12 @@ def activities_plot(activities: pd.DataFrame, language: str = "en") -> plt.Figur
     """Planned activities per partnership by status (done, partial, cancelled, planned)."""
     _theme()
     order = ["done", "partial", "planned", "cancelled"]
-    counts = (activities.groupby(["partnership_id", "status"]).size().unstack(fill_value=0)
-              .reindex(columns=order, fill_value=0))
+    counts = (
+        activities.groupby(["partnership_id", "status"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=order, fill_value=0)
+    )
     counts.columns = [column(status, language) for status in order]
     colours = ["#1b7837", "#a6dba0", "#d9d9d9", "#c51b7d"]
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(counts) + 1.5))
@@ -76,8 +91,14 @@ def activities_plot(activities: pd.DataFrame, language: str = "en") -> plt.Figur
     ax.invert_yaxis()
     ax.set_xlabel(column("planned_activities", language))
     ax.set_ylabel("")
-    ax.legend(title="", loc="upper center", bbox_to_anchor=(0.5, -0.22 - 0.3 / len(counts)), ncol=4,
-              fontsize="small", frameon=False)
+    ax.legend(
+        title="",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22 - 0.3 / len(counts)),
+        ncol=4,
+        fontsize="small",
+        frameon=False,
+    )
     fig.tight_layout()
     return fig
 
@@ -92,15 +113,24 @@ def covariate_name(covariate: str, language: str) -> str:
     return text(key, language) if has(key, language) else covariate.replace("_", " ")
 
 
-def love_plot(balance: pd.DataFrame, threshold: float = 0.1, labels: dict[str, str] | None = None,
-              title: str = "", language: str = "en") -> Figure:
+def love_plot(
+    balance: pd.DataFrame,
+    threshold: float = 0.1,
+    labels: dict[str, str] | None = None,
+    title: str = "",
+    language: str = "en",
+) -> Figure:
     """Standardised differences before (open circles) and after matching (filled), one row per
     covariate, with dashed lines at +/- `threshold` (0.1 by convention; the WWC's 0.25 is the
     outer dotted line). The legend and the axis are in ``language``; ``labels`` may rename them
     (``before``, ``after``, ``axis``) and name the covariates (by their column name, e.g. with
     `covariate_name`). Returns a matplotlib Figure (no global pyplot state)."""
-    labels = {"before": text("matching.before", language), "after": text("matching.after", language),
-              "axis": text("matching.axis", language), **(labels or {})}
+    labels = {
+        "before": text("matching.before", language),
+        "after": text("matching.after", language),
+        "axis": text("matching.axis", language),
+        **(labels or {}),
+    }
     figure = Figure(figsize=(6.0, 0.5 * len(balance) + 1.8))
     axes = figure.subplots()
     y = np.arange(len(balance))[::-1]
@@ -112,7 +142,6 @@ def love_plot(balance: pd.DataFrame, threshold: float = 0.1, labels: dict[str, s
     axes.set_xlabel(labels["axis"])
     if title:
         axes.set_title(title)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(balance) < 4 else -0.12), ncol=2,
-                frameon=False)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(balance) < 4 else -0.12), ncol=2, frameon=False)
     figure.tight_layout()
     return figure

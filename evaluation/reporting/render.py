@@ -14,11 +14,13 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
     nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [
+                o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
     nb.metadata["title"] = title
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     body, _ = exporter.from_notebook_node(nb)
     target.write_text(body, encoding="utf-8")
     return target
@@ -29,7 +31,9 @@ PRINT_CSS = """
 @page { size: A4; margin: 14mm 12mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
 body { font-size: 9.5pt; }
 table { font-size: 7pt; page-break-inside: auto; }
-.jp-OutputArea-child, .jp-OutputArea-output { display: block !important; width: auto !important; overflow: visible !important; }
+.jp-OutputArea-child, .jp-OutputArea-output {
+  display: block !important; width: auto !important; overflow: visible !important;
+}
 .jp-Notebook, .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea { padding: 0 !important; margin: 0 !important; }
 .jp-Collapser, .jp-OutputPrompt, .jp-InputPrompt { display: none !important; }
 .jp-RenderedHTMLCommon { padding-right: 0 !important; }

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.config.plan import Plan
 from evaluation.analysis.frames import outcome_wording
+from evaluation.config.plan import Plan
 from evaluation.reporting.text import change_sentence, finding_sentence, label, p_cell
 from evaluation.reporting.wording import check_name, column
 from evaluation.wording import date as format_date
@@ -20,8 +20,13 @@ from evaluation.wording import decimal_symbol, plural, text
 def header(plan: Plan) -> str:
     """The report's title and the plan it followed, with its hash and today's date."""
     title = text("report.title", plan.language, programme=plan.programme, period=plan.period)
-    made = text("report.plan", plan.language, plan_file=plan.path.name, hash=plan.hash,
-                date=format_date(date.today(), plan.language))
+    made = text(
+        "report.plan",
+        plan.language,
+        plan_file=plan.path.name,
+        hash=plan.hash,
+        date=format_date(date.today(), plan.language),
+    )
     return f"# {title}\n\n{made}"
 
 
@@ -38,18 +43,22 @@ def findings(effects: pd.DataFrame, plan: Plan, instruments: dict, method: str) 
     plain words."""
     wording = outcome_wording(plan, instruments)
     rows = headline_rows(effects, method)
-    bullets = [f"- {finding_sentence(row, plan.alpha, plan.language, *wording[row['outcome']])}"
-               for _, row in rows.iterrows()]
+    bullets = [
+        f"- {finding_sentence(row, plan.alpha, plan.language, *wording[row['outcome']])}" for _, row in rows.iterrows()
+    ]
     return "\n".join(bullets)
 
 
 def changes(effects: pd.DataFrame, plan: Plan, instruments: dict) -> str:
     """One bullet per outcome and group (partner, control): the mean change in plain words."""
     wording = outcome_wording(plan, instruments)
-    rows = effects[(effects["analysis"] == "prepost") & (effects["subgroup"] == "all")
-                   & effects["group"].isin(["partner", "control"]) & (effects["method"] == "paired_t")]
-    return "\n".join(f"- {change_sentence(row, plan.language, *wording[row['outcome']])}"
-                     for _, row in rows.iterrows())
+    rows = effects[
+        (effects["analysis"] == "prepost")
+        & (effects["subgroup"] == "all")
+        & effects["group"].isin(["partner", "control"])
+        & (effects["method"] == "paired_t")
+    ]
+    return "\n".join(f"- {change_sentence(row, plan.language, *wording[row['outcome']])}" for _, row in rows.iterrows())
 
 
 def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFrame:
@@ -123,16 +132,27 @@ def _subgroup(code: str, language: str) -> str:
     return text("report.subgroup", language, name=label(name, language), level=level).strip()
 
 
-_INTERVALS = {name: name for name in ("ci_low", "ci_high", "p_value", "effect_size", "effect_size_ci_low",
-                                       "effect_size_ci_high")}
+_INTERVALS = {
+    name: name for name in ("ci_low", "ci_high", "p_value", "effect_size", "effect_size_ci_low", "effect_size_ci_high")
+}
 
 
 def partner_vs_control_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
     rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")]
-    return _format(rows, {
-        "outcome": "outcome", "method": "method", "n_treatment": "n_treatment", "n_control": "n_control",
-        "n_clusters_treatment": "n_clusters_treatment", "n_clusters_control": "n_clusters_control",
-        "estimate": "adjusted", **_INTERVALS}, language)
+    return _format(
+        rows,
+        {
+            "outcome": "outcome",
+            "method": "method",
+            "n_treatment": "n_treatment",
+            "n_control": "n_control",
+            "n_clusters_treatment": "n_clusters_treatment",
+            "n_clusters_control": "n_clusters_control",
+            "estimate": "adjusted",
+            **_INTERVALS,
+        },
+        language,
+    )
 
 
 def prepost_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -140,19 +160,43 @@ def prepost_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
     value of each wave (for waves that do not link), so ``n`` counts pairs for the one and
     post-test values for the other (the Wilcoxon rows, which carry no interval, stay in
     results/effects.csv)."""
-    rows = effects[(effects["analysis"] == "prepost") & (effects["subgroup"] == "all")
-                   & effects["method"].isin(["paired_t", "welch_t"])]
-    return _format(rows, {
-        "outcome": "outcome", "group": "group", "method": "method", "n_treatment": "n_prepost",
-        "estimate": "change", **_INTERVALS}, language)
+    rows = effects[
+        (effects["analysis"] == "prepost")
+        & (effects["subgroup"] == "all")
+        & effects["method"].isin(["paired_t", "welch_t"])
+    ]
+    return _format(
+        rows,
+        {
+            "outcome": "outcome",
+            "group": "group",
+            "method": "method",
+            "n_treatment": "n_prepost",
+            "estimate": "change",
+            **_INTERVALS,
+        },
+        language,
+    )
 
 
 def subgroup_table(effects: pd.DataFrame, language: str, method: str) -> pd.DataFrame:
     rows = headline_rows(effects, method, subgroups="cells")
-    return _format(rows, {
-        "outcome": "outcome", "subgroup": "subgroup", "method": "method", "n_treatment": "n_treatment", "n_control": "n_control",
-        "estimate": "adjusted", "ci_low": "ci_low", "ci_high": "ci_high", "effect_size": "effect_size",
-        "suppressed": "suppressed"}, language)
+    return _format(
+        rows,
+        {
+            "outcome": "outcome",
+            "subgroup": "subgroup",
+            "method": "method",
+            "n_treatment": "n_treatment",
+            "n_control": "n_control",
+            "estimate": "adjusted",
+            "ci_low": "ci_low",
+            "ci_high": "ci_high",
+            "effect_size": "effect_size",
+            "suppressed": "suppressed",
+        },
+        language,
+    )
 
 
 def activities_table(activities: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -171,14 +215,29 @@ def scales_table(scales: pd.DataFrame, language: str, instruments: dict | None =
     """Cronbach's alpha of each survey scale per wave and role (results/scales.csv), with the
     scale titles of the instrument definitions in `instruments` where given."""
     shown = scales.copy()
-    titles = {(i.id, scale): title.get(language) for i in (instruments or {}).values()
-              for scale, title in i.scale_titles.items()}
+    titles = {
+        (i.id, scale): title.get(language)
+        for i in (instruments or {}).values()
+        for scale, title in i.scale_titles.items()
+    }
     shown["scale"] = [titles.get((i, s)) or label(s, language) for i, s in zip(shown["instrument"], shown["scale"])]
     shown["wave"] = [label(w, language) for w in shown["wave"]]
     shown["role"] = [label(r, language) for r in shown["role"]]
-    return _format(shown, {"scale": "scale", "role": "role", "wave": "wave", "n_items": "n_items", "n": "n",
-                           "alpha": "alpha", "alpha_ci_low": "alpha_ci_low", "alpha_ci_high": "alpha_ci_high",
-                           "suppressed": "suppressed"}, language)
+    return _format(
+        shown,
+        {
+            "scale": "scale",
+            "role": "role",
+            "wave": "wave",
+            "n_items": "n_items",
+            "n": "n",
+            "alpha": "alpha",
+            "alpha_ci_low": "alpha_ci_low",
+            "alpha_ci_high": "alpha_ci_high",
+            "suppressed": "suppressed",
+        },
+        language,
+    )
 
 
 def attrition_table(attrition: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -189,11 +248,22 @@ def attrition_table(attrition: pd.DataFrame, language: str) -> pd.DataFrame:
     places = attrition[attrition["level"] == "schools"].set_index(["outcome", "group"])
     people["schools_analysed"] = [
         f"{places.at[(o, g), 'n_linked']} / {places.at[(o, g), 'n_baseline']}" if (o, g) in places.index else ""
-        for o, g in zip(people["outcome"], people["group"])]
+        for o, g in zip(people["outcome"], people["group"])
+    ]
     people["level"] = [label(level, language) for level in people["level"]]
-    columns = {"outcome": "outcome", "group": "group", "level": "level", "n_baseline": "n_baseline",
-               "n_pre": "n_pre", "n_post": "n_post", "n_linked": "both_waves", "n_missing_post": "n_missing_post",
-               "attrition": "attrition", "schools_analysed": "schools_analysed", "suppressed": "suppressed"}
+    columns = {
+        "outcome": "outcome",
+        "group": "group",
+        "level": "level",
+        "n_baseline": "n_baseline",
+        "n_pre": "n_pre",
+        "n_post": "n_post",
+        "n_linked": "both_waves",
+        "n_missing_post": "n_missing_post",
+        "attrition": "attrition",
+        "schools_analysed": "schools_analysed",
+        "suppressed": "suppressed",
+    }
     return _format(people, columns, language)
 
 

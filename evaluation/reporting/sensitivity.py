@@ -26,16 +26,19 @@ def missing_data_table(effects: pd.DataFrame, missing: pd.DataFrame, primary: st
     rows = effects[(effects["method"] == "ancova_mi") & (effects["subgroup"] == "all")]
     records = []
     for row in rows.itertuples(index=False):
-        complete = effects[(effects["method"] == primary) & (effects["subgroup"] == "all")
-                           & (effects["outcome"] == row.outcome)]
+        complete = effects[
+            (effects["method"] == primary) & (effects["subgroup"] == "all") & (effects["outcome"] == row.outcome)
+        ]
         shares = missing[missing["outcome"] == row.outcome].set_index("group")["share_missing"]
-        records.append({
-            "outcome": label(row.outcome, language),
-            "missing_partner": percent(shares.get("partner"), language),
-            "missing_control": percent(shares.get("control"), language),
-            "complete_case": _estimate(complete.iloc[0], language) if len(complete) else "",
-            "imputed": _estimate(row, language),
-        })
+        records.append(
+            {
+                "outcome": label(row.outcome, language),
+                "missing_partner": percent(shares.get("partner"), language),
+                "missing_control": percent(shares.get("control"), language),
+                "complete_case": _estimate(complete.iloc[0], language) if len(complete) else "",
+                "imputed": _estimate(row, language),
+            }
+        )
     frame = pd.DataFrame(records, columns=["outcome", "missing_partner", "missing_control", "complete_case", "imputed"])
     return frame.rename(columns={name: column(name, language) for name in frame.columns})
 
@@ -47,21 +50,31 @@ def matching_table(out_dir: Path, language: str) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame()
     balance = pd.read_csv(path)
-    frame = pd.DataFrame({
-        "covariate": [covariate_name(name, language) for name in balance["covariate"]],
-        "std_diff_before": balance["std_diff_before"].round(2),
-        "std_diff_after": balance["std_diff_after"].round(2),
-    })
-    headers = {"covariate": column("characteristic", language), "std_diff_before": text("matching.before", language),
-               "std_diff_after": text("matching.after", language)}
+    frame = pd.DataFrame(
+        {
+            "covariate": [covariate_name(name, language) for name in balance["covariate"]],
+            "std_diff_before": balance["std_diff_before"].round(2),
+            "std_diff_after": balance["std_diff_after"].round(2),
+        }
+    )
+    headers = {
+        "covariate": column("characteristic", language),
+        "std_diff_before": text("matching.before", language),
+        "std_diff_after": text("matching.after", language),
+    }
     return frame.rename(columns=headers)
 
 
 def _estimate(row, language: str) -> str:
     if pd.isna(row.estimate):
         return ""
-    return text("report.missing_data.estimate", language, estimate=number(row.estimate, 2, language),
-                low=number(row.ci_low, 2, language), high=number(row.ci_high, 2, language))
+    return text(
+        "report.missing_data.estimate",
+        language,
+        estimate=number(row.estimate, 2, language),
+        low=number(row.ci_low, 2, language),
+        high=number(row.ci_high, 2, language),
+    )
 
 
 def write_matching(matching: Matching, out_dir: Path, language: str = "en") -> list[Path]:

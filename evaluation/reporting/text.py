@@ -26,15 +26,24 @@ def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who
     p_words = p_text(p_value, language)
     if adjusted:
         p_words = text("report.finding.p_adjusted", language, p=p_words)
-    verdict = text("report.finding.significant" if p_value < alpha else "report.finding.not_significant", language,
-                   p=p_words)
-    return capitalise(text(
-        f"report.finding.{who}", language, outcome=outcome,
-        size=number(abs(row["estimate"]), 2, language), unit=text(f"report.units.{unit}", language),
-        direction=text("report.finding.higher" if row["estimate"] >= 0 else "report.finding.lower", language),
-        low=number(row["ci_low"], 2, language), high=number(row["ci_high"], 2, language),
-        g=number(row["effect_size"], 2, language), verdict=verdict,
-    ), language)
+    verdict = text(
+        "report.finding.significant" if p_value < alpha else "report.finding.not_significant", language, p=p_words
+    )
+    return capitalise(
+        text(
+            f"report.finding.{who}",
+            language,
+            outcome=outcome,
+            size=number(abs(row["estimate"]), 2, language),
+            unit=text(f"report.units.{unit}", language),
+            direction=text("report.finding.higher" if row["estimate"] >= 0 else "report.finding.lower", language),
+            low=number(row["ci_low"], 2, language),
+            high=number(row["ci_high"], 2, language),
+            g=number(row["effect_size"], 2, language),
+            verdict=verdict,
+        ),
+        language,
+    )
 
 
 def change_sentence(row: pd.Series, language: str, unit: str, who: str) -> str:
@@ -42,10 +51,17 @@ def change_sentence(row: pd.Series, language: str, unit: str, who: str) -> str:
     outcome = label(row["outcome"], language)
     if row["suppressed"] or math.isnan(row["estimate"]):
         return capitalise(text(f"report.finding.suppressed.{who}", language, outcome=outcome), language)
-    return capitalise(plural(
-        f"report.change.{who}", int(row["n_treatment"]), language,
-        group=text(f"report.change.in_group.{row['group']}", language), outcome=outcome,
-        unit=text(f"report.units.{unit}", language),
-        estimate=("+" if row["estimate"] >= 0 else "") + number(row["estimate"], 2, language),
-        low=number(row["ci_low"], 2, language), high=number(row["ci_high"], 2, language),
-    ), language)
+    return capitalise(
+        plural(
+            f"report.change.{who}",
+            int(row["n_treatment"]),
+            language,
+            group=text(f"report.change.in_group.{row['group']}", language),
+            outcome=outcome,
+            unit=text(f"report.units.{unit}", language),
+            estimate=("+" if row["estimate"] >= 0 else "") + number(row["estimate"], 2, language),
+            low=number(row["ci_low"], 2, language),
+            high=number(row["ci_high"], 2, language),
+        ),
+        language,
+    )

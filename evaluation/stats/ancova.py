@@ -9,9 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation.stats.estimate import Estimate
 from evaluation.stats.cluster_robust import VcovType, coefficient_test, cr1_vcov
 from evaluation.stats.effect_sizes import standardise
+from evaluation.stats.estimate import Estimate
 
 __all__ = ["ancova_clustered", "cr1_vcov", "group_counts"]
 
@@ -23,13 +23,25 @@ def _design(data: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
 def group_counts(data: pd.DataFrame, treatment: str, cluster: str) -> tuple[np.ndarray, int, int, int, int]:
     """Treated mask, students and schools per group (treatment, control)."""
     treated = data[treatment].astype(float).to_numpy() == 1.0
-    return (treated, int(treated.sum()), int((~treated).sum()),
-            int(data.loc[treated, cluster].nunique()), int(data.loc[~treated, cluster].nunique()))
+    return (
+        treated,
+        int(treated.sum()),
+        int((~treated).sum()),
+        int(data.loc[treated, cluster].nunique()),
+        int(data.loc[~treated, cluster].nunique()),
+    )
 
 
-def ancova_clustered(data: pd.DataFrame, post: str, pre: str, treatment: str, cluster: str,
-                     covariates: Sequence[str] = (), alpha: float = 0.05,
-                     vcov: VcovType = "CR1") -> Estimate:
+def ancova_clustered(
+    data: pd.DataFrame,
+    post: str,
+    pre: str,
+    treatment: str,
+    cluster: str,
+    covariates: Sequence[str] = (),
+    alpha: float = 0.05,
+    vcov: VcovType = "CR1",
+) -> Estimate:
     """ANCOVA of `post` on the treatment indicator and `pre` (plus covariates), school-clustered
     errors.
 
@@ -71,15 +83,40 @@ def ancova_clustered(data: pd.DataFrame, post: str, pre: str, treatment: str, cl
     treated, n_t, n_c, g_t, g_c = group_counts(complete, treatment, cluster)
     nan = math.nan
     if g_t < 1 or g_c < 1 or g_t + g_c < 3 or n_t + n_c <= 3 + len(covariates):
-        return Estimate(method, n_t, n_c, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                        n_clusters_treatment=g_t, n_clusters_control=g_c)
+        return Estimate(
+            method,
+            n_t,
+            n_c,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            n_clusters_treatment=g_t,
+            n_clusters_control=g_c,
+        )
     x = _design(complete, [treatment, pre, *covariates])
     y = complete[post].to_numpy(dtype=float)
     test = coefficient_test(x, y, complete[cluster].to_numpy(), 1, vcov=vcov, alpha=alpha)
     g, g_low, g_high = standardise(test.estimate, test.ci_low, test.ci_high, y[treated], y[~treated])
     return Estimate(
-        method=method, n_treatment=n_t, n_control=n_c, estimate=test.estimate,
-        std_error=test.std_error, df=test.df, ci_low=test.ci_low, ci_high=test.ci_high,
-        p_value=test.p_value, effect_size=g, effect_size_ci_low=g_low, effect_size_ci_high=g_high,
-        n_clusters_treatment=g_t, n_clusters_control=g_c, statistic=test.statistic,
+        method=method,
+        n_treatment=n_t,
+        n_control=n_c,
+        estimate=test.estimate,
+        std_error=test.std_error,
+        df=test.df,
+        ci_low=test.ci_low,
+        ci_high=test.ci_high,
+        p_value=test.p_value,
+        effect_size=g,
+        effect_size_ci_low=g_low,
+        effect_size_ci_high=g_high,
+        n_clusters_treatment=g_t,
+        n_clusters_control=g_c,
+        statistic=test.statistic,
     )

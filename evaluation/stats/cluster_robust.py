@@ -71,8 +71,9 @@ def _adjustment(x_j: np.ndarray, bread: np.ndarray):
     return lambda vector: vector + v @ (scale * (v.T @ vector))
 
 
-def cr2_vcov(x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray,
-             column: int | None = None) -> tuple[np.ndarray, float]:
+def cr2_vcov(
+    x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray, column: int | None = None
+) -> tuple[np.ndarray, float]:
     """CR2 (bias-reduced linearisation) covariance of OLS coefficients, and the Satterthwaite
     degrees of freedom of coefficient `column`.
 
@@ -120,8 +121,9 @@ def cr2_vcov(x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray,
     return vcov, df
 
 
-def coefficient_test(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, column: int,
-                     vcov: VcovType = "CR2", alpha: float = 0.05) -> CoefficientTest:
+def coefficient_test(
+    x: np.ndarray, y: np.ndarray, clusters: np.ndarray, column: int, vcov: VcovType = "CR2", alpha: float = 0.05
+) -> CoefficientTest:
     """OLS of `y` on `x` and the t-test of coefficient `column` with cluster-robust errors.
 
     CR1: ``sandwich::vcovCL(type = "HC1")`` with t on G - 1 degrees of freedom (``lmtest::coeftest

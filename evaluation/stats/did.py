@@ -8,14 +8,22 @@ import math
 import numpy as np
 import pandas as pd
 
-from evaluation.stats.estimate import Estimate
 from evaluation.stats.ancova import group_counts
 from evaluation.stats.cluster_robust import VcovType, coefficient_test
 from evaluation.stats.effect_sizes import standardise
+from evaluation.stats.estimate import Estimate
 
 
-def did_clustered(data: pd.DataFrame, value: str, wave: str, treatment: str, cluster: str,
-                  post_wave: object = "post", alpha: float = 0.05, vcov: VcovType = "CR2") -> Estimate:
+def did_clustered(
+    data: pd.DataFrame,
+    value: str,
+    wave: str,
+    treatment: str,
+    cluster: str,
+    post_wave: object = "post",
+    alpha: float = 0.05,
+    vcov: VcovType = "CR2",
+) -> Estimate:
     """OLS of `value` on treatment, post wave and their product; the product's coefficient is
     the difference in differences (partner change minus control change).
 
@@ -47,14 +55,42 @@ def did_clustered(data: pd.DataFrame, value: str, wave: str, treatment: str, clu
     nan = math.nan
     cells = [(treated & post).sum(), (treated & ~post).sum(), (~treated & post).sum(), (~treated & ~post).sum()]
     if min(cells) < 1 or g_t + g_c < 3:
-        return Estimate("did", n_t, n_c, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                        n_clusters_treatment=g_t, n_clusters_control=g_c)
+        return Estimate(
+            "did",
+            n_t,
+            n_c,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            n_clusters_treatment=g_t,
+            n_clusters_control=g_c,
+        )
     t = treated.astype(float)
     w = post.astype(float)
     x = np.column_stack([np.ones(len(rows)), t, w, t * w])
     y = rows[value].to_numpy(dtype=float)
     test = coefficient_test(x, y, rows[cluster].to_numpy(), 3, vcov=vcov, alpha=alpha)
     g, g_low, g_high = standardise(test.estimate, test.ci_low, test.ci_high, y[treated & post], y[~treated & post])
-    return Estimate("did", n_t, n_c, test.estimate, test.std_error, test.df, test.ci_low, test.ci_high,
-                    test.p_value, g, g_low, g_high, n_clusters_treatment=g_t, n_clusters_control=g_c,
-                    statistic=test.statistic)
+    return Estimate(
+        "did",
+        n_t,
+        n_c,
+        test.estimate,
+        test.std_error,
+        test.df,
+        test.ci_low,
+        test.ci_high,
+        test.p_value,
+        g,
+        g_low,
+        g_high,
+        n_clusters_treatment=g_t,
+        n_clusters_control=g_c,
+        statistic=test.statistic,
+    )

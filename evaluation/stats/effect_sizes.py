@@ -93,8 +93,9 @@ def hedges_g(treatment: np.ndarray, control: np.ndarray, alpha: float = 0.05) ->
     return (j * d, j * d - half, j * d + half)
 
 
-def standardise(estimate: float, ci_low: float, ci_high: float, treatment: np.ndarray,
-                control: np.ndarray) -> tuple[float, float, float]:
+def standardise(
+    estimate: float, ci_low: float, ci_high: float, treatment: np.ndarray, control: np.ndarray
+) -> tuple[float, float, float]:
     """An adjusted difference and its interval as Hedges' g: divided by the pooled student-level
     SD of the outcome in the two groups and multiplied by J = 1 - 3/(4N - 9) (WWC handbook v5.0:
     the effect size of an adjusted mean difference)."""

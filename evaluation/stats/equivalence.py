@@ -7,13 +7,12 @@ import math
 
 import pandas as pd
 
-from evaluation.stats.estimate import Estimate
 from evaluation.stats.ancova import group_counts
 from evaluation.stats.effect_sizes import hedges_g
+from evaluation.stats.estimate import Estimate
 
 
-def baseline_equivalence(data: pd.DataFrame, pre: str, treatment: str, cluster: str,
-                         alpha: float = 0.05) -> Estimate:
+def baseline_equivalence(data: pd.DataFrame, pre: str, treatment: str, cluster: str, alpha: float = 0.05) -> Estimate:
     """Pre-test difference partner minus control among the students in the analysis sample.
 
     Parameters
@@ -36,5 +35,19 @@ def baseline_equivalence(data: pd.DataFrame, pre: str, treatment: str, cluster: 
     nan = math.nan
     difference = float(values[treated].mean() - values[~treated].mean()) if n_t and n_c else nan
     g, low, high = hedges_g(values[treated], values[~treated], alpha=alpha)
-    return Estimate("baseline_equivalence", n_t, n_c, difference, nan, nan, nan, nan, nan, g, low, high,
-                    n_clusters_treatment=g_t, n_clusters_control=g_c)
+    return Estimate(
+        "baseline_equivalence",
+        n_t,
+        n_c,
+        difference,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        g,
+        low,
+        high,
+        n_clusters_treatment=g_t,
+        n_clusters_control=g_c,
+    )

@@ -49,16 +49,30 @@ class Estimate:
     p_adjusted: float = math.nan
     statistic: float = math.nan  # the test statistic (t, or V for the signed-rank test); not a column
 
-    def to_row(self, *, analysis: str, outcome: str, domain: str, subgroup: str = "all",
-               group: str = "all", min_cell_size: int = 0) -> dict:
+    def to_row(
+        self,
+        *,
+        analysis: str,
+        outcome: str,
+        domain: str,
+        subgroup: str = "all",
+        group: str = "all",
+        min_cell_size: int = 0,
+    ) -> dict:
         """The row of `results/effects.csv`; numbers are blanked when a group is below
         `min_cell_size` (suppressed)."""
-        row = {"analysis": analysis, "outcome": outcome, "domain": domain,
-               "subgroup": subgroup, "group": group, **asdict(self)}
+        row = {
+            "analysis": analysis,
+            "outcome": outcome,
+            "domain": domain,
+            "subgroup": subgroup,
+            "group": group,
+            **asdict(self),
+        }
         sizes = [n for n in (self.n_treatment, self.n_control) if n is not None]
         row["suppressed"] = any(n < min_cell_size for n in sizes)
         if row["suppressed"]:  # every number blank, counts too: a small count can identify children
-            row.update({name: math.nan for name in _NUMBERS + _COUNTS})
+            row.update(dict.fromkeys(_NUMBERS + _COUNTS, math.nan))
         return {column: row[column] for column in EFFECT_COLUMNS}
 
 

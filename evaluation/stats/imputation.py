@@ -34,9 +34,9 @@ import pandas as pd
 from scipy import stats
 
 from evaluation.errors import EvidenceInputError
-from evaluation.stats.estimate import Estimate
 from evaluation.stats.ancova import ancova_clustered, group_counts
 from evaluation.stats.effect_sizes import standardise
+from evaluation.stats.estimate import Estimate
 
 METHOD = "ancova_mi"
 IMPUTATIONS = 20
@@ -86,8 +86,10 @@ def rubin_pool(estimates: Sequence[float], std_errors: Sequence[float], df_compl
     se = np.asarray(std_errors, dtype=float)
     m = len(q)
     if m < 2 or len(se) != m:
-        raise EvidenceInputError(f"Rubin's rules need at least 2 estimates with one standard error each, "
-                                 f"found {m} estimates and {len(se)} standard errors")
+        raise EvidenceInputError(
+            f"Rubin's rules need at least 2 estimates with one standard error each, "
+            f"found {m} estimates and {len(se)} standard errors"
+        )
     within = float(np.mean(se**2))
     between = float(np.var(q, ddof=1))
     total = within + (1 + 1 / m) * between
@@ -117,9 +119,17 @@ def _imputed_posts(data: pd.DataFrame, post: str, predictors: list[str], m: int,
     return draws
 
 
-def ancova_mi(data: pd.DataFrame, post: str, pre: str, treatment: str, cluster: str,
-              covariates: Sequence[str] = (), alpha: float = 0.05, m: int = IMPUTATIONS,
-              seed: int = SEED) -> Estimate:
+def ancova_mi(
+    data: pd.DataFrame,
+    post: str,
+    pre: str,
+    treatment: str,
+    cluster: str,
+    covariates: Sequence[str] = (),
+    alpha: float = 0.05,
+    m: int = IMPUTATIONS,
+    seed: int = SEED,
+) -> Estimate:
     """The CR2 ANCOVA of partner versus control pooled over m imputations of the missing post-test.
 
     Parameters
@@ -147,8 +157,9 @@ def ancova_mi(data: pd.DataFrame, post: str, pre: str, treatment: str, cluster: 
     sample = data.dropna(subset=[pre, treatment, cluster, *covariates]).reset_index(drop=True)
     treated, n_t, n_c, g_t, g_c = group_counts(sample, treatment, cluster)
     nan = math.nan
-    empty = Estimate(METHOD, n_t, n_c, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                     n_clusters_treatment=g_t, n_clusters_control=g_c)
+    empty = Estimate(
+        METHOD, n_t, n_c, nan, nan, nan, nan, nan, nan, nan, nan, nan, n_clusters_treatment=g_t, n_clusters_control=g_c
+    )
     if sample[post].notna().sum() <= 3 + len(covariates) or g_t < 1 or g_c < 1 or g_t + g_c < 3:
         return empty
     school_pre = sample.groupby(cluster)[pre].transform("mean")
@@ -166,6 +177,20 @@ def ancova_mi(data: pd.DataFrame, post: str, pre: str, treatment: str, cluster: 
     t = pooled.estimate / pooled.std_error
     low, high = pooled.estimate - half, pooled.estimate + half
     scale = float(np.mean(scales))
-    return Estimate(METHOD, n_t, n_c, pooled.estimate, pooled.std_error, pooled.df, low, high,
-                    float(2 * stats.t.sf(abs(t), pooled.df)), pooled.estimate * scale, low * scale, high * scale,
-                    n_clusters_treatment=g_t, n_clusters_control=g_c, statistic=t)
+    return Estimate(
+        METHOD,
+        n_t,
+        n_c,
+        pooled.estimate,
+        pooled.std_error,
+        pooled.df,
+        low,
+        high,
+        float(2 * stats.t.sf(abs(t), pooled.df)),
+        pooled.estimate * scale,
+        low * scale,
+        high * scale,
+        n_clusters_treatment=g_t,
+        n_clusters_control=g_c,
+        statistic=t,
+    )

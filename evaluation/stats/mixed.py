@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from evaluation.stats.estimate import Estimate
 from evaluation.stats.ancova import group_counts
 from evaluation.stats.effect_sizes import standardise
+from evaluation.stats.estimate import Estimate
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,9 @@ def _profile(theta: float, x: np.ndarray, y: np.ndarray, codes: np.ndarray, size
     return crit, beta, np.linalg.inv(xvx), sigma2
 
 
-def random_intercept_reml(data: pd.DataFrame, outcome: str, predictors: Sequence[str],
-                          cluster: str) -> tuple[dict, np.ndarray, float, float, float, int]:
+def random_intercept_reml(
+    data: pd.DataFrame, outcome: str, predictors: Sequence[str], cluster: str
+) -> tuple[dict, np.ndarray, float, float, float, int]:
     """REML fit of `outcome` ~ predictors + (1 | cluster), complete cases.
 
     Returns
@@ -90,8 +91,9 @@ def random_intercept_reml(data: pd.DataFrame, outcome: str, predictors: Sequence
     values = [objective(t) for t in grid]
     best = int(np.argmin(values))
     low, high = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
-    theta = optimize.minimize_scalar(objective, bounds=(low, high), method="bounded",
-                                     options={"xatol": 1e-13, "maxiter": 500}).x
+    theta = optimize.minimize_scalar(
+        objective, bounds=(low, high), method="bounded", options={"xatol": 1e-13, "maxiter": 500}
+    ).x
     # the criterion is flat at its minimum: polish theta as the root of its central derivative
     step = 1e-6 * max(theta, 1e-3)
     slope = lambda t: (objective(t + step) - objective(t - step)) / (2 * step)  # noqa: E731
@@ -102,16 +104,29 @@ def random_intercept_reml(data: pd.DataFrame, outcome: str, predictors: Sequence
         theta = 0.0
     crit, beta, unscaled, sigma2 = _profile(theta, x, y, codes, sizes)
     names = ["intercept", *predictors]
-    return (dict(zip(names, map(float, beta))), sigma2 * unscaled, float(theta**2 * sigma2),
-            float(sigma2), float(crit), len(uniques))
+    return (
+        dict(zip(names, map(float, beta))),
+        sigma2 * unscaled,
+        float(theta**2 * sigma2),
+        float(sigma2),
+        float(crit),
+        len(uniques),
+    )
 
 
 def _school_level(data: pd.DataFrame, column: str, cluster: str) -> bool:
     return bool((data.groupby(cluster)[column].nunique(dropna=False) <= 1).all())
 
 
-def mixed_reml(data: pd.DataFrame, post: str, pre: str, treatment: str, cluster: str,
-               covariates: Sequence[str] = (), alpha: float = 0.05) -> MixedFit:
+def mixed_reml(
+    data: pd.DataFrame,
+    post: str,
+    pre: str,
+    treatment: str,
+    cluster: str,
+    covariates: Sequence[str] = (),
+    alpha: float = 0.05,
+) -> MixedFit:
     """Random-intercept model of `post` on treatment, `pre` and covariates, fitted by REML.
 
     Returns
@@ -134,8 +149,22 @@ def mixed_reml(data: pd.DataFrame, post: str, pre: str, treatment: str, cluster:
     treated, n_t, n_c, g_t, g_c = group_counts(complete, treatment, cluster)
     nan = math.nan
     if g_t < 1 or g_c < 1 or g_t + g_c < 4 or n_t + n_c <= 3 + len(covariates):
-        empty = Estimate("mixed_reml", n_t, n_c, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                         n_clusters_treatment=g_t, n_clusters_control=g_c)
+        empty = Estimate(
+            "mixed_reml",
+            n_t,
+            n_c,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            n_clusters_treatment=g_t,
+            n_clusters_control=g_c,
+        )
         return MixedFit(empty, {}, nan, nan, nan, nan, nan, nan)
     fixed, vcov, tau2, sigma2, crit, g = random_intercept_reml(complete, post, predictors, cluster)
     estimate = fixed[treatment]
@@ -146,7 +175,30 @@ def mixed_reml(data: pd.DataFrame, post: str, pre: str, treatment: str, cluster:
     half = float(stats.t.ppf(1 - alpha / 2, df) * se)
     y = complete[post].to_numpy(dtype=float)
     es, es_low, es_high = standardise(estimate, estimate - half, estimate + half, y[treated], y[~treated])
-    row = Estimate("mixed_reml", n_t, n_c, estimate, se, df, estimate - half, estimate + half, p,
-                   es, es_low, es_high, n_clusters_treatment=g_t, n_clusters_control=g_c, statistic=t)
-    return MixedFit(row, fixed, tau2, sigma2, tau2 / (tau2 + sigma2), estimate / math.sqrt(tau2 + sigma2),
-                    estimate / math.sqrt(sigma2), crit)
+    row = Estimate(
+        "mixed_reml",
+        n_t,
+        n_c,
+        estimate,
+        se,
+        df,
+        estimate - half,
+        estimate + half,
+        p,
+        es,
+        es_low,
+        es_high,
+        n_clusters_treatment=g_t,
+        n_clusters_control=g_c,
+        statistic=t,
+    )
+    return MixedFit(
+        row,
+        fixed,
+        tau2,
+        sigma2,
+        tau2 / (tau2 + sigma2),
+        estimate / math.sqrt(tau2 + sigma2),
+        estimate / math.sqrt(sigma2),
+        crit,
+    )

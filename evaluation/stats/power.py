@@ -33,8 +33,17 @@ from scipy import stats
 
 from evaluation.errors import DesignError
 
-DESIGN_COLUMNS = ["schools", "students_per_school", "icc", "r2_school", "r2_student", "share_partner",
-                  "alpha", "power", "mdes"]
+DESIGN_COLUMNS = [
+    "schools",
+    "students_per_school",
+    "icc",
+    "r2_school",
+    "r2_student",
+    "share_partner",
+    "alpha",
+    "power",
+    "mdes",
+]
 MAX_SCHOOLS = 1_000_000
 
 
@@ -67,11 +76,13 @@ class Mdes:
     def summary(self) -> str:
         """The design and its MDES in one readable line."""
         tails = "two-tailed" if self.two_tailed else "one-tailed"
-        return (f"MDES {self.mdes:.3f} SD (df {self.df}, multiplier {self.multiplier:.3f}, standard error "
-                f"{self.standard_error:.3f}) with {self.schools} schools ({self.share_partner:.0%} partner), "
-                f"{self.students_per_school:g} students per school, ICC {self.icc:g}, R2 school {self.r2_school:g}, "
-                f"R2 student {self.r2_student:g}, {self.school_covariates} school covariate(s), "
-                f"alpha {self.alpha:g} {tails}, power {self.power:g}")
+        return (
+            f"MDES {self.mdes:.3f} SD (df {self.df}, multiplier {self.multiplier:.3f}, standard error "
+            f"{self.standard_error:.3f}) with {self.schools} schools ({self.share_partner:.0%} partner), "
+            f"{self.students_per_school:g} students per school, ICC {self.icc:g}, R2 school {self.r2_school:g}, "
+            f"R2 student {self.r2_student:g}, {self.school_covariates} school covariate(s), "
+            f"alpha {self.alpha:g} {tails}, power {self.power:g}"
+        )
 
     def to_row(self) -> dict:
         """The row of `results/design.csv`."""
@@ -99,9 +110,18 @@ def _check(students_per_school, icc, r2_school, r2_student, share_partner, alpha
         raise DesignError(f"school_covariates must be a whole number >= 0; found {school_covariates}")
 
 
-def mdes(schools: int, students_per_school: float, icc: float, r2_school: float, r2_student: float,
-         share_partner: float, alpha: float = 0.05, power: float = 0.8, school_covariates: int = 1,
-         two_tailed: bool = True) -> Mdes:
+def mdes(
+    schools: int,
+    students_per_school: float,
+    icc: float,
+    r2_school: float,
+    r2_student: float,
+    share_partner: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    school_covariates: int = 1,
+    two_tailed: bool = True,
+) -> Mdes:
     """Minimum detectable effect size of a two-level cluster design (PowerUp! CRA2_2r).
 
     Parameters
@@ -138,22 +158,47 @@ def mdes(schools: int, students_per_school: float, icc: float, r2_school: float,
     _check(students_per_school, icc, r2_school, r2_student, share_partner, alpha, power, school_covariates)
     df = int(schools) - int(school_covariates) - 2
     if int(schools) != schools or df < 1:
-        raise DesignError(f"schools must be a whole number of at least {int(school_covariates) + 3} "
-                          f"(df = schools - {int(school_covariates)} school covariate(s) - 2 >= 1); found {schools}")
+        raise DesignError(
+            f"schools must be a whole number of at least {int(school_covariates) + 3} "
+            f"(df = schools - {int(school_covariates)} school covariate(s) - 2 >= 1); found {schools}"
+        )
     critical = stats.t.ppf(1 - alpha / 2 if two_tailed else 1 - alpha, df)
     multiplier = float(critical + stats.t.ppf(power, df))
     spread = share_partner * (1 - share_partner) * schools
-    se = math.sqrt(icc * (1 - r2_school) / spread
-                   + (1 - icc) * (1 - r2_student) / (spread * students_per_school))
+    se = math.sqrt(icc * (1 - r2_school) / spread + (1 - icc) * (1 - r2_student) / (spread * students_per_school))
     value = multiplier * se
-    return Mdes(int(schools), float(students_per_school), float(icc), float(r2_school), float(r2_student),
-                float(share_partner), float(alpha), float(power), int(school_covariates), bool(two_tailed),
-                df, multiplier, se, value, value - float(critical) * se, value + float(critical) * se)
+    return Mdes(
+        int(schools),
+        float(students_per_school),
+        float(icc),
+        float(r2_school),
+        float(r2_student),
+        float(share_partner),
+        float(alpha),
+        float(power),
+        int(school_covariates),
+        bool(two_tailed),
+        df,
+        multiplier,
+        se,
+        value,
+        value - float(critical) * se,
+        value + float(critical) * se,
+    )
 
 
-def schools_needed(target_mdes: float, students_per_school: float, icc: float, r2_school: float,
-                   r2_student: float, share_partner: float, alpha: float = 0.05, power: float = 0.8,
-                   school_covariates: int = 1, two_tailed: bool = True) -> int:
+def schools_needed(
+    target_mdes: float,
+    students_per_school: float,
+    icc: float,
+    r2_school: float,
+    r2_student: float,
+    share_partner: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    school_covariates: int = 1,
+    two_tailed: bool = True,
+) -> int:
     """The smallest number of schools J whose MDES (`mdes`) is at most `target_mdes`.
 
     The df depend on J, so there is no closed form; the MDES falls as J grows, so J is found by
@@ -165,9 +210,17 @@ def schools_needed(target_mdes: float, students_per_school: float, icc: float, r
     """
     if not (math.isfinite(target_mdes) and target_mdes > 0):
         raise DesignError(f"the target MDES must be a positive number of standard deviations; found {target_mdes}")
-    options = dict(students_per_school=students_per_school, icc=icc, r2_school=r2_school, r2_student=r2_student,
-                   share_partner=share_partner, alpha=alpha, power=power, school_covariates=school_covariates,
-                   two_tailed=two_tailed)
+    options = dict(
+        students_per_school=students_per_school,
+        icc=icc,
+        r2_school=r2_school,
+        r2_student=r2_student,
+        share_partner=share_partner,
+        alpha=alpha,
+        power=power,
+        school_covariates=school_covariates,
+        two_tailed=two_tailed,
+    )
     reaches = lambda j: mdes(j, **options).mdes <= target_mdes  # noqa: E731
     low = int(school_covariates) + 3
     if reaches(low):

@@ -8,12 +8,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evaluation.stats.estimate import Estimate
 from evaluation.stats.effect_sizes import hedges_g, hedges_g_paired
+from evaluation.stats.estimate import Estimate
 
 
-def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None = None,
-                  alpha: float = 0.05) -> Estimate:
+def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None = None, alpha: float = 0.05) -> Estimate:
     """Mean paired change post - pre with the paired t-test and its confidence interval.
 
     Parameters
@@ -42,8 +41,9 @@ def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None =
     n_clusters = int(linked[cluster].nunique()) if cluster else None
     if n < 2:
         nan = math.nan
-        return Estimate("paired_t", n, None, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                        n_clusters_treatment=n_clusters)
+        return Estimate(
+            "paired_t", n, None, nan, nan, nan, nan, nan, nan, nan, nan, nan, n_clusters_treatment=n_clusters
+        )
     mean = float(diff.mean())
     se = float(diff.std(ddof=1) / math.sqrt(n))
     df = n - 1
@@ -55,10 +55,20 @@ def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None =
     half = float(stats.t.ppf(1 - alpha / 2, df) * se)
     g, g_low, g_high = hedges_g_paired(before, after, alpha=alpha)
     return Estimate(
-        method="paired_t", n_treatment=n, n_control=None, estimate=mean, std_error=se,
-        df=float(df), ci_low=mean - half, ci_high=mean + half, p_value=p,
-        effect_size=g, effect_size_ci_low=g_low, effect_size_ci_high=g_high,
-        n_clusters_treatment=n_clusters, statistic=t,
+        method="paired_t",
+        n_treatment=n,
+        n_control=None,
+        estimate=mean,
+        std_error=se,
+        df=float(df),
+        ci_low=mean - half,
+        ci_high=mean + half,
+        p_value=p,
+        effect_size=g,
+        effect_size_ci_low=g_low,
+        effect_size_ci_high=g_high,
+        n_clusters_treatment=n_clusters,
+        statistic=t,
     )
 
 
@@ -72,7 +82,7 @@ def _kth_walsh_sum(d: np.ndarray, k: int, rng: np.random.Generator) -> float:
         sizes = high - low
         total = int(sizes.sum())
         if total <= 200_000:
-            sums = np.concatenate([d[i] + d[low[i]:high[i]] for i in np.flatnonzero(sizes)])
+            sums = np.concatenate([d[i] + d[low[i] : high[i]] for i in np.flatnonzero(sizes)])
             return float(np.partition(sums, k)[k])
         row = int(rng.choice(n, p=sizes / total))
         pivot = d[row] + d[rng.integers(low[row], high[row])]
@@ -104,8 +114,9 @@ def hodges_lehmann(diff: np.ndarray) -> float:
     return middle / 2
 
 
-def wilcoxon_signed_rank(data: pd.DataFrame, pre: str, post: str, cluster: str | None = None,
-                         correct: bool = True) -> Estimate:
+def wilcoxon_signed_rank(
+    data: pd.DataFrame, pre: str, post: str, cluster: str | None = None, correct: bool = True
+) -> Estimate:
     """Wilcoxon signed-rank test of post - pre, the ordinal check of the paired change.
 
     Returns
@@ -131,8 +142,9 @@ def wilcoxon_signed_rank(data: pd.DataFrame, pre: str, post: str, cluster: str |
     nonzero = diff[diff != 0]
     n = len(nonzero)
     if n < 1:
-        return Estimate("wilcoxon", len(diff), None, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                        n_clusters_treatment=n_clusters)
+        return Estimate(
+            "wilcoxon", len(diff), None, nan, nan, nan, nan, nan, nan, nan, nan, nan, n_clusters_treatment=n_clusters
+        )
     ranks = stats.rankdata(np.abs(nonzero))
     v = float(ranks[nonzero > 0].sum())
     _, tie_sizes = np.unique(ranks, return_counts=True)
@@ -142,12 +154,25 @@ def wilcoxon_signed_rank(data: pd.DataFrame, pre: str, post: str, cluster: str |
         z -= 0.5 * np.sign(z)
     p = float(2 * min(stats.norm.cdf(z / sigma), stats.norm.sf(z / sigma))) if sigma > 0 else nan
     pseudomedian = hodges_lehmann(diff)
-    return Estimate("wilcoxon", len(diff), None, pseudomedian, nan, nan, nan, nan, p, nan, nan, nan,
-                    n_clusters_treatment=n_clusters, statistic=v)
+    return Estimate(
+        "wilcoxon",
+        len(diff),
+        None,
+        pseudomedian,
+        nan,
+        nan,
+        nan,
+        nan,
+        p,
+        nan,
+        nan,
+        nan,
+        n_clusters_treatment=n_clusters,
+        statistic=v,
+    )
 
 
-def welch_waves(data: pd.DataFrame, pre: str, post: str, cluster: str | None = None,
-                alpha: float = 0.05) -> Estimate:
+def welch_waves(data: pd.DataFrame, pre: str, post: str, cluster: str | None = None, alpha: float = 0.05) -> Estimate:
     """Change between waves that do not link: Welch's t-test of all post values against all pre
     values, treated as independent samples.
 
@@ -165,8 +190,7 @@ def welch_waves(data: pd.DataFrame, pre: str, post: str, cluster: str | None = N
     n_clusters = int(data.loc[data[pre].notna() | data[post].notna(), cluster].nunique()) if cluster else None
     nan = math.nan
     if n1 < 2 or n0 < 2:
-        return Estimate("welch_t", n1, n0, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-                        n_clusters_treatment=n_clusters)
+        return Estimate("welch_t", n1, n0, nan, nan, nan, nan, nan, nan, nan, nan, nan, n_clusters_treatment=n_clusters)
     v1, v0 = np.var(after, ddof=1) / n1, np.var(before, ddof=1) / n0
     se = float(math.sqrt(v1 + v0))
     df = float((v1 + v0) ** 2 / (v1**2 / (n1 - 1) + v0**2 / (n0 - 1))) if se > 0 else nan
@@ -175,5 +199,19 @@ def welch_waves(data: pd.DataFrame, pre: str, post: str, cluster: str | None = N
     p = float(2 * stats.t.sf(abs(t), df)) if se > 0 else nan
     half = float(stats.t.ppf(1 - alpha / 2, df) * se) if se > 0 else nan
     g, g_low, g_high = hedges_g(after, before, alpha=alpha)
-    return Estimate("welch_t", n1, n0, estimate, se, df, estimate - half, estimate + half, p,
-                    g, g_low, g_high, n_clusters_treatment=n_clusters, statistic=t)
+    return Estimate(
+        "welch_t",
+        n1,
+        n0,
+        estimate,
+        se,
+        df,
+        estimate - half,
+        estimate + half,
+        p,
+        g,
+        g_low,
+        g_high,
+        n_clusters_treatment=n_clusters,
+        statistic=t,
+    )

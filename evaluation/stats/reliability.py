@@ -98,11 +98,16 @@ def item_statistics(items: pd.DataFrame) -> pd.DataFrame:
     for i, name in enumerate(items.columns):
         rest = total - values[:, i]
         keep = [j for j in range(k) if j != i]
-        rows.append({
-            "item": name, "n": n, "mean": float(values[:, i].mean()), "sd": float(values[:, i].std(ddof=1)),
-            "r_drop": float(np.corrcoef(values[:, i], rest)[0, 1]),
-            "alpha_if_dropped": _alpha_from_cov(cov[np.ix_(keep, keep)]) if k > 2 else math.nan,
-        })
+        rows.append(
+            {
+                "item": name,
+                "n": n,
+                "mean": float(values[:, i].mean()),
+                "sd": float(values[:, i].std(ddof=1)),
+                "r_drop": float(np.corrcoef(values[:, i], rest)[0, 1]),
+                "alpha_if_dropped": _alpha_from_cov(cov[np.ix_(keep, keep)]) if k > 2 else math.nan,
+            }
+        )
     frame = pd.DataFrame(rows)
     if np.isin(values, (0.0, 1.0)).all():
         frame["difficulty"] = frame["mean"]
@@ -117,7 +122,7 @@ def kr20(items: pd.DataFrame) -> float:
     values = _complete(items)
     if not np.isin(values, (0.0, 1.0)).all():
         raise ValueError("kr20 needs items scored 0 (wrong) or 1 (right); found other values")
-    n, k = values.shape
+    _, k = values.shape
     p = values.mean(axis=0)
     var_total = values.sum(axis=1).var(ddof=0)
     if k < 2 or not var_total > 0:

@@ -18,8 +18,9 @@ from evaluation.wording import text
 
 def method(run: Run) -> Shown:
     """The headline method and the attrition boundary the verdicts use."""
-    return Shown(text("notebooks.headline_and_boundary", run.language, method=run.primary,
-                      boundary=run.plan.attrition_boundary))
+    return Shown(
+        text("notebooks.headline_and_boundary", run.language, method=run.primary, boundary=run.plan.attrition_boundary)
+    )
 
 
 @section("evidence")

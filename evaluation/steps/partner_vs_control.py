@@ -55,8 +55,12 @@ def comparison_schools(run: Run) -> Shown:
     return Shown(
         matching.pairs,
         matching.balance,
-        plural("notebooks.matched", len(matching.pairs), run.language,
-               matched=count(len(matching.comparison_ids), run.language)),
+        plural(
+            "notebooks.matched",
+            len(matching.pairs),
+            run.language,
+            matched=count(len(matching.comparison_ids), run.language),
+        ),
         Image(filename=str(written[-1])),
     )
 
@@ -74,8 +78,12 @@ def missing_data(run: Run) -> Shown:
     run.save(missing, "missing")
     effects = run.table("effects")
     imputed = effects[effects["method"] == "ancova_mi"]["outcome"].tolist()
-    note = text("notebooks.imputation", run.language, threshold=percent(plan.missing_data_threshold, run.language),
-                outcomes=", ".join(imputed) if imputed else text("notebooks.no_imputation", run.language))
+    note = text(
+        "notebooks.imputation",
+        run.language,
+        threshold=percent(plan.missing_data_threshold, run.language),
+        outcomes=", ".join(imputed) if imputed else text("notebooks.no_imputation", run.language),
+    )
     return Shown(note, missing)
 
 

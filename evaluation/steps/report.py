@@ -23,16 +23,14 @@ def _styled(run: Run, table: pd.DataFrame, index: bool = False):
 
 def title(run: Run) -> Shown:
     """The title, the plan and its hash, and a note when quarantined rows were left out."""
-    run.accepted  # validates first when this output folder has no current validation
+    _ = run.accepted  # validates first when this output folder has no current validation
     return Shown(sections.header(run.plan), sections.quarantine_note(run.out_dir, run.language))
 
 
 def findings(run: Run) -> Shown:
     """The partner-versus-control finding of every outcome in plain words."""
     effects = run.table("effects")
-    return Shown(
-        heading("findings", run.language), sections.findings(effects, run.plan, run.instruments, run.primary)
-    )
+    return Shown(heading("findings", run.language), sections.findings(effects, run.plan, run.instruments, run.primary))
 
 
 def partner_vs_control(run: Run) -> Shown:

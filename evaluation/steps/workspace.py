@@ -60,8 +60,10 @@ def ensure_data(plan: Plan, out_dir: Path) -> Path:
     """The data directory of the run's plan (`for_run`); a demo plan's synthetic data is written
     there when missing, which is always inside `out_dir`."""
     if plan.demo and not plan.data_dir.is_relative_to(Path(out_dir).resolve()):
-        raise PlanError(f"{plan.path}: demo data is written inside the output folder {out_dir} only, not to "
-                        f"{plan.data_dir} (evaluation.steps.workspace.for_run places it)")
+        raise PlanError(
+            f"{plan.path}: demo data is written inside the output folder {out_dir} only, not to "
+            f"{plan.data_dir} (evaluation.steps.workspace.for_run places it)"
+        )
     if plan.data_dir.is_dir():
         return plan.data_dir
     if plan.demo:

@@ -88,8 +88,15 @@ from evaluation.validation.rules import (
 )
 
 __all__ = [
-    "KEY_SEPARATOR", "TEXT_SUFFIX", "Contract", "Property", "Rule", "contract_from_document",
-    "join_key", "load_contract", "with_properties",
+    "KEY_SEPARATOR",
+    "TEXT_SUFFIX",
+    "Contract",
+    "Property",
+    "Rule",
+    "contract_from_document",
+    "join_key",
+    "load_contract",
+    "with_properties",
 ]
 
 
@@ -249,4 +256,3 @@ def with_properties(contract: Contract, extra: list[dict[str, Any]], source: Pat
     if duplicated:
         raise fail(f"two rules are named {duplicated[0]!r}; rule names must be unique")
     return replace(contract, properties=tuple(properties), rules=tuple(rules), source=source or contract.source)
-

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from evaluation.validation.contracts import KEY_SEPARATOR, Contract, Rule
 from evaluation.errors import ContractError
+from evaluation.validation.contracts import KEY_SEPARATOR, Contract, Rule
 
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuite
@@ -152,7 +152,9 @@ def key_text(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
     return key.to_pandas().set_axis(frame.index)
 
 
-def add_reference_columns(frame: pd.DataFrame, contract: Contract, reference_keys: Mapping[str, pd.Index]) -> pd.DataFrame:
+def add_reference_columns(
+    frame: pd.DataFrame, contract: Contract, reference_keys: Mapping[str, pd.Index]
+) -> pd.DataFrame:
     """``frame`` with one helper column per reference rule in ``reference_keys``: the key's text
     where the referenced table does not hold it, missing elsewhere (also where the key is empty,
     which the required rules report). The rule's expectation is that the helper is all missing."""

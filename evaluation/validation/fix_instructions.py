@@ -16,8 +16,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from evaluation.validation.contracts import Contract, Rule
 from evaluation.errors import ContractError
+from evaluation.validation.contracts import Contract, Rule
 from evaluation.validation.report import KNOCK_ON_NOTE, ValidationReport
 from evaluation.validation.validate import TABLES, table_contract
 from evaluation.validation.wording import check_language, column_label, rows_text
@@ -86,8 +86,13 @@ class RuleTexts:
         if rule.kind == "custom":
             return rule.message
         if rule.kind == "reference":
-            key = ("roster" if _REFERENCE_FIXES.get(rule.references) == "roster"
-                   else "reference_pair" if len(rule.columns) > 1 else "reference")
+            key = (
+                "roster"
+                if _REFERENCE_FIXES.get(rule.references) == "roster"
+                else "reference_pair"
+                if len(rule.columns) > 1
+                else "reference"
+            )
             return text(f"validation.rules.{key}", language, **fields)
         return text(f"validation.rules.{self._kind_key(rule)}", language, **fields)
 
@@ -100,8 +105,9 @@ class RuleTexts:
         rule = self.rule(table, name)
         if rule is None:
             if name == "required_column":
-                return text("validation.fixes.required_column", language,
-                            column=column_label(str(failure["column"]), language))
+                return text(
+                    "validation.fixes.required_column", language, column=column_label(str(failure["column"]), language)
+                )
             if name in STRUCTURAL_RULES:
                 tables = ", ".join((*TABLES, "surveys/<instrument_id>"))
                 return text(f"validation.fixes.{name}", language, values=tables)
@@ -142,7 +148,8 @@ class RuleTexts:
         values = rule.kwargs.get("value_set") or []
         return {
             # a single column with its Turkish header beside it; a list of columns as written
-            "column": column_label(rule.columns[0], self.language) if len(rule.columns) == 1
+            "column": column_label(rule.columns[0], self.language)
+            if len(rule.columns) == 1
             else ", ".join(rule.columns),
             "logical_type": prop.logical_type if prop is not None else "string",
             "minimum": plain(rule.kwargs["min_value"], self.language) if "min_value" in rule.kwargs else "",

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation.io.reading import read_table
 from evaluation.validation.fix_instructions import RuleTexts, duplicate_rows
 from evaluation.validation.html_page import heading, paragraph, table, write_page
-from evaluation.io.reading import read_table
 from evaluation.validation.report import ValidationReport
 from evaluation.validation.wording import check_language, column_label
 from evaluation.wording import csv_separator, date, plural, text
@@ -34,11 +34,17 @@ WARNING_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "chec
 INDEX_COLUMNS = ("school_id", "school_name", "quarantined_rows", "warnings", "file")
 _ITEM_COLUMNS = ("file", "row", "column", "value", "fix", "rule", "status")
 #: Headers of the fix lists: the catalogue's key of each column.
-_HEADERS = {"file": "columns.file", "row": "validation.fix_list.columns.row",
-            "column": "validation.fix_list.columns.column", "value": "validation.fix_list.columns.value",
-            "fix": "validation.fix_list.columns.fix", "rule": "columns.rule",
-            "status": "validation.fix_list.columns.status", "note": "validation.fix_list.columns.note",
-            "check": "columns.check"}
+_HEADERS = {
+    "file": "columns.file",
+    "row": "validation.fix_list.columns.row",
+    "column": "validation.fix_list.columns.column",
+    "value": "validation.fix_list.columns.value",
+    "fix": "validation.fix_list.columns.fix",
+    "rule": "columns.rule",
+    "status": "validation.fix_list.columns.status",
+    "note": "validation.fix_list.columns.note",
+    "check": "columns.check",
+}
 
 
 def _header(column: str, language: str) -> str:
@@ -61,7 +67,7 @@ def school_directory(report: ValidationReport) -> SchoolDirectory:
     names: dict[str, str] = {}
     partnerships: dict[str, list[str]] = {}
     for record in frame.itertuples(index=False):
-        school = getattr(record, "school_id")
+        school = record.school_id
         if pd.isna(school) or school in names:
             continue
         name = getattr(record, "school_name", None)
@@ -96,8 +102,12 @@ class _Attribution:
         if pd.isna(row):
             return self.schools_of_file(table)
         frame = self.text(table)  # a table without school_id (activities): the schools of the partnership
-        if frame is None or "school_id" in frame.columns or "partnership_id" not in frame.columns \
-                or row not in frame.index:
+        if (
+            frame is None
+            or "school_id" in frame.columns
+            or "partnership_id" not in frame.columns
+            or row not in frame.index
+        ):
             return [UNASSIGNED]
         partnership = frame.at[row, "partnership_id"]
         schools = [] if pd.isna(partnership) else self.directory.partnerships.get(partnership, [])
@@ -118,8 +128,12 @@ class _Attribution:
         return found or everyone
 
 
-def fix_list_items(report: ValidationReport, language: str = "en", warnings: pd.DataFrame | None = None,
-                   directory: SchoolDirectory | None = None) -> dict[str, pd.DataFrame]:
+def fix_list_items(
+    report: ValidationReport,
+    language: str = "en",
+    warnings: pd.DataFrame | None = None,
+    directory: SchoolDirectory | None = None,
+) -> dict[str, pd.DataFrame]:
     """The lines of every school's fix list, keyed by school id (and `UNASSIGNED`), schools in the
     order of the schools file: columns ``kind`` (``broken``, ``fix`` or ``check``), ``table`` and
     ``_ITEM_COLUMNS``, broken files first, then rows by file and row, then the points to check.
@@ -133,18 +147,34 @@ def fix_list_items(report: ValidationReport, language: str = "en", warnings: pd.
     failures = report.failures
     for record, others in zip(failures.to_dict("records"), duplicate_rows(failures), strict=True):
         kind = "broken" if pd.isna(record["row"]) else "fix"
-        line = {"kind": kind, "table": record["table"], "file": record["file"], "row": record["row"],
-                "column": record["column"], "value": record["value"],
-                "fix": texts.instruction(record, others), "rule": record["rule"], "status": fix}
+        line = {
+            "kind": kind,
+            "table": record["table"],
+            "file": record["file"],
+            "row": record["row"],
+            "column": record["column"],
+            "value": record["value"],
+            "fix": texts.instruction(record, others),
+            "rule": record["rule"],
+            "status": fix,
+        }
         for school in attribution.schools(record["table"], record["school_id"], record["row"]):
             lines.setdefault(school, []).append(line)
     if warnings is not None:
         for record in warnings[list(WARNING_COLUMNS)].to_dict("records"):
             row = None if pd.isna(record["row"]) else int(record["row"])
             record = {key: "" if pd.isna(value) else str(value) for key, value in record.items()}
-            line = {"kind": "check", "table": record["table"], "file": record["file"], "row": row,
-                    "column": record["column"], "value": record["value"], "fix": record["message"],
-                    "rule": record["check"], "status": check}
+            line = {
+                "kind": "check",
+                "table": record["table"],
+                "file": record["file"],
+                "row": row,
+                "column": record["column"],
+                "value": record["value"],
+                "fix": record["message"],
+                "rule": record["check"],
+                "status": check,
+            }
             for school in attribution.schools(record["table"], record["school_id"], row):
                 lines.setdefault(school, []).append(line)
     order = [*directory.names, UNASSIGNED]
@@ -159,8 +189,13 @@ def fix_list_items(report: ValidationReport, language: str = "en", warnings: pd.
     return result
 
 
-def write_fix_lists(report: ValidationReport, out_dir: Path, language: str = "en",
-                    warnings: pd.DataFrame | None = None, today: dt.date | None = None) -> list[Path]:
+def write_fix_lists(
+    report: ValidationReport,
+    out_dir: Path,
+    language: str = "en",
+    warnings: pd.DataFrame | None = None,
+    today: dt.date | None = None,
+) -> list[Path]:
     """Write ``fix-lists/<school_id>.csv`` and ``.html`` for every school with anything to fix
     or check, and ``fix-lists/index.csv``, under ``out_dir``.
 
@@ -208,10 +243,13 @@ def school_index(items: dict[str, pd.DataFrame], directory: SchoolDirectory, lan
     rejected rows, points to check, and the CSV file's name."""
     names = file_names(list(items))
     records = [
-        {"school_id": "" if school == UNASSIGNED else school,
-         "school_name": _school_name(school, directory, language),
-         "quarantined_rows": _rejected_rows(frame), "warnings": int((frame["kind"] == "check").sum()),
-         "file": f"{names[school]}.csv"}
+        {
+            "school_id": "" if school == UNASSIGNED else school,
+            "school_name": _school_name(school, directory, language),
+            "quarantined_rows": _rejected_rows(frame),
+            "warnings": int((frame["kind"] == "check").sum()),
+            "file": f"{names[school]}.csv",
+        }
         for school, frame in items.items()
     ]
     return pd.DataFrame.from_records(records, columns=list(INDEX_COLUMNS))
@@ -253,35 +291,62 @@ def _write_csv(frame: pd.DataFrame, path: Path, language: str) -> None:
 
 def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, language: str, today: dt.date) -> Path:
     title_name = name if school == UNASSIGNED else f"{name} ({school})" if name else school
-    intro = text("validation.fix_list.unassigned_intro" if school == UNASSIGNED else "validation.fix_list.intro",
-                 language, date=date(today, language))
+    intro = text(
+        "validation.fix_list.unassigned_intro" if school == UNASSIGNED else "validation.fix_list.intro",
+        language,
+        date=date(today, language),
+    )
     n_problems, n_checks = int((frame["kind"] != "check").sum()), int((frame["kind"] == "check").sum())
-    counts = text("validation.fix_list.counts.sentence", language,
-                  rows=plural("validation.fix_list.counts.rows", _rejected_rows(frame), language),
-                  problems=plural("validation.fix_list.counts.problems", n_problems, language),
-                  warnings=plural("validation.fix_list.counts.warnings", n_checks, language))
+    counts = text(
+        "validation.fix_list.counts.sentence",
+        language,
+        rows=plural("validation.fix_list.counts.rows", _rejected_rows(frame), language),
+        problems=plural("validation.fix_list.counts.problems", n_problems, language),
+        warnings=plural("validation.fix_list.counts.warnings", n_checks, language),
+    )
     parts = [paragraph(intro), paragraph(counts, "counts")]
     headers = {column: _header(column, language) for column in (*_ITEM_COLUMNS, "note", "check")}
     broken = frame[frame["kind"] == "broken"]
     if len(broken):
-        parts += [heading(text("validation.fix_list.broken_heading", language)),
-                  paragraph(text("validation.fix_list.broken_intro", language)),
-                  table([headers["file"], headers["column"], headers["fix"], headers["rule"]],
-                        broken[["file", "column", "fix", "rule"]].itertuples(index=False), row_class="broken")]
+        parts += [
+            heading(text("validation.fix_list.broken_heading", language)),
+            paragraph(text("validation.fix_list.broken_intro", language)),
+            table(
+                [headers["file"], headers["column"], headers["fix"], headers["rule"]],
+                broken[["file", "column", "fix", "rule"]].itertuples(index=False),
+                row_class="broken",
+            ),
+        ]
     rows = frame[frame["kind"] == "fix"]
     parts.append(heading(text("validation.fix_list.rows_heading", language)))
     if len(rows):
-        parts.append(table([headers[c] for c in ("file", "row", "column", "value", "fix", "rule")],
-                           _with_labels(rows, language).itertuples(index=False), numeric=(1,)))
+        parts.append(
+            table(
+                [headers[c] for c in ("file", "row", "column", "value", "fix", "rule")],
+                _with_labels(rows, language).itertuples(index=False),
+                numeric=(1,),
+            )
+        )
     else:
         parts.append(paragraph(text("validation.fix_list.no_rows", language)))
     checks = frame[frame["kind"] == "check"]
     if len(checks):
-        parts += [heading(text("validation.fix_list.warnings_heading", language)),
-                  paragraph(text("validation.fix_list.warnings_intro", language)),
-                  table([headers["file"], headers["row"], headers["column"], headers["value"],
-                         headers["note"], headers["check"]],
-                        _with_labels(checks, language).itertuples(index=False), numeric=(1,))]
+        parts += [
+            heading(text("validation.fix_list.warnings_heading", language)),
+            paragraph(text("validation.fix_list.warnings_intro", language)),
+            table(
+                [
+                    headers["file"],
+                    headers["row"],
+                    headers["column"],
+                    headers["value"],
+                    headers["note"],
+                    headers["check"],
+                ],
+                _with_labels(checks, language).itertuples(index=False),
+                numeric=(1,),
+            ),
+        ]
     return write_page(path, text("validation.fix_list.title", language, name=title_name), parts, language)
 
 
@@ -289,5 +354,6 @@ def _with_labels(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     out = frame[["file", "row", "column", "value", "fix", "rule"]].copy()
     out["row"] = out["row"].astype("str").replace("<NA>", "")
     out["column"] = out["column"].map(
-        lambda columns: ", ".join(column_label(c, language) for c in str(columns).split(", ")) if columns else "")
+        lambda columns: ", ".join(column_label(c, language) for c in str(columns).split(", ")) if columns else ""
+    )
     return out

@@ -34,8 +34,13 @@ def link(label: str, href: str) -> str:
     return f'<a href="{escape(href, quote=True)}">{escape(label)}</a>'
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[object]], numeric: Sequence[int] = (),
-          html_cells: Sequence[int] = (), row_class: str = "") -> str:
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    numeric: Sequence[int] = (),
+    html_cells: Sequence[int] = (),
+    row_class: str = "",
+) -> str:
     """An HTML table; cells at the positions ``numeric`` are right-aligned, those at
     ``html_cells`` are inserted as they are (already HTML), every other cell is escaped."""
     head = "".join(f"<th>{escape(str(header))}</th>" for header in headers)
@@ -57,7 +62,9 @@ def write_page(path: Path, title: str, parts: Iterable[str], language: str) -> P
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     body = "\n".join((heading(title, 1), *parts))
-    page = (f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
     path.write_text(page, encoding="utf-8")
     return path

@@ -15,7 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.validation.fix_instructions import STRUCTURAL_RULES, RuleTexts
-from evaluation.validation.fix_lists import FIX_LISTS_DIR, fix_list_items, school_directory, school_index, write_fix_lists
+from evaluation.validation.fix_lists import (
+    FIX_LISTS_DIR,
+    fix_list_items,
+    school_directory,
+    school_index,
+    write_fix_lists,
+)
 from evaluation.validation.html_page import heading, link, paragraph, table, write_page
 from evaluation.validation.quality.linkage import linkage_summary
 from evaluation.validation.report import ValidationReport
@@ -23,9 +29,15 @@ from evaluation.validation.wording import check_language
 from evaluation.wording import date, percent, text
 
 
-def write_validation_page(report: ValidationReport, out_path: Path, language: str = "en",
-                          warnings: pd.DataFrame | None = None, today: dt.date | None = None,
-                          fix_lists: str = FIX_LISTS_DIR, linkage: pd.DataFrame | None = None) -> Path:
+def write_validation_page(
+    report: ValidationReport,
+    out_path: Path,
+    language: str = "en",
+    warnings: pd.DataFrame | None = None,
+    today: dt.date | None = None,
+    fix_lists: str = FIX_LISTS_DIR,
+    linkage: pd.DataFrame | None = None,
+) -> Path:
     """Write the validation page of ``report`` to ``out_path``.
 
     Parameters
@@ -55,44 +67,85 @@ def write_validation_page(report: ValidationReport, out_path: Path, language: st
     language = check_language(language)
     texts = RuleTexts(report, language)
     t = partial(text, language=language)
-    parts = [paragraph(t("validation.page.intro", date=date(today or dt.date.today(), language))),
-             paragraph(t("validation.page.all_passed" if report.ok else "validation.page.not_passed"), "counts")]
+    parts = [
+        paragraph(t("validation.page.intro", date=date(today or dt.date.today(), language))),
+        paragraph(t("validation.page.all_passed" if report.ok else "validation.page.not_passed"), "counts"),
+    ]
 
     parts.append(heading(t("validation.page.tables_heading")))
-    rows = [(report.display(result.file), result.n_rows, result.n_accepted, result.n_quarantined,
-             _broken_reason(report, key, language) if result.broken else "")
-            for key, result in report.tables.items()]
-    parts.append(table([t("columns.file"), t("columns.rows"), t("columns.accepted"),
-                        t("validation.page.columns.quarantined"), t("validation.page.columns.broken")], rows,
-                       numeric=(1, 2, 3)))
+    rows = [
+        (
+            report.display(result.file),
+            result.n_rows,
+            result.n_accepted,
+            result.n_quarantined,
+            _broken_reason(report, key, language) if result.broken else "",
+        )
+        for key, result in report.tables.items()
+    ]
+    parts.append(
+        table(
+            [
+                t("columns.file"),
+                t("columns.rows"),
+                t("columns.accepted"),
+                t("validation.page.columns.quarantined"),
+                t("validation.page.columns.broken"),
+            ],
+            rows,
+            numeric=(1, 2, 3),
+        )
+    )
 
     parts.append(heading(t("validation.page.rules_heading")))
     broken_rules = _rule_counts(report.failures, "rule")
     if len(broken_rules):
         parts.append(paragraph(t("validation.page.rules_intro")))
-        parts.append(table([t("columns.file"), t("columns.rule"), t("validation.page.columns.description"),
-                            t("columns.rows")],
-                           [(texts.file_of(key), rule, texts.statement(key, rule), n)
-                            for key, rule, n in broken_rules.itertuples(index=False)], numeric=(3,)))
+        parts.append(
+            table(
+                [t("columns.file"), t("columns.rule"), t("validation.page.columns.description"), t("columns.rows")],
+                [
+                    (texts.file_of(key), rule, texts.statement(key, rule), n)
+                    for key, rule, n in broken_rules.itertuples(index=False)
+                ],
+                numeric=(3,),
+            )
+        )
     else:
         parts.append(paragraph(t("validation.page.no_rules")))
 
     if warnings is not None and len(warnings):
         checks = _rule_counts(warnings, "check")
-        parts += [heading(t("validation.page.checks_heading")),
-                  table([t("columns.file"), t("columns.check"), t("columns.rows")],
-                        [(texts.file_of(key), check, n) for key, check, n in checks.itertuples(index=False)],
-                        numeric=(2,))]
+        parts += [
+            heading(t("validation.page.checks_heading")),
+            table(
+                [t("columns.file"), t("columns.check"), t("columns.rows")],
+                [(texts.file_of(key), check, n) for key, check, n in checks.itertuples(index=False)],
+                numeric=(2,),
+            ),
+        ]
 
     linkage = linkage_summary(report) if linkage is None else linkage
     if len(linkage):
-        parts += [heading(t("validation.page.linkage_heading")), paragraph(t("validation.page.linkage_intro")),
-                  table([t("columns.table"), t("validation.page.columns.id_column"), t("validation.page.columns.n_pre"),
-                         t("validation.page.columns.n_post"), t("validation.page.columns.n_linked"),
-                         t("validation.page.columns.linkage_rate")],
-                        [(row.table, row.id_column, row.n_pre, row.n_post, row.n_linked,
-                          percent(row.linkage_rate, language))
-                         for row in linkage.itertuples(index=False)], numeric=(2, 3, 4, 5))]
+        parts += [
+            heading(t("validation.page.linkage_heading")),
+            paragraph(t("validation.page.linkage_intro")),
+            table(
+                [
+                    t("columns.table"),
+                    t("validation.page.columns.id_column"),
+                    t("validation.page.columns.n_pre"),
+                    t("validation.page.columns.n_post"),
+                    t("validation.page.columns.n_linked"),
+                    t("validation.page.columns.linkage_rate"),
+                ],
+                [
+                    (row.table, row.id_column, row.n_pre, row.n_post, row.n_linked, percent(row.linkage_rate, language))
+                    for row in linkage.itertuples(index=False)
+                ],
+                numeric=(2, 3, 4, 5),
+            ),
+        ]
 
     parts.append(heading(t("validation.page.schools_heading")))
     directory = school_directory(report)
@@ -100,21 +153,42 @@ def write_validation_page(report: ValidationReport, out_path: Path, language: st
     index = school_index(items, directory, language)
     if len(index):
         parts.append(paragraph(t("validation.page.schools_intro")))
-        schools = [(record.school_id or t("validation.page.unassigned_id"), record.school_name,
-                    record.quarantined_rows, record.warnings,
-                    link(t("validation.page.open"), f"{fix_lists}/{record.file.removesuffix('.csv')}.html"))
-                   for record in index.itertuples(index=False)]
-        parts.append(table([t("validation.page.columns.school_id"), t("validation.page.columns.school_name"),
-                            t("validation.page.columns.quarantined_rows"), t("columns.warnings"),
-                            t("validation.page.columns.fix_list")],
-                           schools, numeric=(2, 3), html_cells=(4,)))
+        schools = [
+            (
+                record.school_id or t("validation.page.unassigned_id"),
+                record.school_name,
+                record.quarantined_rows,
+                record.warnings,
+                link(t("validation.page.open"), f"{fix_lists}/{record.file.removesuffix('.csv')}.html"),
+            )
+            for record in index.itertuples(index=False)
+        ]
+        parts.append(
+            table(
+                [
+                    t("validation.page.columns.school_id"),
+                    t("validation.page.columns.school_name"),
+                    t("validation.page.columns.quarantined_rows"),
+                    t("columns.warnings"),
+                    t("validation.page.columns.fix_list"),
+                ],
+                schools,
+                numeric=(2, 3),
+                html_cells=(4,),
+            )
+        )
     else:
         parts.append(paragraph(t("validation.page.no_schools")))
     return write_page(Path(out_path), t("validation.page.title", name=report.data_dir.name), parts, language)
 
 
-def write_validation_outputs(report: ValidationReport, out_dir: Path, language: str = "en",
-                             warnings: pd.DataFrame | None = None, linkage: pd.DataFrame | None = None) -> Path:
+def write_validation_outputs(
+    report: ValidationReport,
+    out_dir: Path,
+    language: str = "en",
+    warnings: pd.DataFrame | None = None,
+    linkage: pd.DataFrame | None = None,
+) -> Path:
     """Write everything validation gives into ``out_dir``: ``quarantine.csv`` and
     ``validation-summary.csv`` (`ValidationReport.write`), ``warnings.csv`` (when ``warnings``, of
     `evaluation.validation.quality.check_quality`, are given), ``linkage.csv``
@@ -145,7 +219,9 @@ def _broken_reason(report: ValidationReport, key: str, language: str) -> str:
     structural = failures[(failures["table"] == key) & failures["row"].isna()]
     rules = list(dict.fromkeys(structural["rule"]))
     if "required_column" in rules:
-        columns = ", ".join(repr(column) for column in structural.loc[structural["rule"] == "required_column", "column"])
+        columns = ", ".join(
+            repr(column) for column in structural.loc[structural["rule"] == "required_column", "column"]
+        )
         return text("validation.broken.required_column", language, columns=columns)
     for rule in ("unknown_table", "unknown_instrument"):
         if rule in rules:

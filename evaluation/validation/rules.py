@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from evaluation.io.coercion import LOGICAL_TYPES, TYPE_DESCRIPTIONS, TYPED_LOGICAL_TYPES
 from evaluation.errors import ContractError
+from evaluation.io.coercion import LOGICAL_TYPES, TYPE_DESCRIPTIONS, TYPED_LOGICAL_TYPES
 
 Fail = Callable[[str], ContractError]
 
@@ -84,9 +84,7 @@ def custom_properties(item: Mapping[str, Any]) -> dict[str, Any]:
     """An ODCS ``customProperties`` list as a mapping of property to value."""
     entries = item.get("customProperties") or []
     return {
-        entry["property"]: entry.get("value")
-        for entry in entries
-        if isinstance(entry, Mapping) and "property" in entry
+        entry["property"]: entry.get("value") for entry in entries if isinstance(entry, Mapping) and "property" in entry
     }
 
 
@@ -142,17 +140,38 @@ def property_rules(prop: Property) -> list[Rule]:
     rules: list[Rule] = []
     column = (prop.name,)
     if prop.required:
-        rules.append(Rule(f"{prop.name}_required", "required", column, "must not be empty",
-                          "expect_column_values_to_not_be_null", {"column": prop.text_column}))
+        rules.append(
+            Rule(
+                f"{prop.name}_required",
+                "required",
+                column,
+                "must not be empty",
+                "expect_column_values_to_not_be_null",
+                {"column": prop.text_column},
+            )
+        )
     if prop.unique:
-        rules.append(Rule(f"{prop.name}_unique", "unique", column, "must be unique",
-                          "expect_column_values_to_be_unique", {"column": prop.text_column}))
+        rules.append(
+            Rule(
+                f"{prop.name}_unique",
+                "unique",
+                column,
+                "must be unique",
+                "expect_column_values_to_be_unique",
+                {"column": prop.text_column},
+            )
+        )
     if prop.typed:
-        rules.append(Rule(
-            f"{prop.name}_type", "type", column, TYPE_DESCRIPTIONS[prop.logical_type],
-            "expect_column_values_to_not_be_null",
-            {"column": prop.name, "row_condition": {"column": {"name": prop.text_column}, "is_null": False}},
-        ))
+        rules.append(
+            Rule(
+                f"{prop.name}_type",
+                "type",
+                column,
+                TYPE_DESCRIPTIONS[prop.logical_type],
+                "expect_column_values_to_not_be_null",
+                {"column": prop.name, "row_condition": {"column": {"name": prop.text_column}, "is_null": False}},
+            )
+        )
     if prop.minimum is not None or prop.maximum is not None:
         if prop.minimum is not None and prop.maximum is not None:
             message = f"must be between {_number(prop.minimum)} and {_number(prop.maximum)}"
@@ -161,24 +180,47 @@ def property_rules(prop: Property) -> list[Rule]:
         else:
             message = f"must be at most {_number(prop.maximum)}"
         kwargs = {"column": prop.name, "min_value": prop.minimum, "max_value": prop.maximum}
-        rules.append(Rule(f"{prop.name}_range", "range", column, message, "expect_column_values_to_be_between",
-                          {k: v for k, v in kwargs.items() if v is not None}))
+        rules.append(
+            Rule(
+                f"{prop.name}_range",
+                "range",
+                column,
+                message,
+                "expect_column_values_to_be_between",
+                {k: v for k, v in kwargs.items() if v is not None},
+            )
+        )
     if prop.pattern is not None:
-        rules.append(Rule(f"{prop.name}_pattern", "pattern", column, f"must match the pattern {prop.pattern}",
-                          "expect_column_values_to_match_regex", {"column": prop.text_column, "regex": prop.pattern}))
+        rules.append(
+            Rule(
+                f"{prop.name}_pattern",
+                "pattern",
+                column,
+                f"must match the pattern {prop.pattern}",
+                "expect_column_values_to_match_regex",
+                {"column": prop.text_column, "regex": prop.pattern},
+            )
+        )
     return rules
 
 
 def key_rule(table: str, properties: tuple[Property, ...]) -> Rule | None:
     """``<table>_key_unique`` when two or more properties form the primary key."""
-    key = sorted((prop for prop in properties if prop.primary_key_position is not None),
-                 key=lambda prop: prop.primary_key_position or 0)
+    key = sorted(
+        (prop for prop in properties if prop.primary_key_position is not None),
+        key=lambda prop: prop.primary_key_position or 0,
+    )
     if len(key) < 2:
         return None
     columns = tuple(prop.name for prop in key)
-    return Rule(f"{table}_key_unique", "key_unique", columns,
-                f"the combination ({', '.join(columns)}) must be unique",
-                "expect_compound_columns_to_be_unique", {"column_list": [prop.text_column for prop in key]})
+    return Rule(
+        f"{table}_key_unique",
+        "key_unique",
+        columns,
+        f"the combination ({', '.join(columns)}) must be unique",
+        "expect_compound_columns_to_be_unique",
+        {"column_list": [prop.text_column for prop in key]},
+    )
 
 
 def quality_rules(quality: Any, prop: Property | None, names: list[str], fail: Fail) -> list[Rule]:
@@ -217,12 +259,24 @@ def _library_rule(name: str, quality: Mapping[str, Any], prop: Property | None, 
         else:
             column, value_set = prop.text_column, [str(value) for value in values]
         message = description or f"must be one of {', '.join(str(value) for value in values)}"
-        return Rule(name, "allowed_values", (prop.name,), message, "expect_column_values_to_be_in_set",
-                    {"column": column, "value_set": value_set})
+        return Rule(
+            name,
+            "allowed_values",
+            (prop.name,),
+            message,
+            "expect_column_values_to_be_in_set",
+            {"column": column, "value_set": value_set},
+        )
     if "pattern" in arguments:
         message = description or f"must match the pattern {arguments['pattern']}"
-        return Rule(name, "pattern", (prop.name,), message, "expect_column_values_to_match_regex",
-                    {"column": prop.text_column, "regex": str(arguments["pattern"])})
+        return Rule(
+            name,
+            "pattern",
+            (prop.name,),
+            message,
+            "expect_column_values_to_match_regex",
+            {"column": prop.text_column, "regex": str(arguments["pattern"])},
+        )
     raise fail(f"rule {name}: invalidValues needs arguments.validValues or arguments.pattern")
 
 
@@ -282,17 +336,25 @@ def relationship_rule(relationship: Any, columns: tuple[str, ...] | None, fail: 
     if not name:
         raise fail(f"relationship from {list(columns)}: a composite relationship needs customProperties ruleName")
     table = targets[0].split(".")[0]
-    default = (f"must be a {targets[0].split('.')[1]} of the {table} table" if len(columns) == 1
-               else f"({', '.join(columns)}) must be a row of the {table} table")
+    default = (
+        f"must be a {targets[0].split('.')[1]} of the {table} table"
+        if len(columns) == 1
+        else f"({', '.join(columns)}) must be a row of the {table} table"
+    )
     # Checked on a helper column that holds the key where the referenced table lacks it (see
     # `evaluation.validation.expectations.add_reference_columns`): GX copes badly with a value_set of a
     # million ids, and its pair expectation works row by row in Python.
-    return Rule(name, "reference", columns, custom.get("description") or default,
-                "expect_column_values_to_be_null", {"column": f"{name}{MISSING_SUFFIX}"},
-                references=tuple(targets))
+    return Rule(
+        name,
+        "reference",
+        columns,
+        custom.get("description") or default,
+        "expect_column_values_to_be_null",
+        {"column": f"{name}{MISSING_SUFFIX}"},
+        references=tuple(targets),
+    )
 
 
 def join_key(values: tuple[str, ...] | list[str]) -> str:
     """The single value a composite reference is checked on (parts joined by a unit separator)."""
     return KEY_SEPARATOR.join(values)
-

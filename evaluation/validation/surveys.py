@@ -18,8 +18,11 @@ def survey_contract(instrument: Instrument) -> Contract:
     as survey tools export the labels rather than the numbers.
     """
     base = load_contract("survey")
-    codes = {label: str(instrument.scale_min + position)
-             for labels in instrument.labels.values() for position, label in enumerate(labels)}
+    codes = {
+        label: str(instrument.scale_min + position)
+        for labels in instrument.labels.values()
+        for position, label in enumerate(labels)
+    }
     extra = [
         {
             "name": item.id,
@@ -27,8 +30,10 @@ def survey_contract(instrument: Instrument) -> Contract:
             "required": False,
             "logicalTypeOptions": {"minimum": instrument.scale_min, "maximum": instrument.scale_max},
             "description": item.text.get("en", ""),
-            "customProperties": [{"property": "columnRequired", "value": True},
-                                 {"property": "canonicalValues", "value": codes}],
+            "customProperties": [
+                {"property": "columnRequired", "value": True},
+                {"property": "canonicalValues", "value": codes},
+            ],
         }
         for item in instrument.items
     ]

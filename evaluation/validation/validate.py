@@ -21,9 +21,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.io.coercion import canonical, parse
-from evaluation.validation.contracts import Contract, Rule, join_key, load_contract
+from evaluation.config.instruments import find_instrument, load_instrument
 from evaluation.errors import UnreadableInputError
+from evaluation.io.coercion import canonical, parse
+from evaluation.io.reading import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table
+from evaluation.io.turkish import canonicalise, lookup
+from evaluation.validation.contracts import Contract, Rule, join_key, load_contract
 from evaluation.validation.expectations import (
     add_derived_columns,
     add_reference_columns,
@@ -32,11 +35,8 @@ from evaluation.validation.expectations import (
     rules_in_play,
     run_suite,
 )
-from evaluation.config.instruments import find_instrument, load_instrument
-from evaluation.validation.surveys import survey_contract
-from evaluation.io.reading import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table
 from evaluation.validation.report import KNOCK_ON_NOTE, TableResult, ValidationReport, failures_frame
-from evaluation.io.turkish import canonicalise, lookup
+from evaluation.validation.surveys import survey_contract
 
 TABLES = ("schools", "students", "exam_results", "activities", "indicators")
 REQUIRED_TABLES = ("schools", "exam_results")
@@ -144,15 +144,32 @@ class _Run:
     def display(self, path: Path) -> str:
         return path.relative_to(self.data_dir).as_posix()
 
-    def structural(self, key: str, path: Path, n_rows: int, reason: str,
-                   problems: list[tuple[str, str, str]], contract: Contract | None = None) -> None:
+    def structural(
+        self,
+        key: str,
+        path: Path,
+        n_rows: int,
+        reason: str,
+        problems: list[tuple[str, str, str]],
+        contract: Contract | None = None,
+    ) -> None:
         """Record a broken table: ``reason`` for the summary, and one failure row (without a row
         number) per problem ``(column, rule, message)``."""
         self.tables[key] = TableResult(key, path, n_rows, 0, 0, broken=reason)
         self.accepted[key] = pd.DataFrame() if contract is None else _empty_accepted(contract)
         for column, rule, message in problems:
-            self.records.append({"table": key, "file": self.display(path), "school_id": "", "row": None,
-                                 "column": column, "value": "", "rule": rule, "message": message})
+            self.records.append(
+                {
+                    "table": key,
+                    "file": self.display(path),
+                    "school_id": "",
+                    "row": None,
+                    "column": column,
+                    "value": "",
+                    "rule": rule,
+                    "message": message,
+                }
+            )
 
     def contract_for(self, key: str, path: Path) -> Contract | None:
         """The table's contract; None (after recording the broken table) for a survey whose
@@ -161,8 +178,9 @@ class _Run:
         if contract is None:
             instrument_id = key.split("/", 1)[1]
             message = f"no instrument definition {instrument_id}.yaml in instruments/ or among the bundled ones"
-            self.structural(key, path, 0, f"no instrument definition {instrument_id}.yaml",
-                            [("", "unknown_instrument", message)])
+            self.structural(
+                key, path, 0, f"no instrument definition {instrument_id}.yaml", [("", "unknown_instrument", message)]
+            )
         return contract
 
     def validate_table(self, key: str, path: Path) -> None:
@@ -173,8 +191,10 @@ class _Run:
         missing = [column for column in contract.required_columns if column not in text.columns]
         if missing:
             found = ", ".join(text.columns) or "none"
-            problems = [(column, "required_column", f"required column {column!r} is missing (found: {found})")
-                        for column in missing]
+            problems = [
+                (column, "required_column", f"required column {column!r} is missing (found: {found})")
+                for column in missing
+            ]
             reason = "missing required column " + ", ".join(repr(column) for column in missing)
             self.structural(key, path, len(text), reason, problems, contract)
             return
@@ -192,8 +212,9 @@ class _Run:
             frame = add_reference_columns(frame, contract, {name: keys for name, (keys, _, _) in references.items()})
             for outcome in run_suite(frame, suite, contract):
                 rule = contract.rule(outcome.rule)
-                self.record_failures(key, path, text, labels, rule, outcome.failing_positions,
-                                     references.get(rule.name))
+                self.record_failures(
+                    key, path, text, labels, rule, outcome.failing_positions, references.get(rule.name)
+                )
                 failing.update(outcome.failing_positions)
         ok = np.ones(len(text), dtype=bool)
         ok[sorted(failing)] = False
@@ -221,8 +242,16 @@ class _Run:
             )
         return values
 
-    def record_failures(self, key: str, path: Path, text: pd.DataFrame, labels: pd.DataFrame, rule: Rule,
-                        positions: tuple[int, ...], reference: tuple[pd.Index, pd.Index, str] | None) -> None:
+    def record_failures(
+        self,
+        key: str,
+        path: Path,
+        text: pd.DataFrame,
+        labels: pd.DataFrame,
+        rule: Rule,
+        positions: tuple[int, ...],
+        reference: tuple[pd.Index, pd.Index, str] | None,
+    ) -> None:
         """One failure record per failing row, with the text as written (``text``); duplicates
         and references are matched on the canonical labels the rules saw (``labels``)."""
         if not positions:
@@ -252,9 +281,16 @@ class _Run:
                 if wanted in present and wanted not in accepted:
                     message += f"; {KNOCK_ON_NOTE}"
             self.records.append(
-                {"table": key, "file": self.display(path), "school_id": school, "row": row,
-                 "column": ", ".join(rule.columns),
-                 "value": " / ".join(value), "rule": rule.name, "message": message}
+                {
+                    "table": key,
+                    "file": self.display(path),
+                    "school_id": school,
+                    "row": row,
+                    "column": ", ".join(rule.columns),
+                    "value": " / ".join(value),
+                    "rule": rule.name,
+                    "message": message,
+                }
             )
 
 
@@ -274,9 +310,12 @@ def canonical_labels(text: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     """
     changed = {}
     for prop in contract.properties:
-        allowed = [str(value) for rule in contract.rules
-                   if rule.kind == "allowed_values" and rule.columns == (prop.name,)
-                   for value in rule.kwargs["value_set"]]
+        allowed = [
+            str(value)
+            for rule in contract.rules
+            if rule.kind == "allowed_values" and rule.columns == (prop.name,)
+            for value in rule.kwargs["value_set"]
+        ]
         if not prop.canonical_values and not allowed:
             continue
         values = canonicalise(text[prop.name], lookup(prop.canonical_values, allowed))

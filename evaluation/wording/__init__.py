@@ -16,8 +16,19 @@ language's locale).
 from __future__ import annotations
 
 from evaluation.wording.catalogue import FOLDER, LANGUAGES, Catalogue, catalogue, catalogues, languages, placeholders
-from evaluation.wording.formats import (capitalise, count, csv_separator, date, decimal_symbol, number, p_cell,
-                                        p_text, percent, plain, short_number)
+from evaluation.wording.formats import (
+    capitalise,
+    count,
+    csv_separator,
+    date,
+    decimal_symbol,
+    number,
+    p_cell,
+    p_text,
+    percent,
+    plain,
+    short_number,
+)
 
 #: Codes of the data that name the same people as another code (a survey's role ``student``,
 #: the level ``students`` of the attrition table, the level ``school`` of the balance table).
@@ -61,6 +72,28 @@ def check_language(language: str) -> str:
     return language
 
 
-__all__ = ["FOLDER", "LANGUAGES", "Catalogue", "capitalise", "catalogue", "catalogues", "check_language",
-           "count", "csv_separator", "date", "decimal_symbol", "has", "label", "languages", "number", "p_cell",
-           "p_text", "percent", "placeholders", "plain", "plural", "short_number", "text"]
+__all__ = [
+    "FOLDER",
+    "LANGUAGES",
+    "Catalogue",
+    "capitalise",
+    "catalogue",
+    "catalogues",
+    "check_language",
+    "count",
+    "csv_separator",
+    "date",
+    "decimal_symbol",
+    "has",
+    "label",
+    "languages",
+    "number",
+    "p_cell",
+    "p_text",
+    "percent",
+    "placeholders",
+    "plain",
+    "plural",
+    "short_number",
+    "text",
+]

@@ -93,15 +93,18 @@ class Catalogue:
         try:
             return template.format_map(values)
         except KeyError as missing:
-            raise WordingError(f"{self.path.name}: {key} needs a value for {{{missing.args[0]}}} "
-                               f"(given: {', '.join(sorted(values)) or 'none'})") from None
+            raise WordingError(
+                f"{self.path.name}: {key} needs a value for {{{missing.args[0]}}} "
+                f"(given: {', '.join(sorted(values)) or 'none'})"
+            ) from None
 
 
 def placeholders(entry: str | Mapping[str, str]) -> frozenset[str]:
     """The named placeholders of a text, or of all the forms of a plural entry."""
     templates = [entry] if isinstance(entry, str) else list(entry.values())
-    return frozenset(name for template in templates for _, name, _, _ in string.Formatter().parse(template)
-                     if name is not None)
+    return frozenset(
+        name for template in templates for _, name, _, _ in string.Formatter().parse(template) if name is not None
+    )
 
 
 @cache
@@ -121,8 +124,10 @@ def catalogue(language: str, folder: Path = FOLDER) -> Catalogue:
     """The catalogue of ``language``; `WordingError` (a ValueError) when there is none."""
     found = catalogues(Path(folder))
     if language not in found:
-        raise WordingError(f"language {language!r} is not one of {', '.join(found)} (a language is spoken "
-                           f"when its catalogue {Path(folder) / (str(language) + '.yaml')} exists)")
+        raise WordingError(
+            f"language {language!r} is not one of {', '.join(found)} (a language is spoken "
+            f"when its catalogue {Path(folder) / (str(language) + '.yaml')} exists)"
+        )
     return found[language]
 
 
@@ -130,8 +135,9 @@ def _read(path: Path) -> Catalogue:
     try:
         locale = Locale.parse(path.stem)
     except (ValueError, UnknownLocaleError):
-        raise WordingError(f"{path}: {path.stem!r} is not a locale Babel knows; name the file after one "
-                           f"(tr.yaml)") from None
+        raise WordingError(
+            f"{path}: {path.stem!r} is not a locale Babel knows; name the file after one (tr.yaml)"
+        ) from None
     try:
         tree = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
@@ -153,8 +159,11 @@ def _read(path: Path) -> Catalogue:
             elif isinstance(value, dict) and value:
                 walk(value, f"{key}.")
             else:
-                raise WordingError(f"{path.name}: {key} is {value!r}: a text (quote it if YAML reads it as "
-                                   f"something else), plural forms or a group of keys is expected")
+                raise WordingError(
+                    f"{path.name}: {key} is {value!r}: a text (quote it if YAML reads it as "
+                    f"something else), plural forms or a group of keys is expected"
+                )
+
     walk(tree, "")
     for key, entry in entries.items():
         try:
@@ -171,10 +180,12 @@ def _plural_forms(path: Path, key: str, forms: dict, required: set[str]) -> Mapp
     unknown = set(forms) - required
     missing = required - set(forms)
     if unknown or missing:
-        raise WordingError(f"{path.name}: {key}: plural forms are keyed by the CLDR categories "
-                           f"{', '.join(sorted(required, key=PLURAL_CATEGORIES.index))} of {path.stem!r}"
-                           + (f"; unknown: {', '.join(sorted(map(str, unknown)))}" if unknown else "")
-                           + (f"; missing: {', '.join(sorted(missing))}" if missing else ""))
+        raise WordingError(
+            f"{path.name}: {key}: plural forms are keyed by the CLDR categories "
+            f"{', '.join(sorted(required, key=PLURAL_CATEGORIES.index))} of {path.stem!r}"
+            + (f"; unknown: {', '.join(sorted(map(str, unknown)))}" if unknown else "")
+            + (f"; missing: {', '.join(sorted(missing))}" if missing else "")
+        )
     if not all(isinstance(text, str) for text in forms.values()):
         raise WordingError(f"{path.name}: {key}: every plural form is a text")
     return MappingProxyType(dict(forms))
@@ -196,8 +207,10 @@ def _check_same_keys(found: dict[str, Catalogue]) -> None:
             continue
         names = {language: placeholders(entry) for language, entry in present.items()}
         if len(set(names.values())) > 1:
-            problems.append(f"{key}: placeholders differ: " + "; ".join(
-                f"{language} {{{', '.join(sorted(n))}}}" for language, n in names.items()))
+            problems.append(
+                f"{key}: placeholders differ: "
+                + "; ".join(f"{language} {{{', '.join(sorted(n))}}}" for language, n in names.items())
+            )
     if problems:
         shown = "\n  ".join(problems[:20]) + (f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else "")
         raise WordingError(f"the catalogues of {next(iter(found.values())).path.parent} do not match:\n  {shown}")

@@ -49,16 +49,14 @@ def short_number(value: float, digits: int, language: str) -> str:
     if not math.isfinite(value):
         return str(value)
     written = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
-    return format_decimal(Decimal(written), locale=_locale(language), decimal_quantization=False,
-                          group_separator=False)
+    return format_decimal(Decimal(written), locale=_locale(language), decimal_quantization=False, group_separator=False)
 
 
 def plain(value: float | int, language: str) -> str:
     """A number as written in a contract, with all its decimals and no grouping: ``12``, ``0.5``
     (``0,5`` in Turkish); a whole float without its ``.0``."""
     written = str(int(value)) if float(value).is_integer() else str(value)
-    return format_decimal(Decimal(written), locale=_locale(language), decimal_quantization=False,
-                          group_separator=False)
+    return format_decimal(Decimal(written), locale=_locale(language), decimal_quantization=False, group_separator=False)
 
 
 def count(n: int, language: str) -> str:

@@ -15,15 +15,18 @@ from evaluation.config.plan import Outcome
 NAN = math.nan
 SCHOOLS = pd.DataFrame({"school_id": ["S1", "S2", "S3", "S4"], "group": ["partner", "partner", "control", "control"]})
 # u7 (S4) and u8 (S1) are on the roster but sat no test.
-ROSTER = pd.DataFrame({"student_id": [f"u{i}" for i in range(1, 9)],
-                       "school_id": ["S1", "S1", "S1", "S2", "S3", "S3", "S4", "S1"]})
-FRAME = pd.DataFrame({
-    "unit_id": ["u1", "u2", "u3", "u4", "u5", "u6"],
-    "school_id": ["S1", "S1", "S1", "S2", "S3", "S3"],
-    "group": ["partner"] * 4 + ["control"] * 2,
-    "pre": [1.0, 1.0, NAN, 2.0, 1.0, NAN],
-    "post": [2.0, NAN, 3.0, 2.0, 1.0, 2.0],
-})
+ROSTER = pd.DataFrame(
+    {"student_id": [f"u{i}" for i in range(1, 9)], "school_id": ["S1", "S1", "S1", "S2", "S3", "S3", "S4", "S1"]}
+)
+FRAME = pd.DataFrame(
+    {
+        "unit_id": ["u1", "u2", "u3", "u4", "u5", "u6"],
+        "school_id": ["S1", "S1", "S1", "S2", "S3", "S3"],
+        "group": ["partner"] * 4 + ["control"] * 2,
+        "pre": [1.0, 1.0, NAN, 2.0, 1.0, NAN],
+        "post": [2.0, NAN, 3.0, 2.0, 1.0, 2.0],
+    }
+)
 COUNTS = ["n_baseline", "n_pre", "n_post", "n_linked", "n_missing_post"]
 
 
@@ -49,8 +52,10 @@ def test_counts_against_the_roster_and_the_schools() -> None:
 def test_without_a_roster_the_pre_wave_is_the_starting_sample() -> None:
     table = attrition_counts(FRAME, SCHOOLS, None, level="teachers")
     people = table[table["level"] == "teachers"]
-    assert counts(people) == [("partner", "teachers", "pre_wave", 3, 3, 3, 2, 1),
-                              ("control", "teachers", "pre_wave", 1, 1, 2, 1, 0)]
+    assert counts(people) == [
+        ("partner", "teachers", "pre_wave", 3, 3, 3, 2, 1),
+        ("control", "teachers", "pre_wave", 1, 1, 2, 1, 0),
+    ]
     assert people["attrition"].tolist() == pytest.approx([1 / 3, 0.0], rel=1e-12)
 
 
@@ -86,9 +91,19 @@ def test_report_table_has_one_row_per_outcome_and_group_with_the_schools_analyse
     exam = Outcome(id="mathematics", source="exam", domain="academic", subject="mathematics")
     rows = outcome_attrition(FRAME, exam, {"schools": SCHOOLS, "students": ROSTER}, {}, min_cell_size=0)
     table = attrition_table(rows, "tr")
-    assert list(table.columns) == ["sonuç ölçüsü", "grup", "birim", "başlangıçta", "ön test", "son test",
-                                   "iki uygulamada da", "son testte eksik", "örneklem kaybı", "analize giren okul",
-                                   "gizlendi"]
+    assert list(table.columns) == [
+        "sonuç ölçüsü",
+        "grup",
+        "birim",
+        "başlangıçta",
+        "ön test",
+        "son test",
+        "iki uygulamada da",
+        "son testte eksik",
+        "örneklem kaybı",
+        "analize giren okul",
+        "gizlendi",
+    ]
     assert list(table["grup"]) == ["ortak okullar", "karşılaştırma okulları"]
     assert list(table["analize giren okul"]) == ["2 / 2", "1 / 2"]
     assert list(table["başlangıçta"]) == [5, 3] and list(table["örneklem kaybı"]) == [0.6, 0.667]

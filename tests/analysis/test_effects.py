@@ -7,8 +7,8 @@ import pytest
 from evaluation.analysis.descriptives import group_means
 from evaluation.analysis.effects import adjust_p_values, partner_vs_control_effects, prepost_effects, primary_method
 from evaluation.analysis.frames import linkage_rate, prepost_frame
-from evaluation.errors import PlanError
 from evaluation.config.plan import Outcome, Plan, load_plan
+from evaluation.errors import PlanError
 from evaluation.stats.estimate import EFFECT_COLUMNS, effects_frame
 
 MATHS = Outcome(id="mathematics", source="exam", domain="academic", subject="mathematics")
@@ -16,29 +16,46 @@ MATHS = Outcome(id="mathematics", source="exam", domain="academic", subject="mat
 
 def accepted_tables(n_schools=8, per_school=30, seed=3):
     rng = np.random.default_rng(seed)
-    schools = pd.DataFrame({
-        "school_id": [f"S{i}" for i in range(n_schools)],
-        "group": ["partner" if i % 2 else "control" for i in range(n_schools)],
-        "school_type": "science_high_school",
-    })
-    students = pd.DataFrame({
-        "student_id": [f"P{i:04d}" for i in range(n_schools * per_school)],
-        "school_id": np.repeat(schools["school_id"], per_school).to_numpy(),
-        "grade": rng.choice([9, 10, 11], n_schools * per_school),
-        "sex": rng.choice(["F", "M"], n_schools * per_school),
-    })
+    schools = pd.DataFrame(
+        {
+            "school_id": [f"S{i}" for i in range(n_schools)],
+            "group": ["partner" if i % 2 else "control" for i in range(n_schools)],
+            "school_type": "science_high_school",
+        }
+    )
+    students = pd.DataFrame(
+        {
+            "student_id": [f"P{i:04d}" for i in range(n_schools * per_school)],
+            "school_id": np.repeat(schools["school_id"], per_school).to_numpy(),
+            "grade": rng.choice([9, 10, 11], n_schools * per_school),
+            "sex": rng.choice(["F", "M"], n_schools * per_school),
+        }
+    )
     rows = []
     for wave, shift in (("pre", 0.0), ("post", 5.0)):
-        rows.append(students.assign(exam_id=f"E-{wave}", wave=wave, subject="mathematics",
-                                    score=50 + shift + rng.normal(0, 10, len(students))))
+        rows.append(
+            students.assign(
+                exam_id=f"E-{wave}",
+                wave=wave,
+                subject="mathematics",
+                score=50 + shift + rng.normal(0, 10, len(students)),
+            )
+        )
     exams = pd.concat(rows, ignore_index=True)
     exams = exams.drop(index=exams[(exams["wave"] == "post")].index[:12])  # 12 students miss April
     return {"schools": schools, "students": students, "exam_results": exams}
 
 
 def plan(**changes):
-    base = dict(path=None, programme="p", period="2022-2023", language="en", data_dir=None,
-                outcomes=(MATHS,), subgroups=("grade",))
+    base = dict(
+        path=None,
+        programme="p",
+        period="2022-2023",
+        language="en",
+        data_dir=None,
+        outcomes=(MATHS,),
+        subgroups=("grade",),
+    )
     return Plan(**{**base, **changes})
 
 
@@ -93,7 +110,7 @@ def test_small_subgroups_are_suppressed():
 
 
 def test_unknown_subject_names_the_subjects_present():
-    with pytest.raises(PlanError, match="no accepted exam results for subject 'physics'.*mathematics"):
+    with pytest.raises(PlanError, match=r"no accepted exam results for subject 'physics'.*mathematics"):
         prepost_frame(accepted_tables(), Outcome("physics", "exam", "academic", subject="physics"), {})
 
 
@@ -114,11 +131,26 @@ def test_group_means_are_aggregates_above_the_cell_size():
 
 
 def test_p_values_are_adjusted_within_domain_across_outcomes():
-    rows = [{"analysis": "partner_vs_control", "outcome": o, "domain": d, "subgroup": "all", "group": "all",
-             "method": m, "p_value": p, "suppressed": False}
-            for o, d, m, p in [("mathematics", "academic", "ancova_cr2", 0.01), ("science", "academic", "ancova_cr2", 0.04),
-                               ("turkish", "academic", "ancova_cr2", 0.03), ("belonging", "wellbeing", "ancova_cr2", 0.04),
-                               ("mathematics", "academic", "ancova_cr1", 0.02), ("english", "academic", "ancova_cr2", np.nan)]]
+    rows = [
+        {
+            "analysis": "partner_vs_control",
+            "outcome": o,
+            "domain": d,
+            "subgroup": "all",
+            "group": "all",
+            "method": m,
+            "p_value": p,
+            "suppressed": False,
+        }
+        for o, d, m, p in [
+            ("mathematics", "academic", "ancova_cr2", 0.01),
+            ("science", "academic", "ancova_cr2", 0.04),
+            ("turkish", "academic", "ancova_cr2", 0.03),
+            ("belonging", "wellbeing", "ancova_cr2", 0.04),
+            ("mathematics", "academic", "ancova_cr1", 0.02),
+            ("english", "academic", "ancova_cr2", np.nan),
+        ]
+    ]
     adjusted = adjust_p_values(effects_frame(rows))
     # academic CR2: three p-values (the missing one does not count): 0.03, 0.04, 0.04
     assert adjusted["p_adjusted"].tolist()[:3] == pytest.approx([0.03, 0.04, 0.04])
@@ -129,9 +161,19 @@ def test_p_values_are_adjusted_within_domain_across_outcomes():
 
 def test_primary_method_defaults_by_number_of_schools():
     def effects(schools):
-        return effects_frame([{"analysis": "partner_vs_control", "subgroup": "all", "method": "ancova_cr1",
-                               "n_clusters_treatment": schools // 2, "n_clusters_control": schools - schools // 2,
-                               "suppressed": False}])
+        return effects_frame(
+            [
+                {
+                    "analysis": "partner_vs_control",
+                    "subgroup": "all",
+                    "method": "ancova_cr1",
+                    "n_clusters_treatment": schools // 2,
+                    "n_clusters_control": schools - schools // 2,
+                    "suppressed": False,
+                }
+            ]
+        )
+
     assert primary_method(plan(), effects(39)) == "ancova_cr2"
     assert primary_method(plan(), effects(40)) == "ancova_cr1"
     assert primary_method(plan(primary_method="mixed_reml"), effects(39)) == "mixed_reml"
@@ -139,10 +181,15 @@ def test_primary_method_defaults_by_number_of_schools():
 
 def test_plan_refuses_an_unknown_primary_method(tmp_path):
     path = tmp_path / "plan.yaml"
-    path.write_text("programme: p\nperiod: 2022-2023\ndata: data\nprimary_method: ancova_cr3\n"
-                    "outcomes:\n  - {id: mathematics, source: exam, subject: mathematics, domain: academic}\n")
-    with pytest.raises(PlanError, match=r"primary_method must be one of ancova_cr1, ancova_cr2, mixed_reml, did \(or "
-                                        r"left out: .*\), found 'ancova_cr3'"):
+    path.write_text(
+        "programme: p\nperiod: 2022-2023\ndata: data\nprimary_method: ancova_cr3\n"
+        "outcomes:\n  - {id: mathematics, source: exam, subject: mathematics, domain: academic}\n"
+    )
+    with pytest.raises(
+        PlanError,
+        match=r"primary_method must be one of ancova_cr1, ancova_cr2, mixed_reml, did \(or "
+        r"left out: .*\), found 'ancova_cr3'",
+    ):
         load_plan(path)
     path.write_text(path.read_text().replace("ancova_cr3", "did"))
     assert load_plan(path).primary_method == "did"

@@ -10,27 +10,60 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evaluation.analysis.evidence import attrition_levels, evidence_table, joint_test_frame, school_balance
+from evaluation.config.plan import Outcome, Plan
 from evaluation.errors import EvidenceInputError
 from evaluation.evidence import EVIDENCE_COLUMNS, load_boundary
 from evaluation.reporting.evidence import with_summaries
-from evaluation.analysis.evidence import attrition_levels, evidence_table, joint_test_frame, school_balance
-from evaluation.config.plan import Outcome, Plan
 
-PLAN = Plan(path=Path("plan.yaml"), programme="Test", period="2022-2023", language="en", data_dir=Path("."),
-            outcomes=(Outcome("mathematics", "exam", "academic", subject="mathematics"),
-                      Outcome("science", "exam", "academic", subject="science")))
+PLAN = Plan(
+    path=Path("plan.yaml"),
+    programme="Test",
+    period="2022-2023",
+    language="en",
+    data_dir=Path("."),
+    outcomes=(
+        Outcome("mathematics", "exam", "academic", subject="mathematics"),
+        Outcome("science", "exam", "academic", subject="science"),
+    ),
+)
 
 
-def _counts(outcome: str, level: str, partner: tuple[int, int], control: tuple[int, int],
-            schools: tuple[int, int, int, int] = (10, 10, 10, 10)) -> pd.DataFrame:
+def _counts(
+    outcome: str,
+    level: str,
+    partner: tuple[int, int],
+    control: tuple[int, int],
+    schools: tuple[int, int, int, int] = (10, 10, 10, 10),
+) -> pd.DataFrame:
     """attrition.csv rows of one outcome: (starting, linked) per group, then the schools'."""
     rows = []
-    for group, (start, linked), (s_start, s_linked) in (("partner", partner, schools[:2]),
-                                                        ("control", control, schools[2:])):
-        rows += [{"outcome": outcome, "domain": "academic", "group": group, "level": level, "baseline": "roster",
-                  "n_baseline": start, "n_linked": linked, "suppressed": False},
-                 {"outcome": outcome, "domain": "academic", "group": group, "level": "schools",
-                  "baseline": "schools", "n_baseline": s_start, "n_linked": s_linked, "suppressed": False}]
+    for group, (start, linked), (s_start, s_linked) in (
+        ("partner", partner, schools[:2]),
+        ("control", control, schools[2:]),
+    ):
+        rows += [
+            {
+                "outcome": outcome,
+                "domain": "academic",
+                "group": group,
+                "level": level,
+                "baseline": "roster",
+                "n_baseline": start,
+                "n_linked": linked,
+                "suppressed": False,
+            },
+            {
+                "outcome": outcome,
+                "domain": "academic",
+                "group": group,
+                "level": "schools",
+                "baseline": "schools",
+                "n_baseline": s_start,
+                "n_linked": s_linked,
+                "suppressed": False,
+            },
+        ]
     return pd.DataFrame(rows)
 
 
@@ -38,12 +71,18 @@ def test_attrition_levels_from_the_counts_of_attrition_csv() -> None:
     counts = _counts("mathematics", "students", (400, 380), (400, 372), schools=(10, 10, 10, 9))
     students, schools = attrition_levels(counts, "mathematics")
     # students: 5% and 7% lost, overall 6%, differential 2 points; cautious limit at 6% is 6.2 points
-    assert (students.level, students.overall, students.differential) == ("students", pytest.approx(0.06),
-                                                                         pytest.approx(0.02))
+    assert (students.level, students.overall, students.differential) == (
+        "students",
+        pytest.approx(0.06),
+        pytest.approx(0.02),
+    )
     assert students.max_differential == pytest.approx(0.062) and students.verdict == "low"
     # schools: 0% and 10% lost, overall 5%, differential 10 points > 6.1 (cautious) -> high
-    assert (schools.level, schools.overall, schools.differential) == ("schools", pytest.approx(0.05),
-                                                                      pytest.approx(0.10))
+    assert (schools.level, schools.overall, schools.differential) == (
+        "schools",
+        pytest.approx(0.05),
+        pytest.approx(0.10),
+    )
     assert schools.verdict == "high"
     # under the optimistic boundary 10.5 points are low at 5% overall
     assert attrition_levels(counts, "mathematics", "optimistic")[1].verdict == "low"
@@ -67,26 +106,51 @@ def test_attrition_is_unknown_when_a_group_is_suppressed_or_missing() -> None:
 
 def _effects(outcome: str, baseline_g: float, g: float, p: float) -> list[dict]:
     common = {"outcome": outcome, "domain": "academic", "subgroup": "all", "group": "all"}
-    return [{**common, "analysis": "baseline_equivalence", "method": "baseline_equivalence", "effect_size": baseline_g,
-             "p_adjusted": math.nan},
-            {**common, "analysis": "partner_vs_control", "method": "ancova_cr1", "effect_size": g + 0.01,
-             "p_adjusted": p / 2},
-            {**common, "analysis": "partner_vs_control", "method": "ancova_cr2", "effect_size": g, "p_adjusted": p},
-            {**common, "subgroup": "grade=9", "analysis": "partner_vs_control", "method": "ancova_cr2",
-             "effect_size": 0.9, "p_adjusted": 0.001}]
+    return [
+        {
+            **common,
+            "analysis": "baseline_equivalence",
+            "method": "baseline_equivalence",
+            "effect_size": baseline_g,
+            "p_adjusted": math.nan,
+        },
+        {
+            **common,
+            "analysis": "partner_vs_control",
+            "method": "ancova_cr1",
+            "effect_size": g + 0.01,
+            "p_adjusted": p / 2,
+        },
+        {**common, "analysis": "partner_vs_control", "method": "ancova_cr2", "effect_size": g, "p_adjusted": p},
+        {
+            **common,
+            "subgroup": "grade=9",
+            "analysis": "partner_vs_control",
+            "method": "ancova_cr2",
+            "effect_size": 0.9,
+            "p_adjusted": 0.001,
+        },
+    ]
 
 
 def test_evidence_table_one_row_per_outcome_of_the_plan() -> None:
     effects = pd.DataFrame(_effects("mathematics", 0.12, 0.31, 0.012) + _effects("science", 0.30, 0.10, 0.20))
-    counts = pd.concat([_counts("mathematics", "students", (400, 380), (400, 372)),
-                        _counts("science", "students", (400, 300), (400, 380))])
+    counts = pd.concat(
+        [
+            _counts("mathematics", "students", (400, 380), (400, 372)),
+            _counts("science", "students", (400, 300), (400, 380)),
+        ]
+    )
     table = evidence_table(effects, counts, PLAN, "ancova_cr2")
     assert list(table.columns) == EVIDENCE_COLUMNS and list(table["outcome"]) == ["mathematics", "science"]
     maths, science = table.iloc[0], table.iloc[1]
     # the headline method's row, not CR1's nor the subgroup's
     assert (maths["effect_size"], maths["p_adjusted"]) == (0.31, 0.012)
     assert (maths["attrition_verdict"], maths["baseline_verdict"], maths["rating"]) == (
-        "low", "adjustment_required", "meets_with_reservations")
+        "low",
+        "adjustment_required",
+        "meets_with_reservations",
+    )
     assert bool(maths["significant"]) and bool(maths["substantively_important"])
     # science: 25% and 5% lost (high); baseline g 0.30 > 0.25: not satisfied, does not meet
     assert science["attrition_verdict"] == "high" and science["attrition_overall"] == pytest.approx(0.15)
@@ -115,13 +179,21 @@ def test_evidence_table_needs_the_headline_row() -> None:
 
 def _accepted(students_per_school: int, schools: int = 8) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(7)
-    table = pd.DataFrame({"school_id": [f"S{i}" for i in range(schools)],
-                          "group": ["partner", "control"] * (schools // 2),
-                          "school_type": ["a", "a", "b", "b"] * (schools // 4)})
-    students = pd.DataFrame({"student_id": [f"P{i}" for i in range(schools * students_per_school)],
-                             "school_id": np.repeat(table["school_id"], students_per_school).to_numpy(),
-                             "grade": rng.integers(9, 12, schools * students_per_school),
-                             "sex": rng.choice(["F", "M"], schools * students_per_school)})
+    table = pd.DataFrame(
+        {
+            "school_id": [f"S{i}" for i in range(schools)],
+            "group": ["partner", "control"] * (schools // 2),
+            "school_type": ["a", "a", "b", "b"] * (schools // 4),
+        }
+    )
+    students = pd.DataFrame(
+        {
+            "student_id": [f"P{i}" for i in range(schools * students_per_school)],
+            "school_id": np.repeat(table["school_id"], students_per_school).to_numpy(),
+            "grade": rng.integers(9, 12, schools * students_per_school),
+            "sex": rng.choice(["F", "M"], schools * students_per_school),
+        }
+    )
     return {"schools": table, "students": students}
 
 
@@ -133,8 +205,16 @@ def test_school_balance_blanks_small_student_groups_and_keeps_school_rows() -> N
     assert pd.isna(rows.loc["grade", "n_partner"])
     assert not rows.loc["school_type=a", "suppressed"] and rows.loc["school_type=a", "mean_partner"] == 0.5
     assert rows.loc["school_type=a", "n_partner"] == 4
-    assert list(joint.columns) == ["statistic", "df_numerator", "df_denominator", "p_value", "n", "n_clusters",
-                                   "characteristics", "note"]
+    assert list(joint.columns) == [
+        "statistic",
+        "df_numerator",
+        "df_denominator",
+        "p_value",
+        "n",
+        "n_clusters",
+        "characteristics",
+        "note",
+    ]
 
 
 def test_joint_test_that_cannot_be_computed_says_why() -> None:
@@ -146,6 +226,8 @@ def test_joint_test_that_cannot_be_computed_says_why() -> None:
     accepted["schools"]["resource_level"] = accepted["schools"]["school_type"].map({"a": "high", "b": "low"})
     balance, joint = school_balance(accepted, min_cell_size=10)
     assert math.isnan(joint["statistic"].iloc[0])
-    assert joint["note"].iloc[0] == ("balance: the characteristics school_type=b, resource_level=low, female, grade "
-                                     "are collinear; leave one of them out of the joint test")
+    assert joint["note"].iloc[0] == (
+        "balance: the characteristics school_type=b, resource_level=low, female, grade "
+        "are collinear; leave one of them out of the joint test"
+    )
     assert joint_test_frame(None, "no data")["note"].iloc[0] == "no data"

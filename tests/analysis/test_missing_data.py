@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.errors import EvidenceInputError
 from evaluation.analysis.effects import partner_vs_control_effects
 from evaluation.analysis.missing import MISSING_COLUMNS, missing_shares, needs_imputation
-from evaluation.stats.imputation import ancova_mi, rubin_pool
 from evaluation.config.plan import Outcome, Plan
+from evaluation.errors import EvidenceInputError
 from evaluation.stats.ancova import ancova_clustered
+from evaluation.stats.imputation import ancova_mi, rubin_pool
 
 NAN = math.nan
 TRUE_EFFECT = 3.0
@@ -59,13 +59,15 @@ def test_rubin_pool_large_sample_df_and_no_between_variance():
         rubin_pool([1.0], [0.1], 10)
 
 
-FRAME = pd.DataFrame({
-    "unit_id": [f"u{i}" for i in range(1, 9)],
-    "school_id": ["S1", "S1", "S1", "S2", "S3", "S3", "S4", "S4"],
-    "group": ["partner"] * 4 + ["control"] * 4,
-    "pre": [1.0, 1.0, 2.0, NAN, 1.0, 2.0, 3.0, NAN],
-    "post": [2.0, NAN, 3.0, 2.0, 1.0, 2.0, 2.0, 1.0],
-})
+FRAME = pd.DataFrame(
+    {
+        "unit_id": [f"u{i}" for i in range(1, 9)],
+        "school_id": ["S1", "S1", "S1", "S2", "S3", "S3", "S4", "S4"],
+        "group": ["partner"] * 4 + ["control"] * 4,
+        "pre": [1.0, 1.0, 2.0, NAN, 1.0, 2.0, 3.0, NAN],
+        "post": [2.0, NAN, 3.0, 2.0, 1.0, 2.0, 2.0, 1.0],
+    }
+)
 SCHOOLS = pd.DataFrame({"school_id": ["S1", "S2", "S3", "S4"], "group": ["partner", "partner", "control", "control"]})
 
 
@@ -103,9 +105,16 @@ def simulate(seed: int, schools: int = 40, per_school: int = 50) -> pd.DataFrame
     school_pre = pd.Series(pre).groupby(school).transform("mean").to_numpy()
     logit = -3.0 - 0.05 * (pre - 50) - treatment * 0.5 * (school_pre - 50)
     missing = rng.random(len(school)) < 1 / (1 + np.exp(-logit))
-    return pd.DataFrame({"unit_id": np.arange(len(school)), "school_id": [f"S{s:02d}" for s in school],
-                         "group": np.where(treatment == 1, "partner", "control"), "treatment": treatment,
-                         "pre": pre, "post": np.where(missing, NAN, post)})
+    return pd.DataFrame(
+        {
+            "unit_id": np.arange(len(school)),
+            "school_id": [f"S{s:02d}" for s in school],
+            "group": np.where(treatment == 1, "partner", "control"),
+            "treatment": treatment,
+            "pre": pre,
+            "post": np.where(missing, NAN, post),
+        }
+    )
 
 
 @pytest.mark.slow
@@ -151,7 +160,8 @@ def test_partner_vs_control_rows_get_ancova_mi_only_above_the_plan_threshold():
     rows = partner_vs_control_effects(data, outcome, plan)
     imputed = rows[rows["method"] == "ancova_mi"]
     assert imputed[["analysis", "outcome", "subgroup", "group"]].values.tolist() == [
-        ["partner_vs_control", "maths", "all", "all"]]
+        ["partner_vs_control", "maths", "all", "all"]
+    ]
     assert imputed["estimate"].notna().all() and (imputed["n_treatment"] + imputed["n_control"]).eq(2000).all()
     complete = partner_vs_control_effects(data.dropna(subset=["post"]), outcome, plan)
     assert "ancova_mi" not in set(complete["method"])  # no missing: no MI row

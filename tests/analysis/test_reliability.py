@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 from numpy.testing import assert_allclose
 
-from evaluation.config.instruments import Instrument, Item
 from evaluation.analysis.reliability import ITEM_COLUMNS, SCALE_COLUMNS, item_rows, scale_rows, survey_reliability
 from evaluation.analysis.scores import keyed_items
+from evaluation.config.instruments import Instrument, Item
 from evaluation.stats.reliability import cronbach_alpha
 
 HERE = Path(__file__).parent.parent / "r"
@@ -25,14 +25,23 @@ def instrument(items: dict[str, tuple[str, bool]], low: int = 1, high: int = 5, 
     scales: dict[str, tuple[str, ...]] = {}
     for item, (scale, _) in items.items():
         scales[scale] = (*scales.get(scale, ()), item)
-    return Instrument(id=iid, title={"en": iid}, role="student", scale_min=low, scale_max=high, labels={},
-                      items=tuple(Item(i, s, r) for i, (s, r) in items.items()), scales=scales)
+    return Instrument(
+        id=iid,
+        title={"en": iid},
+        role="student",
+        scale_min=low,
+        scale_max=high,
+        labels={},
+        items=tuple(Item(i, s, r) for i, (s, r) in items.items()),
+        scales=scales,
+    )
 
 
 def survey(items: dict[str, list], wave: str = "pre", role: str = "student") -> pd.DataFrame:
     n = len(next(iter(items.values())))
-    return pd.DataFrame({"respondent_id": [f"R{i}" for i in range(n)], "school_id": "S1", "role": role,
-                         "wave": wave, **items})
+    return pd.DataFrame(
+        {"respondent_id": [f"R{i}" for i in range(n)], "school_id": "S1", "role": role, "wave": wave, **items}
+    )
 
 
 def test_alpha_of_a_survey_scale_matches_psych_on_bfi_agreeableness() -> None:
@@ -46,8 +55,11 @@ def test_alpha_of_a_survey_scale_matches_psych_on_bfi_agreeableness() -> None:
     assert list(scales["wave"]) == ["pre", "post"] and set(scales["role"]) == {"student"}
     pre = scales.iloc[0]
     assert (pre["n"], pre["n_items"], pre["suppressed"]) == (2709, 5, False)
-    assert_allclose([pre["alpha"], pre["alpha_ci_low"], pre["alpha_ci_high"], pre["mean"], pre["sd"]],
-                    [ref["alpha"], ref["feldt_low"], ref["feldt_high"], ref["mean"], ref["sd"]], rtol=RTOL)
+    assert_allclose(
+        [pre["alpha"], pre["alpha_ci_low"], pre["alpha_ci_high"], pre["mean"], pre["sd"]],
+        [ref["alpha"], ref["feldt_low"], ref["feldt_high"], ref["mean"], ref["sd"]],
+        rtol=RTOL,
+    )
     items = item_rows(responses, definition, min_cell_size=10)
     assert list(items.columns) == ITEM_COLUMNS
     first = items[items["wave"] == "pre"]
@@ -61,8 +73,9 @@ def test_alpha_of_a_survey_scale_matches_psych_on_bfi_agreeableness() -> None:
 def test_reverse_keyed_item_is_turned_round_before_alpha() -> None:
     # b is stored backwards (6 - answer): keyed it is [1, 2, 4, 4, 5, 2], close to a.
     definition = instrument({"a": ("s", False), "b": ("s", True), "c": ("t", False), "d": ("t", False)})
-    responses = survey({"a": [1, 2, 3, 4, 5, 2], "b": [5, 4, 2, 2, 1, 4],
-                        "c": [1, 2, 2, 4, 5, 3], "d": [2, 2, 3, 5, 4, 3]})
+    responses = survey(
+        {"a": [1, 2, 3, 4, 5, 2], "b": [5, 4, 2, 2, 1, 4], "c": [1, 2, 2, 4, 5, 3], "d": [2, 2, 3, 5, 4, 3]}
+    )
     scales = scale_rows(responses, definition)
     assert list(scales["scale"]) == ["s", "t"] and list(scales["n_items"]) == [2, 2]
     # Hand computation, keyed, in sixths: var(a) = 13/6, var(b) = 14.4/6, cov(a, b) = 13.2/6;
@@ -74,8 +87,11 @@ def test_reverse_keyed_item_is_turned_round_before_alpha() -> None:
     # The R-verified function on the keyed items gives the same alpha and Feldt interval.
     for row, (items, reverse) in enumerate([(["a", "b"], ["b"]), (["c", "d"], [])]):
         expected = cronbach_alpha(keyed_items(responses, items, reverse, 1, 5))
-        assert_allclose(scales.loc[row, ["alpha", "alpha_ci_low", "alpha_ci_high"]].astype(float),
-                        [expected.alpha, expected.ci_low, expected.ci_high], rtol=1e-12)
+        assert_allclose(
+            scales.loc[row, ["alpha", "alpha_ci_low", "alpha_ci_high"]].astype(float),
+            [expected.alpha, expected.ci_low, expected.ci_high],
+            rtol=1e-12,
+        )
 
 
 def test_cells_under_min_cell_size_are_suppressed_and_incomplete_answers_left_out() -> None:
@@ -86,7 +102,10 @@ def test_cells_under_min_cell_size_are_suppressed_and_incomplete_answers_left_ou
     responses = pd.concat([pre, post, teachers], ignore_index=True)
     scales = scale_rows(responses, definition, min_cell_size=5)
     assert list(zip(scales["wave"], scales["role"], scales["suppressed"])) == [
-        ("pre", "student", False), ("pre", "teacher", False), ("post", "student", True)]
+        ("pre", "student", False),
+        ("pre", "teacher", False),
+        ("post", "student", True),
+    ]
     # The pre wave counts the five students who answered every item; the sixth skipped b.
     assert scales.loc[0, "n"] == 5
     expected = cronbach_alpha(pre[["a", "b", "c"]].iloc[:5])
@@ -104,9 +123,13 @@ def test_cells_under_min_cell_size_are_suppressed_and_incomplete_answers_left_ou
 
 def test_every_survey_of_the_accepted_tables_gets_its_rows() -> None:
     definition = {"id": "student_climate"}
-    accepted = {"schools": pd.DataFrame(), "surveys/student_climate": survey({
-        f"bel_{i}": [1, 2, 3, 4, 5, 4, 3, 2, 1, 5, i] for i in range(1, 6)} | {
-        f"col_{i}": [2, 2, 3, 4, 4, 4, 3, 2, 1, 5, i] for i in range(1, 5)})}
+    accepted = {
+        "schools": pd.DataFrame(),
+        "surveys/student_climate": survey(
+            {f"bel_{i}": [1, 2, 3, 4, 5, 4, 3, 2, 1, 5, i] for i in range(1, 6)}
+            | {f"col_{i}": [2, 2, 3, 4, 4, 4, 3, 2, 1, 5, i] for i in range(1, 5)}
+        ),
+    }
     scales, items = survey_reliability(accepted, None, min_cell_size=10)
     assert list(scales["scale"]) == ["belonging", "peer_collaboration"]
     assert list(scales["n_items"]) == [5, 4] and list(scales["n"]) == [11, 11]
@@ -121,16 +144,50 @@ def test_report_table_in_turkish_uses_the_instruments_scale_titles() -> None:
     from evaluation.config.instruments import load_instrument
     from evaluation.reporting.sections import scales_table
 
-    scales = pd.DataFrame([
-        {"instrument": "student_climate", "scale": "belonging", "wave": "pre", "role": "student", "n_items": 5,
-         "n": 120, "mean": 3.2, "sd": 0.6, "alpha": 0.81234, "alpha_ci_low": 0.75, "alpha_ci_high": 0.86,
-         "suppressed": False},
-        {"instrument": "student_climate", "scale": "belonging", "wave": "post", "role": "student", "n_items": 5,
-         "n": None, "mean": None, "sd": None, "alpha": None, "alpha_ci_low": None, "alpha_ci_high": None,
-         "suppressed": True}])
+    scales = pd.DataFrame(
+        [
+            {
+                "instrument": "student_climate",
+                "scale": "belonging",
+                "wave": "pre",
+                "role": "student",
+                "n_items": 5,
+                "n": 120,
+                "mean": 3.2,
+                "sd": 0.6,
+                "alpha": 0.81234,
+                "alpha_ci_low": 0.75,
+                "alpha_ci_high": 0.86,
+                "suppressed": False,
+            },
+            {
+                "instrument": "student_climate",
+                "scale": "belonging",
+                "wave": "post",
+                "role": "student",
+                "n_items": 5,
+                "n": None,
+                "mean": None,
+                "sd": None,
+                "alpha": None,
+                "alpha_ci_low": None,
+                "alpha_ci_high": None,
+                "suppressed": True,
+            },
+        ]
+    )
     table = scales_table(scales, "tr", {"student_climate": load_instrument("student_climate")})
-    assert list(table.columns) == ["ölçek", "yanıtlayan", "uygulama", "madde", "n", "alfa", "alfa GA alt",
-                                   "alfa GA üst", "gizlendi"]
+    assert list(table.columns) == [
+        "ölçek",
+        "yanıtlayan",
+        "uygulama",
+        "madde",
+        "n",
+        "alfa",
+        "alfa GA alt",
+        "alfa GA üst",
+        "gizlendi",
+    ]
     assert list(table["ölçek"]) == ["Okula aidiyet", "Okula aidiyet"]
     assert list(table["uygulama"]) == ["önce (ön test)", "sonra (son test)"]
     assert list(table["yanıtlayan"]) == ["öğrenciler", "öğrenciler"] and list(table["gizlendi"]) == ["", "gizlendi"]

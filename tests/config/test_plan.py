@@ -11,7 +11,12 @@ import pytest
 from evaluation.cli import main
 from evaluation.config.options import ATTRITION_BOUNDARIES, COMPARISONS, ON_QUARANTINE, SOURCES, SUBGROUPS
 from evaluation.config.plan import (
-    EXPECTED, ExamOutcomeDocument, Plan, PlanDocument, SurveyOutcomeDocument, load_plan,
+    EXPECTED,
+    ExamOutcomeDocument,
+    Plan,
+    PlanDocument,
+    SurveyOutcomeDocument,
+    load_plan,
 )
 from evaluation.errors import EXIT_BAD_PLAN, PlanError
 from evaluation.resources import DEMO_PLAN
@@ -32,8 +37,10 @@ outcomes:
   - {id: belonging, source: survey, instrument: student_climate, scale: belonging, domain: wellbeing}
 """
 EXAMPLE = "{id: mathematics, source: exam, subject: mathematics, domain: academic}"
-PLAN_KEYS = ("programme, period, language, data, demo, alpha, min_cell_size, outcomes, subgroups, on_quarantine, "
-             "primary_method, comparison, missing_data_threshold, attrition_boundary")
+PLAN_KEYS = (
+    "programme, period, language, data, demo, alpha, min_cell_size, outcomes, subgroups, on_quarantine, "
+    "primary_method, comparison, missing_data_threshold, attrition_boundary"
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -56,8 +63,9 @@ def test_demo_plan_loads_with_its_outcomes():
     plan = load_plan(DEMO_PLAN)
     assert plan.demo is True and plan.language == "en" and plan.min_cell_size == 10
     assert [o.id for o in plan.outcomes][:4] == ["mathematics", "science", "turkish", "english"]
-    assert plan.outcomes[4] == dataclasses.replace(plan.outcomes[4], source="survey", instrument="student_climate",
-                                                   scale="belonging", subject=None)
+    assert plan.outcomes[4] == dataclasses.replace(
+        plan.outcomes[4], source="survey", instrument="student_climate", scale="belonging", subject=None
+    )
     assert plan.subgroups == ("grade", "sex")
     assert plan.data_dir == DEMO_PLAN.parent / "data/2022-2023"  # the run takes it from its output folder
     assert len(plan.hash) == 12
@@ -82,8 +90,13 @@ def test_the_plan_is_a_frozen_record_that_tests_can_vary(tmp_path):
 
 
 def test_values_of_the_right_types_are_read(tmp_path):
-    plan = load_plan(write(tmp_path, GOOD + "demo: true\nalpha: 1e-2\nmin_cell_size: 5\nsubgroups: [grade, sex]\n"
-                                            "language: tr\nprimary_method: null\nmissing_data_threshold: 0\n"))
+    plan = load_plan(
+        write(
+            tmp_path,
+            GOOD + "demo: true\nalpha: 1e-2\nmin_cell_size: 5\nsubgroups: [grade, sex]\n"
+            "language: tr\nprimary_method: null\nmissing_data_threshold: 0\n",
+        )
+    )
     assert (plan.demo, plan.alpha, plan.min_cell_size, plan.subgroups) == (True, 0.01, 5, ("grade", "sex"))
     assert (plan.language, plan.primary_method, plan.missing_data_threshold) == ("tr", None, 0.0)
     assert isinstance(plan.missing_data_threshold, float) and isinstance(plan.alpha, float)
@@ -91,23 +104,32 @@ def test_values_of_the_right_types_are_read(tmp_path):
 
 
 def test_a_whole_number_is_text_for_programme_period_and_data(tmp_path):
-    plan = load_plan(write(tmp_path, "programme: 2023\nperiod: 2023\ndata: 2023\noutcomes:\n"
-                                     "  - {id: mathematics, source: exam, subject: mathematics, domain: academic}\n"))
+    plan = load_plan(
+        write(
+            tmp_path,
+            "programme: 2023\nperiod: 2023\ndata: 2023\noutcomes:\n"
+            "  - {id: mathematics, source: exam, subject: mathematics, domain: academic}\n",
+        )
+    )
     assert (plan.programme, plan.period, plan.data_dir) == ("2023", "2023", (tmp_path / "2023").resolve())
 
 
 # --- the defects of issue 10, each with its exact message ---------------------------------------
 
-@pytest.mark.parametrize(("line", "message"), [
-    ('demo: "no"', "demo must be true or false, found 'no'"),
-    ("demo: 'false'", "demo must be true or false, found 'false'"),
-    ("demo: no", "demo must be true or false, found 'no'"),  # YAML 1.1's boolean no is text here
-    ("min_cell_size: true", "min_cell_size must be a whole number of at least 1, found true"),
-    ("min_cell_size: yes", "min_cell_size must be a whole number of at least 1, found 'yes'"),
-    ("subgroups: grade", "subgroups must be a list such as [grade, sex] (or [] for none), found 'grade'"),
-    ("subgroups: 5", "subgroups must be a list such as [grade, sex] (or [] for none), found 5"),
-    ("1: x", f"1 is not a key of the analysis plan (its keys are {PLAN_KEYS})"),
-])
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('demo: "no"', "demo must be true or false, found 'no'"),
+        ("demo: 'false'", "demo must be true or false, found 'false'"),
+        ("demo: no", "demo must be true or false, found 'no'"),  # YAML 1.1's boolean no is text here
+        ("min_cell_size: true", "min_cell_size must be a whole number of at least 1, found true"),
+        ("min_cell_size: yes", "min_cell_size must be a whole number of at least 1, found 'yes'"),
+        ("subgroups: grade", "subgroups must be a list such as [grade, sex] (or [] for none), found 'grade'"),
+        ("subgroups: 5", "subgroups must be a list such as [grade, sex] (or [] for none), found 5"),
+        ("1: x", f"1 is not a key of the analysis plan (its keys are {PLAN_KEYS})"),
+    ],
+)
 def test_defects_of_the_hand_written_reader_are_refused(tmp_path, line, message):
     path, text = refused(tmp_path, GOOD + line + "\n")
     assert text == f"{path}: {message}"
@@ -117,8 +139,10 @@ def test_an_integer_id_or_key_in_an_outcome_is_refused(tmp_path):
     path, text = refused(tmp_path, GOOD + "  - {id: 3, source: exam, subject: science, domain: academic}\n")
     assert text == f"{path}: outcomes[1].id must be text naming the outcome, such as mathematics, found 3"
     path, text = refused(tmp_path, GOOD + "  - {1: x, id: science, source: exam, subject: science, domain: academic}\n")
-    assert text == (f"{path}: outcomes[1].1 (outcome science) is not a key of an exam outcome "
-                    "(its keys are id, source, domain, subject)")
+    assert text == (
+        f"{path}: outcomes[1].1 (outcome science) is not a key of an exam outcome "
+        "(its keys are id, source, domain, subject)"
+    )
 
 
 def test_an_alias_bomb_in_programme_is_refused_at_once(tmp_path):
@@ -128,16 +152,21 @@ def test_an_alias_bomb_in_programme_is_refused_at_once(tmp_path):
     started = time.perf_counter()
     path, text = refused(tmp_path, bomb)
     assert time.perf_counter() - started < 1
-    assert text == (f"{path}: line 2: anchors (&name) and aliases (*name) are not allowed in the analysis plan; "
-                    "write each value out in full")
+    assert text == (
+        f"{path}: line 2: anchors (&name) and aliases (*name) are not allowed in the analysis plan; "
+        "write each value out in full"
+    )
 
 
-@pytest.mark.parametrize(("arguments", "line", "message"), [
-    (["run"], 'demo: "no"', "demo must be true or false, found 'no'"),
-    (["run"], "min_cell_size: true", "min_cell_size must be a whole number of at least 1, found true"),
-    (["run"], "subgroups: grade", "subgroups must be a list such as [grade, sex] (or [] for none), found 'grade'"),
-    (["run"], "1: x", f"1 is not a key of the analysis plan (its keys are {PLAN_KEYS})"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "line", "message"),
+    [
+        (["run"], 'demo: "no"', "demo must be true or false, found 'no'"),
+        (["run"], "min_cell_size: true", "min_cell_size must be a whole number of at least 1, found true"),
+        (["run"], "subgroups: grade", "subgroups must be a list such as [grade, sex] (or [] for none), found 'grade'"),
+        (["run"], "1: x", f"1 is not a key of the analysis plan (its keys are {PLAN_KEYS})"),
+    ],
+)
 def test_evaluation_run_prints_the_problem_and_exits_3(tmp_path, capsys, arguments, line, message):
     path = write(tmp_path, GOOD + line + "\n")
     code = main([*arguments, str(path), "--out", str(tmp_path / "out")])
@@ -160,112 +189,219 @@ def test_evaluation_run_lists_every_problem_on_its_own_line(tmp_path, capsys):
 
 # --- every key, with a value of the wrong type --------------------------------------------------
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ("programme: Test programme", "programme: [a, b]",
-     "programme must be text naming the programme, such as School Partnership Programme, found [a, b]"),
-    ("programme: Test programme", "programme: '  '",
-     "programme must be text naming the programme, such as School Partnership Programme, found '  '"),
-    ("period: 2022-2023", "period: 2022.5",
-     "period must be text naming the period the data covers, such as 2022-2023, found 2022.5"),
-    ("period: 2022-2023", "period: true",
-     "period must be text naming the period the data covers, such as 2022-2023, found true"),
-    ("period: 2022-2023", "period:",
-     "period must be text naming the period the data covers, such as 2022-2023, found an empty value"),
-    ("data: data", "data: {path: data}",
-     "data must be text: the data directory, relative to the plan's folder, such as ../data/2022-2023, "
-     "found {path: data}"),
-    ("outcomes:\n  - " + EXAMPLE, f"outcomes: {EXAMPLE}",
-     f"outcomes must be a list of at least one outcome, such as [{EXAMPLE}], found {EXAMPLE}"),
-    ("outcomes:\n  - " + EXAMPLE, "outcomes: []",
-     f"outcomes must be a list of at least one outcome, such as [{EXAMPLE}], found []"),
-    ("outcomes:\n  - " + EXAMPLE, "outcomes:\n  - mathematics",
-     f"outcomes[0] must be a mapping such as {EXAMPLE}, found 'mathematics'"),
-])
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "programme: Test programme",
+            "programme: [a, b]",
+            "programme must be text naming the programme, such as School Partnership Programme, found [a, b]",
+        ),
+        (
+            "programme: Test programme",
+            "programme: '  '",
+            "programme must be text naming the programme, such as School Partnership Programme, found '  '",
+        ),
+        (
+            "period: 2022-2023",
+            "period: 2022.5",
+            "period must be text naming the period the data covers, such as 2022-2023, found 2022.5",
+        ),
+        (
+            "period: 2022-2023",
+            "period: true",
+            "period must be text naming the period the data covers, such as 2022-2023, found true",
+        ),
+        (
+            "period: 2022-2023",
+            "period:",
+            "period must be text naming the period the data covers, such as 2022-2023, found an empty value",
+        ),
+        (
+            "data: data",
+            "data: {path: data}",
+            "data must be text: the data directory, relative to the plan's folder, such as ../data/2022-2023, "
+            "found {path: data}",
+        ),
+        (
+            "outcomes:\n  - " + EXAMPLE,
+            f"outcomes: {EXAMPLE}",
+            f"outcomes must be a list of at least one outcome, such as [{EXAMPLE}], found {EXAMPLE}",
+        ),
+        (
+            "outcomes:\n  - " + EXAMPLE,
+            "outcomes: []",
+            f"outcomes must be a list of at least one outcome, such as [{EXAMPLE}], found []",
+        ),
+        (
+            "outcomes:\n  - " + EXAMPLE,
+            "outcomes:\n  - mathematics",
+            f"outcomes[0] must be a mapping such as {EXAMPLE}, found 'mathematics'",
+        ),
+    ],
+)
 def test_required_keys_of_the_wrong_type(tmp_path, old, new, message):
     assert old in GOOD
     path, text = refused(tmp_path, GOOD.replace(old, new))
     assert text == f"{path}: {message}"
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("language: 1", "language must be one of en, tr, found 1"),
-    ("language: de", "language must be one of en, tr, found 'de'"),
-    ("demo: 1", "demo must be true or false, found 1"),
-    ("alpha: '0.05'", "alpha must be a number above 0 and below 0.5, such as 0.05, found '0.05'"),
-    ("alpha: true", "alpha must be a number above 0 and below 0.5, such as 0.05, found true"),
-    ("alpha: 5", "alpha must be a number above 0 and below 0.5, such as 0.05, found 5"),
-    ("alpha: .nan", "alpha must be a number above 0 and below 0.5, such as 0.05, found .nan"),
-    ("min_cell_size: 10.0", "min_cell_size must be a whole number of at least 1, found 10.0"),
-    ("min_cell_size: '10'", "min_cell_size must be a whole number of at least 1, found '10'"),
-    ("min_cell_size: 0", "min_cell_size must be a whole number of at least 1, found 0"),
-    ("subgroups: {grade: 1}", "subgroups must be a list such as [grade, sex] (or [] for none), found {grade: 1}"),
-    ("subgroups:", "subgroups must be a list such as [grade, sex] (or [] for none), found an empty value"),
-    ("subgroups: [height]", f"subgroups[0] must be one of {', '.join(SUBGROUPS)}, found 'height'"),
-    ("subgroups: [grade, 5]", f"subgroups[1] must be one of {', '.join(SUBGROUPS)}, found 5"),
-    ("subgroups: [grade, sex, grade]", "subgroups[2] lists grade a second time; name each subgroup once"),
-    ("on_quarantine: true", "on_quarantine must be stop (quarantined rows stop the run) or continue (analyse the "
-                            "accepted rows and report the others), found true"),
-    ("primary_method: 1", "primary_method must be one of ancova_cr1, ancova_cr2, mixed_reml, did (or left out: "
-                          "ancova_cr2 under 40 schools, ancova_cr1 from 40), found 1"),
-    ("comparison: [fixed]", "comparison must be fixed (the control schools are the comparison group) or matched "
-                            "(match each partner school to a control school of the pool), found [fixed]"),
-    ("comparison: random", "comparison must be fixed (the control schools are the comparison group) or matched "
-                           "(match each partner school to a control school of the pool), found 'random'"),
-    ("missing_data_threshold: '5%'", "missing_data_threshold must be a share from 0 to below 1, such as 0.05 "
-                                     "(multiple imputation when a group misses more than 5% of the post-test), "
-                                     "found '5%'"),
-    ("missing_data_threshold: 5", "missing_data_threshold must be a share from 0 to below 1, such as 0.05 "
-                                  "(multiple imputation when a group misses more than 5% of the post-test), found 5"),
-    ("missing_data_threshold: yes", "missing_data_threshold must be a share from 0 to below 1, such as 0.05 "
-                                    "(multiple imputation when a group misses more than 5% of the post-test), "
-                                    "found 'yes'"),
-    ("attrition_boundary:", "attrition_boundary must be cautious (the WWC's default) or optimistic (when the "
-                            "programme itself is unlikely to make students leave), found an empty value"),
-    ("attrition_boundary: lenient", "attrition_boundary must be cautious (the WWC's default) or optimistic (when "
-                                    "the programme itself is unlikely to make students leave), found 'lenient'"),
-    ("colour: blue", f"colour is not a key of the analysis plan (its keys are {PLAN_KEYS})"),
-    ("Alpha: 0.05", f"Alpha is not a key of the analysis plan (its keys are {PLAN_KEYS})"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("language: 1", "language must be one of en, tr, found 1"),
+        ("language: de", "language must be one of en, tr, found 'de'"),
+        ("demo: 1", "demo must be true or false, found 1"),
+        ("alpha: '0.05'", "alpha must be a number above 0 and below 0.5, such as 0.05, found '0.05'"),
+        ("alpha: true", "alpha must be a number above 0 and below 0.5, such as 0.05, found true"),
+        ("alpha: 5", "alpha must be a number above 0 and below 0.5, such as 0.05, found 5"),
+        ("alpha: .nan", "alpha must be a number above 0 and below 0.5, such as 0.05, found .nan"),
+        ("min_cell_size: 10.0", "min_cell_size must be a whole number of at least 1, found 10.0"),
+        ("min_cell_size: '10'", "min_cell_size must be a whole number of at least 1, found '10'"),
+        ("min_cell_size: 0", "min_cell_size must be a whole number of at least 1, found 0"),
+        ("subgroups: {grade: 1}", "subgroups must be a list such as [grade, sex] (or [] for none), found {grade: 1}"),
+        ("subgroups:", "subgroups must be a list such as [grade, sex] (or [] for none), found an empty value"),
+        ("subgroups: [height]", f"subgroups[0] must be one of {', '.join(SUBGROUPS)}, found 'height'"),
+        ("subgroups: [grade, 5]", f"subgroups[1] must be one of {', '.join(SUBGROUPS)}, found 5"),
+        ("subgroups: [grade, sex, grade]", "subgroups[2] lists grade a second time; name each subgroup once"),
+        (
+            "on_quarantine: true",
+            "on_quarantine must be stop (quarantined rows stop the run) or continue (analyse the "
+            "accepted rows and report the others), found true",
+        ),
+        (
+            "primary_method: 1",
+            "primary_method must be one of ancova_cr1, ancova_cr2, mixed_reml, did (or left out: "
+            "ancova_cr2 under 40 schools, ancova_cr1 from 40), found 1",
+        ),
+        (
+            "comparison: [fixed]",
+            "comparison must be fixed (the control schools are the comparison group) or matched "
+            "(match each partner school to a control school of the pool), found [fixed]",
+        ),
+        (
+            "comparison: random",
+            "comparison must be fixed (the control schools are the comparison group) or matched "
+            "(match each partner school to a control school of the pool), found 'random'",
+        ),
+        (
+            "missing_data_threshold: '5%'",
+            "missing_data_threshold must be a share from 0 to below 1, such as 0.05 "
+            "(multiple imputation when a group misses more than 5% of the post-test), "
+            "found '5%'",
+        ),
+        (
+            "missing_data_threshold: 5",
+            "missing_data_threshold must be a share from 0 to below 1, such as 0.05 "
+            "(multiple imputation when a group misses more than 5% of the post-test), found 5",
+        ),
+        (
+            "missing_data_threshold: yes",
+            "missing_data_threshold must be a share from 0 to below 1, such as 0.05 "
+            "(multiple imputation when a group misses more than 5% of the post-test), "
+            "found 'yes'",
+        ),
+        (
+            "attrition_boundary:",
+            "attrition_boundary must be cautious (the WWC's default) or optimistic (when the "
+            "programme itself is unlikely to make students leave), found an empty value",
+        ),
+        (
+            "attrition_boundary: lenient",
+            "attrition_boundary must be cautious (the WWC's default) or optimistic (when "
+            "the programme itself is unlikely to make students leave), found 'lenient'",
+        ),
+        ("colour: blue", f"colour is not a key of the analysis plan (its keys are {PLAN_KEYS})"),
+        ("Alpha: 0.05", f"Alpha is not a key of the analysis plan (its keys are {PLAN_KEYS})"),
+    ],
+)
 def test_optional_keys_of_the_wrong_type_or_unknown(tmp_path, line, message):
     path, text = refused(tmp_path, GOOD + line + "\n")
     assert text == f"{path}: {message}"
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ("scale: belonging,", "scale: 5,",
-     "outcomes[2].scale (outcome belonging) must be text naming a scale of the instrument, such as belonging, found 5"),
-    ("instrument: student_climate,", "instrument: [student_climate],",
-     "outcomes[2].instrument (outcome belonging) must be text naming a survey instrument, such as student_climate, "
-     "found [student_climate]"),
-    ("subject: science,", "subject: true,",
-     "outcomes[1].subject (outcome science) must be text naming the subject as the exam results write it, such as "
-     "mathematics, found true"),
-    ("domain: wellbeing}", "domain: 1}",
-     "outcomes[2].domain (outcome belonging) must be text naming the outcome's domain, such as academic or "
-     "wellbeing, found 1"),
-    ("source: survey,", "source: [survey],",
-     "outcomes[2].source (outcome belonging) must be exam (a subject of the exam results) or survey (a scale of a "
-     "survey instrument), found [survey]"),
-    ("source: survey,", "source: interview,",
-     "outcomes[2].source (outcome belonging) must be exam (a subject of the exam results) or survey (a scale of a "
-     "survey instrument), found 'interview'"),
-    ("source: survey, ", "",
-     "outcomes[2].source (outcome belonging) is missing (expected exam (a subject of the exam results) or survey "
-     "(a scale of a survey instrument))"),
-    ("subject: science, ", "",
-     "outcomes[1].subject (outcome science) is missing (expected text naming the subject as the exam results "
-     "write it, such as mathematics)"),
-    ("scale: belonging, ", "",
-     "outcomes[2].scale (outcome belonging) is missing (expected text naming a scale of the instrument, such as "
-     "belonging)"),
-    ("scale: belonging,", "scale: belonging, weight: 2,",
-     "outcomes[2].weight (outcome belonging) is not a key of a survey outcome (its keys are id, source, domain, "
-     "instrument, scale)"),
-    ("subject: science,", "subject: science, scale: belonging,",
-     "outcomes[1].scale (outcome science) is not a key of an exam outcome (its keys are id, source, domain, subject)"),
-    ("id: science,", "id: mathematics,",
-     "outcomes[1].id is 'mathematics', the id of outcomes[0] too; each outcome needs its own id"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "scale: belonging,",
+            "scale: 5,",
+            "outcomes[2].scale (outcome belonging) must be text naming a scale of the instrument, such as belonging, "
+            "found 5",
+        ),
+        (
+            "instrument: student_climate,",
+            "instrument: [student_climate],",
+            "outcomes[2].instrument (outcome belonging) must be text naming a survey instrument, such as "
+            "student_climate, "
+            "found [student_climate]",
+        ),
+        (
+            "subject: science,",
+            "subject: true,",
+            "outcomes[1].subject (outcome science) must be text naming the subject as the exam results write it, such "
+            "as "
+            "mathematics, found true",
+        ),
+        (
+            "domain: wellbeing}",
+            "domain: 1}",
+            "outcomes[2].domain (outcome belonging) must be text naming the outcome's domain, such as academic or "
+            "wellbeing, found 1",
+        ),
+        (
+            "source: survey,",
+            "source: [survey],",
+            "outcomes[2].source (outcome belonging) must be exam (a subject of the exam results) or survey (a scale "
+            "of a "
+            "survey instrument), found [survey]",
+        ),
+        (
+            "source: survey,",
+            "source: interview,",
+            "outcomes[2].source (outcome belonging) must be exam (a subject of the exam results) or survey (a scale "
+            "of a "
+            "survey instrument), found 'interview'",
+        ),
+        (
+            "source: survey, ",
+            "",
+            "outcomes[2].source (outcome belonging) is missing (expected exam (a subject of the exam results) or "
+            "survey "
+            "(a scale of a survey instrument))",
+        ),
+        (
+            "subject: science, ",
+            "",
+            "outcomes[1].subject (outcome science) is missing (expected text naming the subject as the exam results "
+            "write it, such as mathematics)",
+        ),
+        (
+            "scale: belonging, ",
+            "",
+            "outcomes[2].scale (outcome belonging) is missing (expected text naming a scale of the instrument, such as "
+            "belonging)",
+        ),
+        (
+            "scale: belonging,",
+            "scale: belonging, weight: 2,",
+            "outcomes[2].weight (outcome belonging) is not a key of a survey outcome (its keys are id, source, domain, "
+            "instrument, scale)",
+        ),
+        (
+            "subject: science,",
+            "subject: science, scale: belonging,",
+            "outcomes[1].scale (outcome science) is not a key of an exam outcome (its keys are id, source, domain, "
+            "subject)",
+        ),
+        (
+            "id: science,",
+            "id: mathematics,",
+            "outcomes[1].id is 'mathematics', the id of outcomes[0] too; each outcome needs its own id",
+        ),
+    ],
+)
 def test_outcomes_are_checked_by_their_source(tmp_path, old, new, message):
     assert old in THREE_OUTCOMES
     path, text = refused(tmp_path, THREE_OUTCOMES.replace(old, new, 1))
@@ -286,8 +422,9 @@ def test_missing_keys_and_documents_that_are_no_mapping(tmp_path):
     ]
     for document, found in (("- just a list", "['just a list']"), ("", "an empty value"), ("42", "42")):
         path, text = refused(tmp_path, document)
-        assert text == (f"{path}: the analysis plan must be a YAML mapping with programme, period, data and outcomes, "
-                        f"found {found}")
+        assert text == (
+            f"{path}: the analysis plan must be a YAML mapping with programme, period, data and outcomes, found {found}"
+        )
 
 
 def test_many_problems_are_listed_up_to_twenty(tmp_path):
@@ -315,14 +452,16 @@ def test_missing_plan_file(tmp_path):
 
 
 def test_on_quarantine_is_stop_unless_the_plan_says_continue(tmp_path):
-    base = ("programme: x\nperiod: 2022-2023\ndata: .\noutcomes:\n"
-            "  - {id: m, source: exam, subject: mathematics, domain: academic}\n")
+    base = (
+        "programme: x\nperiod: 2022-2023\ndata: .\noutcomes:\n"
+        "  - {id: m, source: exam, subject: mathematics, domain: academic}\n"
+    )
     (tmp_path / "a.yaml").write_text(base, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(base + "on_quarantine: continue\n", encoding="utf-8")
     (tmp_path / "c.yaml").write_text(base + "on_quarantine: ignore\n", encoding="utf-8")
     assert load_plan(tmp_path / "a.yaml").on_quarantine == "stop"
     assert load_plan(tmp_path / "b.yaml").on_quarantine == "continue"
-    with pytest.raises(PlanError, match="on_quarantine must be stop .* or continue .*found 'ignore'"):
+    with pytest.raises(PlanError, match=r"on_quarantine must be stop .* or continue .*found 'ignore'"):
         load_plan(tmp_path / "c.yaml")
 
 
@@ -346,14 +485,20 @@ def test_the_schema_offers_the_options_module_words():
     assert typing.get_args(PlanDocument.model_fields["subgroups"].annotation)[0].__args__ == SUBGROUPS
 
 
-@pytest.mark.parametrize(("key", "words"), [
-    ("outcomes[].source", SOURCES), ("on_quarantine", ON_QUARANTINE), ("comparison", COMPARISONS),
-    ("attrition_boundary", ATTRITION_BOUNDARIES),
-])
+@pytest.mark.parametrize(
+    ("key", "words"),
+    [
+        ("outcomes[].source", SOURCES),
+        ("on_quarantine", ON_QUARANTINE),
+        ("comparison", COMPARISONS),
+        ("attrition_boundary", ATTRITION_BOUNDARIES),
+    ],
+)
 def test_the_messages_explain_every_option(key, words):
     assert all(f"{word} (" in EXPECTED.words[key] for word in words)
     assert set(typing.get_args(ExamOutcomeDocument.model_fields["source"].annotation)) | set(
-        typing.get_args(SurveyOutcomeDocument.model_fields["source"].annotation)) == set(SOURCES)
+        typing.get_args(SurveyOutcomeDocument.model_fields["source"].annotation)
+    ) == set(SOURCES)
 
 
 @pytest.mark.parametrize(("line", "key"), [("true: x", "true"), ("~: x", "null"), ("2.5: x", "2.5")])

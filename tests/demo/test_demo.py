@@ -138,15 +138,21 @@ def test_control_schools_mirror_the_partner_mix(schools: pd.DataFrame) -> None:
 
 def test_school_fields_use_the_documented_codes(schools: pd.DataFrame) -> None:
     assert (schools["country"] == "TR").all()
-    assert set(schools["school_type"]) <= {"science_high_school", "anatolian_high_school",
-                                           "social_sciences_high_school"}
+    assert set(schools["school_type"]) <= {
+        "science_high_school",
+        "anatolian_high_school",
+        "social_sciences_high_school",
+    }
     assert set(schools["resource_level"]) <= {"low", "medium", "high"}
     assert schools["school_id"].str.fullmatch(r"TR-\d{2}-\d{3}").all()
     plates = schools.groupby("province")["school_id"].agg(lambda ids: {i[3:5] for i in ids})
     assert (plates.map(len) == 1).all()  # one plate code per province
     assert schools.loc[schools["province"] == "Malatya", "school_id"].str.startswith("TR-44-").all()
-    suffix = {"science_high_school": " Fen Lisesi", "anatolian_high_school": " Anadolu Lisesi",
-              "social_sciences_high_school": " Sosyal Bilimler Lisesi"}
+    suffix = {
+        "science_high_school": " Fen Lisesi",
+        "anatolian_high_school": " Anadolu Lisesi",
+        "social_sciences_high_school": " Sosyal Bilimler Lisesi",
+    }
     for row in schools.itertuples():
         assert row.school_name.startswith(row.province + " ")
         assert row.school_name.endswith(suffix[row.school_type])
@@ -196,7 +202,9 @@ def test_exam_rows_match_the_roster_and_the_exam_calendar(exams: pd.DataFrame, r
     assert exams["grade"].between(9, 11).all()
     calendar = exams[["exam_id", "wave", "exam_date"]].drop_duplicates()
     assert sorted(map(tuple, calendar.to_numpy())) == [
-        ("ODBS-2022-11", "pre", "2022-11-16"), ("ODBS-2023-04", "post", "2023-04-19")]
+        ("ODBS-2022-11", "pre", "2022-11-16"),
+        ("ODBS-2023-04", "post", "2023-04-19"),
+    ]
     assert set(exams["subject"]) == {"mathematics", "science", "turkish", "english"}
     assert (exams.groupby(["student_id", "wave"]).size() == 4).all()
 
@@ -264,8 +272,7 @@ def test_survey_respondents_and_response_rates(raw: Tables, schools: pd.DataFram
     assert teachers.groupby("respondent_id")["school_id"].nunique().eq(1).all()
 
 
-def test_survey_scale_change_differs_by_about_the_true_effect(raw: Tables,
-                                                              schools: pd.DataFrame) -> None:
+def test_survey_scale_change_differs_by_about_the_true_effect(raw: Tables, schools: pd.DataFrame) -> None:
     definition = _instrument("student_climate")
     survey = raw["surveys/student_climate.csv"].copy()
     for item in definition["items"]:
@@ -281,8 +288,7 @@ def test_survey_scale_change_differs_by_about_the_true_effect(raw: Tables,
 # --- activities and indicators --------------------------------------------------------------
 
 
-def test_activity_log_follows_the_plan(raw: Tables, exams: pd.DataFrame,
-                                       schools: pd.DataFrame) -> None:
+def test_activity_log_follows_the_plan(raw: Tables, exams: pd.DataFrame, schools: pd.DataFrame) -> None:
     log = raw["activities.csv"]
     assert set(log["partnership_id"]) == set(schools["partnership_id"]) - {""}
     numbers = log.groupby("partnership_id")["activity_no"].agg(lambda s: sorted(map(int, s)))
@@ -298,14 +304,16 @@ def test_activity_log_follows_the_plan(raw: Tables, exams: pd.DataFrame,
     exam_rows = log[log["activity_type"] == "joint_exam"]
     assert set(exam_rows["status"]) == {"done"}
     assert set(exam_rows["completed_on"]) == {"2022-11-16", "2023-04-19"}
-    sat = (exams.merge(schools[["school_id", "partnership_id"]], on="school_id")
-           .groupby(["partnership_id", "exam_date"])["student_id"].nunique())
+    sat = (
+        exams.merge(schools[["school_id", "partnership_id"]], on="school_id")
+        .groupby(["partnership_id", "exam_date"])["student_id"]
+        .nunique()
+    )
     for row in exam_rows.itertuples():
         assert int(row.participants_students) == sat[(row.partnership_id, row.completed_on)]
 
 
-def test_indicators_are_complete_non_negative_integers(raw: Tables,
-                                                       schools: pd.DataFrame) -> None:
+def test_indicators_are_complete_non_negative_integers(raw: Tables, schools: pd.DataFrame) -> None:
     indicators = raw["indicators.csv"]
     assert indicators["value"].str.fullmatch(r"\d+").all()
     assert set(indicators["year"]) == {"2022", "2023"}
@@ -326,8 +334,13 @@ def test_parameters_expose_the_true_effects() -> None:
     assert dict(params.partner_effect) == {"mathematics": 4.0, "science": 3.0, "turkish": 2.0, "english": 0.0}
     assert params.survey_partner_effect["teacher_collaboration"]["collaboration"] == 0.35
     assert dict(TRUE_EFFECTS) == {
-        "mathematics": 4.0, "science": 3.0, "turkish": 2.0, "english": 0.0,
-        "belonging": 0.20, "peer_collaboration": 0.30, "teacher_collaboration": 0.35,
+        "mathematics": 4.0,
+        "science": 3.0,
+        "turkish": 2.0,
+        "english": 0.0,
+        "belonging": 0.20,
+        "peer_collaboration": 0.30,
+        "teacher_collaboration": 0.35,
     }
     for text in ("mathematics 4.0", "english 0.0", "belonging 0.20", "collaboration 0.35"):
         assert text in " ".join(DemoParameters.__doc__.split())

@@ -5,19 +5,33 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import pytest
 
 from evaluation.errors import EvidenceInputError
-from evaluation.evidence.attrition import (attrition, attrition_verdict, combined_verdict, load_boundary,
-                                           max_differential)
+from evaluation.evidence.attrition import (
+    attrition,
+    attrition_verdict,
+    load_boundary,
+    max_differential,
+)
 
 TABLE = load_boundary()
 # Rows of Table II.1 written out a second time (overall %, cautious, optimistic; provenance in
 # data_contracts/standards/README.md: 0, 13 and 65 also quoted by a second, independent source),
 # so a damaged CSV cannot pass unnoticed.
-PUBLISHED = [(0, 5.7, 10.0), (5, 6.1, 10.5), (10, 6.3, 10.9), (13, 6.1, 10.8), (20, 5.4, 10.0),
-             (30, 4.1, 8.2), (40, 2.6, 6.0), (50, 1.0, 3.7), (57, 0.0, 2.1), (58, None, 1.9), (65, None, 0.3)]
+PUBLISHED = [
+    (0, 5.7, 10.0),
+    (5, 6.1, 10.5),
+    (10, 6.3, 10.9),
+    (13, 6.1, 10.8),
+    (20, 5.4, 10.0),
+    (30, 4.1, 8.2),
+    (40, 2.6, 6.0),
+    (50, 1.0, 3.7),
+    (57, 0.0, 2.1),
+    (58, None, 1.9),
+    (65, None, 0.3),
+]
 
 
 def test_table_has_every_whole_percent_from_0_to_65():
@@ -31,7 +45,7 @@ def test_table_has_every_whole_percent_from_0_to_65():
 def test_table_rows_match_the_handbook(overall, cautious, optimistic):
     row = TABLE.loc[overall]
     assert row["optimistic"] == optimistic
-    assert (math.isnan(row["cautious"]) if cautious is None else row["cautious"] == cautious)
+    assert math.isnan(row["cautious"]) if cautious is None else row["cautious"] == cautious
 
 
 @pytest.mark.parametrize("boundary", ["cautious", "optimistic"])
@@ -77,14 +91,17 @@ def test_school_level_counts():
     assert attrition(20, 18, 20, 20, level="school", boundary="optimistic").verdict == "low"  # 10.5 at 5%
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ((10, 11, 10, 10), "11 treatment units analysed but only 10 assigned"),
-    ((0, 0, 10, 10), "no treatment units assigned"),
-    ((10, -1, 10, 10), "n_analysed_treatment must be a whole number >= 0"),
-    ((10, 2.5, 10, 10), "n_analysed_treatment must be a whole number >= 0"),
-    (("ten", 2, 10, 10), "n_assigned_treatment must be a whole number >= 0, got 'ten'"),
-    ((10, None, 10, 10), "n_analysed_treatment must be a whole number >= 0, got None"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((10, 11, 10, 10), "11 treatment units analysed but only 10 assigned"),
+        ((0, 0, 10, 10), "no treatment units assigned"),
+        ((10, -1, 10, 10), "n_analysed_treatment must be a whole number >= 0"),
+        ((10, 2.5, 10, 10), "n_analysed_treatment must be a whole number >= 0"),
+        (("ten", 2, 10, 10), "n_assigned_treatment must be a whole number >= 0, got 'ten'"),
+        ((10, None, 10, 10), "n_analysed_treatment must be a whole number >= 0, got None"),
+    ],
+)
 def test_impossible_counts_are_refused(args, message):
     with pytest.raises(EvidenceInputError, match=message):
         attrition(*args)

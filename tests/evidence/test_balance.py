@@ -13,45 +13,75 @@ import pandas as pd
 import pytest
 
 from evaluation.errors import EvidenceInputError
-from evaluation.evidence.balance import (BALANCE_COLUMNS, balance_table, baseline_characteristics,
-                                         joint_orthogonality_test, normalised_difference)
+from evaluation.evidence.balance import (
+    BALANCE_COLUMNS,
+    balance_table,
+    baseline_characteristics,
+    joint_orthogonality_test,
+    normalised_difference,
+)
 
 R_DIR = Path(__file__).parent.parent / "r"
 REFERENCE = json.loads((R_DIR / "balance.json").read_text(encoding="utf-8"))
-CHARACTERISTICS = ["type_b", "type_c", "school_size", "resource_high", "female", "grade", "special_needs",
-                   "migrant_refugee", "pre_mathematics"]
+CHARACTERISTICS = [
+    "type_b",
+    "type_c",
+    "school_size",
+    "resource_high",
+    "female",
+    "grade",
+    "special_needs",
+    "migrant_refugee",
+    "pre_mathematics",
+]
 
 
 def _tables():
-    schools = pd.DataFrame({
-        "school_id": ["P1", "P2", "C1", "C2"], "group": ["partner", "partner", "control", "control"],
-        "school_type": ["Anadolu", "Fen", "Anadolu", "Anadolu"],
-        "resource_level": ["high", "low", "low", None],
-    })
-    students = pd.DataFrame({
-        "student_id": [f"s{i}" for i in range(10)],
-        "school_id": ["P1", "P1", "P1", "P2", "P2", "C1", "C1", "C2", "C2", "C2"],
-        "grade": [9, 9, 10, 9, 10, 9, 9, 10, 10, 10],
-        "sex": ["F", "F", "M", "F", "M", "M", "M", "F", "M", None],
-        "special_needs": [False, False, True, False, False, False, False, False, False, False],
-        "migrant_refugee": [False, True, False, False, False, False, False, False, True, False],
-    })
+    schools = pd.DataFrame(
+        {
+            "school_id": ["P1", "P2", "C1", "C2"],
+            "group": ["partner", "partner", "control", "control"],
+            "school_type": ["Anadolu", "Fen", "Anadolu", "Anadolu"],
+            "resource_level": ["high", "low", "low", None],
+        }
+    )
+    students = pd.DataFrame(
+        {
+            "student_id": [f"s{i}" for i in range(10)],
+            "school_id": ["P1", "P1", "P1", "P2", "P2", "C1", "C1", "C2", "C2", "C2"],
+            "grade": [9, 9, 10, 9, 10, 9, 9, 10, 10, 10],
+            "sex": ["F", "F", "M", "F", "M", "M", "M", "F", "M", None],
+            "special_needs": [False, False, True, False, False, False, False, False, False, False],
+            "migrant_refugee": [False, True, False, False, False, False, False, False, True, False],
+        }
+    )
     pre = [60.0, 70.0, 80.0, 50.0, 60.0, 40.0, 50.0, 45.0, 55.0, None]
-    exams = pd.DataFrame({
-        "student_id": [s for s, p in zip(students["student_id"], pre) if p is not None] + ["s0"],
-        "school_id": [c for c, p in zip(students["school_id"], pre) if p is not None] + ["P1"],
-        "wave": ["pre"] * 9 + ["post"], "subject": ["mathematics"] * 10,
-        "score": [p for p in pre if p is not None] + [99.0],
-    })
+    exams = pd.DataFrame(
+        {
+            "student_id": [s for s, p in zip(students["student_id"], pre) if p is not None] + ["s0"],
+            "school_id": [c for c, p in zip(students["school_id"], pre) if p is not None] + ["P1"],
+            "wave": ["pre"] * 9 + ["post"],
+            "subject": ["mathematics"] * 10,
+            "score": [p for p in pre if p is not None] + [99.0],
+        }
+    )
     return schools, students, exams
 
 
 def test_characteristics_frame():
     frame, levels = baseline_characteristics(*_tables())
-    assert levels == {"school_type=Anadolu": "school", "school_type=Fen": "school",
-                      "resource_level=high": "school", "resource_level=low": "school", "school_size": "school",
-                      "female": "student", "grade": "student", "special_needs": "student",
-                      "migrant_refugee": "student", "pre_mathematics": "student"}
+    assert levels == {
+        "school_type=Anadolu": "school",
+        "school_type=Fen": "school",
+        "resource_level=high": "school",
+        "resource_level=low": "school",
+        "school_size": "school",
+        "female": "student",
+        "grade": "student",
+        "special_needs": "student",
+        "migrant_refugee": "student",
+        "pre_mathematics": "student",
+    }
     assert frame["treatment"].tolist() == [1] * 5 + [0] * 5
     assert frame["school_size"].tolist() == [3, 3, 3, 2, 2, 2, 2, 3, 3, 3]
     assert frame["pre_mathematics"].iloc[0] == 60.0  # the post-test of s0 is not a baseline value
@@ -95,12 +125,15 @@ def _planted(seed: int, shift: float) -> pd.DataFrame:
     schools = np.repeat(np.arange(80), 20)
     treatment = (schools < 40).astype(int)
     school_effect = rng.normal(0, 4, 80)[schools]
-    return pd.DataFrame({
-        "school_id": schools, "treatment": treatment,
-        "female": rng.binomial(1, 0.5, len(schools)).astype(float),
-        "grade": rng.integers(9, 13, len(schools)).astype(float),
-        "pre_mathematics": 50 + shift * treatment + school_effect + rng.normal(0, 10, len(schools)),
-    })
+    return pd.DataFrame(
+        {
+            "school_id": schools,
+            "treatment": treatment,
+            "female": rng.binomial(1, 0.5, len(schools)).astype(float),
+            "grade": rng.integers(9, 13, len(schools)).astype(float),
+            "pre_mathematics": 50 + shift * treatment + school_effect + rng.normal(0, 10, len(schools)),
+        }
+    )
 
 
 def test_joint_test_rejects_planted_imbalance_only():

@@ -14,8 +14,14 @@ import math
 import pytest
 
 from evaluation.errors import EvidenceInputError
-from evaluation.evidence.significance import (cluster_correction, default_icc, improvement_index, is_significant,
-                                              is_substantively_important, t_from_g)
+from evaluation.evidence.significance import (
+    cluster_correction,
+    default_icc,
+    improvement_index,
+    is_significant,
+    is_substantively_important,
+    t_from_g,
+)
 
 
 def test_correction_of_400_students_in_20_schools_with_the_achievement_icc():
@@ -79,10 +85,13 @@ def test_flags():
     assert is_significant(math.nan) is None
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ((2.0, 100, 2, 0.2), "at least 3 clusters"),
-    ((2.0, 100, 10, 1.5), "ICC must lie in"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((2.0, 100, 2, 0.2), "at least 3 clusters"),
+        ((2.0, 100, 10, 1.5), "ICC must lie in"),
+    ],
+)
 def test_bad_inputs(args, message):
     with pytest.raises(EvidenceInputError, match=message):
         cluster_correction(*args)

@@ -7,18 +7,34 @@ import datetime as dt
 import openpyxl
 import pandas as pd
 import pytest
-from fixtures import valid_tables, write_csv
 
 from evaluation.errors import UnreadableInputError
 from evaluation.io.reading import read_table
 
+from fixtures import valid_tables, write_csv
+
 ROWS = [
-    {"school_id": "S01", "school_name": "Kayseri Bünyan Fen Lisesi", "province": "Kayseri", "score": "72.5",
-     "exam_date": "2023-05-12"},
-    {"school_id": "S02", "school_name": "İzmir Karşıyaka Anadolu Lisesi", "province": "İzmir", "score": "88",
-     "exam_date": ""},
-    {"school_id": "S03", "school_name": "Çankaya Şehit Öğretmen Lisesi", "province": "Ankara", "score": "",
-     "exam_date": "2022-10-03"},
+    {
+        "school_id": "S01",
+        "school_name": "Kayseri Bünyan Fen Lisesi",
+        "province": "Kayseri",
+        "score": "72.5",
+        "exam_date": "2023-05-12",
+    },
+    {
+        "school_id": "S02",
+        "school_name": "İzmir Karşıyaka Anadolu Lisesi",
+        "province": "İzmir",
+        "score": "88",
+        "exam_date": "",
+    },
+    {
+        "school_id": "S03",
+        "school_name": "Çankaya Şehit Öğretmen Lisesi",
+        "province": "Ankara",
+        "score": "",
+        "exam_date": "2022-10-03",
+    },
 ]
 
 
@@ -64,13 +80,15 @@ def test_xlsx_with_typed_cells(tmp_path):
 
 
 def test_parquet_with_typed_columns(tmp_path):
-    frame = pd.DataFrame({
-        "school_id": ["S01", "S02", "S03"],
-        "school_name": [row["school_name"] for row in ROWS],
-        "province": ["Kayseri", "İzmir", "Ankara"],
-        "score": [72.5, 88.0, None],
-        "exam_date": pd.to_datetime(["2023-05-12", None, "2022-10-03"]),
-    })
+    frame = pd.DataFrame(
+        {
+            "school_id": ["S01", "S02", "S03"],
+            "school_name": [row["school_name"] for row in ROWS],
+            "province": ["Kayseri", "İzmir", "Ankara"],
+            "score": [72.5, 88.0, None],
+            "exam_date": pd.to_datetime(["2023-05-12", None, "2022-10-03"]),
+        }
+    )
     frame.to_parquet(tmp_path / "schools.parquet")
     pd.testing.assert_frame_equal(read_table(tmp_path / "schools.parquet"), expected_frame())
 

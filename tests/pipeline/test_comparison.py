@@ -8,16 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import plan_for
 
-from evaluation.analysis.frames import prepost_frame
+from evaluation import steps
 from evaluation.analysis.comparison import analysis_tables, keep_schools, match_comparison_schools
+from evaluation.analysis.frames import prepost_frame
+from evaluation.config.plan import Outcome, load_plan
 from evaluation.demo import DemoParameters, write_demo_data
 from evaluation.errors import PlanError
 from evaluation.evidence.matching import BALANCE_COLUMNS, PAIR_COLUMNS
-from evaluation import steps
-from evaluation.config.plan import Outcome, load_plan
 from evaluation.steps.workspace import load_accepted
+
+from conftest import plan_for
 
 pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
 
@@ -27,8 +28,9 @@ MATHS = Outcome("mathematics", "exam", "academic", subject="mathematics")
 @pytest.fixture(scope="module")
 def matched_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Notebook 03's sections on a demo programme with 14 partner schools and a pool of 28 control schools."""
-    data = write_demo_data(tmp_path_factory.mktemp("pool") / "2022-2023",
-                           params=DemoParameters(controls_per_partner_school=2))
+    data = write_demo_data(
+        tmp_path_factory.mktemp("pool") / "2022-2023", params=DemoParameters(controls_per_partner_school=2)
+    )
     plan = plan_for(data, tmp_path_factory.mktemp("plan"), comparison="matched")
     out = tmp_path_factory.mktemp("out")
     steps.run_sections(steps.setup(plan, out), "03-partner-vs-control.ipynb")
@@ -82,16 +84,19 @@ def test_fixed_comparison_keeps_every_control_school(demo_data: Path, tmp_path: 
 
 
 def test_keep_schools_filters_tables_with_a_school_column_only() -> None:
-    accepted = {"schools": pd.DataFrame({"school_id": ["A", "B", "C"]}),
-                "activities": pd.DataFrame({"partnership_id": ["P1"], "activity_no": [1]})}
+    accepted = {
+        "schools": pd.DataFrame({"school_id": ["A", "B", "C"]}),
+        "activities": pd.DataFrame({"partnership_id": ["P1"], "activity_no": [1]}),
+    }
     kept = keep_schools(accepted, {"A", "C"})
     assert kept["schools"]["school_id"].tolist() == ["A", "C"]
     assert kept["activities"] is accepted["activities"]
 
 
 def test_matching_needs_exam_results_and_a_pool() -> None:
-    schools = pd.DataFrame({"school_id": ["A", "B"], "group": ["partner", "partner"], "school_type": "x",
-                            "province": "Ankara"})
+    schools = pd.DataFrame(
+        {"school_id": ["A", "B"], "group": ["partner", "partner"], "school_type": "x", "province": "Ankara"}
+    )
     with pytest.raises(PlanError, match="comparison: matched needs exam results"):
         match_comparison_schools({"schools": schools})
     exams = pd.DataFrame({"student_id": ["s1"], "school_id": ["A"], "wave": ["pre"], "subject": ["m"], "score": [50.0]})

@@ -64,8 +64,9 @@ def test_a_notebooks_setup_writes_the_demo_data_into_the_output_folder(tmp_path:
     assert not (DEMO_PLAN.parent / "data").exists()
 
 
-def test_run_takes_a_bundled_plans_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture) -> None:
+def test_run_takes_a_bundled_plans_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     from evaluation import cli
 
     monkeypatch.chdir(tmp_path)

@@ -8,8 +8,8 @@ import re
 import nbformat
 import pytest
 
-from evaluation.resources import NOTEBOOKS_DIR
 from evaluation.pipeline import STEPS
+from evaluation.resources import NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -46,8 +46,9 @@ def test_notebooks_communicate_and_do_not_compute(path) -> None:
     from evaluation.steps import NOTEBOOKS as SECTIONS
 
     notebook = nbformat.read(path, as_version=4)
-    code = [c.source for c in notebook.cells
-            if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
+    code = [
+        c.source for c in notebook.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    ]
     setup_lines = [line for line in code[0].splitlines() if line and not line.startswith("#")]
     assert setup_lines == ["from evaluation import steps", "run = steps.setup(plan_path, out_dir)"]
     calls = []

@@ -9,11 +9,12 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import plan_for
 
 from evaluation import steps
 from evaluation.pipeline import execute_notebook
 from evaluation.stats.estimate import read_effects
+
+from conftest import plan_for
 
 pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
 
@@ -57,8 +58,9 @@ def test_the_report_notebook_runs_alone_through_papermill(demo_plan: Path, tmp_p
     notebook = nbformat.read(executed, as_version=4)
     errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
-    shown = "".join(o.get("data", {}).get("text/markdown", "") for c in notebook.cells if c.cell_type == "code"
-                    for o in c.outputs)
+    shown = "".join(
+        o.get("data", {}).get("text/markdown", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+    )
     assert "What we found" in shown and "How strong is the evidence" in shown
     evidence = pd.read_csv(out / "results" / "evidence.csv")
     assert len(evidence) == 7 and evidence["summary"].str.len().gt(0).all()

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import plan_for
 
+from evaluation.config.plan import load_plan
 from evaluation.demo import TRUE_EFFECTS
 from evaluation.errors import EXIT_BAD_PLAN, EXIT_INVALID_DATA, EXIT_UNREADABLE, ValidationFailed
 from evaluation.pipeline import STEPS, run_plan
-from evaluation.config.plan import load_plan
 from evaluation.stats.estimate import EFFECT_COLUMNS, read_effects
+
+from conftest import plan_for
 
 pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
 
@@ -58,10 +59,13 @@ def test_effects_table_has_the_data_models_columns_and_every_analysis(effects: p
 
 
 def test_pipeline_recovers_the_true_effects(effects: pd.DataFrame) -> None:
-    ancova = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")
-                     & (effects["method"] == "ancova_cr2")]
+    ancova = effects[
+        (effects["analysis"] == "partner_vs_control")
+        & (effects["subgroup"] == "all")
+        & (effects["method"] == "ancova_cr2")
+    ]
     covered = {row.outcome: row.ci_low <= TRUE_EFFECTS[row.outcome] <= row.ci_high for row in ancova.itertuples()}
-    assert covered == {outcome: True for outcome in TRUE_EFFECTS}
+    assert covered == dict.fromkeys(TRUE_EFFECTS, True)
 
 
 def test_every_notebook_was_executed_with_the_plans_parameters(run: Path, demo_plan: Path) -> None:
@@ -107,8 +111,11 @@ def test_run_writes_the_data_quality_warnings(run: Path) -> None:
     status = json.loads((run / "validation" / "status.json").read_text(encoding="utf-8"))
     assert status["warnings"] == len(warnings) > 0
     assert set(warnings["check"]) <= {"outlier", "straight_lining", "duplicate_submission"}
-    assert warnings["message"].str.contains("the same answer|far from the school's median|the same answers",
-                                            case=False).all()
+    assert (
+        warnings["message"]
+        .str.contains("the same answer|far from the school's median|the same answers", case=False)
+        .all()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -131,14 +138,19 @@ def test_validation_failure_stops_the_run_before_any_analysis(broken_plan: Path,
     assert "quarantine.csv" in str(raised.value) and "exam_results" in str(raised.value)
     quarantine = pd.read_csv(tmp_path / "validation" / "quarantine.csv", keep_default_na=False)
     score = quarantine[quarantine["column"] == "score"]
-    assert list(score["rule"]) == ["score_range"] and list(score["row"]) == [2] and list(score["value"].astype(str)) == ["150"]
+    assert (
+        list(score["rule"]) == ["score_range"]
+        and list(score["row"]) == [2]
+        and list(score["value"].astype(str)) == ["150"]
+    )
     school = str(score["school_id"].iloc[0])
     fix_lists = tmp_path / "validation" / "fix-lists"
     index = pd.read_csv(fix_lists / "index.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert school in set(index["school_id"])
     fixes = pd.read_csv(fix_lists / f"{school}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert ("exam_results.csv", "2", "150", "score_range") in set(fixes[["file", "row", "found", "rule"]].itertuples(
-        index=False, name=None))
+    assert ("exam_results.csv", "2", "150", "score_range") in set(
+        fixes[["file", "row", "found", "rule"]].itertuples(index=False, name=None)
+    )
     assert "exam_results.csv" in (tmp_path / "validation" / "validation.html").read_text(encoding="utf-8")
     assert not (tmp_path / "report.html").exists() and not (tmp_path / "report.pdf").exists()
     assert not (tmp_path / "notebooks" / "02-prepost.ipynb").exists()
@@ -181,14 +193,16 @@ def test_on_quarantine_continue_analyses_the_accepted_rows(broken_plan: Path, tm
     assert summary.loc["exam_results", "rows"] == summary.loc["exam_results", "accepted"] + 1
     assert "1 row of the schools' data broke a data contract and was left out" in shown[0].text
     effects = read_effects(out / "results" / "effects.csv")
-    maths = effects[(effects["outcome"] == "mathematics") & (effects["method"] == "ancova_cr2")
-                    & (effects["subgroup"] == "all")]
+    maths = effects[
+        (effects["outcome"] == "mathematics") & (effects["method"] == "ancova_cr2") & (effects["subgroup"] == "all")
+    ]
     analysed = run.frames["mathematics"].dropna(subset=["pre", "post"])
     assert int(maths["n_treatment"].iloc[0] + maths["n_control"].iloc[0]) == len(analysed)
 
 
-def test_the_command_says_how_many_rows_were_left_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture) -> None:
+def test_the_command_says_how_many_rows_were_left_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     from evaluation import cli, pipeline
 
     def finished_run(plan, out, progress):
@@ -231,8 +245,10 @@ def test_design_table_for_next_year(run: Path) -> None:
     assert design["icc"].between(0.03, 0.4).all()
     assert design["r2_school"].between(0, 0.99).all() and design["r2_student"].between(0.2, 0.9).all()
     for row in design.itertuples():
-        assert row.mdes == pytest.approx(mdes(row.schools, row.students_per_school, row.icc, row.r2_school,
-                                              row.r2_student, row.share_partner).mdes, rel=1e-9)
+        assert row.mdes == pytest.approx(
+            mdes(row.schools, row.students_per_school, row.icc, row.r2_school, row.r2_student, row.share_partner).mdes,
+            rel=1e-9,
+        )
     assert design.groupby("outcome")["mdes"].apply(lambda m: m.is_monotonic_decreasing).all()
 
 

@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis.effects import primary_method
-from evaluation.evidence import EVIDENCE_COLUMNS, attrition_verdict, improvement_index, wwc_rating
 from evaluation.analysis.evidence import attrition_levels
 from evaluation.config.plan import load_plan
+from evaluation.evidence import EVIDENCE_COLUMNS, attrition_verdict, improvement_index, wwc_rating
+from evaluation.evidence.baseline import baseline_verdict
 from evaluation.reporting import evidence as evidence_text
 from evaluation.reporting.sections import outcome_wording
 from evaluation.stats.estimate import read_effects
-from evaluation.evidence.baseline import baseline_verdict
 from evaluation.steps.workspace import load_instruments
 
 pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
@@ -35,8 +35,9 @@ def evidence(demo_run: Path) -> pd.DataFrame:
     return evidence_text.read_evidence(demo_run / "results" / "evidence.csv")
 
 
-def test_evidence_csv_has_one_row_per_finding_with_the_data_models_columns(demo_run: Path, demo_plan: Path,
-                                                                          evidence: pd.DataFrame) -> None:
+def test_evidence_csv_has_one_row_per_finding_with_the_data_models_columns(
+    demo_run: Path, demo_plan: Path, evidence: pd.DataFrame
+) -> None:
     raw = pd.read_csv(demo_run / "results" / "evidence.csv")
     assert list(raw.columns) == EVIDENCE_COLUMNS
     plan = load_plan(demo_plan)
@@ -52,8 +53,9 @@ def test_evidence_csv_has_one_row_per_finding_with_the_data_models_columns(demo_
 def test_evidence_rows_follow_the_rules_from_their_own_fields(evidence: pd.DataFrame, demo_plan: Path) -> None:
     plan = load_plan(demo_plan)
     for row in evidence.itertuples():
-        assert row.attrition_verdict == attrition_verdict(row.attrition_overall, row.attrition_differential,
-                                                          plan.attrition_boundary), row.outcome
+        assert row.attrition_verdict == attrition_verdict(
+            row.attrition_overall, row.attrition_differential, plan.attrition_boundary
+        ), row.outcome
         assert row.baseline_verdict == baseline_verdict(row.baseline_g), row.outcome
         assert row.significant is bool(row.p_adjusted < plan.alpha), row.outcome
         assert row.substantively_important is bool(abs(row.effect_size) >= 0.25), row.outcome
@@ -62,20 +64,22 @@ def test_evidence_rows_follow_the_rules_from_their_own_fields(evidence: pd.DataF
         assert row.rating == wwc_rating("qed", row.attrition_verdict, row.baseline_verdict, True), row.outcome
 
 
-def test_evidence_takes_the_headline_findings_and_the_attrition_counts(demo_run: Path, demo_plan: Path,
-                                                                      effects: pd.DataFrame,
-                                                                      evidence: pd.DataFrame) -> None:
+def test_evidence_takes_the_headline_findings_and_the_attrition_counts(
+    demo_run: Path, demo_plan: Path, effects: pd.DataFrame, evidence: pd.DataFrame
+) -> None:
     plan = load_plan(demo_plan)
     method = primary_method(plan, effects)
     assert method == "ancova_cr2"  # 28 schools
-    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["method"] == method)
-                   & (effects["subgroup"] == "all")].set_index("outcome")
+    rows = effects[
+        (effects["analysis"] == "partner_vs_control") & (effects["method"] == method) & (effects["subgroup"] == "all")
+    ].set_index("outcome")
     baseline = effects[(effects["analysis"] == "baseline_equivalence") & (effects["subgroup"] == "all")]
     mine = evidence.set_index("outcome")
     assert mine["effect_size"].tolist() == pytest.approx(rows.loc[mine.index, "effect_size"].tolist(), rel=1e-12)
     assert mine["p_adjusted"].tolist() == pytest.approx(rows.loc[mine.index, "p_adjusted"].tolist(), rel=1e-12)
-    assert mine["baseline_g"].tolist() == pytest.approx(baseline.set_index("outcome").loc[mine.index, "effect_size"]
-                                                        .tolist(), rel=1e-12)
+    assert mine["baseline_g"].tolist() == pytest.approx(
+        baseline.set_index("outcome").loc[mine.index, "effect_size"].tolist(), rel=1e-12
+    )
     counts = pd.read_csv(demo_run / "results" / "attrition.csv")
     for outcome in mine.index:
         levels = attrition_levels(counts, outcome, "cautious")
@@ -84,8 +88,14 @@ def test_evidence_takes_the_headline_findings_and_the_attrition_counts(demo_run:
     # The demo's teachers answered the post survey less often in partner schools (19% against 8% lost):
     # high attrition; students were lost evenly.
     assert dict(zip(evidence["outcome"], evidence["attrition_verdict"])) == {
-        "mathematics": "low", "science": "low", "turkish": "low", "english": "low", "belonging": "low",
-        "peer_collaboration": "low", "teacher_collaboration": "high"}
+        "mathematics": "low",
+        "science": "low",
+        "turkish": "low",
+        "english": "low",
+        "belonging": "low",
+        "peer_collaboration": "low",
+        "teacher_collaboration": "high",
+    }
 
 
 def test_balance_of_partner_and_control_schools(demo_run: Path) -> None:
@@ -106,8 +116,15 @@ def test_report_shows_the_evidence_of_every_finding_and_next_years_design(demo_r
     plan = load_plan(demo_plan)
     assert "How strong is the evidence" in report and "Planning next year" in report
     assert "Were partner and control schools alike at the start?" in report
-    for name in ("Mathematics", "Science", "Turkish", "English", "Sense of belonging", "Peer collaboration",
-                 "Teachers&#39;? professional collaboration|Teachers' professional collaboration"):
+    for name in (
+        "Mathematics",
+        "Science",
+        "Turkish",
+        "English",
+        "Sense of belonging",
+        "Peer collaboration",
+        "Teachers&#39;? professional collaboration|Teachers' professional collaboration",
+    ):
         assert len(re.findall(rf"<strong>(?:{name})\.</strong> Design:", report)) == 1, name
     assert len(re.findall(r"Overall: (?:meets|does not meet) the WWC standards", report)) == len(plan.outcomes)
     assert "joint F-test of orthogonality: F(" in report
@@ -118,13 +135,15 @@ def test_report_shows_the_evidence_of_every_finding_and_next_years_design(demo_r
     assert "MDES, 40 schools" in report
 
 
-def test_turkish_evidence_and_design_from_the_demo_results(demo_run: Path, demo_plan: Path, effects: pd.DataFrame,
-                                                          evidence: pd.DataFrame) -> None:
+def test_turkish_evidence_and_design_from_the_demo_results(
+    demo_run: Path, demo_plan: Path, effects: pd.DataFrame, evidence: pd.DataFrame
+) -> None:
     plan = replace(load_plan(demo_plan), language="tr")
     counts = pd.read_csv(demo_run / "results" / "attrition.csv")
     method = primary_method(plan, effects)
-    summaries = evidence_text.evidence_summaries(evidence, effects, counts, plan, method,
-                                                 outcome_wording(plan, load_instruments(plan))).split("\n\n")
+    summaries = evidence_text.evidence_summaries(
+        evidence, effects, counts, plan, method, outcome_wording(plan, load_instruments(plan))
+    ).split("\n\n")
     assert len(summaries) == 7 and summaries[0].startswith("**Matematik.** Tasarım:")
     assert summaries[6].startswith("**Öğretmenlerin mesleki iş birliği.**")
     assert "başlangıçtaki öğretmenlerden" in summaries[6] and "bu kayıp yüksektir" in summaries[6]
@@ -139,7 +158,7 @@ def test_turkish_evidence_and_design_from_the_demo_results(demo_run: Path, demo_
 def test_report_puts_the_imputation_estimates_beside_the_complete_cases(demo_run: Path) -> None:
     # the demo's surveys miss 8-19% of their post-test answers, its exams about 4% (under 5%)
     report = (demo_run / "report.html").read_text(encoding="utf-8")
-    section = report[report.index("When post-test answers are missing"):report.index("Before and after")]
+    section = report[report.index("When post-test answers are missing") : report.index("Before and after")]
     assert section.count("<tr") == 4  # the header and one row per survey outcome
     for outcome in ("sense of belonging", "peer collaboration", "teachers' professional collaboration"):
         assert outcome in section

@@ -14,8 +14,8 @@ import pytest
 
 from evaluation.analysis.effects import partner_vs_control_effects, prepost_effects
 from evaluation.analysis.frames import prepost_frame
-from evaluation.demo import TRUE_EFFECTS
 from evaluation.config.plan import load_plan
+from evaluation.demo import TRUE_EFFECTS
 from evaluation.steps.workspace import load_accepted, load_instruments
 
 pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories

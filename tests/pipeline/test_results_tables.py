@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis.attrition import ATTRITION_COLUMNS
-from evaluation.demo.params import DemoParameters
 from evaluation.analysis.reliability import ITEM_COLUMNS, SCALE_COLUMNS
+from evaluation.demo.params import DemoParameters
 
 pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
 
@@ -40,7 +40,8 @@ def test_scales_table_has_every_scale_per_wave(results: dict, demo_data: Path) -
     scales = results["scales"]
     assert list(scales.columns) == SCALE_COLUMNS
     assert list(zip(scales["instrument"], scales["scale"], scales["wave"], scales["role"], scales["n_items"])) == [
-        ("student_climate", "belonging", "pre", "student", 5), ("student_climate", "belonging", "post", "student", 5),
+        ("student_climate", "belonging", "pre", "student", 5),
+        ("student_climate", "belonging", "post", "student", 5),
         ("student_climate", "peer_collaboration", "pre", "student", 4),
         ("student_climate", "peer_collaboration", "post", "student", 4),
         ("teacher_collaboration", "collaboration", "pre", "teacher", 5),

@@ -5,8 +5,9 @@ from matplotlib.figure import Figure
 
 from evaluation.reporting.figures import love_plot
 
-BALANCE = pd.DataFrame({"covariate": ["size", "baseline_mean"], "std_diff_before": [0.62, -0.41],
-                        "std_diff_after": [0.08, -0.03]})
+BALANCE = pd.DataFrame(
+    {"covariate": ["size", "baseline_mean"], "std_diff_before": [0.62, -0.41], "std_diff_after": [0.08, -0.03]}
+)
 
 
 def test_love_plot_returns_a_figure():

@@ -14,11 +14,29 @@ from evaluation.stats.estimate import effects_frame
 
 
 def _row(**values) -> pd.Series:
-    row = {"analysis": "partner_vs_control", "outcome": "mathematics", "domain": "academic",
-           "subgroup": "all", "group": "all", "method": "ancova_cr1", "n_treatment": 120, "n_control": 130,
-           "n_clusters_treatment": 6, "n_clusters_control": 6, "estimate": 4.432, "std_error": 0.6, "df": 11,
-           "ci_low": 3.07, "ci_high": 5.79, "p_value": 0.0004, "p_adjusted": math.nan, "effect_size": 0.301,
-           "effect_size_ci_low": 0.21, "effect_size_ci_high": 0.40, "suppressed": False}
+    row = {
+        "analysis": "partner_vs_control",
+        "outcome": "mathematics",
+        "domain": "academic",
+        "subgroup": "all",
+        "group": "all",
+        "method": "ancova_cr1",
+        "n_treatment": 120,
+        "n_control": 130,
+        "n_clusters_treatment": 6,
+        "n_clusters_control": 6,
+        "estimate": 4.432,
+        "std_error": 0.6,
+        "df": 11,
+        "ci_low": 3.07,
+        "ci_high": 5.79,
+        "p_value": 0.0004,
+        "p_adjusted": math.nan,
+        "effect_size": 0.301,
+        "effect_size_ci_low": 0.21,
+        "effect_size_ci_high": 0.40,
+        "suppressed": False,
+    }
     row.update(values)
     return effects_frame([row]).iloc[0]
 
@@ -28,17 +46,20 @@ def test_significant_finding_in_english() -> None:
     assert sentence == (
         "In mathematics, students in partner schools ended the year 4.43 points higher than comparable "
         "students in control schools who had started at the same level (95% interval 3.07 to 5.79; "
-        "effect size g = 0.30). This difference is unlikely to be chance (p < 0.001).")
+        "effect size g = 0.30). This difference is unlikely to be chance (p < 0.001)."
+    )
 
 
 def test_findings_are_judged_on_the_adjusted_p_value_when_there_is_one() -> None:
     row = _row(p_value=0.03, p_adjusted=0.07)
     assert finding_sentence(row, 0.05, "en", "points", "students").endswith(
         "This difference could be chance (p = 0.070, adjusted for the several outcomes): "
-        "the data cannot tell it from no effect.")
+        "the data cannot tell it from no effect."
+    )
     assert finding_sentence(row, 0.05, "tr", "points", "students").endswith(
         "Bu fark tesadüf olabilir (p = 0,070, birden çok sonuç ölçüsü için düzeltilmiş): "
-        "veriler onu etkisizlikten ayıramıyor.")
+        "veriler onu etkisizlikten ayıramıyor."
+    )
 
 
 def test_non_significant_negative_finding_in_turkish_uses_decimal_commas() -> None:
@@ -52,22 +73,42 @@ def test_non_significant_negative_finding_in_turkish_uses_decimal_commas() -> No
 def test_suppressed_row_gives_no_numbers() -> None:
     row = _row(suppressed=True, estimate=math.nan, n_treatment=math.nan)
     assert finding_sentence(row, 0.05, "en", "points", "students") == (
-        "In mathematics, too few students were compared to report a result.")
+        "In mathematics, too few students were compared to report a result."
+    )
 
 
 def test_change_sentence_names_the_group_and_who_took_part() -> None:
-    row = _row(analysis="prepost", group="control", method="paired_t", outcome="teacher_collaboration",
-               estimate=0.05, ci_low=-0.03, ci_high=0.14, n_treatment=133)
+    row = _row(
+        analysis="prepost",
+        group="control",
+        method="paired_t",
+        outcome="teacher_collaboration",
+        estimate=0.05,
+        ci_low=-0.03,
+        ci_high=0.14,
+        n_treatment=133,
+    )
     assert change_sentence(row, "tr", "scale_points", "teachers").startswith(
-        "Karşılaştırma okullarında öğretmenlerin mesleki iş birliği önceden sonraya ortalama +0,05 ölçek puanı")
+        "Karşılaştırma okullarında öğretmenlerin mesleki iş birliği önceden sonraya ortalama +0,05 ölçek puanı"
+    )
     assert "133 teachers took part in both waves" in change_sentence(row, "en", "scale_points", "teachers")
-    one = _row(analysis="prepost", group="control", method="paired_t", outcome="teacher_collaboration",
-               estimate=0.05, ci_low=-0.03, ci_high=0.14, n_treatment=1)
+    one = _row(
+        analysis="prepost",
+        group="control",
+        method="paired_t",
+        outcome="teacher_collaboration",
+        estimate=0.05,
+        ci_low=-0.03,
+        ci_high=0.14,
+        n_treatment=1,
+    )
     assert change_sentence(one, "en", "scale_points", "teachers").endswith("; 1 teacher took part in both waves).")
 
 
-@pytest.mark.parametrize(("text", "language", "expected"),
-                         [("ingilizce", "tr", "İngilizce"), ("ingilizce", "en", "Ingilizce"), ("", "tr", "")])
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [("ingilizce", "tr", "İngilizce"), ("ingilizce", "en", "Ingilizce"), ("", "tr", "")],
+)
 def test_capitalise_is_turkish_aware(text: str, language: str, expected: str) -> None:
     assert capitalise(text, language) == expected
 
@@ -78,8 +119,13 @@ def test_sections_are_a_heading_and_an_introduction() -> None:
 
 
 def test_turkish_tables_have_turkish_headers_and_labels() -> None:
-    effects = effects_frame([_row().to_dict(), _row(subgroup="grade=9", p_value=0.2).to_dict(),
-                             _row(subgroup="grade=10", suppressed=True, estimate=math.nan).to_dict()])
+    effects = effects_frame(
+        [
+            _row().to_dict(),
+            _row(subgroup="grade=9", p_value=0.2).to_dict(),
+            _row(subgroup="grade=10", suppressed=True, estimate=math.nan).to_dict(),
+        ]
+    )
     table = sections.partner_vs_control_table(effects, "tr")
     assert list(table.columns[:3]) == ["sonuç ölçüsü", "yöntem", "n ortak"]
     assert table.iloc[0]["sonuç ölçüsü"] == "matematik" and table.iloc[0]["p"] == "<0,001"
@@ -93,12 +139,14 @@ def test_quality_overview_counts_warnings_per_table_and_check(tmp_path) -> None:
 
     (tmp_path / "validation").mkdir()
     rows = [("exam_results", "outlier"), ("exam_results", "outlier"), ("surveys/student_climate", "straight_lining")]
-    warnings = pd.DataFrame([{column: "" for column in WARNING_COLUMNS} | {"table": t, "check": c} for t, c in rows])
+    warnings = pd.DataFrame([dict.fromkeys(WARNING_COLUMNS, "") | {"table": t, "check": c} for t, c in rows])
     warnings.to_csv(tmp_path / "validation" / "warnings.csv", index=False)
     sentence, counts = sections.quality_overview(tmp_path, "en")
     assert sentence.startswith("The data-quality checks raised 3 points for the schools to check")
-    assert counts.values.tolist() == [["exam_results", "unusual score", 2],
-                                      ["surveys/student_climate", "same answer to every item", 1]]
+    assert counts.values.tolist() == [
+        ["exam_results", "unusual score", 2],
+        ["surveys/student_climate", "same answer to every item", 1],
+    ]
     sentence, counts = sections.quality_overview(tmp_path, "tr")
     assert "3 nokta" in sentence
     assert list(counts.columns) == ["tablo", "kontrol", "kontrol edilecek nokta"]

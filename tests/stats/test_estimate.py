@@ -6,8 +6,22 @@ from evaluation.stats.estimate import EFFECT_COLUMNS, Estimate, effects_frame
 
 
 def estimate(n_t, n_c):
-    return Estimate("ancova_cr1", n_t, n_c, 2.0, 1.0, 20.0, 0.0, 4.0, 0.05, 0.2, 0.0, 0.4,
-                    n_clusters_treatment=5, n_clusters_control=5)
+    return Estimate(
+        "ancova_cr1",
+        n_t,
+        n_c,
+        2.0,
+        1.0,
+        20.0,
+        0.0,
+        4.0,
+        0.05,
+        0.2,
+        0.0,
+        0.4,
+        n_clusters_treatment=5,
+        n_clusters_control=5,
+    )
 
 
 def test_row_has_the_data_model_columns_in_order():
@@ -17,11 +31,20 @@ def test_row_has_the_data_model_columns_in_order():
 
 
 def test_small_cells_are_suppressed_with_numbers_blank():
-    row = estimate(50, 9).to_row(analysis="partner_vs_control", outcome="mathematics", domain="academic",
-                                 subgroup="grade=9", min_cell_size=10)
+    row = estimate(50, 9).to_row(
+        analysis="partner_vs_control", outcome="mathematics", domain="academic", subgroup="grade=9", min_cell_size=10
+    )
     assert row["suppressed"] is True
-    blank = ("estimate", "std_error", "ci_low", "p_value", "effect_size", "n_treatment", "n_control",
-             "n_clusters_treatment")
+    blank = (
+        "estimate",
+        "std_error",
+        "ci_low",
+        "p_value",
+        "effect_size",
+        "n_treatment",
+        "n_control",
+        "n_clusters_treatment",
+    )
     assert all(math.isnan(row[c]) for c in blank)
 
 

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evaluation.cli import main
 from evaluation.analysis.design import DesignParameters, design_table, estimate_design_parameters, outcome_design_tables
-from evaluation.stats.power import DESIGN_COLUMNS, mdes, schools_needed
+from evaluation.cli import main
 from evaluation.errors import EXIT_UNREADABLE, DesignError
+from evaluation.stats.power import DESIGN_COLUMNS, mdes, schools_needed
 
 MATHS = Path(__file__).parent.parent / "r" / "data" / "mathachieve30.csv"
 
@@ -28,8 +28,9 @@ MATHS = Path(__file__).parent.parent / "r" / "data" / "mathachieve30.csv"
 #   mrss.cra2r2(es=d1$mdes[1], rho2=.17, n=15)
 #   ## J = 20
 # (defaults: p = .50, g2 = 0, r21 = r22 = 0, alpha = .05, two-tailed)
-CROSS_CHECK = dict(students_per_school=15, icc=0.17, r2_school=0.0, r2_student=0.0, share_partner=0.5,
-                   school_covariates=0)
+CROSS_CHECK = dict(
+    students_per_school=15, icc=0.17, r2_school=0.0, r2_student=0.0, share_partner=0.5, school_covariates=0
+)
 
 
 def test_mdes_matches_powerupr_cross_check() -> None:
@@ -70,8 +71,9 @@ def power_at(result) -> float:
 @pytest.mark.parametrize("schools", [60, 200])
 @pytest.mark.parametrize("power", [0.8, 0.9])
 def test_noncentral_t_power_at_the_mdes_is_the_target(schools: int, power: float) -> None:
-    result = mdes(schools, students_per_school=22, icc=0.18, r2_school=0.7, r2_student=0.5, share_partner=0.5,
-                  power=power)
+    result = mdes(
+        schools, students_per_school=22, icc=0.18, r2_school=0.7, r2_student=0.5, share_partner=0.5, power=power
+    )
     assert power_at(result) == pytest.approx(power, abs=0.01)
 
 
@@ -91,30 +93,35 @@ def test_exact_relationships_of_the_formula() -> None:
     assert large.mdes / small.mdes == pytest.approx(large.multiplier / small.multiplier / math.sqrt(2), rel=1e-12)
     # all variance between schools: only R2_2 matters, and students per school do not
     between = dict(options, icc=1.0)
-    assert mdes(40, **dict(between, r2_school=0.75)).mdes == pytest.approx(mdes(40, **between).mdes / math.sqrt(2),
-                                                                            rel=1e-12)
+    assert mdes(40, **dict(between, r2_school=0.75)).mdes == pytest.approx(
+        mdes(40, **between).mdes / math.sqrt(2), rel=1e-12
+    )
     assert mdes(40, **dict(between, students_per_school=5)).mdes == pytest.approx(mdes(40, **between).mdes, rel=1e-12)
     # no variance between schools: the MDES of J * n students, R2_1 the only covariate effect
     within = dict(options, icc=0.0, r2_school=0.0)
     assert mdes(40, **within).standard_error == pytest.approx(math.sqrt(0.7 / (0.25 * 40 * 30)), rel=1e-12)
     # the share of partner schools enters as P (1 - P): 30% partner is 70% partner
     assert mdes(40, **dict(options, share_partner=0.3)).mdes == pytest.approx(
-        mdes(40, **dict(options, share_partner=0.7)).mdes, rel=1e-12)
+        mdes(40, **dict(options, share_partner=0.7)).mdes, rel=1e-12
+    )
     # each school covariate costs one df, nothing else
     assert mdes(40, **options, school_covariates=3).df == mdes(40, **options).df - 2 == 35
     assert mdes(40, **options, school_covariates=3).standard_error == mdes(40, **options).standard_error
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(icc=1.2), "icc must lie in [0, 1]; found 1.2"),
-    (dict(r2_school=1.0), "r2_school must lie in [0, 1); found 1.0"),
-    (dict(r2_student=-0.1), "r2_student must lie in [0, 1); found -0.1"),
-    (dict(share_partner=0.0), "share_partner must lie in (0, 1); found 0.0"),
-    (dict(power=1.0), "power must lie in (0, 1); found 1.0"),
-    (dict(students_per_school=0.5), "students per school must be at least 1; found 0.5"),
-    (dict(schools=2), "schools must be a whole number of at least 4"),
-    (dict(icc=math.nan), "icc must lie in [0, 1]; found nan"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(icc=1.2), "icc must lie in [0, 1]; found 1.2"),
+        (dict(r2_school=1.0), "r2_school must lie in [0, 1); found 1.0"),
+        (dict(r2_student=-0.1), "r2_student must lie in [0, 1); found -0.1"),
+        (dict(share_partner=0.0), "share_partner must lie in (0, 1); found 0.0"),
+        (dict(power=1.0), "power must lie in (0, 1); found 1.0"),
+        (dict(students_per_school=0.5), "students per school must be at least 1; found 0.5"),
+        (dict(schools=2), "schools must be a whole number of at least 4"),
+        (dict(icc=math.nan), "icc must lie in [0, 1]; found nan"),
+    ],
+)
 def test_out_of_range_inputs_are_named(change: dict, message: str) -> None:
     arguments = dict(CROSS_CHECK, schools=20, school_covariates=1)
     arguments.update(change)
@@ -133,14 +140,17 @@ def test_design_parameters_match_lme4() -> None:
     maths = pd.read_csv(MATHS)
     got = estimate_design_parameters(maths, post="MathAch", pre="SES", cluster="School", treatment="catholic")
     assert [got.tau2_empty, got.sigma2_empty, got.tau2_pre, got.sigma2_pre] == pytest.approx(
-        [9.16170721003876, 36.99090881429836, 4.68621098971547, 35.72774858951792], rel=1e-6)
+        [9.16170721003876, 36.99090881429836, 4.68621098971547, 35.72774858951792], rel=1e-6
+    )
     assert [got.icc, got.r2_school, got.r2_student] == pytest.approx(
-        [0.198508947037967, 0.488500245393059, 0.0341478559264858], rel=1e-6)
+        [0.198508947037967, 0.488500245393059, 0.0341478559264858], rel=1e-6
+    )
     assert got.students_per_school == pytest.approx(40.5354960311934, rel=1e-12)
     assert (got.schools, got.students, got.share_partner) == (30, 1341, 0.5)
     plain = estimate_design_parameters(maths, post="MathAch", pre="SES", cluster="School", treatment=None)
     assert [plain.icc, plain.r2_school, plain.r2_student] == pytest.approx(
-        [0.221379663069475, 0.447225109827612, 0.034303072190031], rel=1e-6)
+        [0.221379663069475, 0.447225109827612, 0.034303072190031], rel=1e-6
+    )
 
 
 def simulated(seed: int, pre_school_sd: float) -> pd.DataFrame:
@@ -174,9 +184,19 @@ def test_design_parameters_need_schools() -> None:
 
 
 def test_design_table_rows_for_next_year() -> None:
-    parameters = DesignParameters(icc=0.2, r2_school=0.5, r2_student=0.4, students_per_school=24.6, schools=28,
-                                  students=700, share_partner=0.5, tau2_empty=0.2, sigma2_empty=0.8,
-                                  tau2_pre=0.1, sigma2_pre=0.48)
+    parameters = DesignParameters(
+        icc=0.2,
+        r2_school=0.5,
+        r2_student=0.4,
+        students_per_school=24.6,
+        schools=28,
+        students=700,
+        share_partner=0.5,
+        tau2_empty=0.2,
+        sigma2_empty=0.8,
+        tau2_pre=0.1,
+        sigma2_pre=0.48,
+    )
     table = design_table(parameters)
     assert list(table.columns) == DESIGN_COLUMNS
     assert table["schools"].tolist() == [20, 30, 40, 60, 80]
@@ -190,17 +210,33 @@ def test_design_table_rows_for_next_year() -> None:
 @pytest.mark.slow
 def test_outcome_design_tables_leave_out_outcomes_without_enough_schools() -> None:
     frame = simulated(2, 0.5)
-    table, notes = outcome_design_tables({"mathematics": frame, "science": frame[frame["school_id"] < 2]},
-                                         alpha=0.1, schools=(30, 60))
+    table, notes = outcome_design_tables(
+        {"mathematics": frame, "science": frame[frame["school_id"] < 2]}, alpha=0.1, schools=(30, 60)
+    )
     assert list(table.columns) == ["outcome", *DESIGN_COLUMNS]
     assert table[["outcome", "schools"]].values.tolist() == [["mathematics", 30], ["mathematics", 60]]
     assert table["alpha"].eq(0.1).all() and table["students_per_school"].eq(40).all()
-    assert notes == ["science: the design parameters need at least 3 schools and more students than schools with "
-                     "both tests; found 2 school(s) and 80 student(s)"]
+    assert notes == [
+        "science: the design parameters need at least 3 schools and more students than schools with "
+        "both tests; found 2 school(s) and 80 student(s)"
+    ]
 
 
-DESIGN_ARGS = ["design", "--students-per-school", "15", "--icc", "0.17", "--r2-school", "0", "--r2-student", "0",
-               "--share-partner", "0.5", "--school-covariates", "0"]
+DESIGN_ARGS = [
+    "design",
+    "--students-per-school",
+    "15",
+    "--icc",
+    "0.17",
+    "--r2-school",
+    "0",
+    "--r2-student",
+    "0",
+    "--share-partner",
+    "0.5",
+    "--school-covariates",
+    "0",
+]
 
 
 def test_design_command_prints_the_mdes(capsys) -> None:
@@ -224,8 +260,9 @@ def test_design_command_bad_values_exit_2_with_one_line(capsys) -> None:
     assert "schools must be a whole number of at least 3" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("extra", [[], ["--schools", "20", "--mdes", "0.3"], ["--schools", "twenty"],
-                                   ["--schools", "20", "--alpha", "x"]])
+@pytest.mark.parametrize(
+    "extra", [[], ["--schools", "20", "--mdes", "0.3"], ["--schools", "twenty"], ["--schools", "20", "--alpha", "x"]]
+)
 def test_design_command_usage_errors_exit_2(capsys, extra: list) -> None:
     with pytest.raises(SystemExit) as raised:
         main([*DESIGN_ARGS, *extra])

@@ -13,8 +13,9 @@ import pytest
 
 from evaluation.stats import random_intercept_reml
 
-_SPEC = importlib.util.spec_from_file_location("simulate_coverage",
-                                               Path(__file__).resolve().parents[2] / "benchmarks" / "simulate_coverage.py")
+_SPEC = importlib.util.spec_from_file_location(
+    "simulate_coverage", Path(__file__).resolve().parents[2] / "benchmarks" / "simulate_coverage.py"
+)
 simulate_coverage = importlib.util.module_from_spec(_SPEC)
 sys.modules["simulate_coverage"] = simulate_coverage  # its dataclasses look their module up
 _SPEC.loader.exec_module(simulate_coverage)
@@ -29,8 +30,9 @@ def programme():
 
 def test_programme_shape(programme):
     design, frame = programme
-    per_school = frame.groupby("school_id").agg(n=("unit_id", "size"), t=("treatment", "nunique"),
-                                                partner=("treatment", "first"))
+    per_school = frame.groupby("school_id").agg(
+        n=("unit_id", "size"), t=("treatment", "nunique"), partner=("treatment", "first")
+    )
     assert len(per_school) == 200
     assert per_school["partner"].sum() == 100
     assert (per_school["t"] == 1).all()  # randomised by school: one arm per school

@@ -63,8 +63,10 @@ def test_ancova_cr1_matches_statsmodels_cluster_robust_ols(clustered):
     result = ancova_clustered(clustered, post="post", pre="pre", treatment="treatment", cluster="school")
     design = sm.add_constant(clustered[["treatment", "pre"]])
     fit = sm.OLS(clustered["post"], design).fit(
-        cov_type="cluster", cov_kwds={"groups": clustered["school"], "use_correction": True,
-                                      "df_correction": True}, use_t=True)
+        cov_type="cluster",
+        cov_kwds={"groups": clustered["school"], "use_correction": True, "df_correction": True},
+        use_t=True,
+    )
     assert result.estimate == pytest.approx(fit.params["treatment"], rel=1e-10)
     assert result.std_error == pytest.approx(fit.bse["treatment"], rel=1e-10)
     assert result.p_value == pytest.approx(fit.pvalues["treatment"], rel=1e-9)
@@ -78,8 +80,7 @@ def test_ancova_effect_size_uses_pooled_post_sd_and_correction(clustered):
     result = ancova_clustered(clustered, post="post", pre="pre", treatment="treatment", cluster="school")
     treated = clustered[clustered["treatment"] == 1]["post"]
     control = clustered[clustered["treatment"] == 0]["post"]
-    sd = math.sqrt(((len(treated) - 1) * treated.var() + (len(control) - 1) * control.var())
-                   / (len(clustered) - 2))
+    sd = math.sqrt(((len(treated) - 1) * treated.var() + (len(control) - 1) * control.var()) / (len(clustered) - 2))
     j = 1 - 3 / (4 * len(clustered) - 9)
     assert result.effect_size == pytest.approx(j * result.estimate / sd)
     assert result.effect_size_ci_low == pytest.approx(j * result.ci_low / sd)

@@ -8,13 +8,27 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evaluation.stats import (baseline_equivalence, benjamini_hochberg, cr2_vcov, hodges_lehmann,
-                              did_clustered, kr20, mixed_reml, welch_waves, wilcoxon_signed_rank)
+from evaluation.stats import (
+    baseline_equivalence,
+    benjamini_hochberg,
+    cr2_vcov,
+    did_clustered,
+    hodges_lehmann,
+    kr20,
+    mixed_reml,
+    welch_waves,
+    wilcoxon_signed_rank,
+)
 
 
 def test_baseline_equivalence_counts_and_raw_difference():
-    frame = pd.DataFrame({"pre": [1.0, 2, 3, 4, 2, 3, 4, 5, np.nan], "treatment": [1, 1, 1, 1, 0, 0, 0, 0, 1],
-                          "school": list("aabbccdde")})
+    frame = pd.DataFrame(
+        {
+            "pre": [1.0, 2, 3, 4, 2, 3, 4, 5, np.nan],
+            "treatment": [1, 1, 1, 1, 0, 0, 0, 0, 1],
+            "school": list("aabbccdde"),
+        }
+    )
     result = baseline_equivalence(frame, "pre", "treatment", "school")
     assert (result.n_treatment, result.n_control) == (4, 4)
     assert (result.n_clusters_treatment, result.n_clusters_control) == (2, 2)
@@ -52,8 +66,14 @@ def test_welch_needs_two_values_per_wave():
 
 
 def test_did_with_an_empty_cell_is_blank():
-    frame = pd.DataFrame({"value": [1.0, 2, 3, 4], "wave": ["pre", "post", "pre", "pre"],
-                          "treatment": [1, 1, 0, 0], "school": list("abcd")})
+    frame = pd.DataFrame(
+        {
+            "value": [1.0, 2, 3, 4],
+            "wave": ["pre", "post", "pre", "pre"],
+            "treatment": [1, 1, 0, 0],
+            "school": list("abcd"),
+        }
+    )
     result = did_clustered(frame, "value", "wave", "treatment", "school")
     assert math.isnan(result.estimate) and (result.n_treatment, result.n_control) == (1, 0)
 

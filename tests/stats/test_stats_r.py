@@ -15,9 +15,22 @@ import pytest
 from numpy.testing import assert_allclose
 
 from evaluation.analysis.scores import keyed_items
-from evaluation.stats import (ancova_clustered, baseline_equivalence, benjamini_hochberg, coefficient_test,
-                              cronbach_alpha, did_clustered, hedges_g, item_statistics, kr20, mixed_reml,
-                              paired_change, random_intercept_reml, welch_waves, wilcoxon_signed_rank)
+from evaluation.stats import (
+    ancova_clustered,
+    baseline_equivalence,
+    benjamini_hochberg,
+    coefficient_test,
+    cronbach_alpha,
+    did_clustered,
+    hedges_g,
+    item_statistics,
+    kr20,
+    mixed_reml,
+    paired_change,
+    random_intercept_reml,
+    welch_waves,
+    wilcoxon_signed_rank,
+)
 
 HERE = Path(__file__).parent.parent / "r"
 REF = json.loads((HERE / "reference.json").read_text())
@@ -48,9 +61,11 @@ def test_paired_t_matches_t_test(sleep):
     # R: t.test(drug2, drug1, paired = TRUE)
     result = paired_change(sleep, "drug1", "drug2")
     ref = REF["paired_t"]
-    assert_allclose([result.estimate, result.statistic, result.df, result.ci_low, result.ci_high, result.p_value],
-                    [ref["estimate"], ref["statistic"], ref["df"], ref["ci_low"], ref["ci_high"], ref["p_value"]],
-                    rtol=RTOL)
+    assert_allclose(
+        [result.estimate, result.statistic, result.df, result.ci_low, result.ci_high, result.p_value],
+        [ref["estimate"], ref["statistic"], ref["df"], ref["ci_low"], ref["ci_high"], ref["p_value"]],
+        rtol=RTOL,
+    )
 
 
 def test_wilcoxon_matches_wilcox_test_with_zero_and_ties(sleep):
@@ -70,8 +85,9 @@ def test_wilcoxon_matches_wilcox_test_with_zero_and_ties(sleep):
 
 def test_welch_matches_t_test_and_hedges_g_the_formula():
     tooth = data("toothgrowth.csv")
-    waves = pd.DataFrame({"post": tooth["len"].where(tooth["supp"] == "OJ"),
-                          "pre": tooth["len"].where(tooth["supp"] == "VC")})
+    waves = pd.DataFrame(
+        {"post": tooth["len"].where(tooth["supp"] == "OJ"), "pre": tooth["len"].where(tooth["supp"] == "VC")}
+    )
     # R: t.test(len[supp == "OJ"], len[supp == "VC"])  (Welch)
     result = welch_waves(waves, "pre", "post")
     assert (result.n_treatment, result.n_control) == (30, 30)
@@ -88,8 +104,9 @@ def test_welch_matches_t_test_and_hedges_g_the_formula():
 def test_ancova_with_plan_covariate_matches_sandwich_and_clubsandwich(maths, vcov, key):
     # R: fit <- lm(MathAch ~ catholic + SES + female); CR1: coeftest(fit, vcovCL(fit, ~School,
     # type = "HC1"), df = G - 1); CR2: coef_test(fit, "CR2", School, test = "Satterthwaite")
-    result = ancova_clustered(maths, post="MathAch", pre="SES", treatment="catholic", cluster="School",
-                              covariates=["female"], vcov=vcov)
+    result = ancova_clustered(
+        maths, post="MathAch", pre="SES", treatment="catholic", cluster="School", covariates=["female"], vcov=vcov
+    )
     assert result.method == key
     assert (result.n_clusters_treatment, result.n_clusters_control) == (15, 15)
     assert result.n_treatment + result.n_control == len(maths)
@@ -118,8 +135,7 @@ def test_within_cluster_slope_sleepstudy(vcov, key):
 def test_did_matches_clubsandwich_interaction(maths):
     # R: coef_test(lm(MathAch ~ catholic * female), "CR2", School, "Satterthwaite"), the
     # catholic:female row (female stands in for the post wave)
-    result = did_clustered(maths, value="MathAch", wave="female", treatment="catholic", cluster="School",
-                           post_wave=1)
+    result = did_clustered(maths, value="MathAch", wave="female", treatment="catholic", cluster="School", post_wave=1)
     assert result.method == "did"
     assert_matches(result, REF["did_cr2"])
 
@@ -128,10 +144,27 @@ def test_mixed_reml_matches_lmer(maths):
     # R: lmer(MathAch ~ catholic + SES + (1 | School), REML = TRUE), bobyqa rhoend = 1e-12
     fit = mixed_reml(maths, post="MathAch", pre="SES", treatment="catholic", cluster="School")
     ref = REF["mixed_reml"]
-    assert_allclose([fit.estimate.estimate, fit.estimate.std_error, fit.fixed_effects["intercept"],
-                     fit.tau2, fit.sigma2, fit.icc, fit.reml_criterion],
-                    [ref["estimate"], ref["std_error"], ref["intercept"], ref["tau2"], ref["sigma2"],
-                     ref["icc"], ref["reml_criterion"]], rtol=RTOL)
+    assert_allclose(
+        [
+            fit.estimate.estimate,
+            fit.estimate.std_error,
+            fit.fixed_effects["intercept"],
+            fit.tau2,
+            fit.sigma2,
+            fit.icc,
+            fit.reml_criterion,
+        ],
+        [
+            ref["estimate"],
+            ref["std_error"],
+            ref["intercept"],
+            ref["tau2"],
+            ref["sigma2"],
+            ref["icc"],
+            ref["reml_criterion"],
+        ],
+        rtol=RTOL,
+    )
     # between-within df: 30 schools - intercept - the school-level treatment
     assert fit.estimate.df == 28
     assert fit.effect_size_within == pytest.approx(ref["estimate"] / math.sqrt(ref["sigma2"]), rel=RTOL)
@@ -140,13 +173,16 @@ def test_mixed_reml_matches_lmer(maths):
 
 def test_random_intercept_matches_lmer_on_sleepstudy():
     # R: lmer(Reaction ~ Days + (1 | Subject), sleepstudy, REML = TRUE)
-    fixed, vcov, tau2, sigma2, crit, groups = random_intercept_reml(data("sleepstudy.csv"), "Reaction",
-                                                                    ["Days"], "Subject")
+    fixed, vcov, tau2, sigma2, crit, groups = random_intercept_reml(
+        data("sleepstudy.csv"), "Reaction", ["Days"], "Subject"
+    )
     ref = REF["sleepstudy_mixed"]
     assert groups == 18
-    assert_allclose([fixed["Days"], math.sqrt(vcov[1, 1]), fixed["intercept"], tau2, sigma2, crit],
-                    [ref["estimate"], ref["std_error"], ref["intercept"], ref["tau2"], ref["sigma2"],
-                     ref["reml_criterion"]], rtol=RTOL)
+    assert_allclose(
+        [fixed["Days"], math.sqrt(vcov[1, 1]), fixed["intercept"], tau2, sigma2, crit],
+        [ref["estimate"], ref["std_error"], ref["intercept"], ref["tau2"], ref["sigma2"], ref["reml_criterion"]],
+        rtol=RTOL,
+    )
 
 
 def test_baseline_g_matches_the_formula_in_r(maths):
@@ -165,9 +201,11 @@ def test_alpha_matches_psych_on_bfi_agreeableness():
     result = cronbach_alpha(items)
     ref = REF["alpha_bfi"]
     assert result.n == ref["n"] == 2709
-    assert_allclose([result.alpha, result.ci_low, result.ci_high, result.ase, result.duhachek_low, result.duhachek_high],
-                    [ref["alpha"], ref["feldt_low"], ref["feldt_high"], ref["ase"], ref["duhachek_low"],
-                     ref["duhachek_high"]], rtol=RTOL)
+    assert_allclose(
+        [result.alpha, result.ci_low, result.ci_high, result.ase, result.duhachek_low, result.duhachek_high],
+        [ref["alpha"], ref["feldt_low"], ref["feldt_high"], ref["ase"], ref["duhachek_low"], ref["duhachek_high"]],
+        rtol=RTOL,
+    )
     stats_ = item_statistics(items)
     assert_allclose(stats_["r_drop"], ref["r_drop"], rtol=RTOL)
     assert_allclose(stats_["alpha_if_dropped"], ref["alpha_if_dropped"], rtol=RTOL)
@@ -182,8 +220,9 @@ def test_kr20_difficulty_discrimination_match_psych_on_lsat6():
     ref = REF["alpha_lsat6"]
     assert_allclose(kr20(items), ref["alpha"], rtol=RTOL)
     result = cronbach_alpha(items)
-    assert_allclose([result.alpha, result.ci_low, result.ci_high], [ref["alpha"], ref["feldt_low"], ref["feldt_high"]],
-                    rtol=RTOL)
+    assert_allclose(
+        [result.alpha, result.ci_low, result.ci_high], [ref["alpha"], ref["feldt_low"], ref["feldt_high"]], rtol=RTOL
+    )
     stats_ = item_statistics(items)
     assert_allclose(stats_["difficulty"], ref["difficulty"], rtol=RTOL)
     assert_allclose(stats_["discrimination"], ref["r_drop"], rtol=RTOL)

@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from evaluation.validation.contracts import contract_from_document, join_key, load_contract
+from evaluation.config.instruments import find_instrument, load_instrument
 from evaluation.errors import ContractError
+from evaluation.resources import CONTRACTS_DIR, INSTRUMENTS_DIR
+from evaluation.validation.contracts import contract_from_document, join_key, load_contract
 from evaluation.validation.expectations import (
     add_reference_columns,
     build_suite,
@@ -19,9 +21,7 @@ from evaluation.validation.expectations import (
     expectation_config,
     import_great_expectations,
 )
-from evaluation.config.instruments import find_instrument, load_instrument
 from evaluation.validation.surveys import survey_contract
-from evaluation.resources import CONTRACTS_DIR, INSTRUMENTS_DIR
 
 TABLE_CONTRACTS = ["schools", "students", "exam_results", "activities", "indicators", "survey"]
 
@@ -66,10 +66,13 @@ def test_reference_rules_join_the_suite_when_their_values_are_given():
 
 def test_reference_helper_columns_hold_the_keys_not_found():
     contract = load_contract("exam_results")
-    frame = pd.DataFrame({"school_id": ["S01", "S09", None], "student_id": ["ST01", "ST01", "ST02"]},
-                         index=[2, 3, 4])  # spreadsheet row numbers, as in the accepted frames
-    keys = {"school_id_exists": pd.Index(["S01", "S02"]),
-            "student_school_matches_roster": pd.Index([join_key(("ST01", "S01"))])}
+    frame = pd.DataFrame(
+        {"school_id": ["S01", "S09", None], "student_id": ["ST01", "ST01", "ST02"]}, index=[2, 3, 4]
+    )  # spreadsheet row numbers, as in the accepted frames
+    keys = {
+        "school_id_exists": pd.Index(["S01", "S02"]),
+        "student_school_matches_roster": pd.Index([join_key(("ST01", "S01"))]),
+    }
     helpers = add_reference_columns(frame, contract, keys)
     assert helpers["school_id_exists__not_found"].isna().tolist() == [True, False, True]
     assert helpers["school_id_exists__not_found"].iloc[1] == "S09"
@@ -80,9 +83,17 @@ def test_reference_helper_columns_hold_the_keys_not_found():
 def test_exam_results_rule_names_and_messages():
     contract = load_contract("exam_results")
     names = {rule.name for rule in contract.rules}
-    assert {"score_range", "score_type", "score_required", "wave_allowed_values", "exam_results_key_unique",
-            "school_id_exists", "student_id_exists", "student_school_matches_roster",
-            "answer_counts_add_up"} <= names
+    assert {
+        "score_range",
+        "score_type",
+        "score_required",
+        "wave_allowed_values",
+        "exam_results_key_unique",
+        "school_id_exists",
+        "student_id_exists",
+        "student_school_matches_roster",
+        "answer_counts_add_up",
+    } <= names
     assert contract.key == ("student_id", "exam_id", "subject")
     assert contract.rule("score_range").message == "must be between 0 and 100"
     assert contract.rule("wave_allowed_values").message == "must be one of pre, post"
@@ -93,8 +104,14 @@ def test_exam_results_rule_names_and_messages():
 def test_schools_cross_field_rules():
     contract = load_contract("schools")
     names = {rule.name for rule in contract.rules}
-    assert {"partner_needs_partnership", "control_has_no_partnership", "partnership_has_two_schools",
-            "group_allowed_values", "school_id_unique", "country_pattern"} <= names
+    assert {
+        "partner_needs_partnership",
+        "control_has_no_partnership",
+        "partnership_has_two_schools",
+        "group_allowed_values",
+        "school_id_unique",
+        "country_pattern",
+    } <= names
     assert contract.column("country").default == "TR"
     sex = load_contract("students").column("sex").canonical_values
     assert {sex[spelling] for spelling in ("K", "Kadın", "Kız")} == {"F"}
@@ -103,17 +120,28 @@ def test_schools_cross_field_rules():
 
 def _contract_document(extra_quality: list[dict]) -> dict:
     return {
-        "apiVersion": "v3.1.0", "kind": "DataContract", "id": "test", "name": "scores", "version": "1.0.0",
+        "apiVersion": "v3.1.0",
+        "kind": "DataContract",
+        "id": "test",
+        "name": "scores",
+        "version": "1.0.0",
         "status": "active",
-        "schema": [{
-            "name": "scores", "logicalType": "object",
-            "properties": [
-                {"name": "score", "logicalType": "number", "required": True,
-                 "logicalTypeOptions": {"minimum": 0, "maximum": 100}},
-                {"name": "bonus", "logicalType": "number"},
-            ],
-            "quality": extra_quality,
-        }],
+        "schema": [
+            {
+                "name": "scores",
+                "logicalType": "object",
+                "properties": [
+                    {
+                        "name": "score",
+                        "logicalType": "number",
+                        "required": True,
+                        "logicalTypeOptions": {"minimum": 0, "maximum": 100},
+                    },
+                    {"name": "bonus", "logicalType": "number"},
+                ],
+                "quality": extra_quality,
+            }
+        ],
     }
 
 
@@ -128,13 +156,23 @@ def _write_contract(tmp_path: Path, document: dict) -> Path:
     [
         ({"expectation": "expect_column_values_to_be_wonderful", "kwargs": {"column": "score"}}, "not found"),
         ({"expectation": "expect_column_values_to_be_between", "kwargs": {"column": "score"}}, "min_value"),
-        ({"expectation": "expect_column_values_to_be_between",
-          "kwargs": {"column": "score", "min_value": 0, "colour": "red"}}, "colour"),
+        (
+            {
+                "expectation": "expect_column_values_to_be_between",
+                "kwargs": {"column": "score", "min_value": 0, "colour": "red"},
+            },
+            "colour",
+        ),
     ],
 )
 def test_malformed_custom_rule_raises_naming_file_and_rule(tmp_path, implementation, reason):
-    rule = {"name": "bonus_is_wonderful", "type": "custom", "engine": "great-expectations",
-            "description": "bonus must be wonderful", "implementation": implementation}
+    rule = {
+        "name": "bonus_is_wonderful",
+        "type": "custom",
+        "engine": "great-expectations",
+        "description": "bonus must be wonderful",
+        "implementation": implementation,
+    }
     path = _write_contract(tmp_path, _contract_document([rule]))
     contract = load_contract(path)
     with pytest.raises(ContractError) as caught:
@@ -148,8 +186,12 @@ def test_malformed_custom_rule_raises_naming_file_and_rule(tmp_path, implementat
 def test_dropped_expectation_is_caught_by_the_suite_check(tmp_path, caplog):
     """GX logs and drops a malformed expectation given to a suite; check_suite must notice."""
     gx = import_great_expectations()
-    rule = {"name": "bonus_is_wonderful", "type": "custom", "engine": "great-expectations",
-            "implementation": {"expectation": "expect_column_values_to_be_wonderful", "kwargs": {"column": "bonus"}}}
+    rule = {
+        "name": "bonus_is_wonderful",
+        "type": "custom",
+        "engine": "great-expectations",
+        "implementation": {"expectation": "expect_column_values_to_be_wonderful", "kwargs": {"column": "bonus"}},
+    }
     path = _write_contract(tmp_path, _contract_document([rule]))
     contract = load_contract(path)
     configs = [expectation_config(contract, r) for r in contract.static_rules]
@@ -174,20 +216,52 @@ def test_check_suite_rejects_a_rule_given_twice():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda doc: doc["schema"][0]["quality"].append({"type": "custom", "engine": "great-expectations",
-                                                         "implementation": {}}), "needs a name"),
+        (
+            lambda doc: doc["schema"][0]["quality"].append(
+                {"type": "custom", "engine": "great-expectations", "implementation": {}}
+            ),
+            "needs a name",
+        ),
         (lambda doc: doc["schema"][0]["properties"][0].update(logicalType="decimal"), "logicalType"),
-        (lambda doc: doc["schema"][0]["properties"][1].update(
-            quality=[{"name": "score_required", "metric": "invalidValues", "mustBe": 0,
-                      "arguments": {"validValues": [1]}}]), "score_required"),
-        (lambda doc: doc["schema"][0].update(relationships=[{"type": "foreignKey", "from": ["score", "bonus"],
-                                                             "to": ["other.a", "other.b"]}]), "ruleName"),
-        (lambda doc: doc["schema"][0]["quality"].append(
-            {"name": "mystery", "type": "custom", "engine": "great-expectations",
-             "implementation": {"expectation": "expect_column_values_to_not_be_null",
-                                "kwargs": {"column": "nowhere"}}}), "nowhere"),
-        (lambda doc: doc["schema"][0]["properties"][1].update(quality=[{"name": "bonus_rows", "metric": "rowCount",
-                                                                        "mustBeGreaterThan": 0}]), "bonus_rows"),
+        (
+            lambda doc: doc["schema"][0]["properties"][1].update(
+                quality=[
+                    {
+                        "name": "score_required",
+                        "metric": "invalidValues",
+                        "mustBe": 0,
+                        "arguments": {"validValues": [1]},
+                    }
+                ]
+            ),
+            "score_required",
+        ),
+        (
+            lambda doc: doc["schema"][0].update(
+                relationships=[{"type": "foreignKey", "from": ["score", "bonus"], "to": ["other.a", "other.b"]}]
+            ),
+            "ruleName",
+        ),
+        (
+            lambda doc: doc["schema"][0]["quality"].append(
+                {
+                    "name": "mystery",
+                    "type": "custom",
+                    "engine": "great-expectations",
+                    "implementation": {
+                        "expectation": "expect_column_values_to_not_be_null",
+                        "kwargs": {"column": "nowhere"},
+                    },
+                }
+            ),
+            "nowhere",
+        ),
+        (
+            lambda doc: doc["schema"][0]["properties"][1].update(
+                quality=[{"name": "bonus_rows", "metric": "rowCount", "mustBeGreaterThan": 0}]
+            ),
+            "bonus_rows",
+        ),
     ],
 )
 def test_malformed_contract_raises_contract_error(change, message):
@@ -239,11 +313,14 @@ def test_data_dir_instrument_comes_before_the_bundled_one(tmp_path):
 
 
 def test_unknown_or_malformed_instrument_raises(tmp_path):
-    with pytest.raises(ContractError, match="no instrument definition parent_survey.yaml"):
+    with pytest.raises(ContractError, match=r"no instrument definition parent_survey.yaml"):
         load_instrument("parent_survey", data_dir=tmp_path)
     bad = tmp_path / "broken.yaml"
-    bad.write_text("id: broken\nresponse_scale: {min: 1, max: 5}\nitems:\n  - {id: q1, scale: s}\n"
-                   "scales:\n  - {id: s, items: [q1, q2]}\n", encoding="utf-8")
+    bad.write_text(
+        "id: broken\nresponse_scale: {min: 1, max: 5}\nitems:\n  - {id: q1, scale: s}\n"
+        "scales:\n  - {id: s, items: [q1, q2]}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ContractError, match="unknown item 'q2'") as caught:
         load_instrument(bad)
     assert str(bad) in str(caught.value)

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from fixtures import PLANTED_WARNINGS as WARNINGS
-from fixtures import planted_tables, valid_tables, write_csv, write_data_dir
 
 from evaluation.validation.fix_lists import file_names, write_fix_lists
 from evaluation.validation.validate import validate_data_dir
+
+from fixtures import PLANTED_WARNINGS as WARNINGS
+from fixtures import planted_tables, valid_tables, write_csv, write_data_dir
 
 BOM = b"\xef\xbb\xbf"
 TODAY = dt.date(2026, 11, 24)
@@ -45,10 +46,14 @@ def lines(frame: pd.DataFrame, *columns: str) -> list[tuple]:
     return [tuple(record) for record in frame[list(columns)].itertuples(index=False)]
 
 
-KNOCK_ON_ST03 = ("ST03 is in students.csv, but its row there was rejected: fix that row of students.csv first, "
-                 "and this row will pass too.")
-ROSTER = ("This student is not on the roster (students.csv) at this school: check the student number and the "
-          "school code against students.csv.")
+KNOCK_ON_ST03 = (
+    "ST03 is in students.csv, but its row there was rejected: fix that row of students.csv first, "
+    "and this row will pass too."
+)
+ROSTER = (
+    "This student is not on the roster (students.csv) at this school: check the student number and the "
+    "school code against students.csv."
+)
 
 
 @pytest.mark.slow
@@ -65,10 +70,22 @@ def test_school_list_holds_exactly_its_rows_and_what_to_change(english):
     s01 = read(english / "S01.csv", ",")
     assert list(s01.columns) == ["file", "row", "column", "found", "what to change", "rule", "status"]
     assert lines(s01, "file", "row", "column", "found", "what to change", "rule") == [
-        ("activities.csv", "3", "status", "postponed",
-         "Write one of these in the status column: planned, done, partial, cancelled.", "status_allowed_values"),
-        ("exam_results.csv", "4", "score", "120", "Write a value between 0 and 100 in the score column.",
-         "score_range"),
+        (
+            "activities.csv",
+            "3",
+            "status",
+            "postponed",
+            "Write one of these in the status column: planned, done, partial, cancelled.",
+            "status_allowed_values",
+        ),
+        (
+            "exam_results.csv",
+            "4",
+            "score",
+            "120",
+            "Write a value between 0 and 100 in the score column.",
+            "score_range",
+        ),
         ("exam_results.csv", "14", "student_id, school_id", "ST04 / S01", ROSTER, "student_school_matches_roster"),
     ]
     assert set(s01["status"]) == {"rejected"}
@@ -96,12 +113,20 @@ def test_duplicates_name_the_other_copy_and_warnings_come_last(english):
     s03 = read(english / "S03.csv", ",")
     key = "student_id, exam_id, subject"
     assert lines(s03, "row", "column", "found", "what to change", "status") == [
-        ("22", key, "ST06 / E22-PRE / mathematics",
-         f"The same ({key}) is also on another row (row 34): keep only one of these rows, or correct the values.",
-         "rejected"),
-        ("34", key, "ST06 / E22-PRE / mathematics",
-         f"The same ({key}) is also on another row (row 22): keep only one of these rows, or correct the values.",
-         "rejected"),
+        (
+            "22",
+            key,
+            "ST06 / E22-PRE / mathematics",
+            f"The same ({key}) is also on another row (row 34): keep only one of these rows, or correct the values.",
+            "rejected",
+        ),
+        (
+            "34",
+            key,
+            "ST06 / E22-PRE / mathematics",
+            f"The same ({key}) is also on another row (row 22): keep only one of these rows, or correct the values.",
+            "rejected",
+        ),
         ("20", "score", "97.5", "score far above the school's other scores", "to check"),
     ]
     assert s03.loc[2, "rule"] == "outlier"
@@ -117,10 +142,13 @@ def test_unknown_school_and_partnership_go_to_the_unassigned_list(english):
         ("exam_results.csv", "10", "student_school_matches_roster", "ST03 / S99"),
         ("surveys/student_climate.csv", "5", "straight_lining", "5 / 5"),
     ]
-    assert unassigned.loc[2, "what to change"] == ("School code S99 is not in schools.csv: correct the school code, "
-                                                   "or add the school to schools.csv.")
-    assert unassigned.loc[0, "what to change"] == ("Partnership P9 is not in schools.csv: correct the partnership "
-                                                   "code, or write it for the partner schools in schools.csv.")
+    assert unassigned.loc[2, "what to change"] == (
+        "School code S99 is not in schools.csv: correct the school code, or add the school to schools.csv."
+    )
+    assert unassigned.loc[0, "what to change"] == (
+        "Partnership P9 is not in schools.csv: correct the partnership "
+        "code, or write it for the partner schools in schools.csv."
+    )
 
 
 @pytest.mark.slow
@@ -142,7 +170,9 @@ def test_index_counts_rejected_rows_and_warnings(english):
     index = read(english / "index.csv", ",")
     assert list(index.columns) == ["school_id", "school_name", "quarantined_rows", "warnings", "file"]
     assert lines(index, "school_id", "quarantined_rows", "warnings", "file") == [
-        ("S01", "3", "0", "S01.csv"), ("S02", "5", "0", "S02.csv"), ("S03", "2", "1", "S03.csv"),
+        ("S01", "3", "0", "S01.csv"),
+        ("S02", "5", "0", "S02.csv"),
+        ("S03", "2", "1", "S03.csv"),
         ("", "2", "1", "unassigned.csv"),
     ]
     assert index.loc[1, "school_name"] == "İzmir Karşıyaka Anadolu Lisesi"
@@ -155,17 +185,23 @@ def test_turkish_lists_use_turkish_words_and_semicolons(turkish):
     assert lines(s01, "satır", "yapılması gereken") == [
         ("3", "status (durum) sütununa şunlardan birini yazın: planned, done, partial, cancelled."),
         ("4", "score (puan) sütununa 0 ile 100 arasında bir değer yazın."),
-        ("14", "Bu öğrenci bu okulun öğrenci listesinde (students.csv) yok: öğrenci numarasını ve okul kodunu "
-               "students.csv dosyasıyla karşılaştırıp düzeltin."),
+        (
+            "14",
+            "Bu öğrenci bu okulun öğrenci listesinde (students.csv) yok: öğrenci numarasını ve okul kodunu "
+            "students.csv dosyasıyla karşılaştırıp düzeltin.",
+        ),
     ]
     assert set(s01["durum"]) == {"reddedildi"}
     s02 = read(turkish / "S02.csv", ";")
-    assert s02.loc[1, "yapılması gereken"] == ("ST03 students.csv dosyasında var, ancak oradaki satır reddedildi: "
-                                               "önce students.csv dosyasındaki o satırı düzeltin; bu satır da o "
-                                               "zaman kabul edilir.")
+    assert s02.loc[1, "yapılması gereken"] == (
+        "ST03 students.csv dosyasında var, ancak oradaki satır reddedildi: "
+        "önce students.csv dosyasındaki o satırı düzeltin; bu satır da o "
+        "zaman kabul edilir."
+    )
     unassigned = read(turkish / "unassigned.csv", ";")
-    assert unassigned.loc[2, "yapılması gereken"] == ("S99 okul kodu schools.csv dosyasında yok: okul kodunu "
-                                                      "düzeltin ya da okulu schools.csv dosyasına ekleyin.")
+    assert unassigned.loc[2, "yapılması gereken"] == (
+        "S99 okul kodu schools.csv dosyasında yok: okul kodunu düzeltin ya da okulu schools.csv dosyasına ekleyin."
+    )
     index = read(turkish / "index.csv", ";")
     assert index.loc[3, "school_name"] == "Okulu belirlenemeyen satırlar"
 
@@ -206,8 +242,9 @@ def test_a_broken_file_heads_the_lists_of_the_schools_in_it(tmp_path):
         ("exam_results.csv", "", "score", "required_column"),
         ("students.csv", "2", "grade", "grade_range"),
     ]
-    assert s01.loc[0, "what to change"] == ("The file has no score column, so none of its rows could be checked: "
-                                            "add the column and send the file again.")
+    assert s01.loc[0, "what to change"] == (
+        "The file has no score column, so none of its rows could be checked: add the column and send the file again."
+    )
     page = (folder / "S02.html").read_text(encoding="utf-8")
     assert page.index("Files that could not be checked") < page.index("The file has no score column")
 
@@ -223,8 +260,9 @@ def test_a_broken_schools_file_heads_every_schools_list(tmp_path):
         assert (first["dosya"], first["satır"], first["kural"]) == ("schools.csv", "", "required_column")
         assert first["yapılması gereken"].startswith("Dosyada province (il) sütunu yok")
     s01 = read(folder / "S01.csv", ";")  # then S01's rows: ST01's rejected roster row and its knock-ons
-    assert lines(s01, "dosya", "satır")[1:] == [("exam_results.csv", str(row)) for row in (2, 2, 3, 3, 4, 4, 5, 5)] \
-        + [("students.csv", "2")]
+    assert lines(s01, "dosya", "satır")[1:] == [("exam_results.csv", str(row)) for row in (2, 2, 3, 3, 4, 4, 5, 5)] + [
+        ("students.csv", "2")
+    ]
 
 
 @pytest.mark.slow
@@ -238,7 +276,12 @@ def test_rewriting_removes_lists_of_schools_now_clean(report, tmp_path):
 
 def test_file_names_are_safe_and_distinct():
     assert file_names(["S01", "a/b", "a b", "index", "unassigned"]) == {
-        "S01": "S01", "a/b": "a_b", "a b": "a_b-2", "index": "school_index", "unassigned": "unassigned"}
+        "S01": "S01",
+        "a/b": "a_b",
+        "a b": "a_b-2",
+        "index": "school_index",
+        "unassigned": "unassigned",
+    }
 
 
 @pytest.mark.slow

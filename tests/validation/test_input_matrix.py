@@ -21,12 +21,13 @@ import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
-from fixtures import STUDENT_CLIMATE_ITEMS, Table, valid_tables, write_csv
 
 from evaluation.cli import main
 from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK, EXIT_UNREADABLE
 from evaluation.validation.report import KNOCK_ON_NOTE
 from evaluation.validation.validate import validate_data_dir
+
+from fixtures import STUDENT_CLIMATE_ITEMS, Table, valid_tables, write_csv
 
 pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
 
@@ -81,21 +82,31 @@ class Case:
 CASES: list[Case] = []
 
 
-def case(id: str, tables: dict[str, Expect] | None = None, *, refused_file: str | None = None,
-         refusal: str | None = None, check: Callable[[object], None] | None = None, cli: bool = False):
+def case(
+    id: str,
+    tables: dict[str, Expect] | None = None,
+    *,
+    refused_file: str | None = None,
+    refusal: str | None = None,
+    check: Callable[[object], None] | None = None,
+    cli: bool = False,
+):
     def register(build: Callable[[Path], Written]) -> Callable[[Path], Written]:
         CASES.append(Case(id, build, tables or {}, check, refused_file, refusal, cli))
         return build
+
     return register
 
 
 def raw_file(name: str, content: bytes, replaces: str | None = None) -> Callable[[Path], Written]:
     """A build writing `base` and the file ``name`` with ``content`` (in place of the CSV file of
     the table ``replaces``)."""
+
     def build(data: Path) -> Written:
         written = write(data, {key: rows for key, rows in base().items() if key != replaces})
         (data / name).write_bytes(content)
         return written
+
     return build
 
 
@@ -113,7 +124,7 @@ def _(data: Path) -> Written:
 def _cp1254_schools_check(report) -> None:
     schools = report.accepted["schools"]
     assert schools.loc[3, "school_name"] == "İzmir Karşıyaka Anadolu Lisesi"
-    assert schools.loc[4, "school_name"] == "Çankaya; Şehit \"Öğretmen\" Anadolu Lisesi"
+    assert schools.loc[4, "school_name"] == 'Çankaya; Şehit "Öğretmen" Anadolu Lisesi'
     assert list(schools["group"]) == ["partner", "partner", "control", "control"]
     assert list(schools["resource_level"].fillna("")) == ["medium", "high", "low", ""]
 
@@ -122,13 +133,21 @@ def _cp1254_schools_check(report) -> None:
 def _(data: Path) -> Written:
     tables = base()
     schools = tables["schools"]
-    schools[2]["school_name"] = "Çankaya; Şehit \"Öğretmen\" Anadolu Lisesi"  # separator and quotes inside
-    for row, group, level in zip(schools, ["Ortak okul", "PROJE OKULU", "Kontrol", "KARŞILAŞTIRMA"],
-                                 ["Orta", "YÜKSEK", "düşük", ""], strict=True):
+    schools[2]["school_name"] = 'Çankaya; Şehit "Öğretmen" Anadolu Lisesi'  # separator and quotes inside
+    for row, group, level in zip(
+        schools, ["Ortak okul", "PROJE OKULU", "Kontrol", "KARŞILAŞTIRMA"], ["Orta", "YÜKSEK", "düşük", ""], strict=True
+    ):
         row.update(group=group, resource_level=level)
-    headers = {"school_id": "Okul Kodu", "school_name": "Okul Adı", "province": "İl", "country": "Ülke",
-               "school_type": "Okul Türü", "group": "Grup", "partnership_id": "Ortaklık Kodu",
-               "resource_level": "Kaynak Düzeyi"}
+    headers = {
+        "school_id": "Okul Kodu",
+        "school_name": "Okul Adı",
+        "province": "İl",
+        "country": "Ülke",
+        "school_type": "Okul Türü",
+        "group": "Grup",
+        "partnership_id": "Ortaklık Kodu",
+        "resource_level": "Kaynak Düzeyi",
+    }
     write_csv(data / "schools.csv", rename(schools, headers), sep=";", encoding="cp1254")
     assert "Karşıyaka".encode("cp1254") in (data / "schools.csv").read_bytes()
     write(data, {"exam_results": tables["exam_results"]})
@@ -143,10 +162,13 @@ def _(data: Path) -> Written:
 
 
 case("binary_file_refused", refused_file="exam_results.csv", refusal="not a text file")(
-    raw_file("exam_results.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))))
-case("undecodable_bytes_refused", refused_file="exam_results.csv",
-     refusal="cannot decode the text as UTF-8 or Windows-1254")(
-    raw_file("exam_results.csv", b"student_id,score\nST01,\x81\x8d\x8e\x90\n"))
+    raw_file("exam_results.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+)
+case(
+    "undecodable_bytes_refused",
+    refused_file="exam_results.csv",
+    refusal="cannot decode the text as UTF-8 or Windows-1254",
+)(raw_file("exam_results.csv", b"student_id,score\nST01,\x81\x8d\x8e\x90\n"))
 
 
 # --- separators, quoting, row shapes ------------------------------------------------------------
@@ -155,6 +177,7 @@ case("undecodable_bytes_refused", refused_file="exam_results.csv",
 def _exam_score(row: int, score: float) -> Callable[[object], None]:
     def check(report) -> None:
         assert report.accepted["exam_results"].loc[row, "score"] == score
+
     return check
 
 
@@ -190,8 +213,11 @@ def _(data: Path) -> Written:
     return written
 
 
-@case("ragged_row_refused", refused_file="exam_results.csv",
-      refusal="row 5 has 13 cells but the header has 12 columns (extra value 'oops'); check the separator")
+@case(
+    "ragged_row_refused",
+    refused_file="exam_results.csv",
+    refusal="row 5 has 13 cells but the header has 12 columns (extra value 'oops'); check the separator",
+)
 def _(data: Path) -> Written:
     written = write(data, base())
     lines = (data / "exam_results.csv").read_text(encoding="utf-8").splitlines()
@@ -200,8 +226,7 @@ def _(data: Path) -> Written:
     return written
 
 
-case("empty_file_refused", refused_file="activities.csv", refusal="the file is empty")(
-    raw_file("activities.csv", b""))
+case("empty_file_refused", refused_file="activities.csv", refusal="the file is empty")(raw_file("activities.csv", b""))
 
 
 @case("header_only_file", {"activities": expect(0)})
@@ -301,7 +326,8 @@ def _(data: Path) -> Written:
 
 
 case("xlsx_corrupt_refused", refused_file="schools.xlsx", refusal="not a readable Excel .xlsx workbook")(
-    raw_file("schools.xlsx", b"PK\x03\x04 this zip was cut short", replaces="schools"))
+    raw_file("schools.xlsx", b"PK\x03\x04 this zip was cut short", replaces="schools")
+)
 
 
 @case("parquet_typed_columns")
@@ -318,7 +344,8 @@ def _(data: Path) -> Written:
 
 
 case("parquet_corrupt_refused", refused_file="exam_results.parquet", refusal="not a readable Parquet file")(
-    raw_file("exam_results.parquet", b"PAR1 not really parquet PAR1", replaces="exam_results"))
+    raw_file("exam_results.parquet", b"PAR1 not really parquet PAR1", replaces="exam_results")
+)
 
 
 def _sav_check(report) -> None:
@@ -340,24 +367,40 @@ def _(data: Path) -> Written:
     students["grade"] = students["grade"].astype(float)
     students["special_needs"] = students["special_needs"].map({"false": 0.0, "true": 1.0})
     students["migrant_refugee"] = students["migrant_refugee"].astype(float)
-    pyreadstat.write_sav(students, data / "students.sav", variable_value_labels={
-        "sex": {1.0: "Kadın", 2.0: "Erkek"}, "special_needs": {0.0: "Hayır", 1.0: "Evet"}})
+    pyreadstat.write_sav(
+        students,
+        data / "students.sav",
+        variable_value_labels={"sex": {1.0: "Kadın", 2.0: "Erkek"}, "special_needs": {0.0: "Hayır", 1.0: "Evet"}},
+    )
     return {**written, "students": 9}
 
 
 case("sav_corrupt_refused", refused_file="students.sav", refusal="not a readable SPSS .sav file")(
-    raw_file("students.sav", b"$FL2@(#) IBM SPSS STATISTICS but cut short"))
-case("xls_refused", refused_file="indicators.xls",
-     refusal="cannot read .xls files: old Excel workbooks (.xls) are not supported; save it as .xlsx")(
-    raw_file("indicators.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
+    raw_file("students.sav", b"$FL2@(#) IBM SPSS STATISTICS but cut short")
+)
+case(
+    "xls_refused",
+    refused_file="indicators.xls",
+    refusal="cannot read .xls files: old Excel workbooks (.xls) are not supported; save it as .xlsx",
+)(raw_file("indicators.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
 
 
 # --- Turkish headers and labels -----------------------------------------------------------------
 
-EXAM_HEADERS_TR = {"student_id": "Öğrenci No", "school_id": "Okul Kodu", "exam_id": "Sınav Kodu",
-                   "wave": "Uygulama", "grade": "SINIF", "subject": "Ders", "score": "Puan",
-                   "exam_date": "Sınav Tarihi", "n_items": "Soru Sayısı", "correct": "Doğru",
-                   "wrong": "YANLIŞ", "blank": "Boş"}
+EXAM_HEADERS_TR = {
+    "student_id": "Öğrenci No",
+    "school_id": "Okul Kodu",
+    "exam_id": "Sınav Kodu",
+    "wave": "Uygulama",
+    "grade": "SINIF",
+    "subject": "Ders",
+    "score": "Puan",
+    "exam_date": "Sınav Tarihi",
+    "n_items": "Soru Sayısı",
+    "correct": "Doğru",
+    "wrong": "YANLIŞ",
+    "blank": "Boş",
+}
 
 
 @case("turkish_headers")
@@ -367,8 +410,11 @@ def _(data: Path) -> Written:
     return write(data, tables)
 
 
-@case("one_column_under_two_headers_refused", refused_file="schools.csv",
-      refusal="the column 'school_id' appears twice in the header (as 'Okul Kodu' and 'school_id')")
+@case(
+    "one_column_under_two_headers_refused",
+    refused_file="schools.csv",
+    refusal="the column 'school_id' appears twice in the header (as 'Okul Kodu' and 'school_id')",
+)
 def _(data: Path) -> Written:
     tables = base()
     tables["schools"] = [{"Okul Kodu": row["school_id"], **row} for row in tables["schools"]]
@@ -381,12 +427,13 @@ def _wave_check(report) -> None:
     assert (failure["row"], failure["rule"], failure["value"]) == (9, "wave_allowed_values", "Ara test")
 
 
-@case("turkish_wave_labels", {"exam_results": expect(31, 1, "wave_allowed_values")}, check=_wave_check,
-      cli=True)
+@case("turkish_wave_labels", {"exam_results": expect(31, 1, "wave_allowed_values")}, check=_wave_check, cli=True)
 def _(data: Path) -> Written:
     tables = base()
-    spellings = {"pre": ["Ön test", "ÖN TEST", "ön-test", "Öntest", "on test", "Pre-test", "PRE"],
-                 "post": ["Son test", "SON TEST", "son_test", "Sontest", "Post-test", "POST", "Son"]}
+    spellings = {
+        "pre": ["Ön test", "ÖN TEST", "ön-test", "Öntest", "on test", "Pre-test", "PRE"],
+        "post": ["Son test", "SON TEST", "son_test", "Sontest", "Post-test", "POST", "Son"],
+    }
     for number, row in enumerate(tables["exam_results"]):
         choices = spellings[row["wave"]]
         row["wave"] = choices[number % len(choices)]
@@ -430,16 +477,19 @@ def _(data: Path) -> Written:
 # --- values that break a rule -------------------------------------------------------------------
 
 
-def changed(table: str, changes: dict[int, dict[str, str]] | None = None, extra: Table = (),
-            with_tables: tuple[str, ...] = ()) -> Callable[[Path], Written]:
+def changed(
+    table: str, changes: dict[int, dict[str, str]] | None = None, extra: Table = (), with_tables: tuple[str, ...] = ()
+) -> Callable[[Path], Written]:
     """A build writing `base` (and ``with_tables``) with cells of ``table`` changed (by data row
     number, 0-based) and ``extra`` rows added at its end."""
+
     def build(data: Path) -> Written:
         tables = base(*with_tables)
         for number, values in (changes or {}).items():
             tables[table][number].update(values)
         tables[table].extend(dict(row) for row in extra)
         return write(data, tables)
+
     return build
 
 
@@ -448,25 +498,33 @@ def _exam_change(changes: dict[int, dict[str, str]], extra: Table = ()) -> Calla
 
 
 case("dates_dd_mm_yyyy_and_impossible_dates", {"exam_results": expect(30, 2, "exam_date_type")})(
-    _exam_change({0: {"exam_date": "31.02.2023"}, 2: {"exam_date": "2023-02-29"},
-                  4: {"exam_date": "1.3.2023"}, 6: {"exam_date": "14/05/2023"}}))
+    _exam_change(
+        {
+            0: {"exam_date": "31.02.2023"},
+            2: {"exam_date": "2023-02-29"},
+            4: {"exam_date": "1.3.2023"},
+            6: {"exam_date": "14/05/2023"},
+        }
+    )
+)
 case("score_out_of_range", {"exam_results": expect(30, 2, "score_range")})(
-    _exam_change({0: {"score": "-5"}, 1: {"score": "100,5"}, 2: {"score": "100"}, 3: {"score": "0"}}))
-case("score_not_a_number", {"exam_results": expect(31, 1, "score_type")})(
-    _exam_change({5: {"score": "yetmiş"}}))
-case("grade_not_a_whole_number", {"exam_results": expect(31, 1, "grade_type")})(
-    _exam_change({5: {"grade": "9,5"}}))
+    _exam_change({0: {"score": "-5"}, 1: {"score": "100,5"}, 2: {"score": "100"}, 3: {"score": "0"}})
+)
+case("score_not_a_number", {"exam_results": expect(31, 1, "score_type")})(_exam_change({5: {"score": "yetmiş"}}))
+case("grade_not_a_whole_number", {"exam_results": expect(31, 1, "grade_type")})(_exam_change({5: {"grade": "9,5"}}))
 case("duplicate_result_key", {"exam_results": expect(31, 2, "exam_results_key_unique")})(
-    _exam_change({}, extra=[{**valid_tables()["exam_results"][3], "score": "55"}]))
+    _exam_change({}, extra=[{**valid_tables()["exam_results"][3], "score": "55"}])
+)
 case("unknown_school", {"exam_results": expect(31, 1, "school_id_exists", "student_school_matches_roster")})(
-    _exam_change({5: {"school_id": "S99"}}))
-case("student_at_another_school_than_on_the_roster",
-     {"exam_results": expect(31, 1, "student_school_matches_roster")})(
-    _exam_change({5: {"school_id": "S03"}}))
+    _exam_change({5: {"school_id": "S99"}})
+)
+case("student_at_another_school_than_on_the_roster", {"exam_results": expect(31, 1, "student_school_matches_roster")})(
+    _exam_change({5: {"school_id": "S03"}})
+)
 case("answer_counts_do_not_add_up", {"exam_results": expect(31, 1, "answer_counts_add_up")})(
-    _exam_change({2: {"wrong": "1"}, 4: {"blank": ""}}))  # an empty count is not checked
-case("wave_not_allowed", {"exam_results": expect(31, 1, "wave_allowed_values")})(
-    _exam_change({5: {"wave": "ara"}}))
+    _exam_change({2: {"wrong": "1"}, 4: {"blank": ""}})
+)  # an empty count is not checked
+case("wave_not_allowed", {"exam_results": expect(31, 1, "wave_allowed_values")})(_exam_change({5: {"wave": "ara"}}))
 
 
 def _schools_change(*extra: dict[str, str], changes: dict[int, dict[str, str]] | None = None):
@@ -475,11 +533,14 @@ def _schools_change(*extra: dict[str, str], changes: dict[int, dict[str, str]] |
 
 
 case("partner_school_without_partnership", {"schools": expect(4, 1, "partner_needs_partnership")})(
-    _schools_change({"school_id": "S05", "group": "Proje okulu", "partnership_id": ""}))
+    _schools_change({"school_id": "S05", "group": "Proje okulu", "partnership_id": ""})
+)
 case("single_school_partnership", {"schools": expect(4, 1, "partnership_has_two_schools")})(
-    _schools_change({"school_id": "S05", "group": "partner", "partnership_id": "P2"}))
+    _schools_change({"school_id": "S05", "group": "partner", "partnership_id": "P2"})
+)
 case("control_school_with_partnership", {"schools": expect(4, 1, "control_has_no_partnership")})(
-    _schools_change({"school_id": "S05", "group": "kontrol", "partnership_id": "P1"}))
+    _schools_change({"school_id": "S05", "group": "kontrol", "partnership_id": "P1"})
+)
 
 
 def _knock_on_check(report) -> None:
@@ -488,18 +549,24 @@ def _knock_on_check(report) -> None:
     assert exams["message"].str.endswith(KNOCK_ON_NOTE).all()  # S04 is in schools.csv, but quarantined
 
 
-case("control_school_alone_in_a_partnership",  # S04's 8 exam results fall with it
-     {"schools": expect(3, 1, "control_has_no_partnership", "partnership_has_two_schools"),
-      "exam_results": expect(24, 8, "school_id_exists")}, check=_knock_on_check)(
-    _schools_change(changes={3: {"partnership_id": "P9"}}))
+case(
+    "control_school_alone_in_a_partnership",  # S04's 8 exam results fall with it
+    {
+        "schools": expect(3, 1, "control_has_no_partnership", "partnership_has_two_schools"),
+        "exam_results": expect(24, 8, "school_id_exists"),
+    },
+    check=_knock_on_check,
+)(_schools_change(changes={3: {"partnership_id": "P9"}}))
 
 
 # --- structure: columns, tables, files ----------------------------------------------------------
 
 
-@case("missing_required_column",
-      {"exam_results": Expect(0, 0, frozenset({"required_column"}), broken="missing required column 'subject'")},
-      cli=True)
+@case(
+    "missing_required_column",
+    {"exam_results": Expect(0, 0, frozenset({"required_column"}), broken="missing required column 'subject'")},
+    cli=True,
+)
 def _(data: Path) -> Written:
     tables = base()
     columns = [column for column in tables["exam_results"][0] if column != "subject"]
@@ -507,25 +574,31 @@ def _(data: Path) -> Written:
     return {**write(data, {"schools": tables["schools"]}), "exam_results": 32}
 
 
-@case("unknown_table_file",
-      {"ogretmenler": Expect(0, 0, frozenset({"unknown_table"}), broken="unknown table")}, cli=True)
+@case(
+    "unknown_table_file", {"ogretmenler": Expect(0, 0, frozenset({"unknown_table"}), broken="unknown table")}, cli=True
+)
 def _(data: Path) -> Written:
     written = write(data, base())
     write_csv(data / "ogretmenler.csv", [{"teacher_id": "T01", "school_id": "S01"}])
     return {**written, "ogretmenler": 0}
 
 
-@case("two_files_for_one_table_refused", refused_file="",
-      refusal="two files for the schools table (schools.csv and schools.xlsx); keep one")
+@case(
+    "two_files_for_one_table_refused",
+    refused_file="",
+    refusal="two files for the schools table (schools.csv and schools.xlsx); keep one",
+)
 def _(data: Path) -> Written:
     written = write(data, base())
     pd.DataFrame(valid_tables()["schools"]).to_excel(data / "schools.xlsx", index=False)
     return written
 
 
-@case("table_only_in_an_unknown_format_refused", refused_file="",
-      refusal="the schools table is missing (expected one of schools.csv, schools.xlsx, schools.parquet, "
-              "schools.sav)")
+@case(
+    "table_only_in_an_unknown_format_refused",
+    refused_file="",
+    refusal="the schools table is missing (expected one of schools.csv, schools.xlsx, schools.parquet, schools.sav)",
+)
 def _(data: Path) -> Written:
     written = write(data, {"exam_results": base()["exam_results"]})
     (data / "schools.json").write_text("[]", encoding="utf-8")
@@ -540,7 +613,8 @@ def _survey_change(changes: dict[int, dict[str, str]], extra: Table = ()) -> Cal
 
 
 case("survey_item_outside_the_scale", {"surveys/student_climate": expect(14, 2, "bel_2_range")})(
-    _survey_change({0: {"bel_2": "6"}, 1: {"bel_2": "0"}}))
+    _survey_change({0: {"bel_2": "6"}, 1: {"bel_2": "0"}})
+)
 
 
 def _labels_check(report) -> None:
@@ -550,19 +624,32 @@ def _labels_check(report) -> None:
     assert (failure["row"], failure["value"], failure["rule"]) == (8, "Çok katılıyorum", "bel_1_type")
 
 
-@case("survey_labels_in_any_case_and_one_not_on_the_scale",
-      {"surveys/student_climate": expect(15, 1, "bel_1_type")}, check=_labels_check)
+@case(
+    "survey_labels_in_any_case_and_one_not_on_the_scale",
+    {"surveys/student_climate": expect(15, 1, "bel_1_type")},
+    check=_labels_check,
+)
 def _(data: Path) -> Written:
-    labels = ["KESİNLİKLE KATILIYORUM", "kesinlikle katiliyorum", "Strongly Agree", "Kesinlikle Katılmıyorum",
-              "KARARSIZIM", "katılıyorum", "Çok katılıyorum"]
+    labels = [
+        "KESİNLİKLE KATILIYORUM",
+        "kesinlikle katiliyorum",
+        "Strongly Agree",
+        "Kesinlikle Katılmıyorum",
+        "KARARSIZIM",
+        "katılıyorum",
+        "Çok katılıyorum",
+    ]
     return _survey_change({number: {"bel_1": label} for number, label in enumerate(labels)})(data)
 
 
 case("survey_turkish_role_and_wave")(
-    _survey_change({number: {"role": "Öğrenci", "wave": "Ön test" if number % 2 == 0 else "Son test"}
-                    for number in range(16)}))
+    _survey_change(
+        {number: {"role": "Öğrenci", "wave": "Ön test" if number % 2 == 0 else "Son test"} for number in range(16)}
+    )
+)
 case("survey_wave_not_allowed", {"surveys/student_climate": expect(15, 1, "wave_allowed_values")})(
-    _survey_change({3: {"wave": "orta"}}))
+    _survey_change({3: {"wave": "orta"}})
+)
 
 
 def _survey_duplicate_check(report) -> None:
@@ -572,9 +659,11 @@ def _survey_duplicate_check(report) -> None:
     assert report.failures.set_index("row").loc[18, "value"] == "ST01 / ÖN TEST"
 
 
-case("survey_same_respondent_twice_under_two_spellings",
-     {"surveys/student_climate": expect(15, 2, "survey_key_unique")}, check=_survey_duplicate_check)(
-    _survey_change({}, extra=[{**valid_tables()["surveys/student_climate"][0], "wave": "ÖN TEST"}]))
+case(
+    "survey_same_respondent_twice_under_two_spellings",
+    {"surveys/student_climate": expect(15, 2, "survey_key_unique")},
+    check=_survey_duplicate_check,
+)(_survey_change({}, extra=[{**valid_tables()["surveys/student_climate"][0], "wave": "ÖN TEST"}]))
 
 
 def _survey_sav_check(report) -> None:
@@ -589,15 +678,23 @@ def _(data: Path) -> Written:
     tables = base("surveys/student_climate")
     written = write(data, {key: tables[key] for key in ("schools", "exam_results")})
     climate = pd.DataFrame(tables["surveys/student_climate"])
-    labels = {1.0: "Kesinlikle katılmıyorum", 2.0: "Katılmıyorum", 3.0: "Kararsızım", 4.0: "Katılıyorum",
-              5.0: "Kesinlikle katılıyorum"}
+    labels = {
+        1.0: "Kesinlikle katılmıyorum",
+        2.0: "Katılmıyorum",
+        3.0: "Kararsızım",
+        4.0: "Katılıyorum",
+        5.0: "Kesinlikle katılıyorum",
+    }
     for item in STUDENT_CLIMATE_ITEMS:
         climate[item] = pd.to_numeric(climate[item].replace("", None)).astype(float)
     climate["wave"] = climate["wave"].map({"pre": 1.0, "post": 2.0})
     (data / "surveys").mkdir()
-    item_labels = {item: labels for item in STUDENT_CLIMATE_ITEMS}
-    pyreadstat.write_sav(climate, data / "surveys" / "student_climate.sav",
-                         variable_value_labels={**item_labels, "wave": {1.0: "Ön test", 2.0: "Son test"}})
+    item_labels = dict.fromkeys(STUDENT_CLIMATE_ITEMS, labels)
+    pyreadstat.write_sav(
+        climate,
+        data / "surveys" / "student_climate.sav",
+        variable_value_labels={**item_labels, "wave": {1.0: "Ön test", 2.0: "Son test"}},
+    )
     return {**written, "surveys/student_climate": 16}
 
 
@@ -657,8 +754,9 @@ def test_rows_are_accepted_or_quarantined(case: Case, tmp_path: Path, capsys) ->
         assert main(["validate", str(data)]) == expected_exit
         captured = capsys.readouterr()
         assert captured.err == ""
-        assert ("All rows passed." if expected_exit == EXIT_OK
-                else "Some rows or tables did not pass their data contract.") in captured.out.splitlines()
+        assert (
+            "All rows passed." if expected_exit == EXIT_OK else "Some rows or tables did not pass their data contract."
+        ) in captured.out.splitlines()
 
 
 @pytest.mark.parametrize("case", REFUSALS, ids=lambda case: case.id)

@@ -5,19 +5,32 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from fixtures import valid_tables, write_data_dir
 
 from evaluation.cli import main
 from evaluation.config.instruments import load_instrument
 from evaluation.validation.quality import CHECKS, COUNTED, WARNING_COLUMNS, QualitySettings, check_quality, warning_text
-from evaluation.wording import LANGUAGES, catalogue
 from evaluation.validation.quality.outliers import modified_z
 from evaluation.validation.validate import validate_data_dir
+from evaluation.wording import LANGUAGES, catalogue
+
+from fixtures import valid_tables, write_data_dir
 
 # New students of school S01, grade 9: one pre mathematics score each (no post exam, no counts),
 # and a pre survey answer. ST20 scores 100 among scores of 25-56 (the school's median is 47).
-NEW_SCORES = {"ST10": 40, "ST11": 42, "ST12": 44, "ST13": 45, "ST14": 46, "ST15": 48, "ST16": 50, "ST17": 52,
-              "ST18": 54, "ST19": 55, "ST20": 100, "ST21": 56}
+NEW_SCORES = {
+    "ST10": 40,
+    "ST11": 42,
+    "ST12": 44,
+    "ST13": 45,
+    "ST14": 46,
+    "ST15": 48,
+    "ST16": 50,
+    "ST17": 52,
+    "ST18": 54,
+    "ST19": 55,
+    "ST20": 100,
+    "ST21": 56,
+}
 CLIMATE_ITEMS = ["bel_1", "bel_2", "bel_3", "bel_4", "bel_5", "col_1", "col_2", "col_3", "col_4"]
 
 
@@ -36,8 +49,15 @@ def clean_tables() -> dict[str, list[dict[str, str]]]:
     for wave, stamp in (("pre", "2022-11-07 10:13"), ("post", "2023-05-22 11:23")):
         answers = {item: str(1 + k % 5) for k, item in enumerate(["tc_1", "tc_2", "tc_3", "tc_4", "tc_5"])}
         tables["surveys/teacher_collaboration"].append(
-            {"respondent_id": "T04", "school_id": "S04", "role": "teacher", "wave": wave, "submitted_at": stamp,
-             **answers})
+            {
+                "respondent_id": "T04",
+                "school_id": "S04",
+                "role": "teacher",
+                "wave": wave,
+                "submitted_at": stamp,
+                **answers,
+            }
+        )
     for row in tables["surveys/student_climate"]:
         submitted = pd.Timestamp(row["submitted_at"])
         row["started_at"] = str(submitted - pd.Timedelta(minutes=10))
@@ -47,24 +67,64 @@ def clean_tables() -> dict[str, list[dict[str, str]]]:
 def planted_tables() -> dict[str, list[dict[str, str]]]:
     """The clean tables with one of each problem planted (see the expected warnings below)."""
     tables = clean_tables()
-    tables["schools"].append({"school_id": "S05", "school_name": "Yeni Okul", "province": "Sivas", "country": "TR",
-                              "school_type": "Anadolu Lisesi", "group": "control", "partnership_id": "",
-                              "resource_level": "low"})
+    tables["schools"].append(
+        {
+            "school_id": "S05",
+            "school_name": "Yeni Okul",
+            "province": "Sivas",
+            "country": "TR",
+            "school_type": "Anadolu Lisesi",
+            "group": "control",
+            "partnership_id": "",
+            "resource_level": "low",
+        }
+    )
     climate = tables["surveys/student_climate"]
     for i, (student, score) in enumerate(NEW_SCORES.items()):
-        tables["students"].append({"student_id": student, "school_id": "S01", "grade": "9", "sex": "F",
-                                   "special_needs": "false", "migrant_refugee": "false"})
+        tables["students"].append(
+            {
+                "student_id": student,
+                "school_id": "S01",
+                "grade": "9",
+                "sex": "F",
+                "special_needs": "false",
+                "migrant_refugee": "false",
+            }
+        )
         tables["exam_results"].append(
-            {"student_id": student, "school_id": "S01", "exam_id": "E22-PRE", "wave": "pre", "grade": "9",
-             "subject": "mathematics", "score": str(score), "exam_date": "2022-10-14", "n_items": "", "correct": "",
-             "wrong": "", "blank": ""})
-        climate.append({"respondent_id": student, "school_id": "S01", "role": "student", "wave": "pre",
-                        "started_at": f"2022-11-08 09:{i:02d}", "submitted_at": f"2022-11-08 09:{i + 10:02d}",
-                        **_answers(i + 3)})
+            {
+                "student_id": student,
+                "school_id": "S01",
+                "exam_id": "E22-PRE",
+                "wave": "pre",
+                "grade": "9",
+                "subject": "mathematics",
+                "score": str(score),
+                "exam_date": "2022-10-14",
+                "n_items": "",
+                "correct": "",
+                "wrong": "",
+                "blank": "",
+            }
+        )
+        climate.append(
+            {
+                "respondent_id": student,
+                "school_id": "S01",
+                "role": "student",
+                "wave": "pre",
+                "started_at": f"2022-11-08 09:{i:02d}",
+                "submitted_at": f"2022-11-08 09:{i + 10:02d}",
+                **_answers(i + 3),
+            }
+        )
     exams = tables["exam_results"]
-    exams[:] = [row for row in exams
-                if not (row["student_id"] == "ST03" and row["wave"] == "post")  # S02 post: no grade 10
-                and not (row["school_id"] == "S03" and row["wave"] == "post")]  # S03: no post exam
+    exams[:] = [
+        row
+        for row in exams
+        if not (row["student_id"] == "ST03" and row["wave"] == "post")  # S02 post: no grade 10
+        and not (row["school_id"] == "S03" and row["wave"] == "post")
+    ]  # S03: no post exam
     teachers = tables["surveys/teacher_collaboration"]
     teachers[:] = [row for row in teachers if not (row["respondent_id"] == "T03" and row["wave"] == "post")]
     by_key = {(row["respondent_id"], row["wave"]): row for row in climate}
@@ -95,8 +155,10 @@ def clean(tmp_path_factory):
 
 def _found(warnings: pd.DataFrame, check: str) -> list[tuple]:
     rows = warnings[warnings["check"] == check]
-    return [(t, s, None if pd.isna(r) else int(r), c, v) for t, s, r, c, v in
-            rows[["table", "school_id", "row", "column", "value"]].itertuples(index=False)]
+    return [
+        (t, s, None if pd.isna(r) else int(r), c, v)
+        for t, s, r, c, v in rows[["table", "school_id", "row", "column", "value"]].itertuples(index=False)
+    ]
 
 
 @pytest.mark.slow
@@ -129,16 +191,19 @@ def test_missing_schools_and_waves(planted):
     ]
     messages = warnings.loc[warnings["check"] == "missing_wave", "message"].tolist()
     assert messages[0] == "School S03 has pre-test exam results but no post-test exam results."
-    assert messages[1] == ("School S03 has pre-test responses to the survey teacher_collaboration "
-                           "but no post-test responses.")
+    assert messages[1] == (
+        "School S03 has pre-test responses to the survey teacher_collaboration but no post-test responses."
+    )
 
 
 @pytest.mark.slow
 def test_roster_coverage(planted):
     _, warnings = planted
     assert _found(warnings, "missing_grade") == [("exam_results", "S02", None, "wave, grade", "post / 10")]
-    assert _found(warnings, "roster_not_tested") == [("exam_results", "S01", None, "wave", "post"),
-                                                      ("exam_results", "S02", None, "wave", "post")]
+    assert _found(warnings, "roster_not_tested") == [
+        ("exam_results", "S01", None, "wave", "post"),
+        ("exam_results", "S02", None, "wave", "post"),
+    ]
     messages = warnings.loc[warnings["check"].isin(["missing_grade", "roster_not_tested"]), "message"].tolist()
     assert messages == [
         "12 of 14 students on the roster of school S01 have no post-test exam result.",
@@ -163,8 +228,10 @@ def test_outlier(planted):
     assert _found(warnings, "outlier") == [("exam_results", "S01", row, "score", "100")]
     message = warnings.loc[warnings["check"] == "outlier", "message"].item()
     # the 14 pre scores (25, 30 and the new ones): median 47, MAD 6, z = 0.6745 * (100 - 47) / 6 = 5.96
-    assert message == ("Score 100 is far from the school's median of 47 in mathematics on exam E22-PRE "
-                       "(robust z = 6); check that it was entered correctly.")
+    assert message == (
+        "Score 100 is far from the school's median of 47 in mathematics on exam E22-PRE "
+        "(robust z = 6); check that it was entered correctly."
+    )
 
 
 def _climate_row(report, respondent: str, wave: str) -> int:
@@ -176,17 +243,28 @@ def _climate_row(report, respondent: str, wave: str) -> int:
 def test_straight_lining(planted):
     report, warnings = planted
     teacher_row = 2  # T01 pre
-    assert sorted(_found(warnings, "straight_lining")) == sorted([
-        ("surveys/student_climate", "S03", _climate_row(report, "ST05", "pre"),
-         "bel_1, bel_2, bel_3, bel_4, bel_5", "4"),
-        ("surveys/student_climate", "S03", _climate_row(report, "ST06", "post"), "col_1, col_2, col_3, col_4", "3"),
-        ("surveys/teacher_collaboration", "S01", teacher_row, "tc_1, tc_2, tc_3, tc_4, tc_5", "2"),
-    ])
+    assert sorted(_found(warnings, "straight_lining")) == sorted(
+        [
+            (
+                "surveys/student_climate",
+                "S03",
+                _climate_row(report, "ST05", "pre"),
+                "bel_1, bel_2, bel_3, bel_4, bel_5",
+                "4",
+            ),
+            ("surveys/student_climate", "S03", _climate_row(report, "ST06", "post"), "col_1, col_2, col_3, col_4", "3"),
+            ("surveys/teacher_collaboration", "S01", teacher_row, "tc_1, tc_2, tc_3, tc_4, tc_5", "2"),
+        ]
+    )
     messages = warnings.loc[warnings["check"] == "straight_lining"].set_index("value")["message"]
-    assert messages["4"] == ("The same answer (4) to all 5 items of the scale belonging, although 2 of them are "
-                             "worded the other way round: the answers contradict each other.")
-    assert messages["3"] == ("The same answer (3) to all 4 items of the scale peer_collaboration; "
-                             "check that the survey was answered with care.")
+    assert messages["4"] == (
+        "The same answer (4) to all 5 items of the scale belonging, although 2 of them are "
+        "worded the other way round: the answers contradict each other."
+    )
+    assert messages["3"] == (
+        "The same answer (3) to all 4 items of the scale peer_collaboration; "
+        "check that the survey was answered with care."
+    )
     without_midpoint = check_quality(report, settings=QualitySettings(straight_lining_midpoint=False))
     assert sorted(_found(without_midpoint, "straight_lining"))[0][4] == "4"
     assert len(_found(without_midpoint, "straight_lining")) == 2
@@ -212,10 +290,12 @@ def test_duplicate_submission(planted):
     report, warnings = planted
     later, earlier = _climate_row(report, "ST12", "pre"), _climate_row(report, "ST11", "pre")
     assert _found(warnings, "duplicate_submission") == [
-        ("surveys/student_climate", "S01", later, "respondent_id", "ST12")]
+        ("surveys/student_climate", "S01", later, "respondent_id", "ST12")
+    ]
     assert warnings.loc[warnings["check"] == "duplicate_submission", "message"].item() == (
         f"Exactly the same answers to all 9 items as respondent ST11 (row {earlier}) of the same school, "
-        "submitted 3 minutes apart; the same response may have been entered twice.")
+        "submitted 3 minutes apart; the same response may have been entered twice."
+    )
 
 
 @pytest.mark.slow
@@ -240,38 +320,82 @@ def test_turkish_messages(planted):
     turkish = check_quality(report, language="tr")
     assert turkish.drop(columns="message").equals(english.drop(columns="message"))
     messages = dict(zip(turkish["check"], turkish["message"], strict=False))
-    assert messages["missing_wave"] == ("S03 okulundan teacher_collaboration anketine ön test yanıtları gelmiş, "
-                                        "ancak son test yanıtları yok.")
-    assert messages["outlier"] == ("100 puanı, okulun E22-PRE sınavındaki mathematics puanlarının ortancasından "
-                                   "(47) çok uzak (sağlam z = 6); doğru girildiğini kontrol edin.")
+    assert messages["missing_wave"] == (
+        "S03 okulundan teacher_collaboration anketine ön test yanıtları gelmiş, ancak son test yanıtları yok."
+    )
+    assert messages["outlier"] == (
+        "100 puanı, okulun E22-PRE sınavındaki mathematics puanlarının ortancasından "
+        "(47) çok uzak (sağlam z = 6); doğru girildiğini kontrol edin."
+    )
     with pytest.raises(ValueError, match="language 'de'"):
         check_quality(report, language="de")
 
 
 def test_warning_text_fills_every_template():
-    params = {"school_id": "S01", "instrument": "x", "present": "pre", "missing": "post", "wave": "post",
-              "grade": 9, "n_roster": 3, "n_missing": 2, "n_low": 1, "n_high": 4, "low_wave": "post",
-              "high_wave": "pre", "value": 1.5, "median": 2.0, "subject": "s", "exam_id": "e", "z": 4.0,
-              "answer": "1", "n_items": 4, "scale": "a", "n_reverse": 1, "seconds": 3.0, "limit": 8.0,
-              "other_id": "R1", "other_row": 5, "minutes": 2.5}
+    params = {
+        "school_id": "S01",
+        "instrument": "x",
+        "present": "pre",
+        "missing": "post",
+        "wave": "post",
+        "grade": 9,
+        "n_roster": 3,
+        "n_missing": 2,
+        "n_low": 1,
+        "n_high": 4,
+        "low_wave": "post",
+        "high_wave": "pre",
+        "value": 1.5,
+        "median": 2.0,
+        "subject": "s",
+        "exam_id": "e",
+        "z": 4.0,
+        "answer": "1",
+        "n_items": 4,
+        "scale": "a",
+        "n_reverse": 1,
+        "seconds": 3.0,
+        "limit": 8.0,
+        "other_id": "R1",
+        "other_row": 5,
+        "minutes": 2.5,
+    }
     for language in LANGUAGES:
-        keys = [key.removeprefix("quality.messages.") for key in catalogue(language).entries
-                if key.startswith("quality.messages.")]
+        keys = [
+            key.removeprefix("quality.messages.")
+            for key in catalogue(language).entries
+            if key.startswith("quality.messages.")
+        ]
         assert {key.partition(".")[0] for key in keys} == set(CHECKS)
         for key in keys:
             text = warning_text(key, params, language)
             assert "{" not in text and text.endswith(".")
 
 
-@pytest.mark.parametrize(("key", "count", "english"), [
-    ("low_response", "n_low", "School S01 has 1 post-test response to the survey x but 4 pre-test responses;"),
-    ("speeding", "seconds", "4 items answered in 1 second (less than 8 seconds);"),
-    ("duplicate_submission", "minutes", "respondent R1 (row 5) of the same school, submitted 1 minute apart;"),
-])
+@pytest.mark.parametrize(
+    ("key", "count", "english"),
+    [
+        ("low_response", "n_low", "School S01 has 1 post-test response to the survey x but 4 pre-test responses;"),
+        ("speeding", "seconds", "4 items answered in 1 second (less than 8 seconds);"),
+        ("duplicate_submission", "minutes", "respondent R1 (row 5) of the same school, submitted 1 minute apart;"),
+    ],
+)
 @pytest.mark.slow
 def test_a_count_of_one_takes_the_singular(key, count, english):
-    params = {"school_id": "S01", "instrument": "x", "n_low": 1, "n_high": 4, "low_wave": "post", "high_wave": "pre",
-              "n_items": 4, "seconds": 1.0, "limit": 8.0, "other_id": "R1", "other_row": 5, "minutes": 1.0}
+    params = {
+        "school_id": "S01",
+        "instrument": "x",
+        "n_low": 1,
+        "n_high": 4,
+        "low_wave": "post",
+        "high_wave": "pre",
+        "n_items": 4,
+        "seconds": 1.0,
+        "limit": 8.0,
+        "other_id": "R1",
+        "other_row": 5,
+        "minutes": 1.0,
+    }
     assert COUNTED[key] == count
     assert english in warning_text(key, params, "en")
     assert "2,5 dakika arayla" in warning_text("duplicate_submission", params | {"minutes": 2.5}, "tr")
@@ -308,21 +432,29 @@ def test_demo_warnings(demo):
     trait near 3) gives many all-neutral scale blocks."""
     report, warnings = demo
     counts = warnings["check"].value_counts()
-    assert not warnings["check"].isin(["missing_school", "missing_wave", "missing_grade", "roster_not_tested",
-                                       "low_response", "speeding"]).any()
+    assert (
+        not warnings["check"]
+        .isin(["missing_school", "missing_wave", "missing_grade", "roster_not_tested", "low_response", "speeding"])
+        .any()
+    )
     n_scores = len(report.accepted["exam_results"])
     assert 5 <= counts["outlier"] <= 0.002 * n_scores  # a normal has |z| > 3.5 with probability 0.0005
     exams = report.accepted["exam_results"]
     for record in warnings[warnings["check"] == "outlier"].itertuples():
         row = exams.loc[record.row]
-        group = exams[(exams["school_id"] == row["school_id"]) & (exams["exam_id"] == row["exam_id"])
-                      & (exams["subject"] == row["subject"])]["score"]
+        group = exams[
+            (exams["school_id"] == row["school_id"])
+            & (exams["exam_id"] == row["exam_id"])
+            & (exams["subject"] == row["subject"])
+        ]["score"]
         mad = (group - group.median()).abs().median()
         assert abs(0.6745 * (row["score"] - group.median()) / mad) > 3.5
     # straight-lining: counted again, scale by scale, with nunique
     expected = 0
-    for table, instrument_id in (("surveys/student_climate", "student_climate"),
-                                 ("surveys/teacher_collaboration", "teacher_collaboration")):
+    for table, instrument_id in (
+        ("surveys/student_climate", "student_climate"),
+        ("surveys/teacher_collaboration", "teacher_collaboration"),
+    ):
         frame = report.accepted[table]
         for items in load_instrument(instrument_id).scales.values():
             answers = frame[list(items)]
@@ -348,9 +480,11 @@ def test_validate_writes_warnings(planted, tmp_path, capsys):
     assert code == 0
     assert list(warnings.columns) == list(WARNING_COLUMNS)
     assert warnings["message"].tolist() == expected["message"].tolist()
-    assert ("16 data-quality warnings for review (the rows stay accepted): 3 missing_school, 2 missing_wave, "
-            "1 missing_grade, 2 roster_not_tested, 1 low_response, 1 outlier, 3 straight_lining, 2 speeding, "
-            "1 duplicate_submission") in out
+    assert (
+        "16 data-quality warnings for review (the rows stay accepted): 3 missing_school, 2 missing_wave, "
+        "1 missing_grade, 2 roster_not_tested, 1 low_response, 1 outlier, 3 straight_lining, 2 speeding, "
+        "1 duplicate_submission"
+    ) in out
 
 
 @pytest.mark.slow
@@ -359,8 +493,9 @@ def test_linkage_summary_counts_ids_in_both_waves(tmp_path):
 
     tables = valid_tables()
     # ST01 loses its pre-test rows: 7 of the 8 students of the post wave were tested before
-    tables["exam_results"] = [row for row in tables["exam_results"]
-                              if not (row["student_id"] == "ST01" and row["wave"] == "pre")]
+    tables["exam_results"] = [
+        row for row in tables["exam_results"] if not (row["student_id"] == "ST01" and row["wave"] == "pre")
+    ]
     report = validate_data_dir(write_data_dir(tmp_path / "data", tables))
     linkage = linkage_summary(report).set_index("table")
     assert list(linkage.reset_index().columns) == list(LINKAGE_COLUMNS)

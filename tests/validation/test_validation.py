@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from fixtures import valid_data_dir, valid_tables, write_csv, write_data_dir
 
 from evaluation.cli import main
-from evaluation.validation.contracts import load_contract
 from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK, EXIT_UNREADABLE, UnreadableInputError
+from evaluation.validation.contracts import load_contract
 from evaluation.validation.report import FAILURE_COLUMNS
 from evaluation.validation.validate import validate_data_dir
+
+from fixtures import valid_data_dir, valid_tables, write_csv, write_data_dir
 
 
 def assert_counts_add_up(report) -> None:
@@ -53,8 +54,15 @@ def test_valid_directory_passes(valid_report):
     assert valid_report.exit_code == EXIT_OK
     assert valid_report.failures.empty
     assert list(valid_report.failures.columns) == list(FAILURE_COLUMNS)
-    assert set(valid_report.tables) == {"schools", "students", "exam_results", "activities", "indicators",
-                                        "surveys/student_climate", "surveys/teacher_collaboration"}
+    assert set(valid_report.tables) == {
+        "schools",
+        "students",
+        "exam_results",
+        "activities",
+        "indicators",
+        "surveys/student_climate",
+        "surveys/teacher_collaboration",
+    }
     assert set(valid_report.accepted) == set(valid_report.tables)
     assert valid_report.tables["exam_results"].n_rows == len(valid_tables()["exam_results"])
     assert valid_report.tables["exam_results"].file.name == "exam_results.csv"
@@ -131,8 +139,10 @@ def test_score_out_of_range(defects):
     failure = assert_failure(defects, "exam_results", 4, "score_range", "score", "120")
     assert failure["message"] == "must be between 0 and 100"
     assert failure["file"] == "exam_results.csv"
-    assert "exam_results.csv row 4, column score: found '120', rule score_range: must be between 0 and 100" \
+    assert (
+        "exam_results.csv row 4, column score: found '120', rule score_range: must be between 0 and 100"
         in defects.summary()
+    )
 
 
 @pytest.mark.slow
@@ -157,15 +167,20 @@ def test_unknown_school(defects):
 @pytest.mark.slow
 def test_failures_carry_the_rows_school_id(defects):
     assert assert_failure(defects, "exam_results", 4, "score_range", "score", "120")["school_id"] == "S01"
-    assert assert_failure(defects, "schools", 6, "partner_needs_partnership", "partnership_id", "")["school_id"] == "S05"
-    assert assert_failure(defects, "surveys/student_climate", 7, "role_allowed_values", "role",
-                          "principal")["school_id"] == "S02"
+    assert (
+        assert_failure(defects, "schools", 6, "partner_needs_partnership", "partnership_id", "")["school_id"] == "S05"
+    )
+    assert (
+        assert_failure(defects, "surveys/student_climate", 7, "role_allowed_values", "role", "principal")["school_id"]
+        == "S02"
+    )
 
 
 @pytest.mark.slow
 def test_answer_counts_must_add_up(defects):
-    failure = assert_failure(defects, "exam_results", 12, "answer_counts_add_up",
-                             "correct, wrong, blank, n_items", "10 / 9 / 2 / 20")
+    failure = assert_failure(
+        defects, "exam_results", 12, "answer_counts_add_up", "correct, wrong, blank, n_items", "10 / 9 / 2 / 20"
+    )
     assert failure["message"] == "correct + wrong + blank must equal n_items"
 
 
@@ -255,8 +270,11 @@ def test_missing_required_column_breaks_the_table(tmp_path):
 def test_missing_optional_tables_and_columns_are_fine(tmp_path):
     tables = valid_tables()
     data = write_data_dir(tmp_path / "data", {"schools": tables["schools"]})
-    write_csv(data / "exam_results.csv", tables["exam_results"],
-              columns=["student_id", "school_id", "exam_id", "wave", "grade", "subject", "score"])
+    write_csv(
+        data / "exam_results.csv",
+        tables["exam_results"],
+        columns=["student_id", "school_id", "exam_id", "wave", "grade", "subject", "score"],
+    )
     report = validate_data_dir(data)
     assert report.exit_code == EXIT_OK
     assert set(report.tables) == {"schools", "exam_results"}

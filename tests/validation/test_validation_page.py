@@ -8,14 +8,15 @@ import re
 
 import pandas as pd
 import pytest
-from fixtures import PLANTED_WARNINGS as WARNINGS
-from fixtures import planted_tables, valid_data_dir, write_data_dir
 
 from evaluation.cli import main
 from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK
+from evaluation.validation.page import write_validation_page
 from evaluation.validation.report import FAILURE_COLUMNS
 from evaluation.validation.validate import validate_data_dir
-from evaluation.validation.page import write_validation_page
+
+from fixtures import PLANTED_WARNINGS as WARNINGS
+from fixtures import planted_tables, valid_data_dir, write_data_dir
 
 TODAY = dt.date(2026, 11, 24)
 #: Every id and value planted in the data (and in the warnings): none may reach the page.
@@ -30,9 +31,12 @@ def report(tmp_path_factory):
 @pytest.fixture(scope="module")
 def pages(report, tmp_path_factory) -> dict[str, str]:
     out = tmp_path_factory.mktemp("page")
-    return {language: write_validation_page(report, out / f"validation-{language}.html", language,
-                                            warnings=WARNINGS, today=TODAY).read_text(encoding="utf-8")
-            for language in ("en", "tr")}
+    return {
+        language: write_validation_page(
+            report, out / f"validation-{language}.html", language, warnings=WARNINGS, today=TODAY
+        ).read_text(encoding="utf-8")
+        for language in ("en", "tr")
+    }
 
 
 def cells(page: str, first: str) -> list[str]:
@@ -65,13 +69,16 @@ def test_rules_table_counts_rows_per_rule_with_its_description(pages):
         ("exam_results.csv", "score_range"): ("score must be between 0 and 100", "1"),
         ("exam_results.csv", "student_id_exists"): ("student_id must be in students.csv", "4"),
         ("exam_results.csv", "school_id_exists"): ("school_id must be in schools.csv", "1"),
-        ("exam_results.csv", "student_school_matches_roster"):
-            ("the student must be on the roster (students.csv) at this school", "5"),
-        ("exam_results.csv", "exam_results_key_unique"):
-            ("each combination of (student_id, exam_id, subject) may appear only once", "2"),
+        ("exam_results.csv", "student_school_matches_roster"): (
+            "the student must be on the roster (students.csv) at this school",
+            "5",
+        ),
+        ("exam_results.csv", "exam_results_key_unique"): (
+            "each combination of (student_id, exam_id, subject) may appear only once",
+            "2",
+        ),
         ("activities.csv", "partnership_id_exists"): ("partnership_id must be in schools.csv", "1"),
-        ("activities.csv", "status_allowed_values"):
-            ("status must be one of: planned, done, partial, cancelled", "1"),
+        ("activities.csv", "status_allowed_values"): ("status must be one of: planned, done, partial, cancelled", "1"),
     }
     turkish = rule_counts(pages["tr"])
     assert turkish[("exam_results.csv", "score_range")] == ("score (puan) 0 ile 100 arasında olmalı", "1")
@@ -84,8 +91,12 @@ def test_schools_table_counts_and_links_to_fix_lists(pages):
     assert cells(page, "S01")[1:4] == ["Kayseri Bünyan Fen Lisesi", "3", "0"]
     assert cells(page, "S02")[2:4] == ["5", "0"]
     assert cells(page, "S03")[2:] == ["2", "1", '<a href="fix-lists/S03.html">open</a>']
-    assert cells(page, "(none)")[1:] == ["Rows without a known school", "2", "1",
-                                         '<a href="fix-lists/unassigned.html">open</a>']
+    assert cells(page, "(none)")[1:] == [
+        "Rows without a known school",
+        "2",
+        "1",
+        '<a href="fix-lists/unassigned.html">open</a>',
+    ]
     assert "<td>S04</td>" not in page
     assert re.search(r"<td>exam_results.csv</td><td>outlier</td><td class=\"number\">1</td>", page)
 
@@ -97,8 +108,12 @@ def test_turkish_page(pages):
     assert "24.11.2026 tarihinde hazırlandı" in page
     for heading in ("Dosyalar", "Uyulmayan kurallar", "Kontrol edilecek noktalar (reddedilmedi)", "Okullar"):
         assert f"<h2>{heading}</h2>" in page
-    assert cells(page, "(yok)")[1:] == ["Okulu belirlenemeyen satırlar", "2", "1",
-                                        '<a href="fix-lists/unassigned.html">aç</a>']
+    assert cells(page, "(yok)")[1:] == [
+        "Okulu belirlenemeyen satırlar",
+        "2",
+        "1",
+        '<a href="fix-lists/unassigned.html">aç</a>',
+    ]
 
 
 @pytest.mark.slow
@@ -115,8 +130,13 @@ def test_broken_file_reason_in_the_page_language(tmp_path):
     exams.drop(columns=["score", "grade"]).to_csv(data / "exam_results.csv", index=False)
     report = validate_data_dir(data)
     page = write_validation_page(report, tmp_path / "tr.html", "tr", today=TODAY).read_text(encoding="utf-8")
-    assert cells(page, "exam_results.csv") == ["exam_results.csv", "33", "0", "0",
-                                               "zorunlu sütun eksik: &#x27;grade&#x27;, &#x27;score&#x27;"]
+    assert cells(page, "exam_results.csv") == [
+        "exam_results.csv",
+        "33",
+        "0",
+        "0",
+        "zorunlu sütun eksik: &#x27;grade&#x27;, &#x27;score&#x27;",
+    ]
     assert "Uyulmayan kural yok." in page
 
 
@@ -132,11 +152,17 @@ def test_cli_writes_page_fix_lists_and_exits_1(tmp_path, capsys):
     assert set(quarantine.loc[quarantine["table"] == "activities", "school_id"]) == {""}
     assert "<h2>Okullar</h2>" in (out / "validation.html").read_text(encoding="utf-8")
     assert (out / "validation-summary.csv").is_file()
-    index = pd.read_csv(out / "fix-lists" / "index.csv", sep=";", encoding="utf-8-sig", dtype=str,
-                        keep_default_na=False)
+    index = pd.read_csv(
+        out / "fix-lists" / "index.csv", sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False
+    )
     assert list(index["file"]) == ["S01.csv", "S02.csv", "S03.csv", "S04.csv", "unassigned.csv"]
     assert {path.name for path in (out / "fix-lists").glob("*.html")} == {
-        "S01.html", "S02.html", "S03.html", "S04.html", "unassigned.html"}
+        "S01.html",
+        "S02.html",
+        "S03.html",
+        "S04.html",
+        "unassigned.html",
+    }
     # S04's rows all pass; its list holds only the data-quality warning (no teacher survey answers)
     assert index.loc[index["school_id"] == "S04", ["quarantined_rows", "warnings"]].values.tolist() == [["0", "1"]]
 

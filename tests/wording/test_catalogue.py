@@ -12,8 +12,7 @@ import pytest
 import yaml
 
 from evaluation.errors import MissingWordingError, WordingError
-from evaluation.wording import (FOLDER, LANGUAGES, catalogue, catalogues, label, languages, placeholders, plural,
-                                text)
+from evaluation.wording import FOLDER, LANGUAGES, catalogue, catalogues, label, languages, placeholders, plural, text
 
 PACKAGE = Path(__file__).resolve().parents[2] / "evaluation"
 GROUPS = {key.split(".")[0] for key in catalogue("en").entries}
@@ -87,13 +86,17 @@ def _keys_in_code() -> tuple[set[str], set[str]]:
                 if name in _LOOKUPS:
                     collect(node.args[0])
             elif isinstance(node, ast.IfExp) and all(
-                    isinstance(branch, (ast.Constant, ast.IfExp)) for branch in (node.body, node.orelse)):
+                isinstance(branch, (ast.Constant, ast.IfExp)) for branch in (node.body, node.orelse)
+            ):
                 collect(node)
             elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
                 if _is_key(node.values[0].value):
                     prefixes.add(node.values[0].value)
-            elif isinstance(node, ast.Dict) and node.values and all(
-                    isinstance(value, ast.Constant) and _is_key(value.value) for value in node.values):
+            elif (
+                isinstance(node, ast.Dict)
+                and node.values
+                and all(isinstance(value, ast.Constant) and _is_key(value.value) for value in node.values)
+            ):
                 for value in node.values:
                     collect(value)
     return keys, prefixes
@@ -109,8 +112,11 @@ def test_every_key_the_code_asks_for_exists():
 
 def test_every_key_of_the_catalogue_is_used():
     keys, prefixes = _keys_in_code()
-    unused = [key for key in catalogue("en").entries
-              if key not in keys and not any(key.startswith(prefix) for prefix in prefixes)]
+    unused = [
+        key
+        for key in catalogue("en").entries
+        if key not in keys and not any(key.startswith(prefix) for prefix in prefixes)
+    ]
     assert unused == []
 
 
@@ -164,16 +170,23 @@ def _write_with(folder: Path, language: str, change) -> Path:
     return folder
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda tree: tree["report"]["finding"].pop("higher"), r"report\.finding\.higher: missing in tr\.yaml"),
-    (lambda tree: tree["report"].update(title="{programme} {year}"),
-     r"report\.title: placeholders differ: en \{period, programme\}; tr \{programme, year\}"),
-    (lambda tree: tree["evidence"]["table"].update(yes=True), r"tr\.yaml: evidence\.table\.yes is True"),
-    (lambda tree: tree["report"]["notes"]["warnings"].pop("one"),
-     r"report\.notes\.warnings: plural forms .* missing: one"),
-    (lambda tree: tree["report"]["notes"]["warnings"].update(few="x"), r"unknown: few"),
-    (lambda tree: tree["report"].update(plan="{0} {"), r"tr\.yaml: report\.plan"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda tree: tree["report"]["finding"].pop("higher"), r"report\.finding\.higher: missing in tr\.yaml"),
+        (
+            lambda tree: tree["report"].update(title="{programme} {year}"),
+            r"report\.title: placeholders differ: en \{period, programme\}; tr \{programme, year\}",
+        ),
+        (lambda tree: tree["evidence"]["table"].update(yes=True), r"tr\.yaml: evidence\.table\.yes is True"),
+        (
+            lambda tree: tree["report"]["notes"]["warnings"].pop("one"),
+            r"report\.notes\.warnings: plural forms .* missing: one",
+        ),
+        (lambda tree: tree["report"]["notes"]["warnings"].update(few="x"), r"unknown: few"),
+        (lambda tree: tree["report"].update(plan="{0} {"), r"tr\.yaml: report\.plan"),
+    ],
+)
 def test_a_catalogue_that_breaks_the_schema_is_refused(tmp_path, change, message):
     folder = _write_with(_copy_catalogues(tmp_path), "tr", change)
     with pytest.raises(WordingError, match=message):

@@ -8,19 +8,33 @@ import math
 
 import pytest
 
-from evaluation.wording import (capitalise, count, csv_separator, date, decimal_symbol, number, p_cell, p_text,
-                                percent, plain, short_number)
+from evaluation.wording import (
+    capitalise,
+    count,
+    csv_separator,
+    date,
+    decimal_symbol,
+    number,
+    p_cell,
+    p_text,
+    percent,
+    plain,
+    short_number,
+)
 
 
-@pytest.mark.parametrize(("value", "digits", "en", "tr"), [
-    (0.25, 2, "0.25", "0,25"),
-    (-1.874, 2, "-1.87", "-1,87"),
-    (4.0, 2, "4.00", "4,00"),
-    (0.165, 2, "0.17", "0,17"),  # Python's rounding of the binary value (Babel alone would write 0.16)
-    (11.92, 0, "12", "12"),
-    (1234.5, 2, "1,234.50", "1.234,50"),
-    (-0.001, 2, "-0.00", "-0,00"),
-])
+@pytest.mark.parametrize(
+    ("value", "digits", "en", "tr"),
+    [
+        (0.25, 2, "0.25", "0,25"),
+        (-1.874, 2, "-1.87", "-1,87"),
+        (4.0, 2, "4.00", "4,00"),
+        (0.165, 2, "0.17", "0,17"),  # Python's rounding of the binary value (Babel alone would write 0.16)
+        (11.92, 0, "12", "12"),
+        (1234.5, 2, "1,234.50", "1.234,50"),
+        (-0.001, 2, "-0.00", "-0,00"),
+    ],
+)
 def test_number(value, digits, en, tr):
     assert number(value, digits, "en") == en == f"{value:,.{digits}f}"
     assert number(value, digits, "tr") == tr
@@ -42,10 +56,18 @@ def test_count_groups_thousands():
     assert (count(1783, "en"), count(1783, "tr"), count(28, "tr")) == ("1,783", "1.783", "28")
 
 
-@pytest.mark.parametrize(("share", "en", "tr"), [
-    (0.87, "87%", "%87"), (0.05, "5%", "%5"), (1.0, "100%", "%100"), (0.125, "12%", "%12"), (0.135, "14%", "%14"),
-    (None, "", ""), (math.nan, "", ""),
-])
+@pytest.mark.parametrize(
+    ("share", "en", "tr"),
+    [
+        (0.87, "87%", "%87"),
+        (0.05, "5%", "%5"),
+        (1.0, "100%", "%100"),
+        (0.125, "12%", "%12"),
+        (0.135, "14%", "%14"),
+        (None, "", ""),
+        (math.nan, "", ""),
+    ],
+)
 def test_percent(share, en, tr):
     assert percent(share, "en") == en
     assert percent(share, "tr") == tr
@@ -68,7 +90,9 @@ def test_decimal_mark_and_csv_separator():
     assert (decimal_symbol("tr"), csv_separator("tr")) == (",", ";")
 
 
-@pytest.mark.parametrize(("text", "language", "expected"),
-                         [("ingilizce", "tr", "İngilizce"), ("ingilizce", "en", "Ingilizce"), ("", "tr", "")])
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [("ingilizce", "tr", "İngilizce"), ("ingilizce", "en", "Ingilizce"), ("", "tr", "")],
+)
 def test_capitalise_is_turkish_aware(text, language, expected):
     assert capitalise(text, language) == expected

@@ -7,5 +7,15 @@ from evaluation.validation.quality.linkage import LINKAGE_COLUMNS, linkage_lines
 from evaluation.validation.quality.messages import COUNTED, warning_text
 from evaluation.validation.quality.settings import QualitySettings
 
-__all__ = ["CHECKS", "COUNTED", "LINKAGE_COLUMNS", "WARNING_COLUMNS", "QualitySettings", "check_quality",
-           "linkage_lines", "linkage_summary", "warning_text", "warnings_line"]
+__all__ = [
+    "CHECKS",
+    "COUNTED",
+    "LINKAGE_COLUMNS",
+    "WARNING_COLUMNS",
+    "QualitySettings",
+    "check_quality",
+    "linkage_lines",
+    "linkage_summary",
+    "warning_text",
+    "warnings_line",
+]

@@ -16,17 +16,30 @@ from evaluation.validation.quality.messages import Finding, warning_text
 from evaluation.validation.quality.outliers import outliers
 from evaluation.validation.quality.responses import duplicate_submissions, speeding, straight_lining
 from evaluation.validation.quality.settings import QualitySettings
-from evaluation.wording import check_language
 from evaluation.validation.report import ValidationReport
+from evaluation.wording import check_language
 
 WARNING_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "check", "message")
-CHECKS = ("missing_school", "missing_wave", "missing_grade", "roster_not_tested", "low_response", "outlier",
-          "straight_lining", "speeding", "duplicate_submission")
+CHECKS = (
+    "missing_school",
+    "missing_wave",
+    "missing_grade",
+    "roster_not_tested",
+    "low_response",
+    "outlier",
+    "straight_lining",
+    "speeding",
+    "duplicate_submission",
+)
 SURVEYS_PREFIX = "surveys/"
 
 
-def check_quality(report: ValidationReport, instruments: Mapping[str, Instrument] | None = None,
-                  settings: QualitySettings | None = None, language: str = "en") -> pd.DataFrame:
+def check_quality(
+    report: ValidationReport,
+    instruments: Mapping[str, Instrument] | None = None,
+    settings: QualitySettings | None = None,
+    language: str = "en",
+) -> pd.DataFrame:
     """Run the data-quality checks over the accepted rows of a validated data directory.
 
     Parameters
@@ -105,8 +118,11 @@ def check_quality(report: ValidationReport, instruments: Mapping[str, Instrument
 
 def _usable(report: ValidationReport) -> dict[str, pd.DataFrame]:
     """The accepted frames of the tables that are not broken and have accepted rows."""
-    return {table: frame for table, frame in report.accepted.items()
-            if len(frame) and table in report.tables and not report.tables[table].broken}
+    return {
+        table: frame
+        for table, frame in report.accepted.items()
+        if len(frame) and table in report.tables and not report.tables[table].broken
+    }
 
 
 def _instrument(instrument_id: str, report: ValidationReport) -> Instrument | None:
@@ -119,9 +135,16 @@ def warnings_frame(found: list[Finding], report: ValidationReport, language: str
     """Findings as the warnings table (`WARNING_COLUMNS`), worded in ``language``."""
     files = dict(zip(*(report.summary_frame()[column] for column in ("table", "file")), strict=True))
     records = [
-        {"table": item.table, "file": files.get(item.table, ""), "school_id": str(item.school_id), "row": item.row,
-         "column": item.column, "value": str(item.value), "check": item.check,
-         "message": warning_text(item.key, item.params, language)}
+        {
+            "table": item.table,
+            "file": files.get(item.table, ""),
+            "school_id": str(item.school_id),
+            "row": item.row,
+            "column": item.column,
+            "value": str(item.value),
+            "check": item.check,
+            "message": warning_text(item.key, item.params, language),
+        }
         for item in found
     ]
     frame = pd.DataFrame.from_records(records, columns=list(WARNING_COLUMNS))

@@ -24,8 +24,9 @@ def school_waves(frame: pd.DataFrame) -> dict[str, set[str]]:
     return {school: set(group["wave"]) for school, group in pairs.groupby("school_id", sort=False)}
 
 
-def missing_schools_and_waves(table: str, frame: pd.DataFrame, schools: pd.Series,
-                              instrument: str | None = None) -> list[Finding]:
+def missing_schools_and_waves(
+    table: str, frame: pd.DataFrame, schools: pd.Series, instrument: str | None = None
+) -> list[Finding]:
     """``missing_school``: a school of the schools table without any row; ``missing_wave``: a
     school with rows in one wave but not in another wave the table holds.
 
@@ -39,19 +40,29 @@ def missing_schools_and_waves(table: str, frame: pd.DataFrame, schools: pd.Serie
         has = present.get(school, set())
         params = {"school_id": school, "instrument": instrument}
         if not has:
-            found.append(Finding(table, school, None, "school_id", school, "missing_school",
-                                 f"missing_school.{kind}", params))
+            found.append(
+                Finding(table, school, None, "school_id", school, "missing_school", f"missing_school.{kind}", params)
+            )
             continue
         for wave in waves:
             if wave not in has:
                 other = next(w for w in waves if w in has)
-                found.append(Finding(table, school, None, "wave", wave, "missing_wave", f"missing_wave.{kind}",
-                                     {**params, "present": other, "missing": wave}))
+                found.append(
+                    Finding(
+                        table,
+                        school,
+                        None,
+                        "wave",
+                        wave,
+                        "missing_wave",
+                        f"missing_wave.{kind}",
+                        {**params, "present": other, "missing": wave},
+                    )
+                )
     return found
 
 
-def roster_coverage(exams: pd.DataFrame, students: pd.DataFrame,
-                    settings: QualitySettings) -> list[Finding]:
+def roster_coverage(exams: pd.DataFrame, students: pd.DataFrame, settings: QualitySettings) -> list[Finding]:
     """``missing_grade`` and ``roster_not_tested``, for each school and wave the school has exam
     results in (a wave without any is ``missing_wave``'s).
 
@@ -64,29 +75,56 @@ def roster_coverage(exams: pd.DataFrame, students: pd.DataFrame,
     found: list[Finding] = []
     for wave in _waves_in(exams):
         # joins rather than isin: isin on Arrow strings walks the values in Python
-        took_part = pd.DataFrame({"school_id": [school for school, waves in present.items() if wave in waves]},
-                                 dtype=roster["school_id"].dtype)
+        took_part = pd.DataFrame(
+            {"school_id": [school for school, waves in present.items() if wave in waves]},
+            dtype=roster["school_id"].dtype,
+        )
         ids = tested.loc[tested["wave"] == wave, ["student_id"]].assign(tested=True)
-        counts = (roster.merge(took_part, on="school_id").merge(ids, on="student_id", how="left")
-                  .assign(tested=lambda r: r["tested"].notna())
-                  .groupby(["school_id", "grade"], sort=True)["tested"].agg(["size", "sum"]))
+        counts = (
+            roster.merge(took_part, on="school_id")
+            .merge(ids, on="student_id", how="left")
+            .assign(tested=lambda r: r["tested"].notna())
+            .groupby(["school_id", "grade"], sort=True)["tested"]
+            .agg(["size", "sum"])
+        )
         for (school, grade), n_roster in counts.loc[counts["sum"] == 0, "size"].items():
-            found.append(Finding("exam_results", school, None, "wave, grade", f"{wave} / {grade}",
-                                 "missing_grade", "missing_grade",
-                                 {"school_id": school, "wave": wave, "grade": grade, "n_roster": int(n_roster)}))
+            found.append(
+                Finding(
+                    "exam_results",
+                    school,
+                    None,
+                    "wave, grade",
+                    f"{wave} / {grade}",
+                    "missing_grade",
+                    "missing_grade",
+                    {"school_id": school, "wave": wave, "grade": grade, "n_roster": int(n_roster)},
+                )
+            )
         by_school = counts.groupby(level="school_id").sum()
         by_school["missing"] = by_school["size"] - by_school["sum"]
         over = by_school[by_school["missing"] > settings.roster_not_tested_share * by_school["size"]]
         for school, record in over.iterrows():
-            found.append(Finding("exam_results", school, None, "wave", wave, "roster_not_tested",
-                                 "roster_not_tested",
-                                 {"school_id": school, "wave": wave, "n_missing": int(record["missing"]),
-                                  "n_roster": int(record["size"])}))
+            found.append(
+                Finding(
+                    "exam_results",
+                    school,
+                    None,
+                    "wave",
+                    wave,
+                    "roster_not_tested",
+                    "roster_not_tested",
+                    {
+                        "school_id": school,
+                        "wave": wave,
+                        "n_missing": int(record["missing"]),
+                        "n_roster": int(record["size"]),
+                    },
+                )
+            )
     return found
 
 
-def low_response(table: str, frame: pd.DataFrame, instrument: str,
-                 settings: QualitySettings) -> list[Finding]:
+def low_response(table: str, frame: pd.DataFrame, instrument: str, settings: QualitySettings) -> list[Finding]:
     """``low_response``: a school whose respondents in one wave are fewer than
     ``settings.low_response_ratio`` times those in the other (both waves answered)."""
     counts = frame.groupby(["school_id", "wave"])["respondent_id"].nunique().unstack("wave")
@@ -98,7 +136,23 @@ def low_response(table: str, frame: pd.DataFrame, instrument: str,
         low_wave, high_wave = sorted(waves, key=lambda wave: record[wave])
         n_low, n_high = int(record[low_wave]), int(record[high_wave])
         if n_low < settings.low_response_ratio * n_high:
-            found.append(Finding(table, school, None, "wave", low_wave, "low_response", "low_response",
-                                 {"school_id": school, "instrument": instrument, "n_low": n_low,
-                                  "low_wave": low_wave, "n_high": n_high, "high_wave": high_wave}))
+            found.append(
+                Finding(
+                    table,
+                    school,
+                    None,
+                    "wave",
+                    low_wave,
+                    "low_response",
+                    "low_response",
+                    {
+                        "school_id": school,
+                        "instrument": instrument,
+                        "n_low": n_low,
+                        "low_wave": low_wave,
+                        "n_high": n_high,
+                        "high_wave": high_wave,
+                    },
+                )
+            )
     return found

@@ -33,6 +33,10 @@ def linkage_summary(report: ValidationReport) -> pd.DataFrame:
 
 def linkage_lines(linkage: pd.DataFrame) -> list[str]:
     """One line per table for the command's summary."""
-    return [f"{row.table}: {row.n_linked} of {row.n_post} {row.id_column}s of the post wave are in the pre wave "
-            f"too (linkage {row.linkage_rate:.0%})" if row.n_post else f"{row.table}: no post wave"
-            for row in linkage.itertuples(index=False)]
+    return [
+        f"{row.table}: {row.n_linked} of {row.n_post} {row.id_column}s of the post wave are in the pre wave "
+        f"too (linkage {row.linkage_rate:.0%})"
+        if row.n_post
+        else f"{row.table}: no post wave"
+        for row in linkage.itertuples(index=False)
+    ]

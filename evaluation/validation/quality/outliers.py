@@ -52,11 +52,23 @@ def outliers(exams: pd.DataFrame, settings: QualitySettings) -> list[Finding]:
     stats = modified_z(scores, codes)
     flagged = (stats["n"] >= settings.outlier_min_group) & (stats["z"].abs() > settings.outlier_z)
     flagged = flagged.fillna(False).to_numpy(dtype=bool)
-    rows = exams.loc[flagged, list(GROUP) + ["score"]].assign(median=stats["median"][flagged],
-                                                             z=stats["z"][flagged])
+    rows = exams.loc[flagged, [*GROUP, "score"]].assign(median=stats["median"][flagged], z=stats["z"][flagged])
     return [
-        Finding("exam_results", record.school_id, int(row), "score", f"{record.score:g}", "outlier", "outlier",
-                {"value": float(record.score), "median": float(record.median), "subject": record.subject,
-                 "exam_id": record.exam_id, "z": float(np.round(record.z, 1))})
+        Finding(
+            "exam_results",
+            record.school_id,
+            int(row),
+            "score",
+            f"{record.score:g}",
+            "outlier",
+            "outlier",
+            {
+                "value": float(record.score),
+                "median": float(record.median),
+                "subject": record.subject,
+                "exam_id": record.exam_id,
+                "z": float(np.round(record.z, 1)),
+            },
+        )
         for row, record in zip(rows.index, rows.itertuples(index=False), strict=True)
     ]

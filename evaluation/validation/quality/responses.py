@@ -10,8 +10,9 @@ from evaluation.validation.quality.messages import Finding
 from evaluation.validation.quality.settings import QualitySettings
 
 
-def straight_lining(table: str, frame: pd.DataFrame, instrument: Instrument,
-                    settings: QualitySettings) -> list[Finding]:
+def straight_lining(
+    table: str, frame: pd.DataFrame, instrument: Instrument, settings: QualitySettings
+) -> list[Finding]:
     """``straight_lining``: the same answer to every item of a scale of at least
     ``settings.straight_lining_min_items`` items (all of them answered).
 
@@ -33,15 +34,22 @@ def straight_lining(table: str, frame: pd.DataFrame, instrument: Instrument,
         for row, answer in low[same.to_numpy(dtype=bool)].items():
             contradictory = n_reverse > 0 and answer != midpoint
             key = "straight_lining.reversed" if contradictory else "straight_lining.same"
-            found.append(Finding(table, frame.at[row, "school_id"], int(row), ", ".join(items), f"{answer:g}",
-                                 "straight_lining", key,
-                                 {"answer": f"{answer:g}", "n_items": len(items), "scale": scale,
-                                  "n_reverse": n_reverse}))
+            found.append(
+                Finding(
+                    table,
+                    frame.at[row, "school_id"],
+                    int(row),
+                    ", ".join(items),
+                    f"{answer:g}",
+                    "straight_lining",
+                    key,
+                    {"answer": f"{answer:g}", "n_items": len(items), "scale": scale, "n_reverse": n_reverse},
+                )
+            )
     return found
 
 
-def speeding(table: str, frame: pd.DataFrame, instrument: Instrument,
-             settings: QualitySettings) -> list[Finding]:
+def speeding(table: str, frame: pd.DataFrame, instrument: Instrument, settings: QualitySettings) -> list[Finding]:
     """``speeding``: a response that took less than ``settings.speeding_seconds_per_item`` per
     answered item, or less than ``settings.speeding_median_fraction`` of the instrument's median
     duration.
@@ -57,20 +65,28 @@ def speeding(table: str, frame: pd.DataFrame, instrument: Instrument,
         return []
     items = [item for item in instrument.item_ids if item in frame.columns]
     answered = frame[items].notna().sum(axis=1)
-    limit = np.maximum(settings.speeding_seconds_per_item * answered,
-                       settings.speeding_median_fraction * seconds.median())
+    limit = np.maximum(
+        settings.speeding_seconds_per_item * answered, settings.speeding_median_fraction * seconds.median()
+    )
     fast = (seconds < limit).fillna(False).to_numpy(dtype=bool)
     return [
-        Finding(table, frame.at[row, "school_id"], int(row), "started_at, submitted_at", f"{seconds[row]:g}",
-                "speeding", "speeding",
-                {"n_items": int(answered[row]), "seconds": float(round(seconds[row])),
-                 "limit": float(round(limit[row]))})
+        Finding(
+            table,
+            frame.at[row, "school_id"],
+            int(row),
+            "started_at, submitted_at",
+            f"{seconds[row]:g}",
+            "speeding",
+            "speeding",
+            {"n_items": int(answered[row]), "seconds": float(round(seconds[row])), "limit": float(round(limit[row]))},
+        )
         for row in frame.index[fast]
     ]
 
 
-def duplicate_submissions(table: str, frame: pd.DataFrame, instrument: Instrument,
-                          settings: QualitySettings) -> list[Finding]:
+def duplicate_submissions(
+    table: str, frame: pd.DataFrame, instrument: Instrument, settings: QualitySettings
+) -> list[Finding]:
     """``duplicate_submission``: two respondents of the same school and wave with exactly the same
     answers (at least ``settings.duplicate_min_items`` answered) submitted at most
     ``settings.duplicate_window_minutes`` apart. The later response is flagged, naming the
@@ -99,9 +115,21 @@ def duplicate_submissions(table: str, frame: pd.DataFrame, instrument: Instrumen
         if not later[items].equals(earlier[items]):  # a hash collision: not the same answers
             continue
         row, other_row = int(ordered.index[position]), int(ordered.index[position - 1])
-        found.append(Finding(table, later["school_id"], row, "respondent_id", str(later["respondent_id"]),
-                             "duplicate_submission", "duplicate_submission",
-                             {"n_items": int(later[items].notna().sum()), "other_id": earlier["respondent_id"],
-                              "other_row": other_row,
-                              "minutes": float(round(gap.iloc[position].total_seconds() / 60, 1))}))
+        found.append(
+            Finding(
+                table,
+                later["school_id"],
+                row,
+                "respondent_id",
+                str(later["respondent_id"]),
+                "duplicate_submission",
+                "duplicate_submission",
+                {
+                    "n_items": int(later[items].notna().sum()),
+                    "other_id": earlier["respondent_id"],
+                    "other_row": other_row,
+                    "minutes": float(round(gap.iloc[position].total_seconds() / 60, 1)),
+                },
+            )
+        )
     return found
