@@ -24,7 +24,7 @@ OnQuarantine = Literal["stop", "continue"]
 PrimaryMethod = Literal["ancova_cr1", "ancova_cr2", "mixed_reml", "did"]
 #: fixed: the control schools are the comparison group; matched: a pool to match partners from.
 Comparison = Literal["fixed", "matched"]
-#: The WWC attrition boundary table (`evaluation.evidence.attrition`).
+#: The WWC attrition boundary table (`evaluation.evidence.attrition_boundary`).
 AttritionBoundary = Literal["cautious", "optimistic"]
 #: Characteristics of students or schools the analyses are repeated within.
 Subgroup = Literal["grade", "sex", "special_needs", "migrant_refugee", "school_type", "resource_level"]

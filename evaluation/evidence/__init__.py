@@ -2,7 +2,7 @@
 equivalence, balance of partner and control schools, matching of comparison schools, and a
 rating per finding modelled on the What Works Clearinghouse."""
 
-from evaluation.evidence.attrition import (
+from evaluation.evidence.attrition_boundary import (
     Attrition,
     attrition,
     attrition_verdict,

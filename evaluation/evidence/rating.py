@@ -6,7 +6,7 @@ can check from the data; the reviewer's judgements of compromised randomisation,
 factors and the outcome measure are taken as satisfied):
 
 1. Randomised (``design="rct"``) with **low** attrition at every level (schools and students,
-   `evaluation.evidence.attrition.combined_verdict`): ``meets_without_reservations``.
+   `evaluation.evidence.attrition_boundary.combined_verdict`): ``meets_without_reservations``.
 2. Randomised with high (or unknown) attrition, or not randomised (``design="qed"``, the usual
    partner-versus-control comparison): baseline equivalence of the analysed sample decides:
    - ``satisfied`` (|g| <= 0.05): ``meets_with_reservations``;
@@ -22,7 +22,7 @@ import math
 from typing import Literal
 
 from evaluation.errors import EvidenceInputError
-from evaluation.evidence.attrition import HIGH, Attrition, combined_verdict
+from evaluation.evidence.attrition_boundary import HIGH, Attrition, combined_verdict
 from evaluation.evidence.baseline import ADJUSTMENT_REQUIRED, SATISFIED, baseline_verdict
 from evaluation.evidence.significance import improvement_index, is_significant, is_substantively_important
 

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from evaluation.errors import EvidenceInputError
-from evaluation.evidence.attrition import (
+from evaluation.evidence.attrition_boundary import (
     attrition,
     attrition_verdict,
     load_boundary,

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from evaluation.errors import EvidenceInputError
-from evaluation.evidence.attrition import attrition
+from evaluation.evidence.attrition_boundary import attrition
 from evaluation.evidence.rating import EVIDENCE_COLUMNS, evidence_row, wwc_rating
 
 

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from evaluation.errors import EvidenceInputError
-from evaluation.evidence.attrition import attrition
+from evaluation.evidence.attrition_boundary import attrition
 from evaluation.evidence.rating import evidence_row
 from evaluation.reporting.evidence import summary_sentence
 
