@@ -180,3 +180,25 @@ def test_imports_are_found_wherever_they_are(tmp_path: Path, source: str, expect
         "evaluation.reporting.figures",
     }
     assert imported_modules(path, known) == expected
+
+
+def test_the_package_re_exports_its_public_names_lazily() -> None:
+    import subprocess
+    import sys
+
+    import evaluation
+
+    for name in evaluation.__all__:
+        assert getattr(evaluation, name) is not None, name
+    # `import evaluation` alone loads none of the stages
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, evaluation; print(sorted(m for m in sys.modules if m.startswith('evaluation')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert loaded.strip() == "['evaluation']"
