@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from typing import TextIO
 
 from evaluation import errors
 from evaluation.config.plan import load_plan
-from evaluation.errors import AnalysisFailed
+from evaluation.errors import AnalysisFailed, UnreadableInputError, ValidationFailed
 from evaluation.resources import NOTEBOOKS_DIR
 from evaluation.steps import NOTEBOOKS, workspace
 
@@ -115,29 +116,101 @@ def default_out_dir(plan_path: Path) -> Path:
     return Path.cwd() / "build" / plan_path.stem
 
 
+INCOMPLETE = "INCOMPLETE.txt"
+_INCOMPLETE_NOTE = (
+    "This folder holds an evaluation run that did not finish: it was stopped, failed or is still running.\n"
+    "The last complete output is in {final}. The next run into that folder removes this one.\n"
+)
+
+
+def staging_folder(final: Path) -> Path:
+    """Where a run into `final` writes until it is complete: a folder beside it."""
+    return final.with_name(final.name + ".incomplete")
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 with RENAME_EXCHANGE); False where the system
+    cannot (then the caller renames twice)."""
+    if sys.platform != "linux":
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return done == 0
+
+
+def swap_in(staging: Path, final: Path) -> None:
+    """Make the complete run in `staging` the output folder `final`, in one step where the system
+    allows it: a reader sees the previous output or the new one, never a mix."""
+    (staging / INCOMPLETE).unlink(missing_ok=True)
+    if not final.exists():
+        os.rename(staging, final)
+        return
+    if _exchange(staging, final):
+        shutil.rmtree(staging)  # now the previous output
+        return
+    previous = final.with_name(final.name + ".previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    os.rename(final, previous)
+    os.rename(staging, final)
+    shutil.rmtree(previous)
+
+
+def _start_staging(final: Path, progress: Progress) -> Path:
+    """An empty staging folder beside `final`, marked incomplete; a staging folder left by a run
+    that was cut short is said and removed."""
+    if final.exists() and not final.is_dir():
+        raise UnreadableInputError(f"{final}: the output folder is a file; name a folder (--out)")
+    staging = staging_folder(final)
+    if staging.exists():
+        progress.line(f"An earlier run into {final} did not finish; its partial output {staging} is replaced.")
+        shutil.rmtree(staging)
+    previous = final.with_name(final.name + ".previous")
+    if previous.exists() and not final.exists():  # cut short between the two renames of a swap
+        os.rename(previous, final)
+    staging.mkdir(parents=True)
+    (staging / INCOMPLETE).write_text(_INCOMPLETE_NOTE.format(final=final), encoding="utf-8")
+    return staging
+
+
 def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | None = None) -> Path:
     """Run the whole evaluation of a plan; returns the output folder.
 
+    All or nothing: the run writes into a folder beside the output folder
+    (`staging_folder`, marked by an INCOMPLETE.txt) and swaps it in only when it is complete
+    (`swap_in`); a run that fails or is killed leaves the previous output as it was, and its
+    partial output in the staging folder, which the next run removes.
+
     Stops with ValidationFailed (exit 1) when a table is broken, or when rows were quarantined
-    and the plan does not say `on_quarantine: continue`, naming the quarantine table;
-    AnalysisFailed (exit 4) names the notebook and cell that failed. `progress` prints each
-    step with its elapsed time.
+    and the plan does not say `on_quarantine: continue`, naming the quarantine table: the
+    validation outputs (fix lists, validation page) are then the run's output. AnalysisFailed
+    (exit 4) names the notebook and cell that failed. `progress` prints each step with its
+    elapsed time.
     """
     progress = progress or Progress()
     plan = load_plan(plan_path)
-    out_dir = (out_dir or default_out_dir(plan.path)).resolve()
-    plan = workspace.for_run(plan, out_dir)  # a demo plan's data: inside out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
-    workspace.forget_sections(out_dir)  # a run recomputes every result
+    final = (out_dir or default_out_dir(plan.path)).resolve()
+    staging = _start_staging(final, progress)
+    plan = workspace.for_run(plan, staging)  # a demo plan's data: inside the output folder
     for name in STEPS:
         with progress.step(name.removesuffix(".ipynb")):
-            executed = execute_notebook(name, plan.path, out_dir)
+            executed = execute_notebook(name, plan.path, staging)
         if name == VALIDATION:
-            workspace.check_validation(workspace.validation_status(out_dir), plan, out_dir)
+            try:
+                workspace.check_validation(workspace.validation_status(staging), plan, final)
+            except ValidationFailed:
+                swap_in(staging, final)  # the fix lists and the validation page are this run's output
+                raise
     from evaluation.reporting.render import html_to_pdf, notebook_to_html
 
     with progress.step("report.html"):
-        html = notebook_to_html(executed, out_dir / "report.html", title=f"{plan.programme} {plan.period}")
+        html = notebook_to_html(executed, staging / "report.html", title=f"{plan.programme} {plan.period}")
     with progress.step("report.pdf"):
-        html_to_pdf(html, out_dir / "report.pdf")
-    return out_dir
+        html_to_pdf(html, staging / "report.pdf")
+    swap_in(staging, final)
+    return final
