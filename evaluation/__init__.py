@@ -16,12 +16,10 @@ The stages, one folder each, are listed in the README's layout table.
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("evaluation")
-except PackageNotFoundError:  # pragma: no cover - a checkout used without installing it
-    __version__ = "0+unknown"
+from evaluation.resources import package_version
+
+__version__ = package_version()
 
 #: Public name -> the module that defines it.
 _PUBLIC = {

@@ -48,7 +48,7 @@ def plan_path(plan: str) -> Path:
     from evaluation.resources import bundled_plans
 
     path = Path(plan)
-    if path.exists() or path.suffix or len(path.parts) > 1:
+    if path.is_file() or path.suffix or len(path.parts) > 1:
         return path
     plans = bundled_plans()
     if plan in plans:

@@ -30,7 +30,6 @@ from evaluation.resources import NOTEBOOKS_DIR
 from evaluation.steps import NOTEBOOKS, workspace
 
 VALIDATION = "01-validation.ipynb"
-REPORT = "05-annual-report.ipynb"
 STEPS = tuple(NOTEBOOKS)  # the order they run in: validation first, the report last
 
 
@@ -197,6 +196,7 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
     final = (out_dir or default_out_dir(plan.path)).resolve()
     staging = _start_staging(final, progress)
     plan = workspace.for_run(plan, staging)  # a demo plan's data: inside the output folder
+    workspace.ensure_data(plan, staging)  # a missing data folder stops the run here, not in a notebook
     for name in STEPS:
         with progress.step(name.removesuffix(".ipynb")):
             executed = execute_notebook(name, plan.path, staging)

@@ -34,3 +34,13 @@ DEMO_PLAN = PIPELINES_DIR / "demo.yaml"
 def bundled_plans() -> dict[str, Path]:
     """The bundled analysis plans by name (the file name without ``.yaml``), in name order."""
     return {path.stem: path for path in sorted(PIPELINES_DIR.glob("*.yaml"))}
+
+
+def package_version() -> str:
+    """The installed workbench's version (``0+unknown`` for a checkout used without installing it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("evaluation")
+    except PackageNotFoundError:  # pragma: no cover - every supported way of running installs it
+        return "0+unknown"

@@ -23,8 +23,6 @@ from evaluation.stats.estimate import effects_frame
 from evaluation.stats.imputation import ancova_mi
 
 GROUPS = ("partner", "control")
-PREPOST_METHODS = ("paired_t", "wilcoxon", "welch_t")
-PARTNER_METHODS = ("ancova_cr1", "ancova_cr2", "mixed_reml", "did")
 CR2_BELOW_SCHOOLS = 40  # fewer schools than this: CR2 is the default headline (issue 4, EEF guidance)
 
 

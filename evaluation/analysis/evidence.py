@@ -2,7 +2,7 @@
 partner-versus-control finding, data-model.md), `results/balance.csv` and
 `results/balance_test.csv` (partner against control schools on their baseline characteristics).
 
-Notebook 05 writes them with these functions; the report reads what they wrote.
+Notebook 04 (evaluation.steps.evidence) writes them with these functions; the report reads what they wrote.
 
 The student-level starting sample of the attrition verdict is the one of `results/attrition.csv`
 (`evaluation.analysis.attrition.outcome_attrition`): the class roster's students of the group's schools

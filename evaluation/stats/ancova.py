@@ -73,7 +73,7 @@ def ancova_clustered(
 
     Notes
     -----
-    Matches R (tests/test_stats_r.py, nlme's MathAchieve): ``fit <- lm(post ~ treatment + pre,
+    Matches R (tests/stats/test_stats_r.py, nlme's MathAchieve): ``fit <- lm(post ~ treatment + pre,
     data)``, CR1 ``lmtest::coeftest(fit, vcov = sandwich::vcovCL(fit, cluster = ~school,
     type = "HC1"), df = G - 1)``, CR2 ``clubSandwich::coef_test(fit, vcov = "CR2",
     cluster = data$school, test = "Satterthwaite")``.

@@ -45,7 +45,7 @@ def did_clustered(
     Notes
     -----
     Matches ``clubSandwich::coef_test(lm(value ~ treatment * post), vcov = "CR2",
-    cluster = school, test = "Satterthwaite")`` (tests/test_stats_r.py, nlme's MathAchieve with
+    cluster = school, test = "Satterthwaite")`` (tests/stats/test_stats_r.py, nlme's MathAchieve with
     sex standing in for the wave).
     """
     rows = data.dropna(subset=[value, wave, treatment, cluster])

@@ -142,7 +142,7 @@ def mixed_reml(
     -----
     Matches ``lme4::lmer(post ~ treatment + pre + (1 | school), REML = TRUE)``: fixed effects,
     their standard errors, the variance components and the REML criterion agree to 1e-6
-    (tests/test_stats_r.py on nlme's MathAchieve and lme4's sleepstudy).
+    (tests/stats/test_stats_r.py on nlme's MathAchieve and lme4's sleepstudy).
     """
     predictors = [treatment, pre, *covariates]
     complete = data.dropna(subset=[post, *predictors, cluster])

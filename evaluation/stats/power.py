@@ -153,7 +153,7 @@ def mdes(
     Notes
     -----
     Agrees with PowerUpR to its printed precision: ``mdes.cra2r2(power=.80, rho2=.17, n=15,
-    J=20)`` prints MDES 0.629, 95% CI [0.183, 1.075], df 18 (tests/test_design.py).
+    J=20)`` prints MDES 0.629, 95% CI [0.183, 1.075], df 18 (tests/stats/test_power_and_design.py).
     """
     _check(students_per_school, icc, r2_school, r2_student, share_partner, alpha, power, school_covariates)
     df = int(schools) - int(school_covariates) - 2

@@ -2,7 +2,7 @@
 correlations, and for right/wrong items difficulty, discrimination and KR-20.
 
 Validated against R's ``psych::alpha`` (psych 2.2.9) on psych's ``bfi`` agreeableness items and
-``lsat6`` (tests/test_stats_r.py). Items are taken complete-case (psych's default is pairwise
+``lsat6`` (tests/stats/test_stats_r.py). Items are taken complete-case (psych's default is pairwise
 covariances; with complete data the two agree); reverse-keyed items are turned round first with
 `evaluation.analysis.scores.keyed_items`.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.config.plan import Plan, load_plan
-from evaluation.errors import AnalysisFailed
+from evaluation.errors import AnalysisFailed, PlanError, UnreadableInputError
 from evaluation.steps import workspace
 
 #: Results table -> the sections that write it (registered by `section`).
@@ -44,8 +44,14 @@ class Run:
 
     plan: Plan
     out_dir: Path
-    fingerprint: str
     _cache: dict = field(default_factory=dict, repr=False)
+    _written: list[Path] = field(default_factory=list, repr=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """What every result of this run depends on, now: plan, data and workbench
+        (`workspace.run_fingerprint`; taken afresh, so data changed meanwhile is noticed)."""
+        return workspace.run_fingerprint(self.plan, self.out_dir)
 
     @property
     def language(self) -> str:
@@ -87,12 +93,17 @@ class Run:
     @property
     def frames(self) -> dict[str, pd.DataFrame]:
         """Per outcome id, one row per student or respondent with pre and post
-        (`evaluation.analysis.frames.prepost_frame`) of the analysed tables."""
+        (`evaluation.analysis.frames.prepost_frame`) of the analysed tables. An outcome the data
+        cannot give (a subject or survey it lacks) stops with a PlanError naming the plan file."""
         from evaluation.analysis.frames import prepost_frame
 
-        return self._cached(
-            "frames", lambda: {o.id: prepost_frame(self.analysed, o, self.instruments) for o in self.plan.outcomes}
-        )
+        def make() -> dict[str, pd.DataFrame]:
+            try:
+                return {o.id: prepost_frame(self.analysed, o, self.instruments) for o in self.plan.outcomes}
+            except PlanError as error:
+                raise PlanError(f"{self.plan.path}: {error}") from None
+
+        return self._cached("frames", make)
 
     @property
     def primary(self) -> str:
@@ -103,17 +114,30 @@ class Run:
 
     def save(self, frame: pd.DataFrame, name: str) -> Path:
         """Write the results table `name` (aggregates only)."""
-        return workspace.save_result(frame, self.out_dir, name)
+        return self.wrote(workspace.save_result(frame, self.out_dir, name))
+
+    def save_effects(self, effects: pd.DataFrame, analysis: str) -> Path:
+        """Write one analysis step's rows of results/effects.csv (`workspace.save_effects`)."""
+        return self.wrote(workspace.save_effects(effects, self.out_dir, analysis, self.fingerprint))
+
+    def wrote(self, path: Path) -> Path:
+        """Note a file the running section wrote: the section is current only while it is there as
+        written (`workspace.section_is_current`)."""
+        self._written.append(Path(path))
+        return Path(path)
 
     def table(self, name: str) -> pd.DataFrame:
         """The results table `name`, written first by its sections when missing or out of date."""
         writers = WRITERS.get(name)
         if not writers:
             raise AnalysisFailed(f"no section writes the results table {name!r}; known: {', '.join(sorted(WRITERS))}")
+        fingerprint = self.fingerprint
         for writer in writers:
-            if not workspace.section_is_current(self.out_dir, writer.section, self.fingerprint):
+            if not workspace.section_is_current(self.out_dir, writer.section, fingerprint):
                 print(f"results/{name}.csv is missing or out of date: running {writer.section} first", file=sys.stderr)
                 writer(self)
+        if name == "effects":  # joined afresh from the parts of this plan and data
+            workspace.combine_effects(self.out_dir, self.fingerprint)
         return _read_table(self.out_dir, name)
 
 
@@ -127,8 +151,9 @@ def section(*writes: str) -> Callable:
 
         @functools.wraps(function)
         def run_section(run: Run, *args, **kwargs):
+            run._written = []
             shown = function(run, *args, **kwargs)
-            workspace.record_section(run.out_dir, name, run.fingerprint)
+            workspace.record_section(run.out_dir, name, run.fingerprint, run._written)
             return shown
 
         run_section.section = name
@@ -145,9 +170,12 @@ def setup(plan_path: str | Path, out_dir: str | Path) -> Run:
     given, from the notebook's folder), figures shown inline."""
     _inline_figures()
     out = Path(out_dir).resolve()
+    if out.exists() and not out.is_dir():
+        raise UnreadableInputError(f"{out}: the output folder is a file; name a folder")
     plan = workspace.for_run(load_plan(plan_path), out)
     out.mkdir(parents=True, exist_ok=True)
-    return Run(plan=plan, out_dir=out, fingerprint=workspace.run_fingerprint(plan, out))
+    workspace.ensure_data(plan, out)  # a demo plan's data is written now; a missing folder stops here
+    return Run(plan=plan, out_dir=out)
 
 
 def _inline_figures() -> None:

@@ -16,7 +16,6 @@ from evaluation.analysis.missing import missing_shares
 from evaluation.reporting.figures import forest_plot
 from evaluation.reporting.sections import headline_rows, partner_vs_control_table, subgroup_table
 from evaluation.reporting.sensitivity import write_matching
-from evaluation.steps import workspace
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
 from evaluation.wording import count, percent, plural, text
@@ -31,7 +30,7 @@ def estimates(run: Run) -> Shown:
     effects = adjust_p_values(
         pd.concat([partner_vs_control_effects(run.frames[o.id], o, plan) for o in plan.outcomes], ignore_index=True)
     )
-    workspace.save_effects(effects, run.out_dir, "partner_vs_control")
+    run.save_effects(effects, "partner_vs_control")
     return Shown(partner_vs_control_table(effects, run.language))
 
 

@@ -17,7 +17,6 @@ from evaluation.analysis.frames import linkage_rate
 from evaluation.analysis.reliability import survey_reliability
 from evaluation.reporting.figures import prepost_plot
 from evaluation.reporting.sections import attrition_table, prepost_table, scales_table
-from evaluation.steps import workspace
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
 
@@ -38,7 +37,7 @@ def mean_change(run: Run) -> Shown:
     effects = adjust_p_values(
         pd.concat([prepost_effects(run.frames[o.id], o, plan) for o in plan.outcomes], ignore_index=True)
     )
-    workspace.save_effects(effects, run.out_dir, "prepost")
+    run.save_effects(effects, "prepost")
     return Shown(prepost_table(effects, run.language))
 
 

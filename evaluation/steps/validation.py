@@ -22,6 +22,7 @@ def validate(run: Run) -> Shown:
     """Validate the plan's data (always afresh), write the validation outputs and cache the
     accepted tables; shows the rows read, accepted and quarantined per table."""
     workspace.prepare(run.plan, run.out_dir)
+    run.wrote(run.out_dir / "validation" / "status.json")
     run._cache.clear()
     return Shown(_validation_csv(run, "validation-summary.csv", keep_default_na=False))
 

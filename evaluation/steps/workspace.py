@@ -21,6 +21,7 @@ directory) as the run now has; `evaluation.steps.context.Run.table` computes it 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import replace
@@ -30,6 +31,7 @@ import pandas as pd
 
 from evaluation.config.plan import Plan
 from evaluation.errors import PlanError, UnreadableInputError, ValidationFailed
+from evaluation.resources import CONTRACTS_DIR, package_version
 from evaluation.stats.estimate import EFFECT_COLUMNS, read_effects
 
 ACCEPTED = Path("work") / "accepted"
@@ -82,9 +84,18 @@ def fingerprint(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """Hash of the workbench's version and its bundled contracts, instruments and standards: a
+    results table written by another version, or under other contracts, is out of date."""
+    return hashlib.sha256(f"{package_version()}|{fingerprint(CONTRACTS_DIR)}".encode()).hexdigest()
+
+
 def run_fingerprint(plan: Plan, out_dir: Path) -> str:
-    """Hash of the plan file's bytes and of the data directory: what every result depends on."""
-    return hashlib.sha256(f"{plan.sha256}|{fingerprint(ensure_data(plan, out_dir))}".encode()).hexdigest()
+    """Hash of what every result depends on: the plan file's bytes, the data directory and the
+    workbench (`code_fingerprint`)."""
+    data = fingerprint(ensure_data(plan, out_dir))
+    return hashlib.sha256(f"{plan.sha256}|{data}|{code_fingerprint()}".encode()).hexdigest()
 
 
 def _cache_name(table: str) -> str:
@@ -123,6 +134,7 @@ def prepare(plan: Plan, out_dir: Path):
         "data_dir": str(data_dir),
         "tables": sorted(report.accepted),
         "exit_code": report.exit_code,
+        "language": plan.language,  # of the validation outputs (fix lists, validation page)
     }
     (cache / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return report
@@ -153,13 +165,15 @@ def check_validation(status: dict, plan: Plan, out_dir: Path) -> None:
 
 
 def load_accepted(plan: Plan, out_dir: Path) -> dict[str, pd.DataFrame]:
-    """The accepted tables of the plan's data, from the cache when it is current (validating and
-    writing the validation outputs first when it is not)."""
+    """The accepted tables of the plan's data, from the cache when it is current: the same data
+    files, validated with the outputs in the plan's language (else validating and writing the
+    validation outputs first)."""
     cache = out_dir / ACCEPTED
     manifest_path = cache / "manifest.json"
     data_dir = ensure_data(plan, out_dir)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    if manifest.get("fingerprint") != fingerprint(data_dir) or manifest.get("data_dir") != str(data_dir):
+    current = (manifest.get("fingerprint"), manifest.get("data_dir"), manifest.get("language"))
+    if current != (fingerprint(data_dir), str(data_dir), plan.language):
         prepare(plan, out_dir)
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     return {table: pd.read_parquet(cache / _cache_name(table)) for table in manifest["tables"]}
@@ -173,20 +187,27 @@ def load_instruments(plan: Plan) -> dict:
     return {i: load_instrument(i, data_dir=plan.data_dir) for i in ids}
 
 
-def save_effects(effects: pd.DataFrame, out_dir: Path, analysis: str) -> Path:
-    """Write one analysis step's rows of the results table, and `results/effects.csv` from the
-    parts written so far (`EFFECT_ANALYSES` in that order)."""
+def save_effects(effects: pd.DataFrame, out_dir: Path, analysis: str, run_fingerprint: str) -> Path:
+    """Write one analysis step's rows of the results table (with the fingerprint of the plan and
+    data it comes from), and `results/effects.csv` from the parts of that same plan and data."""
     target = out_dir / EFFECT_PARTS / f"{analysis}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     effects.to_csv(target, index=False)
-    combine_effects(out_dir)
+    target.with_suffix(".json").write_text(json.dumps({"fingerprint": run_fingerprint}), encoding="utf-8")
+    combine_effects(out_dir, run_fingerprint)
     return target
 
 
-def combine_effects(out_dir: Path) -> Path:
-    """Join the analysis steps' parts into `results/effects.csv`."""
-    parts = [out_dir / EFFECT_PARTS / f"{name}.csv" for name in EFFECT_ANALYSES]
-    frames = [read_effects(path) for path in parts if path.is_file()]
+def combine_effects(out_dir: Path, run_fingerprint: str) -> Path:
+    """Join the analysis steps' parts written for `run_fingerprint` into `results/effects.csv`
+    (`EFFECT_ANALYSES` in that order): a part written from another plan or data is left out."""
+    frames = []
+    for name in EFFECT_ANALYSES:
+        part = out_dir / EFFECT_PARTS / f"{name}.csv"
+        stamp = part.with_suffix(".json")
+        written_for = json.loads(stamp.read_text(encoding="utf-8")).get("fingerprint") if stamp.is_file() else None
+        if part.is_file() and written_for == run_fingerprint:
+            frames.append(read_effects(part))
     effects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EFFECT_COLUMNS)
     target = out_dir / "results" / "effects.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -202,24 +223,30 @@ def save_result(frame: pd.DataFrame, out_dir: Path, name: str) -> Path:
     return target
 
 
-def record_section(out_dir: Path, section: str, run_fingerprint: str) -> None:
-    """Note that `section` wrote its results for the plan and data of `run_fingerprint`."""
+def _stamp(path: Path) -> list[int] | None:
+    """Size and modification time of a written file (None when it is gone)."""
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def record_section(out_dir: Path, section: str, run_fingerprint: str, written: list[Path] = ()) -> None:
+    """Note that `section` wrote the files `written` for the plan and data of `run_fingerprint`."""
     target = out_dir / SECTIONS / f"{section}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"section": section, "fingerprint": run_fingerprint}), encoding="utf-8")
+    files = {str(Path(path).relative_to(out_dir)): _stamp(Path(path)) for path in written}
+    record = {"section": section, "fingerprint": run_fingerprint, "files": files}
+    target.write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
 def section_is_current(out_dir: Path, section: str, run_fingerprint: str) -> bool:
-    """True when `section` last wrote its results for the plan and data of `run_fingerprint`."""
+    """True when `section` last wrote its results for the plan and data of `run_fingerprint` and
+    every file it wrote is still there as it wrote it (not deleted, not re-saved by hand)."""
     path = out_dir / SECTIONS / f"{section}.json"
     if not path.is_file():
         return False
-    return json.loads(path.read_text(encoding="utf-8")).get("fingerprint") == run_fingerprint
-
-
-def forget_sections(out_dir: Path) -> None:
-    """Mark every section's results as out of date (the pipeline starts each run so)."""
-    for path in (out_dir / SECTIONS).glob("*.json"):
-        path.unlink()
-    for path in (out_dir / EFFECT_PARTS).glob("*.csv"):
-        path.unlink()
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if record.get("fingerprint") != run_fingerprint:
+        return False
+    return all(_stamp(out_dir / name) == stamp for name, stamp in record.get("files", {}).items())

@@ -1,4 +1,4 @@
-"""The evidence tables of notebook 05 from small results tables: attrition per level from
+"""The evidence tables of notebook 04 from small results tables: attrition per level from
 attrition.csv counts, the row per finding of evidence.csv, and the balance of schools."""
 
 from __future__ import annotations

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
-import pandas as pd
 import pytest
 
 from evaluation import steps
-from evaluation.pipeline import execute_notebook
 from evaluation.stats.estimate import read_effects
 
 from conftest import plan_for
@@ -45,22 +42,9 @@ def test_a_results_table_is_rewritten_when_the_plan_changes(demo_data: Path, tmp
     again = steps.setup(fewer, out).table("effects")
     assert set(again["outcome"]) == {"mathematics"}
     assert read_effects(out / "results" / "effects.csv").equals(again)
-    # and the same plan again reads what it wrote: nothing is recomputed
-    (out / "work" / "sections" / "prepost.mean_change.json").touch()
-    before = (out / "results" / "effects.csv").stat().st_mtime_ns
+    # and the same plan again reads what it wrote: no estimate is recomputed (the parts stay as
+    # they were; results/effects.csv is joined from them afresh)
+    parts = sorted((out / "work" / "effects").glob("*.csv"))
+    before = [part.stat().st_mtime_ns for part in parts]
     steps.setup(fewer, out).table("effects")
-    assert (out / "results" / "effects.csv").stat().st_mtime_ns == before
-
-
-def test_the_report_notebook_runs_alone_through_papermill(demo_plan: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    executed = execute_notebook("05-annual-report.ipynb", demo_plan, out)
-    notebook = nbformat.read(executed, as_version=4)
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert errors == []
-    shown = "".join(
-        o.get("data", {}).get("text/markdown", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs
-    )
-    assert "What we found" in shown and "How strong is the evidence" in shown
-    evidence = pd.read_csv(out / "results" / "evidence.csv")
-    assert len(evidence) == 7 and evidence["summary"].str.len().gt(0).all()
+    assert [part.stat().st_mtime_ns for part in parts] == before

@@ -1,6 +1,7 @@
-"""Design planning (evaluation/design.py): the MDES of a two-level cluster design and the schools
-needed, against PowerUpR's published cross-check, the noncentral t and exact relationships of the
-formula; the ICC and R-squared estimated from data against lme4; the `evaluation design` command.
+"""Design planning (evaluation/analysis/design.py and evaluation/stats/power.py): the MDES of a
+two-level cluster design and the schools needed, against PowerUpR's published cross-check, the
+noncentral t and exact relationships of the formula; the ICC and R-squared estimated from data
+against lme4; the `evaluation design` command.
 """
 
 import math
