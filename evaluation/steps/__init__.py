@@ -8,7 +8,8 @@ A notebook starts with `setup` and then calls its step's sections in order::
 
 `NOTEBOOKS` lists the notebooks in the order they run and, for each, its sections: the pipeline
 executes the notebooks through papermill, and `run_sections` runs the same sections without a
-notebook (for tests and for a step a notebook needs but no earlier notebook wrote).
+notebook (tests do). A results table a section needs and no earlier section wrote is computed by
+`Run.table` (`evaluation.steps.context`).
 """
 
 from __future__ import annotations
