@@ -85,12 +85,15 @@ def _run(args: argparse.Namespace) -> int:
     from evaluation.config.plan import load_plan
 
     plan = plan_path(args.plan)
-    load_plan(plan)  # a malformed plan is refused at once, before the analysis libraries load
+    checked = load_plan(plan)  # a malformed plan is refused at once, before the analysis libraries load
 
     from evaluation.pipeline import Progress, default_out_dir, run_plan
-    from evaluation.steps.workspace import validation_status
+    from evaluation.steps.workspace import for_run, validation_status
 
     out = Path(args.out) if args.out else default_out_dir(plan)
+    if checked.pseudonymize:  # the key is read from the environment again by the validation notebook
+        data_dir = for_run(checked, out.resolve()).data_dir
+        _check_key({"the data folder": data_dir, "the output folder": out})
     progress = Progress(sys.stdout)
     progress.line(f"Evaluating {plan} into {out}")
     out = run_plan(plan, out, progress)

@@ -101,7 +101,7 @@ def prepare(plan: Plan, out_dir: Path):
     from evaluation.validation.validate import validate_data_dir
 
     data_dir = ensure_data(plan, out_dir)
-    report = validate_data_dir(data_dir)
+    report = validate_data_dir(data_dir, pseudonymize=plan.pseudonymize)
     warnings = check_quality(report, language=plan.language)
     write_validation_outputs(report, out_dir / "validation", plan.language, warnings)
     status = {
@@ -123,6 +123,7 @@ def prepare(plan: Plan, out_dir: Path):
         "data_dir": str(data_dir),
         "tables": sorted(report.accepted),
         "exit_code": report.exit_code,
+        "pseudonymized": plan.pseudonymize,
     }
     (cache / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return report
@@ -159,7 +160,11 @@ def load_accepted(plan: Plan, out_dir: Path) -> dict[str, pd.DataFrame]:
     manifest_path = cache / "manifest.json"
     data_dir = ensure_data(plan, out_dir)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    if manifest.get("fingerprint") != fingerprint(data_dir) or manifest.get("data_dir") != str(data_dir):
+    if (
+        manifest.get("fingerprint") != fingerprint(data_dir)
+        or manifest.get("data_dir") != str(data_dir)
+        or manifest.get("pseudonymized", False) != plan.pseudonymize
+    ):
         prepare(plan, out_dir)
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     return {table: pd.read_parquet(cache / _cache_name(table)) for table in manifest["tables"]}
