@@ -79,7 +79,7 @@ def school_directory(report: ValidationReport) -> SchoolDirectory:
 
 
 def _file_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
-    return table_text(report, table)  # as validated: pseudonymised, None when refused for national IDs
+    return table_text(report, table)  # as validation read it (pseudonymised); None if refused or never read
 
 
 class _Attribution:
