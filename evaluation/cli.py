@@ -25,7 +25,9 @@ def _validate(args: argparse.Namespace) -> int:
     from evaluation.validation.quality import check_quality, linkage_lines, linkage_summary, warnings_line
     from evaluation.validation.validate import validate_data_dir
 
-    report = validate_data_dir(Path(args.data_dir))
+    if args.pseudonymize and args.out:
+        _check_key({"the data folder": Path(args.data_dir), "the output folder": Path(args.out)})
+    report = validate_data_dir(Path(args.data_dir), pseudonymize=args.pseudonymize)
     warnings = check_quality(report, language=args.language)
     print(report.summary())
     print(warnings_line(warnings))
@@ -40,6 +42,14 @@ def _validate(args: argparse.Namespace) -> int:
             "what to change)"
         )
     return report.exit_code
+
+
+def _check_key(protected: dict[str, Path]) -> None:
+    """Refuse (PseudonymKeyError, exit 3) a missing or short pseudonymisation key, or a key file in
+    one of the `protected` folders, before anything is read."""
+    from evaluation.io.pseudonyms import load_key
+
+    load_key(protected)
 
 
 def plan_path(plan: str) -> Path:
@@ -75,12 +85,15 @@ def _run(args: argparse.Namespace) -> int:
     from evaluation.config.plan import load_plan
 
     plan = plan_path(args.plan)
-    load_plan(plan)  # a malformed plan is refused at once, before the analysis libraries load
+    checked = load_plan(plan)  # a malformed plan is refused at once, before the analysis libraries load
 
     from evaluation.pipeline import Progress, default_out_dir, run_plan
-    from evaluation.steps.workspace import validation_status
+    from evaluation.steps.workspace import for_run, validation_status
 
     out = Path(args.out) if args.out else default_out_dir(plan)
+    if checked.pseudonymize:  # the key is read from the environment again by the validation notebook
+        data_dir = for_run(checked, out.resolve()).data_dir
+        _check_key({"the data folder": data_dir, "the output folder": out})
     progress = Progress(sys.stdout)
     progress.line(f"Evaluating {plan} into {out}")
     out = run_plan(plan, out, progress)
@@ -151,6 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="en",
         help="language of the validation page and fix lists (default: %(default)s)",
     )
+    validate.add_argument(
+        "--pseudonymize",
+        action="store_true",
+        help="replace student and respondent ids by keyed hashes right after reading; the key comes from "
+        "EVALUATION_PSEUDONYM_KEY or the file named by EVALUATION_PSEUDONYM_KEY_FILE",
+    )
     validate.set_defaults(handler=_validate)
 
     run = commands.add_parser("run", help="run the whole evaluation of an analysis plan")
@@ -201,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except EvaluationError as error:
-        print(f"evaluation {args.command}: {error}", file=sys.stderr)
+        from evaluation.io.national_ids import mask_national_ids
+
+        print(f"evaluation {args.command}: {mask_national_ids(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("evaluation: interrupted", file=sys.stderr)

@@ -9,7 +9,8 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_INVALID_DATA = 1  # rows quarantined or a contract is broken
 EXIT_UNREADABLE = 2  # an input cannot be read at all (also argparse usage errors)
-EXIT_BAD_PLAN = 3  # the analysis plan is missing, malformed or names unknown things
+EXIT_BAD_PLAN = 3  # the analysis plan is missing, malformed or names unknown things; or the pseudonym key
+#                    is missing or unsafe (evaluation.io.pseudonyms)
 EXIT_ANALYSIS_FAILED = 4  # a notebook of the pipeline failed while executing
 
 
@@ -44,6 +45,13 @@ class ValidationFailed(EvaluationError):
 
 class PlanError(EvaluationError, ValueError):
     """The analysis plan is missing, malformed or refers to unknown outcomes or tables."""
+
+    exit_code = EXIT_BAD_PLAN
+
+
+class PseudonymKeyError(EvaluationError, ValueError):
+    """Pseudonymisation is asked for, but its key (`evaluation.io.pseudonyms`) is missing, too
+    short, or kept where it could be committed or shared. The message never shows the key."""
 
     exit_code = EXIT_BAD_PLAN
 

@@ -13,6 +13,9 @@ from importlib.resources import files
 from pathlib import Path
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
+#: The folder holding the ``evaluation`` package: the checkout (editable install), or
+#: site-packages; no secret (a pseudonymisation key) may be kept in it.
+CHECKOUT = _CHECKOUT
 
 
 def bundled(folder: str) -> Path:

@@ -4,6 +4,10 @@ A definition is looked up by id in the data directory's ``instruments/`` folder 
 the bundled ones (`evaluation.resources.INSTRUMENTS_DIR`). The data contract of a survey export
 is built from its instrument by `evaluation.validation.surveys.survey_contract`.
 
+An id names data, never a path: it is lower-case letters, digits and ``_`` (`INSTRUMENT_ID`),
+and anything else is refused before a file is looked for (``../../etc/passwd`` is not an id). A
+definition in the data directory that is a link to a file outside it is refused too.
+
 Definitions are written by people, as plans are: `load_instrument` reads them with the strict YAML
 loader (`evaluation.config.yaml_documents`) and checks them against `InstrumentDocument`
 (pydantic, strict, unknown keys refused), then across entries (min below max, one label per
@@ -17,6 +21,7 @@ naming the file and the key path.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +34,9 @@ from evaluation.config.problems import Expected, joined, key_path, problem_lines
 from evaluation.config.yaml_documents import read_yaml_document
 from evaluation.errors import ContractError
 from evaluation.resources import INSTRUMENTS_DIR
+
+#: What an instrument id (and so the name of a survey file and of a definition file) must be.
+INSTRUMENT_ID = r"[a-z0-9_]+"
 
 
 @dataclass(frozen=True)
@@ -71,32 +79,59 @@ class Instrument:
         raise KeyError(item_id)
 
 
+def check_instrument_id(instrument_id: object) -> str:
+    """``instrument_id`` when it is an instrument id (`INSTRUMENT_ID`); ContractError otherwise."""
+    if not isinstance(instrument_id, str) or not re.fullmatch(INSTRUMENT_ID, instrument_id):
+        raise ContractError(
+            f"{instrument_id!r} is not an instrument id: an id is lower-case letters, digits and _ "
+            "(such as student_climate), never a path"
+        )
+    return instrument_id
+
+
 def find_instrument(instrument_id: str, data_dir: Path | None = None) -> Path | None:
-    """The definition file of ``instrument_id``: the data directory's first, then the bundled one."""
+    """The definition file of ``instrument_id``: the data directory's first, then the bundled one.
+
+    Raises
+    ------
+    ContractError
+        ``instrument_id`` is not an id (`INSTRUMENT_ID`), or the data directory's definition is a
+        link to a file outside the data directory.
+    """
+    check_instrument_id(instrument_id)
     folders = ([Path(data_dir) / "instruments"] if data_dir is not None else []) + [INSTRUMENTS_DIR]
     for folder in folders:
         for suffix in (".yaml", ".yml"):
             candidate = folder / f"{instrument_id}{suffix}"
             if candidate.is_file():
+                if data_dir is not None and folder != INSTRUMENTS_DIR:
+                    _inside_data_dir(candidate, Path(data_dir))
                 return candidate
     return None
 
 
+def _inside_data_dir(path: Path, data_dir: Path) -> None:
+    if not path.resolve().is_relative_to(data_dir.resolve()):
+        raise ContractError(
+            f"{path}: a link to a file outside the data folder; the workbench reads only what is inside the data "
+            "folder, so copy the definition into its instruments/ folder instead of linking to it"
+        )
+
+
 def load_instrument(path_or_id: str | Path, data_dir: Path | None = None) -> Instrument:
-    """Load an instrument definition from a YAML path, or by id (see `find_instrument`).
+    """Load an instrument definition from a file (a `Path`), or by id (a `str`, see `find_instrument`).
 
     Raises
     ------
     ContractError
-        No definition exists for the id, or the definition is malformed (the message names the
-        file and the entry).
+        The id is not an id, no definition exists for it, or the definition is malformed (the
+        message names the file and the entry).
     """
-    candidate = Path(path_or_id)
-    if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
-        path = candidate
+    if isinstance(path_or_id, Path):
+        path = path_or_id
         expected_id = None
     else:
-        found = find_instrument(str(path_or_id), data_dir)
+        found = find_instrument(check_instrument_id(path_or_id), data_dir)
         if found is None:
             where = f"{Path(data_dir) / 'instruments'} or {INSTRUMENTS_DIR}" if data_dir else str(INSTRUMENTS_DIR)
             raise ContractError(f"no instrument definition {path_or_id}.yaml in {where}")

@@ -12,7 +12,13 @@ file, the key path and what is expected.
 Text keys are strict too, with one exception: ``programme``, ``period`` and ``data`` take a whole
 number as its digits (``period: 2023`` is the text ``2023``; YAML reads it as a number though the
 writer meant the name). The outcomes' ids, domains, subjects, instruments and scales must be
-written as text, since they must match names in the data.
+written as text, since they must match names in the data. The plan names data, never paths: an
+outcome's ``instrument`` is an instrument id (lower-case letters, digits and ``_``,
+`evaluation.config.instruments.INSTRUMENT_ID`), and ``data`` is the one path it holds.
+
+``pseudonymize: true`` asks validation to replace the student and respondent ids by keyed hashes
+right after reading (`evaluation.io.pseudonyms`); the key is never in the plan, only in the
+environment.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
 
+from evaluation.config.instruments import INSTRUMENT_ID
 from evaluation.config.options import (
     ATTRITION_BOUNDARIES,
     COMPARISONS,
@@ -94,6 +101,7 @@ class Plan:
     comparison: str = "fixed"  # matched: control schools are a pool to match partners from
     missing_data_threshold: float = 0.05  # a group missing more of the post-test: add ancova_mi
     attrition_boundary: str = "cautious"
+    pseudonymize: bool = False  # ids replaced by keyed hashes right after reading (evaluation.io.pseudonyms)
     sha256: str = field(default="", repr=False)
     data: str = ""
 
@@ -113,6 +121,7 @@ def _digits(value: Any) -> Any:
 
 Name = Annotated[str, StringConstraints(pattern=r"\S")]  # text that is not blank
 FreeText = Annotated[str, BeforeValidator(_digits), StringConstraints(pattern=r"\S")]
+InstrumentId = Annotated[str, StringConstraints(pattern=rf"^{INSTRUMENT_ID}$")]
 
 
 class _Schema(BaseModel):
@@ -138,6 +147,7 @@ class PlanDocument(_Schema):
     comparison: Comparison = "fixed"
     missing_data_threshold: Annotated[float, Field(ge=0, lt=1)] = 0.05
     attrition_boundary: AttritionBoundary = "cautious"
+    pseudonymize: bool = False
 
 
 class OutcomeDocument(_Schema):
@@ -163,7 +173,7 @@ class SurveyOutcomeDocument(_Schema):
     id: Name
     source: Literal["survey"]
     domain: Name
-    instrument: Name
+    instrument: InstrumentId
     scale: Name
 
 
@@ -187,7 +197,8 @@ EXPECTED = Expected(
         "outcomes[].source": "exam (a subject of the exam results) or survey (a scale of a survey instrument)",
         "outcomes[].domain": "text naming the outcome's domain, such as academic or wellbeing",
         "outcomes[].subject": "text naming the subject as the exam results write it, such as mathematics",
-        "outcomes[].instrument": "text naming a survey instrument, such as student_climate",
+        "outcomes[].instrument": "the id of a survey instrument, lower-case letters, digits and _ (the name of "
+        "its survey file under surveys/), such as student_climate",
         "outcomes[].scale": "text naming a scale of the instrument, such as belonging",
         "subgroups": "a list such as [grade, sex] (or [] for none)",
         "subgroups[]": f"one of {', '.join(SUBGROUPS)}",
@@ -201,6 +212,8 @@ EXPECTED = Expected(
         "more than 5% of the post-test)",
         "attrition_boundary": "cautious (the WWC's default) or optimistic (when the programme itself is unlikely to "
         "make students leave)",
+        "pseudonymize": "true (replace student and respondent ids by keyed hashes right after reading, with the key "
+        "in EVALUATION_PSEUDONYM_KEY or the key file named by EVALUATION_PSEUDONYM_KEY_FILE) or false",
     },
 )
 
@@ -298,6 +311,7 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
         comparison=plan.comparison,
         missing_data_threshold=float(plan.missing_data_threshold),
         attrition_boundary=plan.attrition_boundary,
+        pseudonymize=plan.pseudonymize,
         sha256=sha256,
         data=plan.data,
     )

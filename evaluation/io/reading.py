@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.errors import UnreadableInputError
+from evaluation.io.national_ids import mask_national_ids
 from evaluation.io.turkish import canonical_header
 
 #: File extensions that hold a table, in the order they are preferred when looking for a table.
@@ -81,7 +82,7 @@ def read_table(path: Path | str) -> pd.DataFrame:
     ------
     UnreadableInputError
         The file is missing, empty, of an unknown kind, undecodable, or not a table; the message
-        names the file and the reason.
+        names the file and the reason (a national ID number it quotes is masked).
     """
     path = Path(path)
     if not path.is_file():
@@ -95,10 +96,16 @@ def read_table(path: Path | str) -> pd.DataFrame:
         raise UnreadableInputError(
             f"{path}: unknown kind of file {suffix or '(no extension)'}; expected one of {kinds}"
         )
-    cells = reader(path)
-    if isinstance(cells, pd.DataFrame):
-        return _frame_from_cells(path, cells)
-    return _frame_from_rows(path, cells)
+    try:
+        cells = reader(path)
+        if isinstance(cells, pd.DataFrame):
+            return _frame_from_cells(path, cells)
+        return _frame_from_rows(path, cells)
+    except UnreadableInputError as error:  # a message quoting a cell or header shows no national ID
+        masked = mask_national_ids(str(error))
+        if masked == str(error):
+            raise
+        raise UnreadableInputError(masked) from None
 
 
 def _one_line(error: Exception) -> str:

@@ -96,7 +96,16 @@ HEADER_SPELLINGS: dict[str, tuple[str, ...]] = {
     "year": ("yıl",),
     "indicator": ("gösterge",),
     "value": ("değer",),
+    # personal data no contract names (`PERSONAL_COLUMNS`): recognised, to be dropped whatever the spelling
+    "name": ("ad soyad", "adı soyadı", "ad soyadı", "isim", "isim soyisim", "full name"),
+    "student_name": ("öğrenci adı", "öğrenci adı soyadı", "öğrencinin adı soyadı", "öğrenci ad soyad"),
+    "email": ("e posta", "e posta adresi", "eposta", "e mail", "mail", "email address"),
 }
+
+#: Columns of names and e-mail addresses schools send along: no data contract names them, so
+#: validation drops them with every other column its contract does not name, before any rule
+#: runs, and they reach no output (tests/validation/test_personal_data.py checks both).
+PERSONAL_COLUMNS = ("name", "student_name", "email")
 
 HEADERS: dict[str, str] = {
     **{match_key(canonical): canonical for canonical in HEADER_SPELLINGS},

@@ -112,7 +112,7 @@ def prepare(plan: Plan, out_dir: Path):
     from evaluation.validation.validate import validate_data_dir
 
     data_dir = ensure_data(plan, out_dir)
-    report = validate_data_dir(data_dir)
+    report = validate_data_dir(data_dir, pseudonymize=plan.pseudonymize)
     warnings = check_quality(report, language=plan.language)
     write_validation_outputs(report, out_dir / "validation", plan.language, warnings)
     status = {
@@ -135,6 +135,7 @@ def prepare(plan: Plan, out_dir: Path):
         "tables": sorted(report.accepted),
         "exit_code": report.exit_code,
         "language": plan.language,  # of the validation outputs (fix lists, validation page)
+        "pseudonymized": plan.pseudonymize,
     }
     (cache / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return report
@@ -172,8 +173,13 @@ def load_accepted(plan: Plan, out_dir: Path) -> dict[str, pd.DataFrame]:
     manifest_path = cache / "manifest.json"
     data_dir = ensure_data(plan, out_dir)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    current = (manifest.get("fingerprint"), manifest.get("data_dir"), manifest.get("language"))
-    if current != (fingerprint(data_dir), str(data_dir), plan.language):
+    current = (
+        manifest.get("fingerprint"),
+        manifest.get("data_dir"),
+        manifest.get("language"),
+        manifest.get("pseudonymized", False),
+    )
+    if current != (fingerprint(data_dir), str(data_dir), plan.language, plan.pseudonymize):
         prepare(plan, out_dir)
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     return {table: pd.read_parquet(cache / _cache_name(table)) for table in manifest["tables"]}

@@ -24,7 +24,7 @@ from evaluation.validation.wording import check_language, column_label, rows_tex
 from evaluation.wording import has, plain, text
 
 #: Structural problems: no rule of a contract, the whole file is concerned.
-STRUCTURAL_RULES = ("required_column", "unknown_table", "unknown_instrument")
+STRUCTURAL_RULES = ("required_column", "unknown_table", "unknown_instrument", "national_id")
 
 #: Reference targets with their own instruction (``validation.fixes.<name>``): a single column,
 #: or a pair ending at the roster.
@@ -104,10 +104,8 @@ class RuleTexts:
         value, message = str(failure["value"]), str(failure["message"])
         rule = self.rule(table, name)
         if rule is None:
-            if name == "required_column":
-                return text(
-                    "validation.fixes.required_column", language, column=column_label(str(failure["column"]), language)
-                )
+            if name in ("required_column", "national_id"):
+                return text(f"validation.fixes.{name}", language, column=column_label(str(failure["column"]), language))
             if name in STRUCTURAL_RULES:
                 tables = ", ".join((*TABLES, "surveys/<instrument_id>"))
                 return text(f"validation.fixes.{name}", language, values=tables)

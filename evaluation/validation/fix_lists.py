@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.io.reading import read_table
 from evaluation.validation.fix_instructions import RuleTexts, duplicate_rows
 from evaluation.validation.html_page import heading, paragraph, table, write_page
 from evaluation.validation.report import ValidationReport
+from evaluation.validation.validate import table_text
 from evaluation.validation.wording import check_language, column_label
 from evaluation.wording import csv_separator, date, plural, text
 
@@ -79,8 +79,7 @@ def school_directory(report: ValidationReport) -> SchoolDirectory:
 
 
 def _file_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
-    result = report.tables.get(table)
-    return None if result is None else read_table(result.file)
+    return table_text(report, table)  # as validation read it (pseudonymised); None if refused or never read
 
 
 class _Attribution:

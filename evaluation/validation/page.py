@@ -223,6 +223,9 @@ def _broken_reason(report: ValidationReport, key: str, language: str) -> str:
             repr(column) for column in structural.loc[structural["rule"] == "required_column", "column"]
         )
         return text("validation.broken.required_column", language, columns=columns)
+    if "national_id" in rules:
+        columns = ", ".join(repr(column) for column in structural.loc[structural["rule"] == "national_id", "column"])
+        return text("validation.broken.national_id", language, columns=columns)
     for rule in ("unknown_table", "unknown_instrument"):
         if rule in rules:
             return text(f"validation.broken.{rule}", language)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK
+
+if TYPE_CHECKING:
+    from evaluation.io.pseudonyms import Pseudonymizer
 
 FAILURE_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "rule", "message")
 SUMMARY_COLUMNS = ("table", "file", "rows", "accepted", "quarantined", "broken")
@@ -69,12 +73,16 @@ class ValidationReport:
         message``); ``school_id`` is the row's own school_id text (empty for tables without that
         column, such as ``activities``, and for structural problems, which also have an empty
         ``row``).
+    pseudonymizer
+        What pseudonymised the id columns right after reading (None: the ids are as written);
+        `evaluation.validation.validate.table_text` reads a file again the same way.
     """
 
     data_dir: Path
     tables: dict[str, TableResult]
     accepted: dict[str, pd.DataFrame]
     failures: pd.DataFrame
+    pseudonymizer: Pseudonymizer | None = field(default=None, repr=False, compare=False)
 
     @property
     def exit_code(self) -> int:

@@ -10,10 +10,20 @@ allowed values are read Turkish-aware (``ÖN TEST``, ``ön test`` and ``Pre`` ar
 Rows that break a rule are quarantined; the others are accepted as typed canonical frames. A
 file without a required column, or a table file the workbench does not know, is "broken":
 reported, with no row-level results.
+
+Personal data: right after a file is read, its id columns are pseudonymised when asked
+(`evaluation.io.pseudonyms`), and a file that still holds Turkish national ID numbers in any
+column (`evaluation.io.national_ids`) is broken too, with one problem per such column naming it
+and the count, never a value. Columns the contract does not name (``ad_soyad``, ``e_posta``) are
+dropped before any rule runs. The data folder is the only place read: a table file, or the
+``surveys/`` or ``instruments/`` folder, that is a link to somewhere outside it refuses the
+whole directory, and a survey file whose name is not an instrument id (`INSTRUMENT_ID`) is an
+unknown table, never a path.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -21,9 +31,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.config.instruments import find_instrument, load_instrument
+from evaluation.config.instruments import INSTRUMENT_ID, find_instrument, load_instrument
 from evaluation.errors import UnreadableInputError
 from evaluation.io.coercion import canonical, parse
+from evaluation.io.national_ids import national_id_counts
+from evaluation.io.pseudonyms import (
+    KEY_FILE_VARIABLE,
+    KEY_VARIABLE,
+    Pseudonymizer,
+    pseudonymizer_from_environment,
+)
 from evaluation.io.reading import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table
 from evaluation.io.turkish import canonicalise, lookup
 from evaluation.validation.contracts import Contract, Rule, join_key, load_contract
@@ -41,11 +58,14 @@ from evaluation.validation.surveys import survey_contract
 TABLES = ("schools", "students", "exam_results", "activities", "indicators")
 REQUIRED_TABLES = ("schools", "exam_results")
 SURVEYS_DIR = "surveys"
+INSTRUMENTS_DIR = "instruments"
 _ORDER = ("schools", "students", "exam_results", SURVEYS_DIR, "activities", "indicators")
 _MAX_LISTED_ROWS = 5
+#: Structural rules of files whose text `table_text` does not give: not read, or refused whole.
+_UNREAD = ("unknown_table", "unknown_instrument", "national_id")
 
 
-def validate_data_dir(data_dir: Path) -> ValidationReport:
+def validate_data_dir(data_dir: Path, pseudonymize: bool = False) -> ValidationReport:
     """Check every table of a data directory against its data contract.
 
     Parameters
@@ -54,6 +74,10 @@ def validate_data_dir(data_dir: Path) -> ValidationReport:
         A folder with ``schools.*`` and ``exam_results.*``, optionally ``students.*``,
         ``activities.*``, ``indicators.*`` and ``surveys/<instrument_id>.*`` (``*`` is csv, xlsx,
         parquet or sav), and ``instruments/<instrument_id>.yaml`` for instruments not bundled.
+    pseudonymize
+        Replace the id columns of every table by keyed hashes right after reading
+        (`evaluation.io.pseudonyms.Pseudonymizer.pseudonymize_table`), with the key of the
+        environment (`evaluation.io.pseudonyms.load_key`).
 
     Returns
     -------
@@ -64,28 +88,70 @@ def validate_data_dir(data_dir: Path) -> ValidationReport:
     Raises
     ------
     UnreadableInputError
-        The directory or a required table is missing, or a table file cannot be read at all.
+        The directory or a required table is missing, a table file cannot be read at all, or a
+        table file or the surveys/ or instruments/ folder links to a place outside the directory.
     ContractError
         A data contract or instrument definition is itself malformed.
+    PseudonymKeyError
+        ``pseudonymize`` is asked for without a usable key.
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise UnreadableInputError(f"{data_dir}: no such data directory")
+    pseudonymizer = pseudonymizer_from_environment({"the data folder": data_dir}) if pseudonymize else None
+    check_links(data_dir)
     files, unknown = discover_tables(data_dir)
     for table in REQUIRED_TABLES:
         if table not in files:
             kinds = ", ".join(f"{table}{suffix}" for suffix in TABLE_SUFFIXES)
             raise UnreadableInputError(f"{data_dir}: the {table} table is missing (expected one of {kinds})")
-    run = _Run(data_dir)
+    run = _Run(data_dir, pseudonymizer)
     for key, path in files.items():
         run.validate_table(key, path)
     expected = ", ".join((*TABLES, f"{SURVEYS_DIR}/<instrument_id>"))
     for key, path in unknown:
-        problem = ("", "unknown_table", f"unknown table: the tables are {expected}")
-        run.structural(key, path, 0, "unknown table", [problem])
+        message = f"unknown table: the tables are {expected}"
+        if key.startswith(f"{SURVEYS_DIR}/"):
+            message += (
+                "; a survey file is named after its instrument's id, in lower-case letters, digits and _ "
+                "(such as surveys/student_climate.csv)"
+            )
+        run.structural(key, path, 0, "unknown table", [("", "unknown_table", message)])
     return ValidationReport(
-        data_dir=data_dir, tables=run.tables, accepted=run.accepted, failures=failures_frame(run.records)
+        data_dir=data_dir,
+        tables=run.tables,
+        accepted=run.accepted,
+        failures=failures_frame(run.records),
+        pseudonymizer=pseudonymizer,
     )
+
+
+def check_links(data_dir: Path) -> None:
+    """Refuse a data directory whose table files, instrument definitions, or ``surveys/`` or
+    ``instruments/`` folder are links to somewhere outside it: the workbench reads the data folder
+    and nothing else (and shows nothing of what such a link points to)."""
+    root = data_dir.resolve()
+    table_like = set(TABLE_SUFFIXES) | set(UNSUPPORTED_SUFFIXES)
+    for folder, suffixes in ((data_dir, table_like), (data_dir / SURVEYS_DIR, table_like)):
+        _inside(folder, root, "folder")
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.suffix.lower() in suffixes:
+                    _inside(path, root, "file")
+    instruments = data_dir / INSTRUMENTS_DIR
+    _inside(instruments, root, "folder")
+    if instruments.is_dir():
+        for path in instruments.iterdir():
+            if path.suffix.lower() in (".yaml", ".yml"):
+                _inside(path, root, "file")
+
+
+def _inside(path: Path, root: Path, kind: str) -> None:
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        raise UnreadableInputError(
+            f"{path}: a link to a {kind} outside the data folder; the workbench reads only what is inside the "
+            f"data folder, so copy the {kind} into it instead of linking to it"
+        )
 
 
 def discover_tables(data_dir: Path) -> tuple[dict[str, Path], list[tuple[str, Path]]]:
@@ -105,7 +171,10 @@ def discover_tables(data_dir: Path) -> tuple[dict[str, Path], list[tuple[str, Pa
             if not path.is_file() or path.name.startswith((".", "~$")) or suffix not in table_like:
                 continue
             key = prefix + path.stem
-            if prefix or path.stem in TABLES:
+            if prefix and not re.fullmatch(INSTRUMENT_ID, path.stem):
+                if suffix in TABLE_SUFFIXES:  # not an instrument id: reported, never used as a path
+                    unknown.append((key, path))
+            elif prefix or path.stem in TABLES:
                 candidates[key].append(path)
             elif suffix in TABLE_SUFFIXES:
                 unknown.append((path.stem, path))
@@ -134,8 +203,9 @@ def table_contract(key: str, data_dir: Path) -> Contract | None:
 class _Run:
     """The state of one validation: results so far, used for references between tables."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, pseudonymizer: Pseudonymizer | None = None) -> None:
         self.data_dir = data_dir
+        self.pseudonymizer = pseudonymizer
         self.tables: dict[str, TableResult] = {}
         self.accepted: dict[str, pd.DataFrame] = {}
         self.texts: dict[str, pd.DataFrame] = {}
@@ -188,6 +258,13 @@ class _Run:
         if contract is None:
             return
         text = read_table(path)
+        if self.pseudonymizer is not None:
+            text = self.pseudonymizer.pseudonymize_table(text)
+        national_ids = national_id_counts(text)
+        if national_ids:
+            problems = [(column, "national_id", national_id_message({column: n})) for column, n in national_ids.items()]
+            self.structural(key, path, len(text), national_id_message(national_ids), problems, contract)
+            return
         missing = [column for column in contract.required_columns if column not in text.columns]
         if missing:
             found = ", ".join(text.columns) or "none"
@@ -292,6 +369,39 @@ class _Run:
                     "message": message,
                 }
             )
+
+
+def national_id_message(counts: dict[str, int]) -> str:
+    """Why a file holding national ID numbers is refused (per column: how many cells), and what to
+    do; never a value."""
+    parts = [
+        f"{n} value{'s' if n != 1 else ''} of column {column!r}" if position == 0 else f"{n} of column {column!r}"
+        for position, (column, n) in enumerate(counts.items())
+    ]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    one = sum(counts.values()) == 1
+    them = "it" if one else "them"
+    return (
+        f"{listed} {'looks like a Turkish national ID number' if one else 'look like Turkish national ID numbers'} "
+        "(T.C. Kimlik No: 11 digits with a valid checksum), so nothing of the file was accepted (no value is "
+        f"shown). Replace {them} by the school's own student numbers (or leave the column out), or pseudonymise "
+        f"{them}: set pseudonymize: true in the plan (evaluation validate --pseudonymize), with a key in "
+        f"{KEY_VARIABLE} or a key file named by {KEY_FILE_VARIABLE}"
+    )
+
+
+def table_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
+    """A table's file as its validation read it (`read_table`, pseudonymised when the validation
+    was); None when the report has no such table, or validation did not read its file (an unknown
+    table, a survey without an instrument definition: never checked, so nothing of it is used) or
+    refused it for holding national ID numbers."""
+    result = report.tables.get(table)
+    failures = report.failures
+    unread = (failures["table"] == table) & failures["rule"].isin(_UNREAD)
+    if result is None or unread.any():
+        return None
+    text = read_table(result.file)
+    return text if report.pseudonymizer is None else report.pseudonymizer.pseudonymize_table(text)
 
 
 def _cell_texts(frame: pd.DataFrame, columns: tuple[str, ...], positions: tuple[int, ...]) -> list[tuple[str, ...]]:

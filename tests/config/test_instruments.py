@@ -12,6 +12,7 @@ from evaluation.config.instruments import (
     ItemDocument,
     ResponseScaleDocument,
     ScaleDocument,
+    find_instrument,
     load_instrument,
 )
 from evaluation.config.options import ROLES
@@ -275,3 +276,56 @@ def test_every_key_of_the_schema_has_words_for_its_messages():
         ("scales", 0, "title", "en"),
     ]
     assert [path for path in paths if EXPECTED.at(path) is None] == []
+
+
+# --- an id names data, never a path ---------------------------------------------------------------
+
+
+def not_an_id(value: str) -> str:
+    return (
+        f"{value!r} is not an instrument id: an id is lower-case letters, digits and _ (such as student_climate), "
+        "never a path"
+    )
+
+
+@pytest.mark.parametrize(
+    "instrument_id",
+    ["../../../../../../etc/passwd", "/etc/passwd", "../instruments/student_climate", "Student_Climate", "a b", ""],
+)
+def test_an_id_that_is_a_path_is_refused_before_any_file_is_opened(tmp_path, instrument_id):
+    for call in (lambda: load_instrument(instrument_id, data_dir=tmp_path), lambda: find_instrument(instrument_id)):
+        with pytest.raises(ContractError) as raised:
+            call()
+        assert str(raised.value) == not_an_id(instrument_id)
+        assert raised.value.exit_code == EXIT_UNREADABLE
+
+
+def test_a_text_naming_an_existing_file_is_an_id_not_the_file(tmp_path):
+    """Only a Path is read as a file; a text is an id, even when a file of that name exists."""
+    path = tmp_path / "wellbeing.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    with pytest.raises(ContractError) as raised:
+        load_instrument(str(path))
+    assert str(raised.value) == not_an_id(str(path))
+    assert load_instrument(path).id == "wellbeing"
+
+
+def test_a_definition_linked_from_outside_the_data_folder_is_refused(tmp_path):
+    outside = tmp_path / "elsewhere" / "wellbeing.yaml"
+    outside.parent.mkdir()
+    outside.write_text(GOOD, encoding="utf-8")
+    data = tmp_path / "data"
+    (data / "instruments").mkdir(parents=True)
+    link = data / "instruments" / "wellbeing.yaml"
+    link.symlink_to(outside)
+    with pytest.raises(ContractError) as raised:
+        load_instrument("wellbeing", data_dir=data)
+    assert str(raised.value) == (
+        f"{link}: a link to a file outside the data folder; the workbench reads only what is inside the data "
+        "folder, so copy the definition into its instruments/ folder instead of linking to it"
+    )
+    (data / "mine").mkdir()
+    (data / "mine" / "wellbeing.yaml").write_text(GOOD, encoding="utf-8")
+    link.unlink()
+    link.symlink_to(data / "mine" / "wellbeing.yaml")  # a link inside the data folder is fine
+    assert load_instrument("wellbeing", data_dir=data).id == "wellbeing"

@@ -39,7 +39,7 @@ outcomes:
 EXAMPLE = "{id: mathematics, source: exam, subject: mathematics, domain: academic}"
 PLAN_KEYS = (
     "programme, period, language, data, demo, alpha, min_cell_size, outcomes, subgroups, on_quarantine, "
-    "primary_method, comparison, missing_data_threshold, attrition_boundary"
+    "primary_method, comparison, missing_data_threshold, attrition_boundary, pseudonymize"
 )
 
 
@@ -333,8 +333,8 @@ def test_optional_keys_of_the_wrong_type_or_unknown(tmp_path, line, message):
         (
             "instrument: student_climate,",
             "instrument: [student_climate],",
-            "outcomes[2].instrument (outcome belonging) must be text naming a survey instrument, such as "
-            "student_climate, "
+            "outcomes[2].instrument (outcome belonging) must be the id of a survey instrument, lower-case letters, "
+            "digits and _ (the name of its survey file under surveys/), such as student_climate, "
             "found [student_climate]",
         ),
         (
@@ -505,3 +505,98 @@ def test_the_messages_explain_every_option(key, words):
 def test_keys_that_are_no_text_are_named_as_written(tmp_path, line, key):
     path, text = refused(tmp_path, GOOD + line + "\n")
     assert text == f"{path}: {key} is not a key of the analysis plan (its keys are {PLAN_KEYS})"
+
+
+# --- personal data: pseudonymisation and names that are never paths -------------------------------
+
+PSEUDONYMIZE = (
+    "pseudonymize must be true (replace student and respondent ids by keyed hashes right after reading, with "
+    "the key in EVALUATION_PSEUDONYM_KEY or the key file named by EVALUATION_PSEUDONYM_KEY_FILE) or false"
+)
+INSTRUMENT = (
+    "must be the id of a survey instrument, lower-case letters, digits and _ (the name of its survey file under "
+    "surveys/), such as student_climate"
+)
+
+
+def test_pseudonymize_is_false_unless_the_plan_says_true(tmp_path):
+    assert load_plan(write(tmp_path, GOOD)).pseudonymize is False
+    assert load_plan(write(tmp_path, GOOD + "pseudonymize: true\n")).pseudonymize is True
+    assert load_plan(write(tmp_path, GOOD + "pseudonymize: false\n")).pseudonymize is False
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [("pseudonymize: yes", "'yes'"), ('pseudonymize: "true"', "'true'"), ("pseudonymize: 1", "1")],
+)
+def test_pseudonymize_is_true_or_false_only(tmp_path, line, found):
+    path, text = refused(tmp_path, GOOD + line + "\n")
+    assert text == f"{path}: {PSEUDONYMIZE}, found {found}"
+
+
+def test_the_key_is_never_a_plan_key(tmp_path):
+    path, text = refused(tmp_path, GOOD + "pseudonym_key: 0123456789abcdef0123456789abcdef\n")
+    assert text == f"{path}: pseudonym_key is not a key of the analysis plan (its keys are {PLAN_KEYS})"
+
+
+@pytest.mark.parametrize(
+    "instrument",
+    [
+        "../../../../../../etc/passwd",
+        "/etc/passwd",
+        "student_climate.yaml",
+        "surveys/student_climate",
+        "Student_Climate",
+        "student climate",
+        "öğrenci_anketi",
+        "",
+    ],
+)
+def test_an_instrument_is_an_id_never_a_path(tmp_path, capsys, instrument):
+    plan = THREE_OUTCOMES.replace("instrument: student_climate,", f"instrument: {instrument!r},")
+    path, text = refused(tmp_path, plan)
+    assert text == f"{path}: outcomes[2].instrument (outcome belonging) {INSTRUMENT}, found {instrument!r}"
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == EXIT_BAD_PLAN
+    err = capsys.readouterr().err
+    assert err == f"evaluation run: {text}\n"
+    assert "root:" not in err  # nothing of /etc/passwd is read, let alone echoed
+    assert not (tmp_path / "out").exists()
+
+
+def test_instrument_ids_of_digits_and_underscores_are_ids(tmp_path):
+    plan = load_plan(write(tmp_path, THREE_OUTCOMES.replace("student_climate", "climate_2023")))
+    assert plan.outcomes[2].instrument == "climate_2023"
+
+
+def test_evaluation_run_with_pseudonymize_and_no_key_exits_3_before_anything_is_written(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("EVALUATION_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("EVALUATION_PSEUDONYM_KEY_FILE", raising=False)
+    (tmp_path / "data").mkdir()
+    path = write(tmp_path, GOOD + "pseudonymize: true\n")
+    assert main(["run", str(path), "--out", str(tmp_path / "out")]) == EXIT_BAD_PLAN
+    out, err = capsys.readouterr()
+    assert err == (
+        "evaluation run: pseudonymisation needs a key, and none is set: set EVALUATION_PSEUDONYM_KEY to a key of "
+        "at least 32 bytes, or EVALUATION_PSEUDONYM_KEY_FILE to the path of a file holding one (outside any git "
+        'repository and the data folder); python -c "import secrets; print(secrets.token_hex(32))" makes a key\n'
+    )
+    assert out == "" and not (tmp_path / "out").exists()
+
+
+def test_evaluation_run_refuses_a_key_file_in_the_data_or_output_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("EVALUATION_PSEUDONYM_KEY", raising=False)
+    data, out = tmp_path / "data", tmp_path / "out"
+    path = write(tmp_path, GOOD + "pseudonymize: true\n")
+    for folder, name in ((data, "the data folder"), (out, "the output folder")):
+        folder.mkdir()
+        (folder / "pseudonym.key").write_text("k" * 40, encoding="utf-8")
+        monkeypatch.setenv("EVALUATION_PSEUDONYM_KEY_FILE", str(folder / "pseudonym.key"))
+        assert main(["run", str(path), "--out", str(out)]) == EXIT_BAD_PLAN
+        err = capsys.readouterr().err
+        assert err.startswith(
+            f"evaluation run: EVALUATION_PSEUDONYM_KEY_FILE names a key file inside {name} {folder}, where it"
+        )
+        assert "k" * 40 not in err
+        written = sorted(p.name for p in out.iterdir()) if out.exists() else None
+        assert written == (["pseudonym.key"] if folder == out else None)  # nothing was written
+        (folder / "pseudonym.key").unlink()
