@@ -289,6 +289,18 @@ def test_report_tables_escape_data_values(tmp_path: Path) -> None:
         assert ALL in page.words
 
 
+def test_charts_draw_labels_from_the_data_as_written() -> None:
+    """Chart labels are pixels (no markup), and a ``$`` in them is no maths that could stop the chart."""
+    import io
+
+    from evaluation.reporting.figures import activities_plot
+
+    ids = [PAYLOADS[0], "$\\foo{$", "P $x$"]
+    figure = activities_plot(pd.DataFrame({"partnership_id": ids, "status": ["done", "planned", "done"]}), "en")
+    figure.savefig(io.BytesIO(), format="png")
+    assert sorted(label.get_text() for label in figure.axes[0].get_yticklabels()) == sorted(ids)
+
+
 # --- rendering --------------------------------------------------------------------------------------
 
 
