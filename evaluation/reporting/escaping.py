@@ -1,13 +1,15 @@
 """Everything a notebook shows, made safe to put in a web page: the one place where the report's
 values are escaped (see `evaluation.reporting` for the rule).
 
-Text is `Markdown`: source that nbconvert renders to HTML, raw HTML included, so no value from the
-data may reach it unescaped. A `Markdown` is only made here: `text` and `plural` fill a
-catalogue template (trusted) with values (untrusted) escaped by `escape`, `Markdown.format` and
-`Markdown.join` do the same for a template written in the code, and the formats (`number`,
-`percent`, `count`, `p_text`, `date`) write numbers and dates, which carry no text of the data. A
-value that is already `Markdown` goes in as it is; any other value is escaped, so a school type
-of ``<script>`` shows as the text ``<script>`` and a value cannot open a tag, a link or an image.
+Text is `Markdown`: source that nbconvert renders to HTML, raw HTML included, so no value may
+reach it unescaped. Markdown is made here only: `text` and `plural` fill a catalogue text
+(trusted) with values (untrusted), `Markdown("...").format` and `.join` fill or join a literal
+of the code, and each escapes every value that is not Markdown already (`escape`; `code` inside a
+code span), so a school type ``<script>`` shows as the text ``<script>`` and a value cannot open
+a tag, a link or an image. The formats (`number`, `percent`, `count`, `p_text`, `date`) are
+Markdown as they are: Babel writes them from numbers and dates, which carry no text. Joining
+Markdown with a plain ``str`` escapes the ``str``; any other string operation gives a plain
+``str``, which `Shown` refuses.
 
 Tables are `ReportTable` (a pandas Styler that escapes every cell, header, index label, index
 name and caption, whatever format is applied later) or plain DataFrames (pandas escapes their
