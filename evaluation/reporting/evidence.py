@@ -13,9 +13,10 @@ from evaluation.analysis.evidence import attrition_levels
 from evaluation.analysis.frames import outcome_wording
 from evaluation.config.plan import Plan
 from evaluation.errors import EvidenceInputError
-from evaluation.reporting.text import capitalise, label, number, p_cell, p_text, percent
+from evaluation.reporting import escaping as md
+from evaluation.reporting.text import capitalise, label, number, p_cell, percent
 from evaluation.reporting.wording import column
-from evaluation.wording import LANGUAGES, count, has, plural, text
+from evaluation.wording import LANGUAGES, has, plural, text
 
 #: Who an outcome measures (`evaluation.analysis.frames.outcome_wording`): the catalogue has a
 #: sentence for each, so that each language words them with its own case endings.
@@ -104,62 +105,62 @@ def with_summaries(evidence: pd.DataFrame, plan: Plan, instruments: dict) -> pd.
     return evidence
 
 
-def _attrition_sentence(levels, who: str, boundary: str, language: str) -> str:
+def _attrition_sentence(levels, who: str, boundary: str, language: str) -> md.Markdown:
     if not levels:
-        return text("evidence.attrition.unknown", language)
+        return md.text("evidence.attrition.unknown", language)
     people, schools = levels
     verdict = "high" if any(level.verdict == "high" for level in levels) else "low"
     assigned = schools.n_assigned_treatment + schools.n_assigned_control
     analysed = schools.n_analysed_treatment + schools.n_analysed_control
-    return text(
+    return md.text(
         f"evidence.attrition.{who}",
         language,
-        overall=percent(people.overall, language),
-        partner=percent(people.treatment, language),
-        control=percent(people.control, language),
-        schools_lost=count(assigned - analysed, language),
-        schools=count(assigned, language),
-        boundary=text(f"evidence.boundary.{boundary}", language),
-        verdict=text(f"evidence.attrition.verdict.{verdict}", language),
+        overall=md.percent(people.overall, language),
+        partner=md.percent(people.treatment, language),
+        control=md.percent(people.control, language),
+        schools_lost=md.count(assigned - analysed, language),
+        schools=md.count(assigned, language),
+        boundary=md.text(f"evidence.boundary.{boundary}", language),
+        verdict=md.text(f"evidence.attrition.verdict.{verdict}", language),
     )
 
 
-def _baseline_sentence(row: pd.Series, who: str, language: str) -> str:
+def _baseline_sentence(row: pd.Series, who: str, language: str) -> md.Markdown:
     verdict, g = row["baseline_verdict"], row["baseline_g"]
     if not isinstance(verdict, str) or not verdict:
-        return text("evidence.baseline.unknown", language)
-    return text(
+        return md.text("evidence.baseline.unknown", language)
+    return md.text(
         f"evidence.baseline.{verdict}.{who}",
         language,
-        g=number(g, 2, language),
-        size=number(abs(g), 2, language),
-        ahead=text("evidence.baseline.ahead" if g >= 0 else "evidence.baseline.behind", language),
+        g=md.number(g, 2, language),
+        size=md.number(abs(g), 2, language),
+        ahead=md.text("evidence.baseline.ahead" if g >= 0 else "evidence.baseline.behind", language),
     )
 
 
-def _effect_sentence(row: pd.Series, finding: pd.Series, who: str, language: str) -> str:
+def _effect_sentence(row: pd.Series, finding: pd.Series, who: str, language: str) -> md.Markdown:
     g = row["effect_size"]
     if g is None or math.isnan(g):
-        return text(f"evidence.effect.unknown.{who}", language)
-    significance = text(
+        return md.text(f"evidence.effect.unknown.{who}", language)
+    significance = md.text(
         "evidence.effect.significant" if row["significant"] is True else "evidence.effect.not_significant",
         language,
-        p=p_text(row["p_adjusted"], language),
+        p=md.p_text(row["p_adjusted"], language),
     )
-    return plural(
+    return md.plural(
         f"evidence.effect.{who}",
         _whole(row["improvement_index"]),
         language,
-        size=number(abs(g), 2, language),
-        direction=text("report.finding.higher" if g >= 0 else "report.finding.lower", language),
-        low=number(finding["effect_size_ci_low"], 2, language),
-        high=number(finding["effect_size_ci_high"], 2, language),
+        size=md.number(abs(g), 2, language),
+        direction=md.text("report.finding.higher" if g >= 0 else "report.finding.lower", language),
+        low=md.number(finding["effect_size_ci_low"], 2, language),
+        high=md.number(finding["effect_size_ci_high"], 2, language),
         significance=significance,
-        importance=text(
+        importance=md.text(
             "evidence.effect.important" if row["substantively_important"] is True else "evidence.effect.not_important",
             language,
         ),
-        move=text("evidence.effect.up" if row["improvement_index"] >= 0 else "evidence.effect.down", language),
+        move=md.text("evidence.effect.up" if row["improvement_index"] >= 0 else "evidence.effect.down", language),
     )
 
 
@@ -195,7 +196,7 @@ def evidence_summaries(
     plan: Plan,
     method: str,
     wording: dict[str, tuple[str, str]],
-) -> str:
+) -> md.Markdown:
     """One paragraph per finding, for a principal: design, attrition, starting point, effect with
     its interval, significance, importance and the overall rating. `wording` is
     `evaluation.reporting.sections.outcome_wording` (who answered each outcome)."""
@@ -205,15 +206,15 @@ def evidence_summaries(
         who = wording.get(row["outcome"], ("points", "students"))[1]
         levels = attrition_levels(counts, row["outcome"], plan.attrition_boundary)
         parts = [
-            f"**{capitalise(label(row['outcome'], language), language)}.**",
-            text("evidence.design", language),
+            md.Markdown("**{}.**").format(md.capitalise(label(row["outcome"], language), language)),
+            md.text("evidence.design", language),
             _attrition_sentence(levels, who, plan.attrition_boundary, language),
             _baseline_sentence(row, who, language),
             _effect_sentence(row, _headline(effects, row["outcome"], method), who, language),
-            text(f"evidence.overall.{row['rating']}", language),
+            md.text(f"evidence.overall.{row['rating']}", language),
         ]
-        paragraphs.append(" ".join(parts))
-    return "\n\n".join(paragraphs)
+        paragraphs.append(md.Markdown(" ").join(parts))
+    return md.Markdown("\n\n").join(paragraphs)
 
 
 def _verdict(code, language: str) -> str:
@@ -304,26 +305,26 @@ def balance_overview(balance: pd.DataFrame, language: str) -> pd.DataFrame:
     return shown.rename(columns={name: column(name, language) for name in shown.columns})
 
 
-def joint_sentence(test: pd.DataFrame, alpha: float, language: str) -> str:
+def joint_sentence(test: pd.DataFrame, alpha: float, language: str) -> md.Markdown:
     """The joint F-test of orthogonality in one sentence (or why it is missing)."""
     row = test.iloc[0]
     if pd.isna(row["statistic"]):
-        return text("evidence.joint.unknown", language, note=row["note"])
+        return md.text("evidence.joint.unknown", language, note=row["note"])
     verdict = "evidence.joint.predict" if row["p_value"] < alpha else "evidence.joint.do_not_predict"
-    return text(
+    return md.text(
         "evidence.joint.sentence",
         language,
-        verdict=text(verdict, language),
+        verdict=md.text(verdict, language),
         q=int(row["df_numerator"]),
         df=int(row["df_denominator"]),
-        f=number(row["statistic"], 2, language),
-        p=p_text(row["p_value"], language),
-        n=count(row["n"], language),
-        schools=count(row["n_clusters"], language),
+        f=md.number(row["statistic"], 2, language),
+        p=md.p_text(row["p_value"], language),
+        n=md.count(row["n"], language),
+        schools=md.count(row["n_clusters"], language),
     )
 
 
-def design_sentences(design: pd.DataFrame, language: str) -> str:
+def design_sentences(design: pd.DataFrame, language: str) -> md.Markdown:
     """Per outcome of `results/design.csv`: the design parameters and, for each number of
     schools, the smallest effect that could be detected ("with 40 schools, an effect of 0.12 SD
     could be detected with 80% power")."""
@@ -331,30 +332,30 @@ def design_sentences(design: pd.DataFrame, language: str) -> str:
     for outcome, rows in design.groupby("outcome", sort=False):
         first = rows.iloc[0]
         clauses = [
-            text(
+            md.text(
                 "design.first" if i == 0 else "design.next",
                 language,
-                schools=count(r.schools, language),
-                mdes=number(r.mdes, 2, language),
-                power=percent(r.power, language),
+                schools=md.count(r.schools, language),
+                mdes=md.number(r.mdes, 2, language),
+                power=md.percent(r.power, language),
             )
             for i, r in enumerate(rows.itertuples())
         ]
         bullets.append(
-            "- "
-            + text(
+            md.Markdown("- ")
+            + md.text(
                 "design.outcome",
                 language,
-                outcome=capitalise(label(str(outcome), language), language),
-                icc=number(first["icc"], 2, language),
-                r2_school=percent(first["r2_school"], language),
-                r2_student=percent(first["r2_student"], language),
-                n=count(first["students_per_school"], language),
-                share=percent(first["share_partner"], language),
-                clauses=text("design.separator", language).join(clauses),
+                outcome=md.capitalise(label(str(outcome), language), language),
+                icc=md.number(first["icc"], 2, language),
+                r2_school=md.percent(first["r2_school"], language),
+                r2_student=md.percent(first["r2_student"], language),
+                n=md.count(first["students_per_school"], language),
+                share=md.percent(first["share_partner"], language),
+                clauses=md.text("design.separator", language).join(clauses),
             )
         )
-    return "\n".join(bullets)
+    return md.Markdown("\n").join(bullets)
 
 
 def design_overview(design: pd.DataFrame, language: str) -> pd.DataFrame:

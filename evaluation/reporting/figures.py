@@ -17,7 +17,9 @@ PALETTE = {"partner": "#1b7837", "control": "#762a83", "all": "#4d4d4d"}
 
 
 def _theme() -> None:
-    sns.set_theme(style="whitegrid", context="notebook")
+    # Labels come from the data (partnership ids, outcome names): a "$" in them is a dollar sign,
+    # not maths (``$\foo$`` would stop the chart, and with it the report).
+    sns.set_theme(style="whitegrid", context="notebook", rc={"text.parse_math": False})
 
 
 def forest_plot(effects: pd.DataFrame, language: str = "en") -> plt.Figure:

@@ -1,5 +1,6 @@
-"""The pieces of the annual report: plain-words text (Markdown) and small tables, built from the
-results tables and aggregate counts. The report notebook only arranges them."""
+"""The pieces of the annual report: plain-words text (`Markdown`, its values escaped) and small
+tables (shown as an escaping `ReportTable`), built from the results tables and aggregate counts.
+The report notebook only arranges them."""
 
 from __future__ import annotations
 
@@ -11,23 +12,23 @@ import pandas as pd
 
 from evaluation.analysis.frames import outcome_wording
 from evaluation.config.plan import Plan
+from evaluation.reporting import escaping as md
 from evaluation.reporting.text import change_sentence, finding_sentence, label, p_cell
 from evaluation.reporting.wording import check_name, column
-from evaluation.wording import date as format_date
-from evaluation.wording import decimal_symbol, plural, text
+from evaluation.wording import text
 
 
-def header(plan: Plan) -> str:
+def header(plan: Plan) -> md.Markdown:
     """The report's title and the plan it followed, with its hash and today's date."""
-    title = text("report.title", plan.language, programme=plan.programme, period=plan.period)
-    made = text(
+    title = md.text("report.title", plan.language, programme=plan.programme, period=plan.period)
+    made = md.text(
         "report.plan",
         plan.language,
         plan_file=plan.path.name,
         hash=plan.hash,
-        date=format_date(date.today(), plan.language),
+        date=md.date(date.today(), plan.language),
     )
-    return f"# {title}\n\n{made}"
+    return md.Markdown("# {title}\n\n{made}").format(title=title, made=made)
 
 
 def headline_rows(effects: pd.DataFrame, method: str, subgroups: str = "all") -> pd.DataFrame:
@@ -38,18 +39,19 @@ def headline_rows(effects: pd.DataFrame, method: str, subgroups: str = "all") ->
     return rows[overall if subgroups == "all" else ~overall]
 
 
-def findings(effects: pd.DataFrame, plan: Plan, instruments: dict, method: str) -> str:
+def findings(effects: pd.DataFrame, plan: Plan, instruments: dict, method: str) -> md.Markdown:
     """One bullet per outcome: the partner-versus-control finding of the headline `method` in
     plain words."""
     wording = outcome_wording(plan, instruments)
     rows = headline_rows(effects, method)
     bullets = [
-        f"- {finding_sentence(row, plan.alpha, plan.language, *wording[row['outcome']])}" for _, row in rows.iterrows()
+        md.Markdown("- {}").format(finding_sentence(row, plan.alpha, plan.language, *wording[row["outcome"]]))
+        for _, row in rows.iterrows()
     ]
-    return "\n".join(bullets)
+    return md.Markdown("\n").join(bullets)
 
 
-def changes(effects: pd.DataFrame, plan: Plan, instruments: dict) -> str:
+def changes(effects: pd.DataFrame, plan: Plan, instruments: dict) -> md.Markdown:
     """One bullet per outcome and group (partner, control): the mean change in plain words."""
     wording = outcome_wording(plan, instruments)
     rows = effects[
@@ -58,7 +60,10 @@ def changes(effects: pd.DataFrame, plan: Plan, instruments: dict) -> str:
         & effects["group"].isin(["partner", "control"])
         & (effects["method"] == "paired_t")
     ]
-    return "\n".join(f"- {change_sentence(row, plan.language, *wording[row['outcome']])}" for _, row in rows.iterrows())
+    return md.Markdown("\n").join(
+        md.Markdown("- {}").format(change_sentence(row, plan.language, *wording[row["outcome"]]))
+        for _, row in rows.iterrows()
+    )
 
 
 def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFrame:
@@ -77,10 +82,11 @@ def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFr
     return overview
 
 
-def quarantine_note(out_dir: Path, language: str) -> str:
+def quarantine_note(out_dir: Path, language: str) -> md.Markdown:
     """A note for the top of the report when quarantined rows were left out ("" when none)."""
     status = json.loads((out_dir / "validation" / "status.json").read_text(encoding="utf-8"))
-    return plural("report.notes.quarantined", status["quarantined"], language) if status["quarantined"] else ""
+    quarantined = status["quarantined"]
+    return md.plural("report.notes.quarantined", quarantined, language) if quarantined else md.Markdown("")
 
 
 def validation_overview(out_dir: Path, language: str) -> pd.DataFrame:
@@ -89,17 +95,17 @@ def validation_overview(out_dir: Path, language: str) -> pd.DataFrame:
     return summary.rename(columns={name: column(name, language) for name in summary.columns})
 
 
-def quality_overview(out_dir: Path, language: str) -> tuple[str, pd.DataFrame]:
+def quality_overview(out_dir: Path, language: str) -> tuple[md.Markdown, pd.DataFrame]:
     """A sentence on the data-quality warnings and their count per table and check (counts only;
     the warnings themselves, row by row, are in validation/warnings.csv and the fix lists)."""
     path = out_dir / "validation" / "warnings.csv"
     warnings = pd.read_csv(path, keep_default_na=False, dtype=str) if path.is_file() else pd.DataFrame()
     if not len(warnings):
-        return text("report.notes.no_warnings", language), pd.DataFrame()
+        return md.text("report.notes.no_warnings", language), pd.DataFrame()
     counts = warnings.groupby(["table", "check"], sort=False).size().rename("warnings").reset_index()
     counts["check"] = [check_name(check, language) for check in counts["check"]]
     counts = counts.rename(columns={name: column(name, language) for name in counts.columns})
-    return plural("report.notes.warnings", len(warnings), language), counts
+    return md.plural("report.notes.warnings", len(warnings), language), counts
 
 
 def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.DataFrame:
@@ -119,11 +125,10 @@ def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.D
     return shown.rename(columns=headers).round(3)
 
 
-def styled(table: pd.DataFrame, language: str, index: bool = False):
+def styled(table: pd.DataFrame, language: str, index: bool = False) -> md.ReportTable:
     """A report table for display: two decimals with the locale's decimal mark (a comma in
-    Turkish), blanks for missing."""
-    style = table.style.format(precision=2, decimal=decimal_symbol(language), na_rep="")
-    return style if index else style.hide(axis="index")
+    Turkish), blanks for missing, every value and label escaped (`escaping.ReportTable`)."""
+    return md.ReportTable(table, language, index=index)
 
 
 def _subgroup(code: str, language: str) -> str:
@@ -267,7 +272,7 @@ def attrition_table(attrition: pd.DataFrame, language: str) -> pd.DataFrame:
     return _format(people, columns, language)
 
 
-def methods_note(plan: Plan, method: str) -> str:
+def methods_note(plan: Plan, method: str) -> md.Markdown:
     """How the numbers were made, naming the headline `method`."""
-    headline = text(f"report.methods.headline.{method}", plan.language)
-    return text("report.methods.note", plan.language, min_cell=plan.min_cell_size, headline=headline)
+    headline = md.text(f"report.methods.headline.{method}", plan.language)
+    return md.text("report.methods.note", plan.language, min_cell=plan.min_cell_size, headline=headline)

@@ -8,6 +8,7 @@ school ids, stay as they are so they can be looked up).
 
 from __future__ import annotations
 
+from evaluation.reporting import escaping as md
 from evaluation.wording import has, text
 
 #: Sections that share another's heading (no activity calendar: the activities heading, another text).
@@ -15,11 +16,12 @@ _HEADING_OF = {"no_activities": "activities"}
 _INTRO_OF = {"no_activities": "report.sections.activities.none"}
 
 
-def section(key: str, language: str, **values: object) -> str:
-    """A section's heading and introduction as Markdown (`values` fill the introduction's blanks)."""
-    heading = text(f"report.sections.{_HEADING_OF.get(key, key)}.heading", language)
-    intro = text(_INTRO_OF.get(key, f"report.sections.{key}.intro"), language, **values)
-    return f"## {heading}\n\n{intro}"
+def section(key: str, language: str, **values: object) -> md.Markdown:
+    """A section's heading and introduction as Markdown (`values` fill the introduction's blanks,
+    escaped)."""
+    heading = md.text(f"report.sections.{_HEADING_OF.get(key, key)}.heading", language)
+    intro = md.text(_INTRO_OF.get(key, f"report.sections.{key}.intro"), language, **values)
+    return md.Markdown("## {heading}\n\n{intro}").format(heading=heading, intro=intro)
 
 
 def check_name(check: str, language: str) -> str:

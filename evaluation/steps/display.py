@@ -6,16 +6,24 @@ from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure
 
+from evaluation.reporting.escaping import shown_part
+
 
 @dataclass
 class Shown:
     """The output of one section. In a notebook it displays each part in turn (text as Markdown);
-    tests read `parts`, `text` and `tables` directly."""
+    tests read `parts`, `text` and `tables` directly.
+
+    Every part passes `evaluation.reporting.escaping.shown_part`: text only as `Markdown` (its
+    values escaped), tables as DataFrames or escaping `ReportTable`s, figures and embedded images;
+    anything else, a plain ``str`` included, is a TypeError."""
 
     parts: list = field(default_factory=list)
 
     def __init__(self, *parts) -> None:
-        self.parts = [part for part in parts if part is not None and not (isinstance(part, str) and not part)]
+        self.parts = [
+            shown_part(part) for part in parts if part is not None and not (isinstance(part, str) and not part)
+        ]
 
     @property
     def text(self) -> str:

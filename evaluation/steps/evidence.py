@@ -10,16 +10,18 @@ notebook shows.
 from __future__ import annotations
 
 from evaluation.analysis.evidence import evidence_table, school_balance
+from evaluation.reporting import escaping as md
 from evaluation.reporting.evidence import attrition_levels_table, with_summaries
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown
-from evaluation.wording import text
 
 
 def method(run: Run) -> Shown:
     """The headline method and the attrition boundary the verdicts use."""
     return Shown(
-        text("notebooks.headline_and_boundary", run.language, method=run.primary, boundary=run.plan.attrition_boundary)
+        md.text(
+            "notebooks.headline_and_boundary", run.language, method=run.primary, boundary=run.plan.attrition_boundary
+        )
     )
 
 

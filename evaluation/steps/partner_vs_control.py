@@ -13,12 +13,12 @@ import pandas as pd
 from evaluation.analysis.design import outcome_design_tables
 from evaluation.analysis.effects import adjust_p_values, partner_vs_control_effects
 from evaluation.analysis.missing import missing_shares
+from evaluation.reporting import escaping as md
 from evaluation.reporting.figures import forest_plot
 from evaluation.reporting.sections import headline_rows, partner_vs_control_table, subgroup_table
 from evaluation.reporting.sensitivity import write_matching
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
-from evaluation.wording import count, percent, plural, text
 
 
 @section("effects")
@@ -38,7 +38,7 @@ def headline(run: Run) -> Shown:
     """The headline method and its effect sizes with their intervals."""
     primary = run.primary
     figure = forest_plot(headline_rows(run.table("effects"), primary), run.language)
-    return Shown(text("notebooks.headline", run.language, method=primary), figure_of(figure))
+    return Shown(md.text("notebooks.headline", run.language, method=primary), figure_of(figure))
 
 
 @section("matching")
@@ -47,18 +47,18 @@ def comparison_schools(run: Run) -> Shown:
     before and after matching (results/matching.csv, matching_balance.csv, love_plot.png)."""
     matching = run.comparison[1]
     if matching is None:
-        return Shown(text("notebooks.fixed_comparison", run.language))
+        return Shown(md.text("notebooks.fixed_comparison", run.language))
     written = write_matching(matching, run.out_dir, run.language)
     from IPython.display import Image
 
     return Shown(
         matching.pairs,
         matching.balance,
-        plural(
+        md.plural(
             "notebooks.matched",
             len(matching.pairs),
             run.language,
-            matched=count(len(matching.comparison_ids), run.language),
+            matched=md.count(len(matching.comparison_ids), run.language),
         ),
         Image(filename=str(written[-1])),
     )
@@ -77,11 +77,11 @@ def missing_data(run: Run) -> Shown:
     run.save(missing, "missing")
     effects = run.table("effects")
     imputed = effects[effects["method"] == "ancova_mi"]["outcome"].tolist()
-    note = text(
+    note = md.text(
         "notebooks.imputation",
         run.language,
-        threshold=percent(plan.missing_data_threshold, run.language),
-        outcomes=", ".join(imputed) if imputed else text("notebooks.no_imputation", run.language),
+        threshold=md.percent(plan.missing_data_threshold, run.language),
+        outcomes=", ".join(imputed) if imputed else md.text("notebooks.no_imputation", run.language),
     )
     return Shown(note, missing)
 
@@ -99,4 +99,4 @@ def design(run: Run) -> Shown:
     exams = [o for o in plan.outcomes if o.source == "exam" and o.domain == "academic"]
     table, notes = outcome_design_tables({o.id: run.frames[o.id] for o in exams}, alpha=plan.alpha)
     run.save(table, "design")
-    return Shown(*[text("notebooks.left_out_of_design", run.language, note=note) for note in notes], table)
+    return Shown(*[md.text("notebooks.left_out_of_design", run.language, note=note) for note in notes], table)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.reporting.escaping import code_block
 from evaluation.steps import workspace
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown
@@ -38,7 +39,7 @@ def what_to_fix(run: Run, rows: int = 20) -> Shown:
     """The validation's summary and the first failing rows, as the schools will see them."""
     status = _status(run)
     failures = _validation_csv(run, "quarantine.csv", keep_default_na=False, dtype=str)
-    return Shown(f"```\n{status['summary']}\n```", failures.head(rows))
+    return Shown(code_block(status["summary"]), failures.head(rows))
 
 
 def rules_broken(run: Run) -> Shown:

@@ -73,23 +73,30 @@ class Catalogue:
 
     def text(self, key: str, **values: object) -> str:
         """The text of ``key`` with its placeholders filled from ``values``."""
-        entry = self._entry(key)
-        if not isinstance(entry, str):
-            raise WordingError(f"{self.path.name}: {key} has plural forms; ask for it with plural(key, n, ...)")
-        return self._fill(key, entry, values)
+        return self.fill(key, self.template(key), values)
 
     def plural(self, key: str, n: int | float | Decimal, /, **values: object) -> str:
         """The plural form of ``key`` for the count ``n`` (its CLDR category in this language),
         filled from ``values``; ``{n}`` is ``n`` written in the language's way unless ``values``
         give it."""
-        entry = self._entry(key)
-        if isinstance(entry, str):
-            raise WordingError(f"{self.path.name}: {key} is a single text; ask for it with text(key, ...)")
-        category = self.locale.plural_form(n)
-        written = format_decimal(n, locale=self.locale, decimal_quantization=False)
-        return self._fill(key, entry.get(category, entry["other"]), {"n": written, **values})
+        return self.fill(key, self.template(key, n), {"n": self.written_count(n), **values})
 
-    def _fill(self, key: str, template: str, values: Mapping[str, object]) -> str:
+    def template(self, key: str, n: int | float | Decimal | None = None) -> str:
+        """The text of ``key`` before its placeholders are filled: the single text, or with a count
+        ``n`` the plural form of ``n`` (for a filler that escapes values, as the report's does)."""
+        entry = self._entry(key)
+        if n is None and not isinstance(entry, str):
+            raise WordingError(f"{self.path.name}: {key} has plural forms; ask for it with plural(key, n, ...)")
+        if n is not None and isinstance(entry, str):
+            raise WordingError(f"{self.path.name}: {key} is a single text; ask for it with text(key, ...)")
+        return entry if isinstance(entry, str) else entry.get(self.locale.plural_form(n), entry["other"])
+
+    def written_count(self, n: int | float | Decimal) -> str:
+        """The count ``n`` as a plural form's ``{n}`` shows it."""
+        return format_decimal(n, locale=self.locale, decimal_quantization=False)
+
+    def fill(self, key: str, template: str, values: Mapping[str, object]) -> str:
+        """``template`` (the text of ``key``) with its placeholders filled from ``values``."""
         try:
             return template.format_map(values)
         except KeyError as missing:
