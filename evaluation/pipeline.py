@@ -30,7 +30,7 @@ from evaluation.resources import NOTEBOOKS_DIR
 from evaluation.steps import NOTEBOOKS, workspace
 
 VALIDATION = "01-validation.ipynb"
-STEPS = tuple(NOTEBOOKS)  # the order they run in: validation first, the report last
+NOTEBOOK_ORDER = tuple(NOTEBOOKS)  # the order they run in: validation first, the report last
 
 
 class Progress:
@@ -197,7 +197,7 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
     staging = _start_staging(final, progress)
     plan = workspace.for_run(plan, staging)  # a demo plan's data: inside the output folder
     workspace.ensure_data(plan, staging)  # a missing data folder stops the run here, not in a notebook
-    for name in STEPS:
+    for name in NOTEBOOK_ORDER:
         with progress.step(name.removesuffix(".ipynb")):
             executed = execute_notebook(name, plan.path, staging)
         if name == VALIDATION:

@@ -179,3 +179,18 @@ def joint_test_frame(joint: JointTest | None, note: str = "") -> pd.DataFrame:
             "note": note,
         }
     return pd.DataFrame([row], columns=BALANCE_TEST_COLUMNS)
+
+
+def _flag(value) -> bool | None:
+    """True/False from evidence.csv (read back as bool or text), None when blank."""
+    if isinstance(value, str):
+        return {"true": True, "false": False}.get(value.lower())
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else bool(value)
+
+
+def read_evidence(path) -> pd.DataFrame:
+    """`results/evidence.csv` with its flags as True, False or None."""
+    evidence = pd.read_csv(path, dtype={"significant": object, "substantively_important": object})
+    for name in ("significant", "substantively_important"):
+        evidence[name] = [_flag(v) for v in evidence[name]]
+    return evidence

@@ -14,8 +14,8 @@ from evaluation.analysis.frames import outcome_wording
 from evaluation.config.plan import Plan
 from evaluation.errors import EvidenceInputError
 from evaluation.reporting import escaping as md
-from evaluation.reporting.text import capitalise, label, number, p_cell, percent
-from evaluation.reporting.wording import column
+from evaluation.reporting.headings import column
+from evaluation.reporting.sentences import capitalise, label, number, p_cell, percent
 from evaluation.wording import LANGUAGES, has, plural, text
 
 #: Who an outcome measures (`evaluation.analysis.frames.outcome_wording`): the catalogue has a
@@ -162,21 +162,6 @@ def _effect_sentence(row: pd.Series, finding: pd.Series, who: str, language: str
         ),
         move=md.text("evidence.effect.up" if row["improvement_index"] >= 0 else "evidence.effect.down", language),
     )
-
-
-def _flag(value) -> bool | None:
-    """True/False from evidence.csv (read back as bool or text), None when blank."""
-    if isinstance(value, str):
-        return {"true": True, "false": False}.get(value.lower())
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else bool(value)
-
-
-def read_evidence(path) -> pd.DataFrame:
-    """`results/evidence.csv` with its flags as True, False or None."""
-    evidence = pd.read_csv(path, dtype={"significant": object, "substantively_important": object})
-    for name in ("significant", "substantively_important"):
-        evidence[name] = [_flag(v) for v in evidence[name]]
-    return evidence
 
 
 def _headline(effects: pd.DataFrame, outcome: str, method: str) -> pd.Series:

@@ -9,8 +9,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from evaluation.reporting.text import label
-from evaluation.reporting.wording import column
+from evaluation.reporting.headings import column
+from evaluation.reporting.sentences import label
 from evaluation.wording import has, text
 
 PALETTE = {"partner": "#1b7837", "control": "#762a83", "all": "#4d4d4d"}

@@ -13,8 +13,8 @@ import pandas as pd
 from evaluation.analysis.frames import outcome_wording
 from evaluation.config.plan import Plan
 from evaluation.reporting import escaping as md
-from evaluation.reporting.text import change_sentence, finding_sentence, label, p_cell
-from evaluation.reporting.wording import check_name, column
+from evaluation.reporting.headings import check_name, column
+from evaluation.reporting.sentences import change_sentence, finding_sentence, label, p_cell
 from evaluation.wording import text
 
 

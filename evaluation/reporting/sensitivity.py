@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.evidence.matching import Matching
-from evaluation.reporting.figures import covariate_name, love_plot
-from evaluation.reporting.text import label, number, percent
-from evaluation.reporting.wording import column
+from evaluation.reporting.figures import covariate_name
+from evaluation.reporting.headings import column
+from evaluation.reporting.sentences import label, number, percent
 from evaluation.wording import text
 
 PAIR_FILE = "matching"
@@ -75,18 +74,3 @@ def _estimate(row, language: str) -> str:
         low=number(row.ci_low, 2, language),
         high=number(row.ci_high, 2, language),
     )
-
-
-def write_matching(matching: Matching, out_dir: Path, language: str = "en") -> list[Path]:
-    """`results/matching.csv` (partner_id, comparison_id, school_type, region_matched, distance),
-    `results/matching_balance.csv` (standardised differences before and after matching) and
-    `results/love_plot.png`; returns the three paths."""
-    results = Path(out_dir) / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    pairs, balance = results / f"{PAIR_FILE}.csv", results / f"{BALANCE_FILE}.csv"
-    matching.pairs.to_csv(pairs, index=False)
-    matching.balance.to_csv(balance, index=False)
-    names = {covariate: covariate_name(covariate, language) for covariate in matching.balance["covariate"]}
-    figure = love_plot(matching.balance, labels=names, language=language)
-    figure.savefig(results / LOVE_PLOT, dpi=150)
-    return [pairs, balance, results / LOVE_PLOT]

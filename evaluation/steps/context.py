@@ -25,19 +25,6 @@ from evaluation.steps import workspace
 WRITERS: dict[str, list[Callable]] = {}
 
 
-def _read_table(out_dir: Path, name: str) -> pd.DataFrame:
-    path = out_dir / "results" / f"{name}.csv"
-    if name == "effects":
-        return workspace.read_effects(path)
-    if name == "evidence":
-        from evaluation.reporting.evidence import read_evidence
-
-        return read_evidence(path)
-    if name == "balance_test":
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
-    return pd.read_csv(path)
-
-
 @dataclass
 class Run:
     """One run of a plan into an output folder, as the notebooks and the pipeline share it."""
@@ -138,7 +125,7 @@ class Run:
                 writer(self)
         if name == "effects":  # joined afresh from the parts of this plan and data
             workspace.combine_effects(self.out_dir, self.fingerprint)
-        return _read_table(self.out_dir, name)
+        return workspace.read_result(self.out_dir, name)
 
 
 def section(*writes: str) -> Callable:

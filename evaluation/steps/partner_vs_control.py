@@ -14,9 +14,9 @@ from evaluation.analysis.design import outcome_design_tables
 from evaluation.analysis.effects import adjust_p_values, partner_vs_control_effects
 from evaluation.analysis.missing import missing_shares
 from evaluation.reporting import escaping as md
-from evaluation.reporting.figures import forest_plot
+from evaluation.reporting.figures import covariate_name, forest_plot, love_plot
 from evaluation.reporting.sections import headline_rows, partner_vs_control_table, subgroup_table
-from evaluation.reporting.sensitivity import write_matching
+from evaluation.reporting.sensitivity import LOVE_PLOT
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
 
@@ -41,16 +41,18 @@ def headline(run: Run) -> Shown:
     return Shown(md.text("notebooks.headline", run.language, method=primary), figure_of(figure))
 
 
-@section("matching")
+@section("matching", "matching_balance")
 def comparison_schools(run: Run) -> Shown:
     """With ``comparison: matched``, the pairs of partner and comparison schools and their balance
     before and after matching (results/matching.csv, matching_balance.csv, love_plot.png)."""
     matching = run.comparison[1]
     if matching is None:
         return Shown(md.text("notebooks.fixed_comparison", run.language))
-    written = write_matching(matching, run.out_dir, run.language)
-    from IPython.display import Image
-
+    run.save(matching.pairs, "matching")  # school ids and school means: no child's data
+    run.save(matching.balance, "matching_balance")
+    names = {covariate: covariate_name(covariate, run.language) for covariate in matching.balance["covariate"]}
+    figure = love_plot(matching.balance, labels=names, language=run.language)
+    figure.savefig(run.wrote(run.out_dir / "results" / LOVE_PLOT), dpi=150)
     return Shown(
         matching.pairs,
         matching.balance,
@@ -60,7 +62,7 @@ def comparison_schools(run: Run) -> Shown:
             run.language,
             matched=md.count(len(matching.comparison_ids), run.language),
         ),
-        Image(filename=str(written[-1])),
+        figure_of(figure),
     )
 
 

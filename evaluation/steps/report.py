@@ -11,7 +11,7 @@ import pandas as pd
 
 from evaluation.reporting import evidence as evidence_text
 from evaluation.reporting import figures, sections, sensitivity
-from evaluation.reporting.wording import section as heading
+from evaluation.reporting.headings import section as heading  # `section` of steps.context is the decorator
 from evaluation.steps.context import Run
 from evaluation.steps.display import Shown, figure_of
 from evaluation.wording import text

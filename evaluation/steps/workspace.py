@@ -221,6 +221,22 @@ def combine_effects(out_dir: Path, run_fingerprint: str) -> Path:
     return target
 
 
+def read_result(out_dir: Path, name: str) -> pd.DataFrame:
+    """The results table `name` as its writer meant it: effects with the columns' types
+    (`evaluation.stats.estimate.read_effects`), evidence with its flags as True, False or None,
+    the joint test with its empty note kept empty."""
+    from evaluation.analysis.evidence import read_evidence
+
+    path = out_dir / "results" / f"{name}.csv"
+    if name == "effects":
+        return read_effects(path)
+    if name == "evidence":
+        return read_evidence(path)
+    if name == "balance_test":
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return pd.read_csv(path)
+
+
 def save_result(frame: pd.DataFrame, out_dir: Path, name: str) -> Path:
     """Write an aggregate results table (no row-level data) to `results/<name>.csv`."""
     target = out_dir / "results" / f"{name}.csv"

@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.analysis.evidence import attrition_levels, evidence_table, joint_test_frame, school_balance
+from evaluation.analysis.evidence import (
+    attrition_levels,
+    evidence_table,
+    joint_test_frame,
+    read_evidence,
+    school_balance,
+)
 from evaluation.config.plan import Outcome, Plan
 from evaluation.errors import EvidenceInputError
 from evaluation.evidence import EVIDENCE_COLUMNS, load_boundary
@@ -231,3 +237,11 @@ def test_joint_test_that_cannot_be_computed_says_why() -> None:
         "are collinear; leave one of them out of the joint test"
     )
     assert joint_test_frame(None, "no data")["note"].iloc[0] == "no data"
+
+
+def test_evidence_flags_read_back_as_true_false_or_none(tmp_path) -> None:
+    path = tmp_path / "evidence.csv"
+    path.write_text("outcome,significant,substantively_important\nmaths,True,false\nscience,,TRUE\n", encoding="utf-8")
+    evidence = read_evidence(path)
+    assert list(evidence["significant"]) == [True, None]
+    assert list(evidence["substantively_important"]) == [False, True]

@@ -8,15 +8,15 @@ import re
 import nbformat
 import pytest
 
-from evaluation.pipeline import STEPS
+from evaluation.pipeline import NOTEBOOK_ORDER
 from evaluation.resources import NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
 def test_the_pipeline_runs_every_notebook_there_is_in_the_order_of_their_numbers() -> None:
-    assert [path.name for path in NOTEBOOKS] == list(STEPS)
-    assert STEPS[0] == "01-validation.ipynb" and STEPS[-1] == "05-annual-report.ipynb"
+    assert [path.name for path in NOTEBOOKS] == list(NOTEBOOK_ORDER)
+    assert NOTEBOOK_ORDER[0] == "01-validation.ipynb" and NOTEBOOK_ORDER[-1] == "05-annual-report.ipynb"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

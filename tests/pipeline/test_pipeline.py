@@ -15,7 +15,7 @@ import pytest
 from evaluation.config.plan import load_plan
 from evaluation.demo import TRUE_EFFECTS
 from evaluation.errors import EXIT_BAD_PLAN, EXIT_INVALID_DATA, EXIT_UNREADABLE, ValidationFailed
-from evaluation.pipeline import STEPS, run_plan
+from evaluation.pipeline import NOTEBOOK_ORDER, run_plan
 from evaluation.stats.estimate import EFFECT_COLUMNS, read_effects
 
 from conftest import plan_for
@@ -69,7 +69,7 @@ def test_pipeline_recovers_the_true_effects(effects: pd.DataFrame) -> None:
 
 
 def test_every_notebook_was_executed_with_the_plans_parameters(run: Path, demo_plan: Path) -> None:
-    for name in STEPS:
+    for name in NOTEBOOK_ORDER:
         notebook = json.loads((run / "notebooks" / name).read_text(encoding="utf-8"))
         injected = [c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
         assert len(injected) == 1 and str(demo_plan) in "".join(injected[0]["source"]), name

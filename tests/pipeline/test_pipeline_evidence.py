@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis.effects import primary_method
-from evaluation.analysis.evidence import attrition_levels
+from evaluation.analysis.evidence import attrition_levels, read_evidence
 from evaluation.config.plan import load_plan
 from evaluation.evidence import EVIDENCE_COLUMNS, attrition_verdict, improvement_index, wwc_rating
 from evaluation.evidence.baseline import baseline_verdict
@@ -32,7 +32,7 @@ def effects(demo_run: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def evidence(demo_run: Path) -> pd.DataFrame:
-    return evidence_text.read_evidence(demo_run / "results" / "evidence.csv")
+    return read_evidence(demo_run / "results" / "evidence.csv")
 
 
 def test_evidence_csv_has_one_row_per_finding_with_the_data_models_columns(

@@ -29,7 +29,7 @@ from evaluation.config.instruments import Instrument
 from evaluation.config.plan import load_plan
 from evaluation.reporting import escaping as md
 from evaluation.reporting import evidence, render, sections
-from evaluation.reporting.wording import section
+from evaluation.reporting.headings import section
 from evaluation.resources import DEMO_PLAN, INSTRUMENTS_DIR
 from evaluation.steps.display import Shown
 

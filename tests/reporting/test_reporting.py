@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from evaluation.reporting import sections
-from evaluation.reporting.text import capitalise, change_sentence, finding_sentence
-from evaluation.reporting.wording import section
+from evaluation.reporting.headings import section
+from evaluation.reporting.sentences import capitalise, change_sentence, finding_sentence
 from evaluation.stats.estimate import effects_frame
 
 

@@ -6,7 +6,6 @@ import math
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from evaluation.config.plan import Outcome, Plan
 from evaluation.reporting import evidence as text
@@ -224,8 +223,3 @@ def test_evidence_overview_is_one_compact_row_per_finding() -> None:
         11.9,
         "çekinceyle karşılıyor",
     ]
-
-
-@pytest.mark.parametrize(("value", "expected"), [("True", True), ("false", False), (math.nan, None), (True, True)])
-def test_evidence_flags_read_back(value, expected) -> None:
-    assert text._flag(value) is expected
