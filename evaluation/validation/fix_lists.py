@@ -24,6 +24,7 @@ from evaluation.io.reading import read_table
 from evaluation.validation.fix_instructions import RuleTexts, duplicate_rows
 from evaluation.validation.html_page import heading, paragraph, table, write_page
 from evaluation.validation.report import ValidationReport
+from evaluation.validation.safe_csv import write_csv
 from evaluation.validation.wording import check_language, column_label
 from evaluation.wording import csv_separator, date, plural, text
 
@@ -234,7 +235,7 @@ def write_fix_lists(
         page = _write_page(frame, folder / f"{stem}.html", school, name, language, today or dt.date.today())
         written += [csv_path, page]
     index_path = folder / "index.csv"
-    index.to_csv(index_path, index=False, sep=csv_separator(language), encoding="utf-8-sig")
+    write_csv(index, index_path, sep=csv_separator(language), encoding="utf-8-sig")
     return [*written, index_path]
 
 
@@ -286,7 +287,7 @@ def _rejected_rows(frame: pd.DataFrame) -> int:
 
 def _write_csv(frame: pd.DataFrame, path: Path, language: str) -> None:
     out = frame[list(_ITEM_COLUMNS)].rename(columns={column: _header(column, language) for column in _ITEM_COLUMNS})
-    out.to_csv(path, index=False, sep=csv_separator(language), encoding="utf-8-sig")
+    write_csv(out, path, sep=csv_separator(language), encoding="utf-8-sig")
 
 
 def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, language: str, today: dt.date) -> Path:

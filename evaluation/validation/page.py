@@ -25,6 +25,7 @@ from evaluation.validation.fix_lists import (
 from evaluation.validation.html_page import heading, link, paragraph, table, write_page
 from evaluation.validation.quality.linkage import linkage_summary
 from evaluation.validation.report import ValidationReport
+from evaluation.validation.safe_csv import write_csv
 from evaluation.validation.wording import check_language
 from evaluation.wording import date, percent, text
 
@@ -197,9 +198,9 @@ def write_validation_outputs(
     the report's linkage summary when the caller has it already."""
     out_dir = report.write(Path(out_dir))
     linkage = linkage_summary(report) if linkage is None else linkage
-    linkage.to_csv(out_dir / "linkage.csv", index=False)
+    write_csv(linkage, out_dir / "linkage.csv")
     if warnings is not None:
-        warnings.to_csv(out_dir / "warnings.csv", index=False)
+        write_csv(warnings, out_dir / "warnings.csv")
     write_fix_lists(report, out_dir, language, warnings)
     write_validation_page(report, out_dir / "validation.html", language, warnings, linkage=linkage)
     return out_dir

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK
+from evaluation.validation.safe_csv import write_csv
 
 FAILURE_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "rule", "message")
 SUMMARY_COLUMNS = ("table", "file", "rows", "accepted", "quarantined", "broken")
@@ -126,11 +127,13 @@ class ValidationReport:
         return pd.DataFrame.from_records(records, columns=list(SUMMARY_COLUMNS))
 
     def write(self, out_dir: Path) -> Path:
-        """Write ``quarantine.csv`` (the failures) and ``validation-summary.csv`` into ``out_dir``."""
+        """Write ``quarantine.csv`` (the failures) and ``validation-summary.csv`` into ``out_dir``;
+        both are opened in spreadsheets, so cells that would run as formulas are quoted
+        (`evaluation.validation.safe_csv`)."""
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        self.failures.to_csv(out_dir / "quarantine.csv", index=False)
-        self.summary_frame().to_csv(out_dir / "validation-summary.csv", index=False)
+        write_csv(self.failures, out_dir / "quarantine.csv")
+        write_csv(self.summary_frame(), out_dir / "validation-summary.csv")
         return out_dir
 
     def display(self, file: Path) -> str:
