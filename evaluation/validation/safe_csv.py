@@ -22,14 +22,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import is_object_dtype, is_string_dtype
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: A plain signed number (decimal point or comma, optional exponent): left as it is.
-_NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
-_NUMBER_RE = re.compile(_NUMBER)
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 
 
 def safe_cell(value: object) -> object:
@@ -47,21 +47,21 @@ def safe_cell(value: object) -> object:
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every text cell made safe by `safe_cell` (column by column, vectorised:
-    quarantine tables run to hundreds of thousands of rows). Numeric columns are left alone."""
+    """``frame`` with every text cell made safe by `safe_cell`, column by column: the first
+    characters are looked at vectorised (quarantine tables run to hundreds of thousands of rows),
+    and only the cells that start like a formula are looked at one by one. Numeric columns are
+    left alone, and so is ``frame`` itself."""
     changed = {}
     for position, (_, values) in enumerate(frame.items()):
         if not (is_object_dtype(values.dtype) or is_string_dtype(values.dtype)):
             continue
-        is_text = values.map(lambda value: isinstance(value, str)) if is_object_dtype(values.dtype) else values.notna()
-        text = values.astype("string")
-        risky = (
-            is_text
-            & text.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
-            & ~text.str.fullmatch(_NUMBER).fillna(False).astype(bool)
-        )
-        if risky.any():
-            changed[position] = values.astype(object).where(~risky, "'" + text.astype(object))
+        starts = values.astype("string").str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+        if not starts.any():
+            continue
+        column = values.astype(object).copy()
+        candidates = np.flatnonzero(starts)
+        column.iloc[candidates] = [safe_cell(value) for value in column.iloc[candidates]]
+        changed[position] = column
     if not changed:
         return frame
     out = frame.copy()
