@@ -38,6 +38,7 @@ def write_validation_page(
     today: dt.date | None = None,
     fix_lists: str = FIX_LISTS_DIR,
     linkage: pd.DataFrame | None = None,
+    index: pd.DataFrame | None = None,
 ) -> Path:
     """Write the validation page of ``report`` to ``out_path``.
 
@@ -59,6 +60,9 @@ def write_validation_page(
         writes them into ``fix-lists/`` beside it).
     linkage
         `evaluation.validation.quality.linkage_summary` of ``report``, when the caller has it already.
+    index
+        `evaluation.validation.fix_lists.school_index` of the report's fix lists, when the caller
+        has it already.
 
     Returns
     -------
@@ -97,6 +101,10 @@ def write_validation_page(
             numeric=(1, 2, 3),
         )
     )
+    for result in report.tables.values():
+        if result.header_row > 1:
+            note = t("validation.page.header_row", file=report.display(result.file), header_row=result.header_row)
+            parts.append(paragraph(note))
 
     parts.append(heading(t("validation.page.rules_heading")))
     broken_rules = _rule_counts(report.failures, "rule")
@@ -149,9 +157,9 @@ def write_validation_page(
         ]
 
     parts.append(heading(t("validation.page.schools_heading")))
-    directory = school_directory(report)
-    items = fix_list_items(report, language, warnings, directory)
-    index = school_index(items, directory, language)
+    if index is None:
+        directory = school_directory(report)
+        index = school_index(fix_list_items(report, language, warnings, directory), directory, language)
     if len(index):
         parts.append(paragraph(t("validation.page.schools_intro")))
         schools = [
@@ -201,8 +209,11 @@ def write_validation_outputs(
     write_csv(linkage, out_dir / "linkage.csv")
     if warnings is not None:
         write_csv(warnings, out_dir / "warnings.csv")
-    write_fix_lists(report, out_dir, language, warnings)
-    write_validation_page(report, out_dir / "validation.html", language, warnings, linkage=linkage)
+    directory = school_directory(report)
+    items = fix_list_items(report, language, warnings, directory)  # once, for the lists and the page
+    write_fix_lists(report, out_dir, language, warnings, items=items, directory=directory)
+    index = school_index(items, directory, language)
+    write_validation_page(report, out_dir / "validation.html", language, warnings, linkage=linkage, index=index)
     return out_dir
 
 
@@ -224,6 +235,9 @@ def _broken_reason(report: ValidationReport, key: str, language: str) -> str:
             repr(column) for column in structural.loc[structural["rule"] == "required_column", "column"]
         )
         return text("validation.broken.required_column", language, columns=columns)
+    if "unreadable_file" in rules:
+        reason = structural.loc[structural["rule"] == "unreadable_file", "message"].iloc[0]
+        return text("validation.broken.unreadable_file", language, reason=reason)
     for rule in ("unknown_table", "unknown_instrument"):
         if rule in rules:
             return text(f"validation.broken.{rule}", language)

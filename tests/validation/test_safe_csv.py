@@ -82,7 +82,9 @@ def test_every_validation_csv_neutralises_what_schools_wrote(tmp_path):
     tables["students"][0]["sex"] = AT_SUM  # sex_allowed_values
     report = validate_data_dir(write_data_dir(tmp_path / "data", tables))
     warnings = check_quality(report)
-    extra = pd.DataFrame([{**warnings.iloc[0].to_dict(), "value": "=1+1", "message": "@cmd"}]) if len(warnings) else None
+    extra = (
+        pd.DataFrame([{**warnings.iloc[0].to_dict(), "value": "=1+1", "message": "@cmd"}]) if len(warnings) else None
+    )
     warnings = pd.concat([warnings, extra]) if extra is not None else warnings
     out = write_validation_outputs(report, tmp_path / "out", "tr", warnings)
 
