@@ -24,7 +24,7 @@ def column_label(column: str, language: str) -> str:
 
 
 #: At most this many runs of rows are listed in one cell; the others are counted.
-MAX_ROW_RANGES = 10
+MAX_ROW_RANGES = 100
 #: Between the first and last row of a run (an en dash: Excel reads ``2-13`` as a date).
 RANGE_DASH = "\u2013"
 
@@ -52,8 +52,9 @@ def row_ranges(rows: Iterable[int]) -> list[str]:
 def rows_cell(rows: Iterable[int], language: str) -> str:
     """The rows of a repeated mistake, compactly: ``2–20001``, ``4, 9–12``; beyond
     `MAX_ROW_RANGES` runs, the first runs and how many more rows up to which row
-    (``2, 4, 6, ... and 199,990 more rows up to row 400001``). A few hundred characters at most,
-    however many rows."""
+    (``2, 4, 6, ..., 200 and 199,900 more rows up to row 400000``). About 2,000 characters at most,
+    however many rows: a list holds every row of a mistake on a few rows, and the first runs of
+    a systematic one, whose rows are better found by filtering on the value."""
     ordered = sorted(set(rows))
     runs = _runs(ordered)
     if len(runs) <= MAX_ROW_RANGES:

@@ -32,8 +32,8 @@ def test_rows_are_written_as_runs():
 def test_a_row_cell_stays_short_however_many_rows():
     every_other = range(2, 400_002, 2)  # 200,000 rows, none next to another
     cell = rows_cell(every_other, "en")
-    assert cell == "2, 4, 6, 8, 10, 12, 14, 16, 18, 20 and 199,990 more rows up to row 400000"
-    assert len(rows_cell(every_other, "tr")) < 120
+    assert cell.startswith("2, 4, 6, 8, ") and cell.endswith(", 198, 200 and 199,900 more rows up to row 400000")
+    assert len(cell) < 600 and len(rows_cell(every_other, "tr")) < 600
     assert rows_cell(range(2, 2 + 2 * MAX_ROW_RANGES, 2), "en").count(",") == MAX_ROW_RANGES - 1
 
 
@@ -76,12 +76,12 @@ def test_200000_rows_with_one_mistake_give_one_line_per_school(tmp_path):
     write_fix_lists(large, tmp_path / "large", "en")
     lines, size = _sizes(tmp_path / "large")
     assert lines == _sizes(tmp_path / "small")[0] == 2 * len(SCHOOLS) + 1 + len(SCHOOLS)  # header + 1 line each
-    assert size < 4_000  # bytes, for all four lists and the index
+    assert size < 8_000  # bytes, for all four lists and the index
     s01 = fix_list_items(large, "en")["S01"]
     assert len(s01) == 1 and s01.loc[0, "value"] == "1. uygulama"
     assert s01.loc[0, "fix"] == "Write one of these in the wave column: pre, post."
     assert len(s01.loc[0, "_rows"]) == 50_000
-    assert s01.loc[0, "row"].endswith("1800\u20131849 and 49,502 more rows up to row 200001")
+    assert s01.loc[0, "row"].endswith("19800\u201319849 and 45,002 more rows up to row 200001")
 
 
 @pytest.mark.slow
@@ -89,7 +89,7 @@ def test_gaps_between_the_rows_do_not_lengthen_the_lists(tmp_path):
     data = write_data_dir(tmp_path / "data", {"schools": valid_tables()["schools"]})
     write_fix_lists(_report(data, 100_000, every=3), tmp_path / "out", "tr")
     lines, size = _sizes(tmp_path / "out")
-    assert lines == 2 * len(SCHOOLS) + 1 + len(SCHOOLS) and size < 5_000
+    assert lines == 2 * len(SCHOOLS) + 1 + len(SCHOOLS) and size < 8_000
 
 
 def _survey_with(data: Path, n_rows: int, change) -> Path:
