@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from evaluation.errors import EXIT_OK, EvaluationError, PlanError
+from evaluation.errors import EXIT_OK, EXIT_UNREADABLE, EvaluationError, OutputError, PlanError
 from evaluation.wording import LANGUAGES
 
 
@@ -20,13 +20,28 @@ def _demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def output_folder(out: str | None) -> Path | None:
+    """The folder ``--out`` names, refused (OutputError, exit 2) when it, or a folder it would be
+    made in, is a file: checked before any work, so that the message is one line, not a
+    traceback after minutes of validation."""
+    if out is None:
+        return None
+    path = Path(out)
+    for folder in (path, *path.parents):
+        if folder.exists() and not folder.is_dir():
+            where = "it is a file" if folder == path else f"{folder} is a file"
+            raise OutputError(f"{path}: --out must name a folder to write into, but {where}; name another folder")
+    return path
+
+
 def _validate(args: argparse.Namespace) -> int:
     from evaluation.validation.page import write_validation_outputs
     from evaluation.validation.quality import check_quality, linkage_lines, linkage_summary, warnings_line
     from evaluation.validation.validate import validate_data_dir
 
-    if args.pseudonymize and args.out:
-        _check_key({"the data folder": Path(args.data_dir), "the output folder": Path(args.out)})
+    out_dir = output_folder(args.out)
+    if args.pseudonymize and out_dir is not None:
+        _check_key({"the data folder": Path(args.data_dir), "the output folder": out_dir})
     report = validate_data_dir(Path(args.data_dir), pseudonymize=args.pseudonymize)
     warnings = check_quality(report, language=args.language)
     print(report.summary())
@@ -34,8 +49,8 @@ def _validate(args: argparse.Namespace) -> int:
     linkage = linkage_summary(report)
     for line in linkage_lines(linkage):
         print(line)
-    if args.out:
-        out = write_validation_outputs(report, Path(args.out), args.language, warnings, linkage)
+    if out_dir is not None:
+        out = write_validation_outputs(report, out_dir, args.language, warnings, linkage)
         print(
             f"Validation details written to {out}: quarantine.csv, warnings.csv, linkage.csv, validation-summary.csv, "
             "validation.html (the page for officials, counts only) and fix-lists/ (each school's rows and "
@@ -86,11 +101,13 @@ def _run(args: argparse.Namespace) -> int:
 
     plan = plan_path(args.plan)
     checked = load_plan(plan)  # a malformed plan is refused at once, before the analysis libraries load
+    out = output_folder(args.out)  # and so is an --out that cannot be a folder
 
     from evaluation.pipeline import Progress, default_out_dir, run_plan
     from evaluation.steps.workspace import for_run, validation_status
 
-    out = Path(args.out) if args.out else default_out_dir(plan)
+    out = out or output_folder(str(default_out_dir(plan)))
+    assert out is not None
     if checked.pseudonymize:  # the key is read from the environment again by the validation notebook
         data_dir = for_run(checked, out.resolve()).data_dir
         _check_key({"the data folder": data_dir, "the output folder": out})
@@ -232,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         # stdout at /dev/null so the interpreter's final flush does not complain either.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as error:  # the disk refused (permissions, a full disk): one line, no traceback
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"evaluation {args.command}: {where}cannot read or write ({error.strerror or error})", file=sys.stderr)
+        return EXIT_UNREADABLE
 
 
 if __name__ == "__main__":

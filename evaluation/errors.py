@@ -8,7 +8,7 @@ from __future__ import annotations
 
 EXIT_OK = 0
 EXIT_INVALID_DATA = 1  # rows quarantined or a contract is broken
-EXIT_UNREADABLE = 2  # an input cannot be read at all (also argparse usage errors)
+EXIT_UNREADABLE = 2  # an input cannot be read at all, an output folder cannot be written (also argparse usage errors)
 EXIT_BAD_PLAN = 3  # the analysis plan is missing, malformed or names unknown things; or the pseudonym key
 #                    is missing or unsafe (evaluation.io.pseudonyms)
 EXIT_ANALYSIS_FAILED = 4  # a notebook of the pipeline failed while executing
@@ -27,6 +27,12 @@ class EvaluationError(Exception):
 
 class UnreadableInputError(EvaluationError, ValueError):
     """A file cannot be read at all (missing, wrong format, undecodable)."""
+
+    exit_code = EXIT_UNREADABLE
+
+
+class OutputError(EvaluationError, ValueError):
+    """An output folder cannot be written (``--out`` names a file, or the disk refuses)."""
 
     exit_code = EXIT_UNREADABLE
 

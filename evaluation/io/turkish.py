@@ -84,8 +84,10 @@ HEADER_SPELLINGS: dict[str, tuple[str, ...]] = {
     "blank": ("boş", "boş sayısı"),
     "respondent_id": ("katılımcı no", "katılımcı kodu", "katılımcı", "yanıtlayan"),
     "role": ("rol", "görev"),
-    "submitted_at": ("zaman damgası", "gönderim zamanı", "timestamp"),
-    "started_at": ("başlama zamanı", "başlangıç zamanı"),
+    # Microsoft Forms exports: "Start time" and "Completion time" (Turkish: "Başlangıç saati",
+    # "Tamamlanma saati"), so that the speeding check has both times
+    "submitted_at": ("zaman damgası", "gönderim zamanı", "timestamp", "completion time", "tamamlanma saati"),
+    "started_at": ("başlama zamanı", "başlangıç zamanı", "start time", "başlangıç saati"),
     "activity_no": ("faaliyet no", "etkinlik no", "sıra no"),
     "activity_type": ("faaliyet türü", "etkinlik türü"),
     "planned_month": ("planlanan ay",),

@@ -12,19 +12,19 @@ the allowed values, the column's type, the file a reference points to.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from evaluation.errors import ContractError
 from evaluation.validation.contracts import Contract, Rule
-from evaluation.validation.report import KNOCK_ON_NOTE, ValidationReport
+from evaluation.validation.report import KNOCK_ON_NOTE, ValidationReport, leading_zeros_match
 from evaluation.validation.validate import TABLES, table_contract
 from evaluation.validation.wording import check_language, column_label, rows_text
 from evaluation.wording import has, plain, text
 
 #: Structural problems: no rule of a contract, the whole file is concerned.
-STRUCTURAL_RULES = ("required_column", "unknown_table", "unknown_instrument", "national_id")
+STRUCTURAL_RULES = ("required_column", "unreadable_file", "unknown_table", "unknown_instrument", "national_id")
 
 #: Reference targets with their own instruction (``validation.fixes.<name>``): a single column,
 #: or a pair ending at the roster.
@@ -96,9 +96,12 @@ class RuleTexts:
             return text(f"validation.rules.{key}", language, **fields)
         return text(f"validation.rules.{self._kind_key(rule)}", language, **fields)
 
-    def instruction(self, failure: Mapping[str, object], other_rows: list[int] | None = None) -> str:
-        """What to change for one failure (a row of ``report.failures``); ``other_rows`` are the
-        other rows holding the same value, for duplicate rules."""
+    def instruction(self, failure: Mapping[str, object], rows: Iterable[int] = ()) -> str:
+        """What to change for one failure (a row of ``report.failures``), or for the group of
+        failures of one school that break the same rule with the same value (`rows`: the rows of
+        the group). For a duplicate rule the text names the rows that hold the same value: those
+        of the group, the failure's own and those its message names (copies written differently,
+        ``Ön test`` and ``pre``, are the same value to the rules but are in other groups)."""
         language = self.language
         table, name = str(failure["table"]), str(failure["rule"])
         value, message = str(failure["value"]), str(failure["message"])
@@ -106,20 +109,32 @@ class RuleTexts:
         if rule is None:
             if name in ("required_column", "national_id"):
                 return text(f"validation.fixes.{name}", language, column=column_label(str(failure["column"]), language))
+            if name == "unreadable_file":
+                return text("validation.fixes.unreadable_file", language, reason=message)
             if name in STRUCTURAL_RULES:
                 tables = ", ".join((*TABLES, "surveys/<instrument_id>"))
                 return text(f"validation.fixes.{name}", language, values=tables)
             return text("validation.fixes.custom", language, message=message)
-        fields = {**self._fields(table, rule), "value": value, "rows": rows_text(other_rows or [], language)}
+        fields = {**self._fields(table, rule), "value": value, "rows": ""}
+        if rule.kind in ("unique", "key_unique"):
+            copies = {*rows, *named_rows(message)}
+            if not pd.isna(failure.get("row")):
+                copies.add(int(failure["row"]))  # type: ignore[call-overload]
+            fields["rows"] = rows_text(copies, language)
         special = self._special(rule, fields)
         if special is not None:
             return text(f"{special}.fix", language, **fields)
         if rule.kind == "custom":
             return text("validation.fixes.custom", language, message=rule.message)
         if rule.kind == "reference":
+            found = leading_zeros_match(message)
             if message.endswith(KNOCK_ON_NOTE):
-                return text("validation.fixes.knock_on", language, **fields)
-            return text(f"validation.fixes.{_REFERENCE_FIXES.get(rule.references, 'reference')}", language, **fields)
+                fix = text("validation.fixes.knock_on", language, **fields)
+            else:
+                fix = text(f"validation.fixes.{_REFERENCE_FIXES.get(rule.references, 'reference')}", language, **fields)
+            if found is not None:
+                fix += " " + text("validation.fixes.leading_zeros", language, **{**fields, "found": found})
+            return fix
         return text(f"validation.fixes.{self._kind_key(rule)}", language, **fields)
 
     def _special(self, rule: Rule, fields: Mapping[str, str]) -> str | None:
@@ -163,25 +178,11 @@ class RuleTexts:
         return self.report.display(result.file) if result is not None else f"{table}.csv"
 
 
-def duplicate_rows(failures: pd.DataFrame) -> list[list[int]]:
-    """For each failure, the other rows of its table that break the same rule with the same value
-    (for a ``unique`` or ``key_unique`` rule: the other copies of the duplicate). Copies written
-    differently (``Ön test`` and ``pre``) are the same value to the rules but not to this grouping;
-    for them the rows named in the message (`evaluation.validation.validate`) are used."""
-    rows = failures["row"]
-    groups = failures[rows.notna()].groupby(["table", "rule", "value"], sort=False)["row"]
-    members = {key: [int(row) for row in group] for key, group in groups}
-    result = []
-    for record in failures.itertuples(index=False):
-        if pd.isna(record.row):
-            result.append([])
-            continue
-        same = [row for row in members.get((record.table, record.rule, record.value), []) if row != int(record.row)]
-        if not same:
-            named = _SAME_VALUE_ROWS.search(str(record.message))
-            same = [int(row) for row in re.findall(r"\d+", named.group(1))] if named else []
-        result.append(same)
-    return result
+def named_rows(message: str) -> list[int]:
+    """The rows a duplicate's quarantine message names as holding the same value
+    (`evaluation.validation.validate`: "...; the same value is on rows 18, 20")."""
+    named = _SAME_VALUE_ROWS.search(message)
+    return [int(row) for row in re.findall(r"\d+", named.group(1))] if named else []
 
 
 _SAME_VALUE_ROWS = re.compile(r"the same value is on rows? ([\d, ]+)")

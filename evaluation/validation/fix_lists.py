@@ -1,8 +1,9 @@
 """Each school's list of what to fix: a CSV file and a short HTML page per school.
 
-A failure of the quarantine table goes to the school named in its row's ``school_id``; a row of a
-table without that column (``activities``) goes to every school of its partnership; a row whose
-school (or partnership) is empty or not in the schools file goes to the ``unassigned`` list. A
+A failure of the quarantine table goes to the school named in its row's ``school_id`` (or to the
+school whose id it is with its leading zeros lost, ``12345`` for ``012345``); a row of a table
+without that column (``activities``) goes to every school of its partnership; a row whose school
+(or partnership) is empty or not in the schools file goes to the ``unassigned`` list. A
 broken file (no row was checked) is put at the top of the list of every school whose rows are in
 it, or of every school when the file holds all schools (``schools``) or names none.
 
@@ -20,11 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.validation.fix_instructions import RuleTexts, duplicate_rows
+from evaluation.validation.fix_instructions import RuleTexts
 from evaluation.validation.html_page import heading, paragraph, table, write_page
 from evaluation.validation.report import ValidationReport
-from evaluation.validation.validate import table_text
-from evaluation.validation.wording import check_language, column_label
+from evaluation.validation.safe_csv import write_csv
+from evaluation.validation.validate import table_text, without_leading_zeros
+from evaluation.validation.wording import check_language, column_label, rows_cell
 from evaluation.wording import csv_separator, date, plural, text
 
 FIX_LISTS_DIR = "fix-lists"
@@ -79,7 +81,9 @@ def school_directory(report: ValidationReport) -> SchoolDirectory:
 
 
 def _file_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
-    return table_text(report, table)  # as validation read it (pseudonymised); None if refused or never read
+    """The text of a table's file as validation read it (pseudonymised when validation was); None
+    when the table is absent, or its file was not read or was refused (its problem heads the lists)."""
+    return table_text(report, table)
 
 
 class _Attribution:
@@ -89,6 +93,18 @@ class _Attribution:
         self.report = report
         self.directory = directory
         self._texts: dict[str, pd.DataFrame | None] = {}
+        self._by_digits: dict[str, str] | None = None
+        self._of_file: dict[str, list[str]] = {}
+
+    def school(self, school_id: str) -> str:
+        """The school of a row's school_id: itself when the schools file has it, else the school
+        whose id differs from it only by leading zeros (``12345`` for ``012345``: Excel dropped
+        them, and the row's reference rule says so), else `UNASSIGNED`."""
+        if school_id in self.directory.names:
+            return school_id
+        if self._by_digits is None:
+            self._by_digits = {without_leading_zeros(school): school for school in self.directory.names}
+        return self._by_digits.get(without_leading_zeros(school_id), UNASSIGNED)
 
     def text(self, table: str) -> pd.DataFrame | None:
         if table not in self._texts:
@@ -97,7 +113,7 @@ class _Attribution:
 
     def schools(self, table: str, school_id: str, row: object) -> list[str]:
         if school_id:
-            return [school_id] if school_id in self.directory.names else [UNASSIGNED]
+            return [self.school(school_id)]
         if pd.isna(row):
             return self.schools_of_file(table)
         frame = self.text(table)  # a table without school_id (activities): the schools of the partnership
@@ -113,6 +129,13 @@ class _Attribution:
         return list(schools) or [UNASSIGNED]
 
     def schools_of_file(self, table: str) -> list[str]:
+        """The schools a whole file concerns (once per table: a file with many structural
+        problems is read once)."""
+        if table not in self._of_file:
+            self._of_file[table] = self._schools_of_file(table)
+        return self._of_file[table]
+
+    def _schools_of_file(self, table: str) -> list[str]:
         everyone = list(self.directory.names) or [UNASSIGNED]
         frame = self.text(table) if table != "schools" else None
         if frame is None:
@@ -135,57 +158,101 @@ def fix_list_items(
 ) -> dict[str, pd.DataFrame]:
     """The lines of every school's fix list, keyed by school id (and `UNASSIGNED`), schools in the
     order of the schools file: columns ``kind`` (``broken``, ``fix`` or ``check``), ``table`` and
-    ``_ITEM_COLUMNS``, broken files first, then rows by file and row, then the points to check.
-    ``directory`` is the report's `school_directory` when the caller has it already."""
+    ``_ITEM_COLUMNS``, broken files first, then rows by file and first row, then the points to
+    check; ``_rows`` holds each line's row numbers. ``directory`` is the report's
+    `school_directory` when the caller has it already.
+
+    One line stands for one mistake of a school: the failures of a file that break the same rule
+    with the same value (a wave written ``1. uygulama`` on 20,000 rows is one line whose ``row``
+    is ``2–20001``), and likewise the warnings of one check with the same value and message. So
+    a list grows with the school's distinct mistakes, not with the rows they are on, and its
+    ``row`` cell stays short (`evaluation.validation.wording.rows_cell`)."""
     language = check_language(language)
     directory = directory or school_directory(report)
     attribution = _Attribution(report, directory)
     texts = RuleTexts(report, language)
     fix, check = text("validation.fix_list.status.fix", language), text("validation.fix_list.status.check", language)
     lines: dict[str, list[dict]] = {}
-    failures = report.failures
-    for record, others in zip(failures.to_dict("records"), duplicate_rows(failures), strict=True):
-        kind = "broken" if pd.isna(record["row"]) else "fix"
-        line = {
-            "kind": kind,
-            "table": record["table"],
-            "file": record["file"],
-            "row": record["row"],
-            "column": record["column"],
-            "value": record["value"],
-            "fix": texts.instruction(record, others),
-            "rule": record["rule"],
-            "status": fix,
-        }
-        for school in attribution.schools(record["table"], record["school_id"], record["row"]):
-            lines.setdefault(school, []).append(line)
+    instructions: dict[tuple, str] = {}
+    for group in _groups(report.failures, ("table", "file", "rule", "column", "value"), attribution):
+        record, rows = group.record, group.rows
+        rule = str(record["rule"])
+        duplicate = rule.endswith("_unique")
+        key = (record["table"], rule, record["column"], record["value"], record["message"])
+        instruction = None if duplicate else instructions.get(key)
+        if instruction is None:
+            instruction = texts.instruction(record, rows)
+            if not duplicate:
+                instructions[key] = instruction
+        line = _line("broken" if not rows else "fix", record, rows, instruction, rule, fix, language)
+        lines.setdefault(group.school, []).append(line)
     if warnings is not None:
-        for record in warnings[list(WARNING_COLUMNS)].to_dict("records"):
-            row = None if pd.isna(record["row"]) else int(record["row"])
-            record = {key: "" if pd.isna(value) else str(value) for key, value in record.items()}
-            line = {
-                "kind": "check",
-                "table": record["table"],
-                "file": record["file"],
-                "row": row,
-                "column": record["column"],
-                "value": record["value"],
-                "fix": record["message"],
-                "rule": record["check"],
-                "status": check,
-            }
-            for school in attribution.schools(record["table"], record["school_id"], row):
-                lines.setdefault(school, []).append(line)
-    order = [*directory.names, UNASSIGNED]
+        frame = warnings[list(WARNING_COLUMNS)]
+        for group in _groups(frame, ("table", "file", "check", "column", "value", "message"), attribution):
+            record = {key: "" if pd.isna(value) else str(value) for key, value in group.record.items()}
+            line = _line("check", record, group.rows, record["message"], record["check"], check, language)
+            lines.setdefault(group.school, []).append(line)
+    position = {school: number for number, school in enumerate([*directory.names, UNASSIGNED])}
     kinds = {"broken": 0, "fix": 1, "check": 2}
     result = {}
-    for school in sorted(lines, key=order.index):
-        frame = pd.DataFrame.from_records(lines[school], columns=["kind", "table", *_ITEM_COLUMNS])
-        frame["row"] = frame["row"].astype("Int64")
+    for school in sorted(lines, key=position.__getitem__):
+        frame = pd.DataFrame.from_records(lines[school], columns=["kind", "table", *_ITEM_COLUMNS, "_rows"])
         frame["_kind"] = frame["kind"].map(kinds)
-        frame = frame.sort_values(["_kind", "file", "row"], kind="stable", na_position="first")
-        result[school] = frame.drop(columns="_kind").reset_index(drop=True)
+        frame["_first"] = [rows[0] if rows else None for rows in frame["_rows"]]
+        frame["_first"] = frame["_first"].astype("Int64")
+        frame = frame.sort_values(["_kind", "file", "_first"], kind="stable", na_position="first")
+        result[school] = frame.drop(columns=["_kind", "_first"]).reset_index(drop=True)
     return result
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The failures (or warnings) of one school that share the grouping columns: the first one's
+    record and the sorted row numbers of all (empty for a problem of the whole file)."""
+
+    school: str
+    record: dict
+    rows: list[int]
+
+
+def _groups(frame: pd.DataFrame, by: tuple[str, ...], attribution: _Attribution) -> list[_Group]:
+    """``frame``'s rows grouped per school (`_Attribution.schools`) and ``by``, in the order their
+    first row comes; a row without a row number (a whole file, school or wave) is a group of its
+    own. Linear in the rows: each is looked at once."""
+    columns = {name: frame[name].tolist() for name in frame.columns}
+    rows = frame["row"].tolist()
+    groups: dict[tuple, tuple[int, list[int]]] = {}
+    for position, row in enumerate(rows):
+        whole = row is None or pd.isna(row)
+        table, school_id = columns["table"][position], columns["school_id"][position]
+        schools = attribution.schools(table, "" if pd.isna(school_id) else str(school_id), None if whole else row)
+        shared = ("", position) if whole else tuple(columns[name][position] for name in by)
+        for school in schools:
+            key = (school, *shared)
+            entry = groups.get(key)
+            if entry is None:
+                groups[key] = (position, [] if whole else [int(row)])
+            elif not whole:
+                entry[1].append(int(row))
+    return [
+        _Group(key[0], {name: values[first] for name, values in columns.items()}, sorted(set(found)))
+        for key, (first, found) in groups.items()
+    ]
+
+
+def _line(kind: str, record: dict, rows: list[int], fix: str, rule: str, status: str, language: str) -> dict:
+    return {
+        "kind": kind,
+        "table": record["table"],
+        "file": record["file"],
+        "row": rows_cell(rows, language) if rows else "",
+        "column": record["column"],
+        "value": record["value"],
+        "fix": fix,
+        "rule": rule,
+        "status": status,
+        "_rows": rows,
+    }
 
 
 def write_fix_lists(
@@ -194,6 +261,8 @@ def write_fix_lists(
     language: str = "en",
     warnings: pd.DataFrame | None = None,
     today: dt.date | None = None,
+    items: dict[str, pd.DataFrame] | None = None,
+    directory: SchoolDirectory | None = None,
 ) -> list[Path]:
     """Write ``fix-lists/<school_id>.csv`` and ``.html`` for every school with anything to fix
     or check, and ``fix-lists/index.csv``, under ``out_dir``.
@@ -211,6 +280,8 @@ def write_fix_lists(
         the rejected rows (status "to check").
     today
         The date printed on the pages (default: today).
+    items, directory
+        `fix_list_items` and `school_directory` of the report, when the caller has them already.
 
     Returns
     -------
@@ -222,8 +293,8 @@ def write_fix_lists(
     folder.mkdir(parents=True, exist_ok=True)
     for old in [*folder.glob("*.csv"), *folder.glob("*.html")]:
         old.unlink()
-    directory = school_directory(report)
-    items = fix_list_items(report, language, warnings, directory)
+    directory = directory or school_directory(report)
+    items = fix_list_items(report, language, warnings, directory) if items is None else items
     index = school_index(items, directory, language)
     written: list[Path] = []
     for (school, frame), stem in zip(items.items(), index["file"].str.removesuffix(".csv"), strict=True):
@@ -233,7 +304,7 @@ def write_fix_lists(
         page = _write_page(frame, folder / f"{stem}.html", school, name, language, today or dt.date.today())
         written += [csv_path, page]
     index_path = folder / "index.csv"
-    index.to_csv(index_path, index=False, sep=csv_separator(language), encoding="utf-8-sig")
+    write_csv(index, index_path, sep=csv_separator(language), encoding="utf-8-sig")
     return [*written, index_path]
 
 
@@ -246,7 +317,7 @@ def school_index(items: dict[str, pd.DataFrame], directory: SchoolDirectory, lan
             "school_id": "" if school == UNASSIGNED else school,
             "school_name": _school_name(school, directory, language),
             "quarantined_rows": _rejected_rows(frame),
-            "warnings": int((frame["kind"] == "check").sum()),
+            "warnings": _count(frame, ("check",)),
             "file": f"{names[school]}.csv",
         }
         for school, frame in items.items()
@@ -279,13 +350,21 @@ def file_names(schools: list[str]) -> dict[str, str]:
 
 
 def _rejected_rows(frame: pd.DataFrame) -> int:
-    rows = frame[frame["kind"] == "fix"]
-    return len(rows[["table", "row"]].drop_duplicates())
+    """Distinct rows (per table) of a list's lines to fix."""
+    fixes = frame[frame["kind"] == "fix"]
+    return len({(table, row) for table, rows in zip(fixes["table"], fixes["_rows"], strict=True) for row in rows})
+
+
+def _count(frame: pd.DataFrame, kinds: tuple[str, ...]) -> int:
+    """Failures or warnings behind a list's lines of these kinds: one per row of a line, one
+    for a line about a whole file, school or wave."""
+    chosen = frame[frame["kind"].isin(kinds)]
+    return sum(max(1, len(rows)) for rows in chosen["_rows"])
 
 
 def _write_csv(frame: pd.DataFrame, path: Path, language: str) -> None:
     out = frame[list(_ITEM_COLUMNS)].rename(columns={column: _header(column, language) for column in _ITEM_COLUMNS})
-    out.to_csv(path, index=False, sep=csv_separator(language), encoding="utf-8-sig")
+    write_csv(out, path, sep=csv_separator(language), encoding="utf-8-sig")
 
 
 def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, language: str, today: dt.date) -> Path:
@@ -295,7 +374,7 @@ def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, languag
         language,
         date=date(today, language),
     )
-    n_problems, n_checks = int((frame["kind"] != "check").sum()), int((frame["kind"] == "check").sum())
+    n_problems, n_checks = _count(frame, ("broken", "fix")), _count(frame, ("check",))
     counts = text(
         "validation.fix_list.counts.sentence",
         language,
@@ -351,7 +430,6 @@ def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, languag
 
 def _with_labels(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     out = frame[["file", "row", "column", "value", "fix", "rule"]].copy()
-    out["row"] = out["row"].astype("str").replace("<NA>", "")
     out["column"] = out["column"].map(
         lambda columns: ", ".join(column_label(c, language) for c in str(columns).split(", ")) if columns else ""
     )

@@ -25,6 +25,7 @@ from evaluation.validation.fix_lists import (
 from evaluation.validation.html_page import heading, link, paragraph, table, write_page
 from evaluation.validation.quality.linkage import linkage_summary
 from evaluation.validation.report import ValidationReport
+from evaluation.validation.safe_csv import write_csv
 from evaluation.validation.wording import check_language
 from evaluation.wording import date, percent, text
 
@@ -37,6 +38,7 @@ def write_validation_page(
     today: dt.date | None = None,
     fix_lists: str = FIX_LISTS_DIR,
     linkage: pd.DataFrame | None = None,
+    index: pd.DataFrame | None = None,
 ) -> Path:
     """Write the validation page of ``report`` to ``out_path``.
 
@@ -58,6 +60,9 @@ def write_validation_page(
         writes them into ``fix-lists/`` beside it).
     linkage
         `evaluation.validation.quality.linkage_summary` of ``report``, when the caller has it already.
+    index
+        `evaluation.validation.fix_lists.school_index` of the report's fix lists, when the caller
+        has it already.
 
     Returns
     -------
@@ -96,6 +101,10 @@ def write_validation_page(
             numeric=(1, 2, 3),
         )
     )
+    for result in report.tables.values():
+        if result.header_row > 1:
+            note = t("validation.page.header_row", file=report.display(result.file), header_row=result.header_row)
+            parts.append(paragraph(note))
 
     parts.append(heading(t("validation.page.rules_heading")))
     broken_rules = _rule_counts(report.failures, "rule")
@@ -148,9 +157,9 @@ def write_validation_page(
         ]
 
     parts.append(heading(t("validation.page.schools_heading")))
-    directory = school_directory(report)
-    items = fix_list_items(report, language, warnings, directory)
-    index = school_index(items, directory, language)
+    if index is None:
+        directory = school_directory(report)
+        index = school_index(fix_list_items(report, language, warnings, directory), directory, language)
     if len(index):
         parts.append(paragraph(t("validation.page.schools_intro")))
         schools = [
@@ -197,11 +206,14 @@ def write_validation_outputs(
     the report's linkage summary when the caller has it already."""
     out_dir = report.write(Path(out_dir))
     linkage = linkage_summary(report) if linkage is None else linkage
-    linkage.to_csv(out_dir / "linkage.csv", index=False)
+    write_csv(linkage, out_dir / "linkage.csv")
     if warnings is not None:
-        warnings.to_csv(out_dir / "warnings.csv", index=False)
-    write_fix_lists(report, out_dir, language, warnings)
-    write_validation_page(report, out_dir / "validation.html", language, warnings, linkage=linkage)
+        write_csv(warnings, out_dir / "warnings.csv")
+    directory = school_directory(report)
+    items = fix_list_items(report, language, warnings, directory)  # once, for the lists and the page
+    write_fix_lists(report, out_dir, language, warnings, items=items, directory=directory)
+    index = school_index(items, directory, language)
+    write_validation_page(report, out_dir / "validation.html", language, warnings, linkage=linkage, index=index)
     return out_dir
 
 
@@ -226,6 +238,9 @@ def _broken_reason(report: ValidationReport, key: str, language: str) -> str:
     if "national_id" in rules:
         columns = ", ".join(repr(column) for column in structural.loc[structural["rule"] == "national_id", "column"])
         return text("validation.broken.national_id", language, columns=columns)
+    if "unreadable_file" in rules:
+        reason = structural.loc[structural["rule"] == "unreadable_file", "message"].iloc[0]
+        return text("validation.broken.unreadable_file", language, reason=reason)
     for rule in ("unknown_table", "unknown_instrument"):
         if rule in rules:
             return text(f"validation.broken.{rule}", language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK
+from evaluation.validation.safe_csv import write_csv
 
 if TYPE_CHECKING:
     from evaluation.io.pseudonyms import Pseudonymizer
@@ -19,12 +21,29 @@ MAX_LISTED_FAILURES = 20
 #: Ends the message of a reference failure whose value is in the referenced file but on a
 #: quarantined row; the summary lists such knock-on failures after the others.
 KNOCK_ON_NOTE = "it is there, but its row was quarantined"
+#: Ends the message of a reference failure whose value is in the referenced file with other
+#: leading zeros (``12345`` against ``012345``): Excel drops them from numbers. The message reads
+#: "...; schools.csv has 012345: <LEADING_ZEROS_NOTE>".
+LEADING_ZEROS_NOTE = (
+    "only leading zeros differ, and Excel drops the leading zeros of numbers: format the column as Text in Excel "
+    "and type the codes with their zeros"
+)
+_LEADING_ZEROS = re.compile(r" has (.+?): " + re.escape(LEADING_ZEROS_NOTE) + "$")
+
+
+def leading_zeros_match(message: str) -> str | None:
+    """The value of the referenced file a reference failure's message says differs from the
+    row's only by leading zeros (``012345``); None when the message does not say so."""
+    found = _LEADING_ZEROS.search(message)
+    return found.group(1) if found else None
 
 
 @dataclass(frozen=True)
 class TableResult:
     """Counts for one table file. ``broken`` holds the structural reason when the file as a whole
-    breaks its contract (then no row-level checks ran and nothing is accepted)."""
+    breaks its contract (then no row-level checks ran and nothing is accepted). ``header_row`` is
+    the row of the column names: above 1 when a title stands above them (``title``, its text),
+    those rows not read as data."""
 
     table: str
     file: Path
@@ -32,6 +51,8 @@ class TableResult:
     n_accepted: int
     n_quarantined: int
     broken: str | None = None
+    header_row: int = 1
+    title: str = ""
 
 
 def empty_failures() -> pd.DataFrame:
@@ -52,6 +73,15 @@ def failures_frame(records: list[dict]) -> pd.DataFrame:
     frame["_order"] = frame["table"].map(order)
     frame = frame.sort_values(["_order", "row"], kind="stable", na_position="first")
     return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def header_note(result: TableResult) -> str:
+    """What the summary says of a table whose column names are not on row 1."""
+    above = "row 1" if result.header_row == 2 else f"rows 1-{result.header_row - 1}"
+    return (
+        f"the column names were found on row {result.header_row}, under a title ({result.title!r}); "
+        f"{above} were not read as data"
+    )
 
 
 @dataclass(frozen=True)
@@ -105,6 +135,8 @@ class ValidationReport:
                 lines.append(
                     f"{name}: {result.n_rows} rows, {result.n_accepted} accepted, {result.n_quarantined} quarantined"
                 )
+            if result.header_row > 1:
+                lines.append(f"{name}: {header_note(result)}")
         row_failures = self.failures[self.failures["row"].notna()]
         knock_on = row_failures["message"].str.endswith(KNOCK_ON_NOTE)
         row_failures = pd.concat([row_failures[~knock_on], row_failures[knock_on]])
@@ -134,11 +166,13 @@ class ValidationReport:
         return pd.DataFrame.from_records(records, columns=list(SUMMARY_COLUMNS))
 
     def write(self, out_dir: Path) -> Path:
-        """Write ``quarantine.csv`` (the failures) and ``validation-summary.csv`` into ``out_dir``."""
+        """Write ``quarantine.csv`` (the failures) and ``validation-summary.csv`` into ``out_dir``;
+        both are opened in spreadsheets, so cells that would run as formulas are quoted
+        (`evaluation.validation.safe_csv`)."""
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        self.failures.to_csv(out_dir / "quarantine.csv", index=False)
-        self.summary_frame().to_csv(out_dir / "validation-summary.csv", index=False)
+        write_csv(self.failures, out_dir / "quarantine.csv")
+        write_csv(self.summary_frame(), out_dir / "validation-summary.csv")
         return out_dir
 
     def display(self, file: Path) -> str:

@@ -9,7 +9,11 @@ allowed values are read Turkish-aware (``ÖN TEST``, ``ön test`` and ``Pre`` ar
 `canonical_labels`): the rules see the canonical value, the quarantine shows what was written.
 Rows that break a rule are quarantined; the others are accepted as typed canonical frames. A
 file without a required column, or a table file the workbench does not know, is "broken":
-reported, with no row-level results.
+reported, with no row-level results. So is an optional table (students, activities, indicators,
+a survey) whose file cannot be read at all, or that has two files: the other tables are still
+checked, and the problem is reported under the rule ``unreadable_file``. A required table
+(schools, exam_results) that cannot be read stops the validation (UnreadableInputError, exit 2):
+nothing can be checked against it.
 
 Personal data: right after a file is read, its id columns are pseudonymised when asked
 (`evaluation.io.pseudonyms`), and a file that still holds Turkish national ID numbers in any
@@ -24,7 +28,7 @@ unknown table, never a path.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.config.instruments import INSTRUMENT_ID, find_instrument, load_instrument
-from evaluation.errors import UnreadableInputError
+from evaluation.errors import ContractError, UnreadableInputError
 from evaluation.io.coercion import canonical, parse
 from evaluation.io.national_ids import national_id_counts
 from evaluation.io.pseudonyms import (
@@ -43,7 +47,7 @@ from evaluation.io.pseudonyms import (
 )
 from evaluation.io.reading import TABLE_SUFFIXES, UNSUPPORTED_SUFFIXES, read_table
 from evaluation.io.turkish import canonicalise, lookup
-from evaluation.validation.contracts import Contract, Rule, join_key, load_contract
+from evaluation.validation.contracts import KEY_SEPARATOR, Contract, Rule, join_key, load_contract
 from evaluation.validation.expectations import (
     add_derived_columns,
     add_reference_columns,
@@ -52,7 +56,13 @@ from evaluation.validation.expectations import (
     rules_in_play,
     run_suite,
 )
-from evaluation.validation.report import KNOCK_ON_NOTE, TableResult, ValidationReport, failures_frame
+from evaluation.validation.report import (
+    KNOCK_ON_NOTE,
+    LEADING_ZEROS_NOTE,
+    TableResult,
+    ValidationReport,
+    failures_frame,
+)
 from evaluation.validation.surveys import survey_contract
 
 TABLES = ("schools", "students", "exam_results", "activities", "indicators")
@@ -62,7 +72,7 @@ INSTRUMENTS_DIR = "instruments"
 _ORDER = ("schools", "students", "exam_results", SURVEYS_DIR, "activities", "indicators")
 _MAX_LISTED_ROWS = 5
 #: Structural rules of files whose text `table_text` does not give: not read, or refused whole.
-_UNREAD = ("unknown_table", "unknown_instrument", "national_id")
+_UNREAD = ("unknown_table", "unknown_instrument", "national_id", "unreadable_file")
 
 
 def validate_data_dir(data_dir: Path, pseudonymize: bool = False) -> ValidationReport:
@@ -100,14 +110,17 @@ def validate_data_dir(data_dir: Path, pseudonymize: bool = False) -> ValidationR
         raise UnreadableInputError(f"{data_dir}: no such data directory")
     pseudonymizer = pseudonymizer_from_environment({"the data folder": data_dir}) if pseudonymize else None
     check_links(data_dir)
-    files, unknown = discover_tables(data_dir)
+    files, unknown, conflicts = discover_tables(data_dir)
     for table in REQUIRED_TABLES:
         if table not in files:
             kinds = ", ".join(f"{table}{suffix}" for suffix in TABLE_SUFFIXES)
             raise UnreadableInputError(f"{data_dir}: the {table} table is missing (expected one of {kinds})")
     run = _Run(data_dir, pseudonymizer)
     for key, path in files.items():
-        run.validate_table(key, path)
+        if key in conflicts:
+            run.unreadable(key, path, conflicts[key])
+        else:
+            run.validate_table(key, path)
     expected = ", ".join((*TABLES, f"{SURVEYS_DIR}/<instrument_id>"))
     for key, path in unknown:
         message = f"unknown table: the tables are {expected}"
@@ -154,8 +167,10 @@ def _inside(path: Path, root: Path, kind: str) -> None:
         )
 
 
-def discover_tables(data_dir: Path) -> tuple[dict[str, Path], list[tuple[str, Path]]]:
-    """The table files of a data directory, in validation order, and the unknown ones.
+def discover_tables(data_dir: Path) -> tuple[dict[str, Path], list[tuple[str, Path]], dict[str, str]]:
+    """The table files of a data directory, in validation order; the unknown ones; and, for an
+    optional table with two files (``activities.csv`` and ``activities.xlsx``), why it cannot be
+    read (its first file is among the table files). Two files for a required table are refused.
 
     Files whose extension is not a table's (README.md, notes) are left alone; a known table
     with an unsupported extension (``schools.xls``) is kept so that reading it says why not.
@@ -178,15 +193,53 @@ def discover_tables(data_dir: Path) -> tuple[dict[str, Path], list[tuple[str, Pa
                 candidates[key].append(path)
             elif suffix in TABLE_SUFFIXES:
                 unknown.append((path.stem, path))
+    conflicts: dict[str, str] = {}
     for key, paths in candidates.items():
         if len(paths) > 1:
             names = " and ".join(path.name for path in paths)
-            raise UnreadableInputError(f"{data_dir}: two files for the {key} table ({names}); keep one")
+            if key in REQUIRED_TABLES:
+                raise UnreadableInputError(f"{data_dir}: two files for the {key} table ({names}); keep one")
+            conflicts[key] = f"two files for the {key} table ({names}); keep one"
 
     def order(key: str) -> tuple[int, str]:
         return (_ORDER.index(key.split("/")[0]), key)
 
-    return {key: candidates[key][0] for key in sorted(candidates, key=order)}, unknown
+    return {key: candidates[key][0] for key in sorted(candidates, key=order)}, unknown, conflicts
+
+
+def read_table_text(key: str, path: Path, contract: Contract | None) -> pd.DataFrame:
+    """The text of a table's file as validation reads it (`evaluation.io.reading.read_table`):
+    with the contract's columns, so that a title above the header is found; in a survey, a
+    student number column (``Öğrenci No``, read as ``student_id``) is the respondent_id when the
+    file has no respondent_id (student surveys exported from e-Okul are keyed by it)."""
+    text = read_table(path, contract.columns if contract is not None else ())
+    if key.startswith(f"{SURVEYS_DIR}/") and "student_id" in text.columns and "respondent_id" not in text.columns:
+        attrs = dict(text.attrs)
+        text = text.rename(columns={"student_id": "respondent_id"})
+        text.attrs.update(attrs)
+    return text
+
+
+def table_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
+    """A table's file as its validation read it (`read_table_text` with its contract,
+    pseudonymised when the validation was); None when the report has no such table, or validation
+    did not read its file (an unknown table, a survey without an instrument definition, an
+    unreadable optional file: never checked, so nothing of it is used) or refused it for holding
+    national ID numbers."""
+    result = report.tables.get(table)
+    failures = report.failures
+    unread = (failures["table"] == table) & failures["rule"].isin(_UNREAD)
+    if result is None or unread.any():
+        return None
+    try:
+        contract = table_contract(table, report.data_dir)
+    except ContractError:
+        contract = None
+    try:
+        text = read_table_text(table, result.file, contract)
+    except UnreadableInputError:
+        return None
+    return text if report.pseudonymizer is None else report.pseudonymizer.pseudonymize_table(text)
 
 
 def table_contract(key: str, data_dir: Path) -> Contract | None:
@@ -222,10 +275,12 @@ class _Run:
         reason: str,
         problems: list[tuple[str, str, str]],
         contract: Contract | None = None,
+        header_row: int = 1,
+        title: str = "",
     ) -> None:
         """Record a broken table: ``reason`` for the summary, and one failure row (without a row
         number) per problem ``(column, rule, message)``."""
-        self.tables[key] = TableResult(key, path, n_rows, 0, 0, broken=reason)
+        self.tables[key] = TableResult(key, path, n_rows, 0, 0, broken=reason, header_row=header_row, title=title)
         self.accepted[key] = pd.DataFrame() if contract is None else _empty_accepted(contract)
         for column, rule, message in problems:
             self.records.append(
@@ -240,6 +295,10 @@ class _Run:
                     "message": message,
                 }
             )
+
+    def unreadable(self, key: str, path: Path, reason: str, contract: Contract | None = None) -> None:
+        """Record an optional table whose file cannot be read (``reason``, without the path)."""
+        self.structural(key, path, 0, f"cannot be read: {reason}", [("", "unreadable_file", reason)], contract)
 
     def contract_for(self, key: str, path: Path) -> Contract | None:
         """The table's contract; None (after recording the broken table) for a survey whose
@@ -257,7 +316,14 @@ class _Run:
         contract = self.contract_for(key, path)
         if contract is None:
             return
-        text = read_table(path)
+        try:
+            text = read_table_text(key, path, contract)
+        except UnreadableInputError as error:
+            if key in REQUIRED_TABLES:
+                raise  # nothing can be checked without the schools or the exam results
+            self.unreadable(key, path, str(error).removeprefix(f"{path}: "), contract)
+            return
+        header = {"header_row": text.attrs.get("header_row", 1), "title": text.attrs.get("title", "")}
         if self.pseudonymizer is not None:
             text = self.pseudonymizer.pseudonymize_table(text)
         national_ids = national_id_counts(text)
@@ -273,7 +339,7 @@ class _Run:
                 for column in missing
             ]
             reason = "missing required column " + ", ".join(repr(column) for column in missing)
-            self.structural(key, path, len(text), reason, problems, contract)
+            self.structural(key, path, len(text), reason, problems, contract, **header)
             return
         for column in contract.columns:
             if column not in text.columns:  # optional columns may be left out
@@ -297,7 +363,7 @@ class _Run:
         ok[sorted(failing)] = False
         self.texts[key] = labels
         self.accepted[key] = accepted_frame(labels[ok], frame[ok], contract)
-        self.tables[key] = TableResult(key, path, len(text), int(ok.sum()), len(failing))
+        self.tables[key] = TableResult(key, path, len(text), int(ok.sum()), len(failing), **header)
 
     def reference_values(self, contract: Contract) -> dict[str, tuple[pd.Index, pd.Index, str]]:
         """For each reference rule whose table was validated and not broken: the keys of its
@@ -340,23 +406,37 @@ class _Run:
             schools = ["" if pd.isna(v) else str(v) for v in text["school_id"].iloc[list(positions)]]
         else:  # e.g. activities: attributed to schools through their partnership (evaluation.validation.fix_lists)
             schools = [""] * len(rows)
-        rows_by_value: dict[tuple, list[int]] = defaultdict(list)
+        # For a duplicate, the message names up to _MAX_LISTED_ROWS other rows holding the same
+        # value: the first rows of each value are kept once, so that a value on k rows costs k
+        # steps, not k * k (200,000 rows of one value are one systematic mistake, not a crash).
+        copies: Counter[tuple] = Counter()
+        first_rows: dict[tuple, list[int]] = defaultdict(list)
         if rule.kind in ("unique", "key_unique"):
             for value, row in zip(checked, rows, strict=True):
-                rows_by_value[value].append(row)
+                copies[value] += 1
+                if len(first_rows[value]) <= _MAX_LISTED_ROWS:
+                    first_rows[value].append(row)
+        zeros: dict[str, str] | None = None
         for value, seen, row, school in zip(values, checked, rows, schools, strict=True):
             message = rule.message
             if rule.kind in ("unique", "key_unique"):
-                others = [other for other in rows_by_value[seen] if other != row]
-                listed = ", ".join(map(str, others[:_MAX_LISTED_ROWS]))
-                listed += ", ..." if len(others) > _MAX_LISTED_ROWS else ""
-                message += f"; the same value is on row{'s' if len(others) > 1 else ''} {listed}"
+                n_others = copies[seen] - 1
+                others = [other for other in first_rows[seen] if other != row][:_MAX_LISTED_ROWS]
+                listed = ", ".join(map(str, others)) + (", ..." if n_others > len(others) else "")
+                message += f"; the same value is on row{'s' if n_others > 1 else ''} {listed}"
             elif rule.kind == "reference" and reference is not None:
                 accepted, present, file = reference
                 wanted = join_key(seen)
                 message += f" ({file})"
-                if wanted in present and wanted not in accepted:
-                    message += f"; {KNOCK_ON_NOTE}"
+                if wanted in present:
+                    if wanted not in accepted:
+                        message += f"; {KNOCK_ON_NOTE}"
+                else:
+                    if zeros is None:  # built once per rule, and only when a value is not found
+                        zeros = _by_digits(present)
+                    found = zeros.get(without_leading_zeros(wanted))
+                    if found is not None and found != wanted:
+                        message += f"; {file} has {' / '.join(found.split(KEY_SEPARATOR))}: {LEADING_ZEROS_NOTE}"
             self.records.append(
                 {
                     "table": key,
@@ -390,18 +470,22 @@ def national_id_message(counts: dict[str, int]) -> str:
     )
 
 
-def table_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
-    """A table's file as its validation read it (`read_table`, pseudonymised when the validation
-    was); None when the report has no such table, or validation did not read its file (an unknown
-    table, a survey without an instrument definition: never checked, so nothing of it is used) or
-    refused it for holding national ID numbers."""
-    result = report.tables.get(table)
-    failures = report.failures
-    unread = (failures["table"] == table) & failures["rule"].isin(_UNREAD)
-    if result is None or unread.any():
-        return None
-    text = read_table(result.file)
-    return text if report.pseudonymizer is None else report.pseudonymizer.pseudonymize_table(text)
+_LEADING_ZEROS = re.compile(f"(^|{KEY_SEPARATOR})0+(?=[0-9])")
+
+
+def without_leading_zeros(key: str) -> str:
+    """A key without the leading zeros of each part (``012345`` -> ``12345``; ``S01`` stays)."""
+    return _LEADING_ZEROS.sub(r"\1", key)
+
+
+def _by_digits(keys: pd.Index) -> dict[str, str]:
+    """The keys of a referenced file by their text without leading zeros (`without_leading_zeros`),
+    to tell a school that ``12345`` is ``012345`` with its zero lost (vectorised: a roster's keys
+    run to millions)."""
+    if not len(keys):
+        return {}
+    stripped = pd.Series(keys.astype("str"), dtype="str").str.replace(_LEADING_ZEROS.pattern, r"\1", regex=True)
+    return dict(zip(stripped.tolist(), keys.tolist(), strict=True))
 
 
 def _cell_texts(frame: pd.DataFrame, columns: tuple[str, ...], positions: tuple[int, ...]) -> list[tuple[str, ...]]:

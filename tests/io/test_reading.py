@@ -145,3 +145,72 @@ def test_unreadable_files_raise_naming_the_file(tmp_path, name, content, reason)
 def test_missing_file_raises(tmp_path):
     with pytest.raises(UnreadableInputError, match="file not found"):
         read_table(tmp_path / "schools.csv")
+
+
+# --- sizes and encodings a file declares or mixes (issue 11) ---------------------------------------
+
+
+def _declare_whole_sheet(path):
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = {info: source.read(info) for info in source.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, content in members.items():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', content)
+            target.writestr(info, content)
+
+
+def test_an_xlsx_declaring_the_whole_sheet_is_read_as_its_rows(tmp_path):
+    import tracemalloc
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(list(ROWS[0]))
+    for row in ROWS:
+        sheet.append([value or None for value in row.values()])
+    workbook.save(tmp_path / "schools.xlsx")
+    _declare_whole_sheet(tmp_path / "schools.xlsx")
+    declared = openpyxl.load_workbook(tmp_path / "schools.xlsx", read_only=True).worksheets[0]
+    assert (declared.max_row, declared.max_column) == (1_048_576, 16_384)  # what the file claims
+    tracemalloc.start()
+    frame = read_table(tmp_path / "schools.xlsx")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    pd.testing.assert_frame_equal(frame, expected_frame())
+    assert peak < 20 * 2**20  # rows padded to the declared 16,384 columns would take far more
+
+
+def test_lines_ending_in_carriage_returns_only_are_lines(tmp_path):
+    # an old Mac export: no \n at all, so the line-length limit counts \r-ended lines
+    path = tmp_path / "exam_results.csv"
+    rows = "\r".join(f"ST{number:06d},{number % 100}" for number in range(120_000))
+    path.write_bytes(f"student_id,score\r{rows}\r".encode())
+    assert path.stat().st_size > 2**20
+    frame = read_table(path)
+    assert len(frame) == 120_000 and frame.loc[3, "score"] == "1"
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_utf8_and_cp1254_in_one_file_are_refused_naming_the_line(tmp_path, bom):
+    path = tmp_path / "schools.csv"
+    path.write_bytes(
+        bom + "school_id,school_name\nS01,Kayseri\nS02,Öğretmen\n".encode() + "S03,Şişli\n".encode("cp1254")
+    )
+    with pytest.raises(UnreadableInputError) as caught:
+        read_table(path)
+    assert str(caught.value) == (
+        f"{path}: line 4 is not valid UTF-8 (byte 0xDE), but line 3 holds UTF-8 text ('Ö'): the file mixes UTF-8 "
+        "and Windows-1254 (Turkish) encodings; save it again as CSV UTF-8"
+    )
+
+
+def test_a_title_is_found_only_when_the_columns_are_known(tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_text("Okul Listesi\n\nOkul Kodu;İl\nS01;Kayseri\n", encoding="utf-8")
+    frame = read_table(path, columns=("school_id", "province"))
+    assert list(frame.columns) == ["school_id", "province"] and list(frame.index) == [4]
+    assert frame.attrs == {"header_row": 3, "title": "Okul Listesi"}
+    assert list(read_table(path).columns) == ["okul listesi"]  # without the table's columns: row 1 is the header

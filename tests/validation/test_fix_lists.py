@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.validation.fix_lists import file_names, write_fix_lists
+from evaluation.validation.fix_lists import file_names, fix_list_items, write_fix_lists
 from evaluation.validation.validate import validate_data_dir
 
 from fixtures import PLANTED_WARNINGS as WARNINGS
@@ -94,42 +94,33 @@ def test_school_list_holds_exactly_its_rows_and_what_to_change(english):
 @pytest.mark.slow
 def test_knock_on_failures_point_to_the_row_to_fix_first(english):
     s02 = read(english / "S02.csv", ",")
+    # ST03's three results break two rules each: one line per rule, with the rows as a range
     assert lines(s02, "file", "row", "rule", "found") == [
         ("activities.csv", "3", "status_allowed_values", "postponed"),
-        ("exam_results.csv", "11", "student_id_exists", "ST03"),
-        ("exam_results.csv", "11", "student_school_matches_roster", "ST03 / S02"),
-        ("exam_results.csv", "12", "student_id_exists", "ST03"),
-        ("exam_results.csv", "12", "student_school_matches_roster", "ST03 / S02"),
-        ("exam_results.csv", "13", "student_id_exists", "ST03"),
-        ("exam_results.csv", "13", "student_school_matches_roster", "ST03 / S02"),
+        ("exam_results.csv", "11\u201313", "student_id_exists", "ST03"),
+        ("exam_results.csv", "11\u201313", "student_school_matches_roster", "ST03 / S02"),
         ("students.csv", "4", "grade_range", "13"),
     ]
     assert s02.loc[1, "what to change"] == KNOCK_ON_ST03
-    assert s02.loc[7, "what to change"] == "Write a value between 1 and 12 in the grade column."
+    assert s02.loc[3, "what to change"] == "Write a value between 1 and 12 in the grade column."
 
 
 @pytest.mark.slow
-def test_duplicates_name_the_other_copy_and_warnings_come_last(english):
+def test_duplicates_are_one_line_naming_both_copies_and_warnings_come_last(english):
     s03 = read(english / "S03.csv", ",")
     key = "student_id, exam_id, subject"
     assert lines(s03, "row", "column", "found", "what to change", "status") == [
         (
-            "22",
+            "22, 34",
             key,
             "ST06 / E22-PRE / mathematics",
-            f"The same ({key}) is also on another row (row 34): keep only one of these rows, or correct the values.",
-            "rejected",
-        ),
-        (
-            "34",
-            key,
-            "ST06 / E22-PRE / mathematics",
-            f"The same ({key}) is also on another row (row 22): keep only one of these rows, or correct the values.",
+            f"The same ({key}) is on more than one row (rows 22, 34): keep only one of these rows, or correct the "
+            "values.",
             "rejected",
         ),
         ("20", "score", "97.5", "score far above the school's other scores", "to check"),
     ]
-    assert s03.loc[2, "rule"] == "outlier"
+    assert s03.loc[1, "rule"] == "outlier"
 
 
 @pytest.mark.slow
@@ -260,9 +251,7 @@ def test_a_broken_schools_file_heads_every_schools_list(tmp_path):
         assert (first["dosya"], first["satır"], first["kural"]) == ("schools.csv", "", "required_column")
         assert first["yapılması gereken"].startswith("Dosyada province (il) sütunu yok")
     s01 = read(folder / "S01.csv", ";")  # then S01's rows: ST01's rejected roster row and its knock-ons
-    assert lines(s01, "dosya", "satır")[1:] == [("exam_results.csv", str(row)) for row in (2, 2, 3, 3, 4, 4, 5, 5)] + [
-        ("students.csv", "2")
-    ]
+    assert lines(s01, "dosya", "satır")[1:] == [("exam_results.csv", "2\u20135")] * 2 + [("students.csv", "2")]
 
 
 @pytest.mark.slow
@@ -286,9 +275,8 @@ def test_file_names_are_safe_and_distinct():
 
 @pytest.mark.slow
 def test_duplicates_written_differently_name_each_other(tmp_path):
-    # "ÖN TEST" and "pre" are the same wave to the rules, so the two rows are one respondent twice
-    from evaluation.validation.fix_instructions import duplicate_rows
-
+    # "ÖN TEST" and "pre" are the same wave to the rules, so the two rows are one respondent twice;
+    # written differently, they are two lines, and each names both rows
     tables = valid_tables()
     survey = tables["surveys/student_climate"]
     copy = dict(survey[0])
@@ -297,4 +285,38 @@ def test_duplicates_written_differently_name_each_other(tmp_path):
     report = validate_data_dir(write_data_dir(tmp_path / "data", tables))
     duplicates = report.failures[report.failures["rule"].str.endswith("key_unique")]
     assert duplicates["row"].tolist() == [2, len(survey) + 1]
-    assert duplicate_rows(duplicates) == [[len(survey) + 1], [2]]
+    s01 = fix_list_items(report, "en")["S01"]
+    fixes = s01[s01["rule"] == "survey_key_unique"]
+    assert fixes["row"].tolist() == ["2", str(len(survey) + 1)]
+    assert all(f"(rows 2, {len(survey) + 1})" in fix for fix in fixes["fix"])
+
+
+@pytest.mark.slow
+def test_an_unreadable_optional_table_heads_every_list_and_the_rest_is_checked(tmp_path):
+    from evaluation.cli import main
+
+    tables = valid_tables()
+    tables["students"][0]["grade"] = "13"  # row 2: ST01 at S01
+    data = write_data_dir(tmp_path / "data", {key: tables[key] for key in ("schools", "students", "exam_results")})
+    (data / "indicators.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # an old Excel workbook
+    assert main(["validate", str(data), "--out", str(tmp_path / "out")]) == 1
+    reason = "cannot read .xls files: old Excel workbooks (.xls) are not supported; save it as .xlsx"
+    quarantine = pd.read_csv(tmp_path / "out" / "quarantine.csv", dtype=str, keep_default_na=False)
+    assert lines(quarantine, "file", "row", "rule", "message")[0] == (
+        "students.csv",
+        "2",
+        "grade_range",
+        "must be between 1 and 12",
+    )  # then ST01's exam results (knock-ons), and the file that could not be read
+    assert lines(quarantine, "file", "row", "rule", "message")[-1] == ("indicators.xls", "", "unreadable_file", reason)
+    folder = tmp_path / "out" / "fix-lists"
+    assert {path.stem for path in folder.glob("*.csv")} == {"S01", "S02", "S03", "S04", "index"}
+    for school in ("S01", "S02", "S03", "S04"):  # the file names no school: every list has it first
+        first = read(folder / f"{school}.csv", ",").iloc[0]
+        assert (first["file"], first["row"], first["rule"]) == ("indicators.xls", "", "unreadable_file")
+        assert first["what to change"] == (
+            f"The file could not be read, so none of its rows were checked ({reason}): correct it and send it again."
+        )
+    assert lines(read(folder / "S01.csv", ","), "file", "row")[-1] == ("students.csv", "2")
+    page = (tmp_path / "out" / "validation.html").read_text(encoding="utf-8")
+    assert f"cannot be read: {reason}" in page

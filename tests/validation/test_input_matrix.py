@@ -226,7 +226,31 @@ def _(data: Path) -> Written:
     return written
 
 
-case("empty_file_refused", refused_file="activities.csv", refusal="the file is empty")(raw_file("activities.csv", b""))
+def broken_file(name: str, content: bytes) -> Callable[[Path], Written]:
+    """A build writing `base` and the optional table's file ``name`` with ``content``, which cannot
+    be read: the table is broken, every other table is still checked."""
+
+    def build(data: Path) -> Written:
+        written = write(data, base())
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_bytes(content)
+        return {**written, name.rsplit(".", 1)[0]: 0}
+
+    return build
+
+
+def unreadable(reason: str) -> Expect:
+    return Expect(0, 0, frozenset({"unreadable_file"}), broken=f"cannot be read: {reason}")
+
+
+# An optional table that cannot be read is broken (issue 11): before, it stopped the validation
+# with exit 2, and no school got its fix list.
+case("empty_optional_file_is_broken", {"activities": unreadable("the file is empty")}, cli=True)(
+    broken_file("activities.csv", b"")
+)
+case("empty_required_file_refused", refused_file="schools.csv", refusal="the file is empty")(
+    raw_file("schools.csv", b"", replaces="schools")
+)
 
 
 @case("header_only_file", {"activities": expect(0)})
@@ -375,14 +399,25 @@ def _(data: Path) -> Written:
     return {**written, "students": 9}
 
 
-case("sav_corrupt_refused", refused_file="students.sav", refusal="not a readable SPSS .sav file")(
-    raw_file("students.sav", b"$FL2@(#) IBM SPSS STATISTICS but cut short")
-)
 case(
-    "xls_refused",
-    refused_file="indicators.xls",
+    "sav_corrupt_optional_is_broken",
+    {"students": unreadable("not a readable SPSS .sav file (Unable to read from file)")},
+)(broken_file("students.sav", b"$FL2@(#) IBM SPSS STATISTICS but cut short"))
+XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+case(
+    "xls_optional_is_broken",
+    {
+        "indicators": unreadable(
+            "cannot read .xls files: old Excel workbooks (.xls) are not supported; save it as .xlsx"
+        )
+    },
+    cli=True,
+)(broken_file("indicators.xls", XLS))
+case(
+    "xls_required_refused",
+    refused_file="schools.xls",
     refusal="cannot read .xls files: old Excel workbooks (.xls) are not supported; save it as .xlsx",
-)(raw_file("indicators.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
+)(raw_file("schools.xls", XLS, replaces="schools"))
 
 
 # --- Turkish headers and labels -----------------------------------------------------------------
@@ -696,6 +731,306 @@ def _(data: Path) -> Written:
         variable_value_labels={**item_labels, "wave": {1.0: "Ön test", 2.0: "Son test"}},
     )
     return {**written, "surveys/student_climate": 16}
+
+
+# --- limits instead of crashes (issue 11) ---------------------------------------------------------
+# Each is refused in one line naming the file (and the line, row or column); a required table's
+# refusal stops with exit 2, an optional table's makes it broken (see the section after this one).
+
+
+def exam_file(content: bytes) -> Callable[[Path], Written]:
+    return raw_file("exam_results.csv", content, replaces="exam_results")
+
+
+FIFTY_MB = 50 * 2**20
+case(
+    "one_line_of_50_mb_refused",
+    refused_file="exam_results.csv",
+    refusal=f"line 1 is {FIFTY_MB:,} bytes long, over the limit of 1,048,576 bytes (1 MB) a line may hold",
+)(exam_file(b"a," * (FIFTY_MB // 2)))
+
+
+def _exam_lines() -> list[str]:
+    rows = valid_tables()["exam_results"]
+    return [",".join(rows[0]), *(",".join(row.values()) for row in rows)]
+
+
+@case(
+    "long_line_in_the_middle_refused",
+    refused_file="exam_results.csv",
+    refusal="line 6 is 2,097,210 bytes long, over the limit of 1,048,576 bytes (1 MB)",
+)
+def _(data: Path) -> Written:
+    lines = _exam_lines()
+    lines[5] += "x" * 2 * 2**20  # 2 MB more on line 6
+    return exam_file("\n".join(lines).encode() + b"\n")(data)
+
+
+@case(
+    "cell_over_excels_32767_characters_refused",
+    refused_file="exam_results.csv",
+    refusal="row 4, column 7 (score): a cell of 40,000 characters, over the limit of 32,767 (Excel's own)",
+)
+def _(data: Path) -> Written:
+    lines = _exam_lines()
+    cells = lines[3].split(",")
+    cells[6] = '"' + "7" * 40_000 + '"'
+    lines[3] = ",".join(cells)
+    return exam_file("\n".join(lines).encode() + b"\n")(data)
+
+
+case(
+    "header_of_20000_columns_refused",
+    refused_file="exam_results.csv",
+    refusal="the header (row 1) has 20,000 columns, over the limit of 16,384 (Excel's own)",
+)(exam_file(",".join(f"c{number}" for number in range(20_000)).encode() + b"\n1\n"))
+
+
+def _parquet_declaring(values: int) -> bytes:
+    """A Parquet file of three exam rows whose footer declares ``values`` rows (and values) instead."""
+    import io
+    import struct
+
+    buffer = io.BytesIO()
+    pd.DataFrame(valid_tables()["exam_results"][:3]).to_parquet(buffer, compression=None)
+    data = buffer.getvalue()
+    size = struct.unpack("<i", data[-8:-4])[0]
+    footer = data[-8 - size : -8]
+
+    def varint(number: int) -> bytes:  # a thrift compact-protocol i64 (zigzag varint)
+        number, out = number << 1, bytearray()
+        while number >= 0x80:
+            out.append(number & 0x7F | 0x80)
+            number >>= 7
+        return bytes([*out, number])
+
+    footer = footer.replace(b"\x16\x06", b"\x16" + varint(values))  # every i64 field holding 3
+    return data[: -8 - size] + footer + struct.pack("<i", len(footer)) + b"PAR1"
+
+
+case(
+    "parquet_declaring_a_trillion_values_refused",
+    refused_file="exam_results.parquet",
+    refusal="the file declares 12,000,000,000,000 values (1,000,000,000,000 rows of 12 columns), over the limit",
+)(raw_file("exam_results.parquet", _parquet_declaring(10**12), replaces="exam_results"))
+
+
+def _sav_declaring(cases: int) -> bytes:
+    """An SPSS file of nine students whose header declares ``cases`` cases."""
+    import struct
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "students.sav"
+        students = pd.DataFrame(valid_tables()["students"])
+        students["grade"] = students["grade"].astype(float)
+        pyreadstat.write_sav(students, path)
+        data = bytearray(path.read_bytes())
+    data[80:84] = struct.pack("<i", cases)
+    return bytes(data)
+
+
+case(
+    "sav_declaring_100_million_cases_is_broken",  # pyreadstat would allocate 1.6 GB per two columns
+    {
+        "students": unreadable(
+            "the file declares 100,000,000 cases, but a file of 1,111 bytes can hold at most 23; the file is "
+            "damaged: save it again from SPSS"
+        )
+    },
+)(broken_file("students.sav", _sav_declaring(100_000_000)))
+
+
+@case("xlsx_declaring_the_whole_sheet_reads_its_rows")
+def _(data: Path) -> Written:
+    """<dimension ref="A1:XFD1048576"/>: 16,384 columns and a million rows declared, 5 rows there."""
+    written = write(data, {"exam_results": base()["exam_results"]})
+    pd.DataFrame(valid_tables()["schools"]).to_excel(data / "schools.xlsx", index=False)
+    whole_sheet(data / "schools.xlsx")
+    return {**written, "schools": 4}
+
+
+def whole_sheet(path: Path) -> None:
+    """Rewrite the first sheet's declared dimension of an .xlsx file as the whole sheet."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = {info: source.read(info) for info in source.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, content in members.items():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content, n = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', content)
+                assert n == 1
+            target.writestr(info, content)
+
+
+MIXED = "Okul Kodu,Okul Adı\nS01,İzmir Karşıyaka\n".encode() + "S02,Çankaya Şehit\n".encode("cp1254")
+case(
+    "utf8_and_cp1254_mixed_in_one_file_refused",
+    refused_file="schools.csv",
+    refusal="line 3 is not valid UTF-8 (byte 0xC7), but line 1 holds UTF-8 text ('ı'): the file mixes UTF-8 and "
+    "Windows-1254 (Turkish) encodings; save it again as CSV UTF-8",
+)(raw_file("schools.csv", MIXED, replaces="schools"))
+
+
+# --- one bad file does not silence the others (issue 11) ----------------------------------------
+
+
+@case(
+    "unquoted_comma_in_the_activities_is_broken",
+    {
+        "activities": unreadable(
+            "row 3 has 9 cells but the header has 8 columns (extra value '3'); check the separator and quoting"
+        ),
+        "exam_results": expect(31, 1, "score_range"),
+    },
+    cli=True,
+)
+def _(data: Path) -> Written:
+    tables = base("activities")
+    tables["exam_results"][3]["score"] = "130"  # still found: the other tables are checked
+    written = write(data, tables)
+    lines = (data / "activities.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("teacher visit", "teacher visit, online", 1).replace('"', "")
+    (data / "activities.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {**written, "activities": 0}
+
+
+@case(
+    "two_files_for_an_optional_table_is_broken",
+    {"indicators": unreadable("two files for the indicators table (indicators.csv and indicators.xlsx); keep one")},
+)
+def _(data: Path) -> Written:
+    written = write(data, base("indicators"))
+    pd.DataFrame(valid_tables()["indicators"]).to_excel(data / "indicators.xlsx", index=False)
+    return {**written, "indicators": 0}
+
+
+# --- what exports really look like (issue 11) ---------------------------------------------------
+
+TITLE = "2022-2023 Ortak Sınav Sonuçları"
+
+
+def _title_check(report) -> None:
+    from evaluation.validation.page import write_validation_page
+    from evaluation.validation.quality import check_quality
+
+    result = report.tables["exam_results"]
+    assert (result.header_row, result.title) == (3, TITLE)
+    failure = report.failures.iloc[0]
+    assert (failure["row"], failure["value"]) == (7, "130")  # data row 4, under the title and a blank line
+    assert "exam_results.csv: the column names were found on row 3, under a title" in report.summary()
+    warnings = check_quality(report)
+    page = write_validation_page(report, report.data_dir.parent / "validation.html", "en", warnings)
+    assert (
+        "exam_results.csv: the column names were found on row 3, below a title; the rows above them were not read "
+        "as data." in page.read_text(encoding="utf-8")
+    )
+    note = warnings[warnings["check"] == "header_row"]
+    assert note["message"].tolist() == [
+        f'The column names were found on row 3, below the title "{TITLE}"; the rows above them were not read as '
+        "data: check that they hold none."
+    ]
+
+
+@case("title_row_above_the_header", {"exam_results": expect(31, 1, "score_range")}, check=_title_check, cli=True)
+def _(data: Path) -> Written:
+    tables = base()
+    tables["exam_results"][3]["score"] = "130"
+    written = write(data, tables)
+    text = (data / "exam_results.csv").read_text(encoding="utf-8")
+    (data / "exam_results.csv").write_text(f"{TITLE},,,,,,,,,,,\n\n{text}", encoding="utf-8")
+    return written
+
+
+def _xlsx_title_check(report) -> None:
+    assert (report.tables["schools"].header_row, report.tables["schools"].title) == (2, "Okul Listesi 2022-2023")
+    assert list(report.accepted["schools"].index) == [3, 4, 5, 6]
+
+
+@case("xlsx_title_row_above_turkish_headers", check=_xlsx_title_check)
+def _(data: Path) -> Written:
+    written = write(data, {"exam_results": base()["exam_results"]})
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Okul Listesi 2022-2023"])
+    sheet.merge_cells("A1:H1")
+    sheet.append(["Okul Kodu", "Okul Adı", "İl", "Ülke", "Okul Türü", "Grup", "Ortaklık Kodu", "Kaynak Düzeyi"])
+    for row in valid_tables()["schools"]:
+        sheet.append([value or None for value in row.values()])
+    workbook.save(data / "schools.xlsx")
+    return {**written, "schools": 4}
+
+
+@case("student_number_as_the_respondent_id_of_a_student_survey")
+def _(data: Path) -> Written:
+    tables = base("surveys/student_climate")
+    tables["surveys/student_climate"] = rename(tables["surveys/student_climate"], {"respondent_id": "Öğrenci No"})
+    return write(data, tables)
+
+
+def _zeros_check(report) -> None:
+    from evaluation.validation.fix_lists import fix_list_items
+
+    exams = report.failures[report.failures["rule"] == "school_id_exists"]
+    assert exams["value"].unique().tolist() == ["12345"]
+    assert exams["message"].iloc[0] == (
+        "must be a school_id of the schools table (schools.csv); schools.csv has 012345: only leading zeros differ, "
+        "and Excel drops the leading zeros of numbers: format the column as Text in Excel and type the codes with "
+        "their zeros"
+    )
+    line = fix_list_items(report, "en")["012345"].iloc[0]
+    assert line["rule"] == "school_id_exists" and line["row"] == "2\u20139"
+    assert line["fix"] == (
+        "School code 12345 is not in schools.csv: correct the school code, or add the school to schools.csv. "
+        "schools.csv has 012345: only leading zeros differ. Excel drops the leading zeros of numbers: format the "
+        "column as Text in Excel (Format Cells, Text) and type the codes with their zeros, in the file that lost them."
+    )
+
+
+@case(
+    "leading_zeros_lost_by_excel",
+    {"exam_results": expect(24, 8, "school_id_exists", "student_school_matches_roster")},
+    check=_zeros_check,
+)
+def _(data: Path) -> Written:
+    tables = base("students")
+    for key in ("schools", "students"):
+        for row in tables[key]:
+            row["school_id"] = row["school_id"].replace("S01", "012345")
+    for row in tables["exam_results"]:
+        row["school_id"] = row["school_id"].replace("S01", "12345")  # as Excel shows 012345 typed as a number
+    return write(data, tables)
+
+
+def _forms_check(report) -> None:
+    from evaluation.validation.quality import check_quality
+
+    climate = report.accepted["surveys/student_climate"]
+    assert climate["started_at"].notna().all() and climate["submitted_at"].notna().all()
+    speeding = check_quality(report).query("check == 'speeding'")
+    assert speeding["row"].tolist() == [3]
+
+
+@case("microsoft_forms_start_and_completion_time", check=_forms_check)
+def _(data: Path) -> Written:
+    """An MS Forms export: Id, Start time, Completion time, Email, Name, then the answers."""
+    tables = base("surveys/student_climate")
+    written = write(data, {key: tables[key] for key in ("schools", "exam_results")})
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    survey = tables["surveys/student_climate"]
+    answers = [column for column in survey[0] if column not in ("submitted_at",)]
+    sheet.append(["Id", "Start time", "Completion time", "Email", "Name", *answers])
+    for number, row in enumerate(survey, start=1):
+        start = dt.datetime(2023, 5, 22, 9, 0) + dt.timedelta(minutes=10 * number)
+        seconds = 9 if number == 2 else 300  # row 3: nine items in nine seconds
+        cells = [int(value) if value.isdigit() else (value or None) for value in (row[c] for c in answers)]
+        sheet.append([number, start, start + dt.timedelta(seconds=seconds), "anonymous", None, *cells])
+    (data / "surveys").mkdir()
+    workbook.save(data / "surveys" / "student_climate.xlsx")
+    return {**written, "surveys/student_climate": len(survey)}
 
 
 # --- every reader at once, through the command ---------------------------------------------------

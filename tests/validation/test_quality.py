@@ -141,7 +141,10 @@ def planted_tables() -> dict[str, list[dict[str, str]]]:
 
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    report = validate_data_dir(write_data_dir(tmp_path_factory.mktemp("planted") / "data", planted_tables()))
+    data = write_data_dir(tmp_path_factory.mktemp("planted") / "data", planted_tables())
+    indicators = data / "indicators.csv"  # an export with a title above the column names
+    indicators.write_text("Okul Göstergeleri 2023\n" + indicators.read_text(encoding="utf-8"), encoding="utf-8")
+    report = validate_data_dir(data)
     assert report.failures.empty, report.summary()
     return report, check_quality(report)
 
@@ -168,6 +171,16 @@ def test_warnings_frame_has_the_documented_columns(planted):
     assert str(warnings["row"].dtype) == "Int64"
     assert set(warnings["check"]) == set(CHECKS)
     assert warnings.loc[warnings["table"] == "exam_results", "file"].eq("exam_results.csv").all()
+
+
+@pytest.mark.slow
+def test_a_title_above_the_column_names_is_a_point_to_check(planted):
+    _, warnings = planted
+    assert _found(warnings, "header_row") == [("indicators", "", None, "", "Okul Göstergeleri 2023")]
+    assert warnings.loc[warnings["check"] == "header_row", "message"].tolist() == [
+        'The column names were found on row 2, below the title "Okul Göstergeleri 2023"; the rows above them were '
+        "not read as data: check that they hold none."
+    ]
 
 
 @pytest.mark.slow
@@ -359,6 +372,8 @@ def test_warning_text_fills_every_template():
         "other_id": "R1",
         "other_row": 5,
         "minutes": 2.5,
+        "header_row": 3,
+        "title": "T",
     }
     for language in LANGUAGES:
         keys = [
@@ -481,7 +496,7 @@ def test_validate_writes_warnings(planted, tmp_path, capsys):
     assert list(warnings.columns) == list(WARNING_COLUMNS)
     assert warnings["message"].tolist() == expected["message"].tolist()
     assert (
-        "16 data-quality warnings for review (the rows stay accepted): 3 missing_school, 2 missing_wave, "
+        "17 data-quality warnings for review (the rows stay accepted): 1 header_row, 3 missing_school, 2 missing_wave, "
         "1 missing_grade, 2 roster_not_tested, 1 low_response, 1 outlier, 3 straight_lining, 2 speeding, "
         "1 duplicate_submission"
     ) in out

@@ -21,6 +21,7 @@ from evaluation.wording import check_language
 
 WARNING_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "check", "message")
 CHECKS = (
+    "header_row",
     "missing_school",
     "missing_wave",
     "missing_grade",
@@ -68,6 +69,9 @@ def check_quality(
     -----
     The checks, after IPA's ``ipacheck`` and the World Bank DIME team's high-frequency checks:
 
+    - ``header_row``: a file whose column names are not on its first row, below a title (an
+      e-Okul export's "2022-2023 Ortak Sınav Sonuçları"): the rows above them were not read as
+      data (`evaluation.io.reading`), and every school of the file is asked to check that.
     - ``missing_school``: a school of the schools table without any exam result, or without
       any response to a survey.
     - ``missing_wave``: a school with exam results (or survey responses) in one wave and none in
@@ -95,7 +99,20 @@ def check_quality(
     settings = settings or QualitySettings()
     instruments = dict(instruments or {})
     frames = _usable(report)
-    found: list[Finding] = []
+    found: list[Finding] = [
+        Finding(
+            table,
+            "",
+            None,
+            "",
+            result.title,
+            "header_row",
+            "header_row",
+            {"header_row": result.header_row, "title": result.title},
+        )
+        for table, result in report.tables.items()
+        if result.header_row > 1
+    ]
     schools = frames["schools"]["school_id"].dropna().unique() if "schools" in frames else []
     exams = frames.get("exam_results")
     if exams is not None:
