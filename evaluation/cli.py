@@ -35,7 +35,7 @@ def output_folder(out: str | None) -> Path | None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from evaluation.validation.page import write_validation_outputs
+    from evaluation.validation.page import write_readmes, write_validation_outputs
     from evaluation.validation.quality import check_quality, linkage_lines, linkage_summary, warnings_line
     from evaluation.validation.validate import validate_data_dir
 
@@ -50,11 +50,14 @@ def _validate(args: argparse.Namespace) -> int:
     for line in linkage_lines(linkage):
         print(line)
     if out_dir is not None:
-        out = write_validation_outputs(report, out_dir, args.language, warnings, linkage)
+        write_readmes(out_dir)
+        write_validation_outputs(
+            report, out_dir / "restricted", args.language, warnings, linkage, shared_dir=out_dir / "shared"
+        )
         print(
-            f"Validation details written to {out}: quarantine.csv, warnings.csv, linkage.csv, validation-summary.csv, "
-            "validation.html (the page for officials, counts only) and fix-lists/ (each school's rows and "
-            "what to change)"
+            f"Validation details written to {out_dir}: shared/ holds counts only (validation.html, the page for "
+            "officials; validation-summary.csv; linkage.csv); restricted/ holds the schools' rows (quarantine.csv, "
+            "warnings.csv and fix-lists/, each school's rows and what to change): never share it"
         )
     return report.exit_code
 
@@ -118,19 +121,19 @@ def _run(args: argparse.Namespace) -> int:
     if status["quarantined"]:
         print(
             f"{status['quarantined']} row(s) broke a data contract and were left out of the analysis "
-            f"(on_quarantine: continue); they are listed in {out / 'validation' / 'quarantine.csv'}",
+            f"(on_quarantine: continue); they are listed in {out / 'restricted' / 'validation' / 'quarantine.csv'}",
             file=sys.stderr,
         )
     progress.line(f"Done in {progress.elapsed:.0f} s. Written to {out}:")
     for name, what in (
-        ("report.html", "the annual report"),
-        ("report.pdf", "the same report for printing"),
-        ("results/", "the results tables (CSV, aggregates only)"),
-        ("validation/validation.html", "the validation page for officials (counts only)"),
-        ("validation/fix-lists/", "each school's rows to fix"),
-        ("notebooks/", "the executed notebooks"),
+        ("shared/report.html", "the annual report"),
+        ("shared/report.pdf", "the same report for printing"),
+        ("shared/results/", "the results tables (CSV, aggregates only)"),
+        ("shared/validation/validation.html", "the validation page for officials (counts only)"),
+        ("restricted/validation/fix-lists/", "each school's rows to fix: never share restricted/"),
+        ("restricted/notebooks/", "the executed notebooks"),
     ):
-        progress.line(f"  {name:<28} {what}")
+        progress.line(f"  {name:<36} {what}")
     return EXIT_OK
 
 

@@ -1,14 +1,9 @@
 """`evaluation run PLAN.yaml`: the notebooks of `notebooks/` executed in order by papermill, then
 the rendered report.
 
-Output folder layout (`evaluation.steps.workspace` describes what the steps write)::
-
-    OUT/notebooks/NN-*.ipynb       executed notebooks (kernel.log: the kernels' own messages)
-    OUT/validation/                validation summary, quarantine table, validation.html, fix-lists/
-    OUT/results/*.csv              the results tables (README: "What a run writes")
-    OUT/report.html                the annual report (no code, figures embedded)
-    OUT/report.pdf                 the same report printed to A4 pages
-    OUT/work/                      row-level intermediate data; never shared
+Output folder layout: `evaluation.steps.workspace` (``OUT/shared/`` may be shared: the report,
+the results tables, the validation page; ``OUT/restricted/`` may not: rows and ids of the
+schools' files, the executed notebooks with their kernels' log, the cached data).
 """
 
 from __future__ import annotations
@@ -84,7 +79,7 @@ def execute_notebook(name: str, plan_path: Path, out_dir: Path) -> Path:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    target = out_dir / "notebooks" / name
+    target = out_dir / workspace.EXECUTED_NOTEBOOKS / name
     target.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
@@ -209,8 +204,8 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
     from evaluation.reporting.render import html_to_pdf, notebook_to_html
 
     with progress.step("report.html"):
-        html = notebook_to_html(executed, staging / "report.html", title=f"{plan.programme} {plan.period}")
+        html = notebook_to_html(executed, staging / workspace.REPORT_HTML, title=f"{plan.programme} {plan.period}")
     with progress.step("report.pdf"):
-        html_to_pdf(html, staging / "report.pdf")
+        html_to_pdf(html, staging / workspace.REPORT_PDF)
     swap_in(staging, final)
     return final

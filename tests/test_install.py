@@ -120,9 +120,9 @@ def test_installed_package_runs_the_bundled_demo_from_any_folder(tmp_path: Path)
     assert str(package / "pipelines" / "demo.yaml") in listed
     _call(venv / "bin" / "evaluation", "run", "demo", cwd=elsewhere, env=env)
     out = elsewhere / "build" / "demo"
-    assert (out / "report.html").is_file() and (out / "results" / "effects.csv").is_file()
-    assert (out / "data" / "2022-2023" / "schools.csv").is_file()  # the demo data, beside the report
-    assert (out / "notebooks" / "05-annual-report.ipynb").is_file()
+    assert (out / "shared" / "report.html").is_file() and (out / "shared" / "results" / "effects.csv").is_file()
+    assert (out / "restricted" / "data" / "2022-2023" / "schools.csv").is_file()  # the demo data, beside the report
+    assert (out / "restricted" / "notebooks" / "05-annual-report.ipynb").is_file()
     written = sorted(
         p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     )

@@ -4,9 +4,7 @@ The report notebook only arranges them."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
@@ -82,24 +80,20 @@ def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFr
     return overview
 
 
-def quarantine_note(out_dir: Path, language: str) -> md.Markdown:
-    """A note for the top of the report when quarantined rows were left out ("" when none)."""
-    status = json.loads((out_dir / "validation" / "status.json").read_text(encoding="utf-8"))
-    quarantined = status["quarantined"]
+def quarantine_note(quarantined: int, language: str) -> md.Markdown:
+    """A note for the top of the report when `quarantined` rows were left out ("" when none)."""
     return md.plural("report.notes.quarantined", quarantined, language) if quarantined else md.Markdown("")
 
 
-def validation_overview(out_dir: Path, language: str) -> pd.DataFrame:
+def validation_overview(summary: pd.DataFrame, language: str) -> pd.DataFrame:
     """Rows read, accepted and quarantined per file (validation-summary.csv)."""
-    summary = pd.read_csv(out_dir / "validation" / "validation-summary.csv", keep_default_na=False)
     return summary.rename(columns={name: column(name, language) for name in summary.columns})
 
 
-def quality_overview(out_dir: Path, language: str) -> tuple[md.Markdown, pd.DataFrame]:
-    """A sentence on the data-quality warnings and their count per table and check (counts only;
-    the warnings themselves, row by row, are in validation/warnings.csv and the fix lists)."""
-    path = out_dir / "validation" / "warnings.csv"
-    warnings = pd.read_csv(path, keep_default_na=False, dtype=str) if path.is_file() else pd.DataFrame()
+def quality_overview(warnings: pd.DataFrame, language: str) -> tuple[md.Markdown, pd.DataFrame]:
+    """A sentence on the data-quality `warnings` (warnings.csv) and their count per table and check
+    (counts only; the warnings themselves, row by row, stay in the restricted folder and the fix
+    lists)."""
     if not len(warnings):
         return md.text("report.notes.no_warnings", language), pd.DataFrame()
     counts = warnings.groupby(["table", "check"], sort=False).size().rename("warnings").reset_index()

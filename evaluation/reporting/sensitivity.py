@@ -4,8 +4,6 @@ were chosen when the plan matched them from a pool. Aggregates only."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from evaluation.reporting.figures import covariate_name
@@ -42,13 +40,11 @@ def missing_data_table(effects: pd.DataFrame, missing: pd.DataFrame, primary: st
     return frame.rename(columns={name: column(name, language) for name in frame.columns})
 
 
-def matching_table(out_dir: Path, language: str) -> pd.DataFrame:
+def matching_table(balance: pd.DataFrame, language: str) -> pd.DataFrame:
     """Standardised differences of partner and comparison schools before and after matching
-    (results/matching_balance.csv); empty when the plan did not match comparison schools."""
-    path = Path(out_dir) / "results" / "matching_balance.csv"
-    if not path.is_file():
+    (`balance`: results/matching_balance.csv); empty when the plan did not match comparison schools."""
+    if balance.empty:
         return pd.DataFrame()
-    balance = pd.read_csv(path)
     frame = pd.DataFrame(
         {
             "covariate": [covariate_name(name, language) for name in balance["covariate"]],

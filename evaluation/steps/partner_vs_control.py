@@ -17,6 +17,7 @@ from evaluation.reporting import escaping as md
 from evaluation.reporting.figures import covariate_name, forest_plot, love_plot
 from evaluation.reporting.sections import headline_rows, partner_vs_control_table, subgroup_table
 from evaluation.reporting.sensitivity import LOVE_PLOT
+from evaluation.steps import workspace
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
 
@@ -52,7 +53,7 @@ def comparison_schools(run: Run) -> Shown:
     run.save(matching.balance, "matching_balance")
     names = {covariate: covariate_name(covariate, run.language) for covariate in matching.balance["covariate"]}
     figure = love_plot(matching.balance, labels=names, language=run.language)
-    figure.savefig(run.wrote(run.out_dir / "results" / LOVE_PLOT), dpi=150)
+    figure.savefig(run.wrote(run.out_dir / workspace.RESULTS / LOVE_PLOT), dpi=150)
     return Shown(
         matching.pairs,
         matching.balance,

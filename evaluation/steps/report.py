@@ -12,6 +12,7 @@ import pandas as pd
 from evaluation.reporting import evidence as evidence_text
 from evaluation.reporting import figures, sections, sensitivity
 from evaluation.reporting.headings import section as heading  # `section` of steps.context is the decorator
+from evaluation.steps import workspace
 from evaluation.steps.context import Run
 from evaluation.steps.display import Shown, figure_of
 from evaluation.wording import text
@@ -24,7 +25,8 @@ def _styled(run: Run, table: pd.DataFrame, index: bool = False):
 def title(run: Run) -> Shown:
     """The title, the plan and its hash, and a note when quarantined rows were left out."""
     _ = run.accepted  # validates first when this output folder has no current validation
-    return Shown(sections.header(run.plan), sections.quarantine_note(run.out_dir, run.language))
+    quarantined = workspace.validation_status(run.out_dir)["quarantined"]
+    return Shown(sections.header(run.plan), sections.quarantine_note(quarantined, run.language))
 
 
 def findings(run: Run) -> Shown:
@@ -52,15 +54,14 @@ def robustness(run: Run) -> Shown:
     if len(imputation):
         parts += [heading("missing_data", run.language), _styled(run, imputation)]
     if run.plan.comparison == "matched":
-        run.table("matching")  # this run's matching (an earlier run into the same folder may have left files)
-        matching = sensitivity.matching_table(run.out_dir, run.language)
+        matching = sensitivity.matching_table(run.table("matching_balance"), run.language)
         if len(matching):
             from IPython.display import Image
 
             parts += [
                 heading("matching", run.language),
                 _styled(run, matching),
-                Image(filename=str(run.out_dir / "results" / sensitivity.LOVE_PLOT)),
+                Image(filename=str(run.out_dir / workspace.RESULTS / sensitivity.LOVE_PLOT)),
             ]
     return Shown(*parts)
 
@@ -145,11 +146,17 @@ def next_year(run: Run) -> Shown:
 def data(run: Run) -> Shown:
     """Who is in the analysis, what the contracts accepted from each file, and the data-quality
     checks (counts only)."""
-    quality_note, quality_counts = sections.quality_overview(run.out_dir, run.language)
+    warnings = workspace.validation_file(run.out_dir, "warnings.csv", keep_default_na=False, dtype=str)
+    quality_note, quality_counts = sections.quality_overview(warnings, run.language)
     return Shown(
         heading("data", run.language),
         sections.data_overview(run.accepted, run.language),
-        _styled(run, sections.validation_overview(run.out_dir, run.language)),
+        _styled(
+            run,
+            sections.validation_overview(
+                workspace.validation_file(run.out_dir, "validation-summary.csv", keep_default_na=False), run.language
+            ),
+        ),
         quality_note,
         _styled(run, quality_counts) if len(quality_counts) else None,
     )

@@ -15,7 +15,7 @@ from evaluation.steps.display import Shown
 
 
 def _validation_csv(run: Run, name: str, **options) -> pd.DataFrame:
-    return pd.read_csv(run.out_dir / "validation" / name, **options)
+    return workspace.validation_file(run.out_dir, name, **options)
 
 
 @section()
@@ -23,7 +23,7 @@ def validate(run: Run) -> Shown:
     """Validate the plan's data (always afresh), write the validation outputs and cache the
     accepted tables; shows the rows read, accepted and quarantined per table."""
     workspace.prepare(run.plan, run.out_dir)
-    run.wrote(run.out_dir / "validation" / "status.json")
+    run.wrote(run.out_dir / workspace.VALIDATION / "status.json")
     run._cache.clear()
     return Shown(_validation_csv(run, "validation-summary.csv", keep_default_na=False))
 
@@ -67,5 +67,5 @@ def warnings(run: Run, rows: int = 10) -> Shown:
 def fix_lists(run: Run) -> Shown:
     """The index of the schools' fix lists (validation/fix-lists/index.csv)."""
     _status(run)
-    index = run.out_dir / "validation" / "fix-lists" / "index.csv"
+    index = run.out_dir / workspace.VALIDATION / "fix-lists" / "index.csv"
     return Shown(pd.read_csv(index, sep=None, engine="python", encoding="utf-8-sig"))

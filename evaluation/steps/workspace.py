@@ -1,22 +1,28 @@
-"""The output folder of a run: the accepted data cached in it, the results tables written to it,
-and a record of which section wrote what from which plan and data.
+"""The output folder of a run: what may be shared and what may not, the accepted data cached in
+it, the results tables written to it, and a record of which section wrote what from which plan
+and data.
 
 Layout (`evaluation.pipeline` adds the executed notebooks and the rendered report)::
 
-    OUT/validation/          quarantine.csv, warnings.csv, linkage.csv, validation-summary.csv,
-                             validation.html, fix-lists/, status.json
-    OUT/results/<name>.csv   the results tables (aggregates only)
-    OUT/work/accepted/       the accepted rows of every table (parquet); row-level, never shared
-    OUT/work/effects/        each analysis step's rows of results/effects.csv
-    OUT/work/sections/       one record per section: the fingerprint of the plan and data it used
-
-A plan with ``demo: true`` runs on the synthetic demo programme, written into the output folder
-(`for_run`): ``OUT/data/2022-2023/`` for the bundled demo plan.
+    OUT/shared/                      aggregates only: may be shared (README.txt says so)
+        report.html, report.pdf      the annual report
+        results/<name>.csv           the results tables
+        validation/                  validation.html (the page for officials), validation-summary.csv,
+                                     linkage.csv: counts per file, rule, check and school
+    OUT/restricted/                  rows and ids of the schools' files: never shared (README.txt)
+        validation/                  quarantine.csv, warnings.csv, fix-lists/ (each school's rows),
+                                     status.json
+        notebooks/                   the executed notebooks (they show failing rows)
+        work/accepted/               the accepted rows of every table (parquet)
+        work/effects/                each analysis step's rows of results/effects.csv
+        work/sections/               one record per section: the fingerprint of the plan and data it used
+        data/                        a demo plan's synthetic data (its `data`, e.g. data/2022-2023)
 
 The validation step validates once and caches the accepted tables; every later step reads that
 cache and validates again only when the data directory changed since. A results table is
-current when the section that writes it recorded the same fingerprint (plan file and data
-directory) as the run now has; `evaluation.steps.context.Run.table` computes it otherwise.
+current when the section that writes it recorded the same fingerprint (plan file, data directory
+and workbench) as the run now has, and its file is as it wrote it; `evaluation.steps.context.Run.table`
+computes it otherwise.
 """
 
 from __future__ import annotations
@@ -34,9 +40,18 @@ from evaluation.errors import PlanError, UnreadableInputError, ValidationFailed
 from evaluation.resources import CONTRACTS_DIR, package_version
 from evaluation.stats.estimate import EFFECT_COLUMNS, read_effects
 
-ACCEPTED = Path("work") / "accepted"
-EFFECT_PARTS = Path("work") / "effects"
-SECTIONS = Path("work") / "sections"
+SHARED = Path("shared")
+RESTRICTED = Path("restricted")
+RESULTS = SHARED / "results"
+REPORT_HTML = SHARED / "report.html"
+REPORT_PDF = SHARED / "report.pdf"
+SHARED_VALIDATION = SHARED / "validation"
+VALIDATION = RESTRICTED / "validation"
+EXECUTED_NOTEBOOKS = RESTRICTED / "notebooks"
+WORK = RESTRICTED / "work"
+ACCEPTED = WORK / "accepted"
+EFFECT_PARTS = WORK / "effects"
+SECTIONS = WORK / "sections"
 #: The analysis steps whose rows make up results/effects.csv, in the order of its rows.
 EFFECT_ANALYSES = ("partner_vs_control", "prepost")
 
@@ -47,15 +62,15 @@ def for_run(plan: Plan, out_dir: Path) -> Plan:
 
     A plan for real data (``demo: false``, the default) is returned as it is: its `data` is
     relative to the plan file. A demo plan (``demo: true``) takes its `data` relative to the output
-    folder instead, and the run writes the synthetic demo programme there when it is missing: a
-    plan bundled with an installed package lies inside the package, where nothing is written, and
-    the demo flag never writes data outside the output folder. The bundled demo plan says
-    ``data: data/2022-2023``.
+    folder's restricted part instead (``OUT/restricted/data/2022-2023`` for the bundled demo plan's
+    ``data: data/2022-2023``), and the run writes the synthetic demo programme there when it is
+    missing: a plan bundled with an installed package lies inside the package, where nothing is
+    written, and the demo flag never writes data outside the output folder.
     """
     if not plan.demo:
         return plan
     # load_plan refused a demo plan whose data is absolute or leaves its folder
-    return replace(plan, data_dir=Path(out_dir).resolve() / plan.data)
+    return replace(plan, data_dir=Path(out_dir).resolve() / RESTRICTED / plan.data)
 
 
 def ensure_data(plan: Plan, out_dir: Path) -> Path:
@@ -107,14 +122,17 @@ def prepare(plan: Plan, out_dir: Path):
     (quarantine table, data-quality warnings, summary, validation page and the schools' fix lists,
     in the plan's language; `evaluation.validation.page.write_validation_outputs`) and cache the
     accepted tables. Returns the ValidationReport."""
-    from evaluation.validation.page import write_validation_outputs
+    from evaluation.validation.page import write_readmes, write_validation_outputs
     from evaluation.validation.quality import check_quality
     from evaluation.validation.validate import validate_data_dir
 
     data_dir = ensure_data(plan, out_dir)
     report = validate_data_dir(data_dir, pseudonymize=plan.pseudonymize)
     warnings = check_quality(report, language=plan.language)
-    write_validation_outputs(report, out_dir / "validation", plan.language, warnings)
+    write_readmes(out_dir)
+    write_validation_outputs(
+        report, out_dir / VALIDATION, plan.language, warnings, shared_dir=out_dir / SHARED_VALIDATION
+    )
     status = {
         "exit_code": report.exit_code,
         "summary": report.summary(),
@@ -122,7 +140,7 @@ def prepare(plan: Plan, out_dir: Path):
         "quarantined": sum(result.n_quarantined for result in report.tables.values()),
         "warnings": len(warnings),
     }
-    (out_dir / "validation" / "status.json").write_text(json.dumps(status, indent=2), encoding="utf-8")
+    (out_dir / VALIDATION / "status.json").write_text(json.dumps(status, indent=2), encoding="utf-8")
     cache = out_dir / ACCEPTED
     cache.mkdir(parents=True, exist_ok=True)
     for old in cache.glob("*.parquet"):
@@ -143,13 +161,13 @@ def prepare(plan: Plan, out_dir: Path):
 
 def validation_status(out_dir: Path) -> dict:
     """What the last validation into `out_dir` found (``validation/status.json``)."""
-    return json.loads((out_dir / "validation" / "status.json").read_text(encoding="utf-8"))
+    return json.loads((out_dir / VALIDATION / "status.json").read_text(encoding="utf-8"))
 
 
 def check_validation(status: dict, plan: Plan, out_dir: Path) -> None:
     """Stop (ValidationFailed, exit 1) when a table is broken, or when rows were quarantined and
     the plan says `on_quarantine: stop` (the default)."""
-    quarantine = out_dir / "validation" / "quarantine.csv"
+    quarantine = out_dir / VALIDATION / "quarantine.csv"
     if status["broken"]:
         tables = "; ".join(f"{table}: {reason}" for table, reason in status["broken"].items())
         raise ValidationFailed(
@@ -215,7 +233,7 @@ def combine_effects(out_dir: Path, run_fingerprint: str) -> Path:
         if part.is_file() and written_for == run_fingerprint:
             frames.append(read_effects(part))
     effects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EFFECT_COLUMNS)
-    target = out_dir / "results" / "effects.csv"
+    target = out_dir / RESULTS / "effects.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     effects[EFFECT_COLUMNS].to_csv(target, index=False)
     return target
@@ -227,7 +245,7 @@ def read_result(out_dir: Path, name: str) -> pd.DataFrame:
     the joint test with its empty note kept empty."""
     from evaluation.analysis.evidence import read_evidence
 
-    path = out_dir / "results" / f"{name}.csv"
+    path = out_dir / RESULTS / f"{name}.csv"
     if name == "effects":
         return read_effects(path)
     if name == "evidence":
@@ -239,7 +257,7 @@ def read_result(out_dir: Path, name: str) -> pd.DataFrame:
 
 def save_result(frame: pd.DataFrame, out_dir: Path, name: str) -> Path:
     """Write an aggregate results table (no row-level data) to `results/<name>.csv`."""
-    target = out_dir / "results" / f"{name}.csv"
+    target = out_dir / RESULTS / f"{name}.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(target, index=False)
     return target
@@ -272,3 +290,12 @@ def section_is_current(out_dir: Path, section: str, run_fingerprint: str) -> boo
     if record.get("fingerprint") != run_fingerprint:
         return False
     return all(_stamp(out_dir / name) == stamp for name, stamp in record.get("files", {}).items())
+
+
+def validation_file(out_dir: Path, name: str, **options) -> pd.DataFrame:
+    """A table the validation wrote (``quarantine.csv``, ``warnings.csv`` from the restricted
+    folder; ``validation-summary.csv``, ``linkage.csv`` from the shared one); `options` are
+    `pandas.read_csv`'s."""
+    shared = out_dir / SHARED_VALIDATION / name
+    path = shared if shared.is_file() else out_dir / VALIDATION / name
+    return pd.read_csv(path, **options)

@@ -9,6 +9,7 @@ student or respondent id is written, so the page can be shared (the fix lists ho
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import partial
 from pathlib import Path
 
@@ -191,29 +192,62 @@ def write_validation_page(
     return write_page(Path(out_path), t("validation.page.title", name=report.data_dir.name), parts, language)
 
 
+#: Where a validation's outputs go under its output folder: what may be shared (counts only) and
+#: what may not (rows of the schools' files, ids, values).
+SHARED, RESTRICTED = "shared", "restricted"
+SHARED_README = (
+    "Aggregates only: counts per file, rule, check and school, no row of any school's file and no id of a\n"
+    "student or respondent. These files may be shared with officials and the schools' partners.\n"
+)
+RESTRICTED_README = (
+    "Row-level data of children: each failing row with its values and ids (quarantine.csv), the data-quality\n"
+    "warnings (warnings.csv), each school's fix list (fix-lists/), the cached data and the executed notebooks.\n"
+    "Keep them with the data team; send each school only its own fix list. Never share this folder.\n"
+)
+
+
+def write_readmes(out_dir: Path) -> None:
+    """A README.txt in ``OUT/shared/`` and ``OUT/restricted/`` saying what each may be used for."""
+    for name, note in ((SHARED, SHARED_README), (RESTRICTED, RESTRICTED_README)):
+        folder = Path(out_dir) / name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "README.txt").write_text(note, encoding="utf-8")
+
+
 def write_validation_outputs(
     report: ValidationReport,
     out_dir: Path,
     language: str = "en",
     warnings: pd.DataFrame | None = None,
     linkage: pd.DataFrame | None = None,
+    shared_dir: Path | None = None,
 ) -> Path:
-    """Write everything validation gives into ``out_dir``: ``quarantine.csv`` and
-    ``validation-summary.csv`` (`ValidationReport.write`), ``warnings.csv`` (when ``warnings``, of
-    `evaluation.validation.quality.check_quality`, are given), ``linkage.csv``
-    (`evaluation.validation.quality.linkage_summary`), ``validation.html`` (this page) and
-    ``fix-lists/`` (`evaluation.validation.fix_lists.write_fix_lists`). Returns ``out_dir``. ``linkage`` is
-    the report's linkage summary when the caller has it already."""
-    out_dir = report.write(Path(out_dir))
+    """Write everything validation gives: into ``out_dir``, what holds rows of the schools' files
+    (``quarantine.csv``, ``warnings.csv`` when ``warnings`` of
+    `evaluation.validation.quality.check_quality` are given, and ``fix-lists/``,
+    `evaluation.validation.fix_lists.write_fix_lists`); into ``shared_dir`` (``out_dir`` when
+    None), what holds counts only (``validation-summary.csv``, ``linkage.csv`` of
+    `evaluation.validation.quality.linkage_summary`, and ``validation.html``, this page, linking
+    to the fix lists where they are). Returns ``out_dir``. ``linkage`` is the report's linkage
+    summary when the caller has it already."""
+    out_dir = Path(out_dir)
+    shared_dir = out_dir if shared_dir is None else Path(shared_dir)
+    for folder in (out_dir, shared_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    write_csv(report.failures, out_dir / "quarantine.csv")
+    write_csv(report.summary_frame(), shared_dir / "validation-summary.csv")
     linkage = linkage_summary(report) if linkage is None else linkage
-    write_csv(linkage, out_dir / "linkage.csv")
+    write_csv(linkage, shared_dir / "linkage.csv")
     if warnings is not None:
         write_csv(warnings, out_dir / "warnings.csv")
     directory = school_directory(report)
     items = fix_list_items(report, language, warnings, directory)  # once, for the lists and the page
     write_fix_lists(report, out_dir, language, warnings, items=items, directory=directory)
     index = school_index(items, directory, language)
-    write_validation_page(report, out_dir / "validation.html", language, warnings, linkage=linkage, index=index)
+    fix_lists = Path(os.path.relpath(out_dir / FIX_LISTS_DIR, shared_dir)).as_posix()
+    write_validation_page(
+        report, shared_dir / "validation.html", language, warnings, linkage=linkage, index=index, fix_lists=fix_lists
+    )
     return out_dir
 
 

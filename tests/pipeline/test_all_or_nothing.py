@@ -56,11 +56,15 @@ def run_until(plan: Path, out: Path, marker: str, timeout: float = 300) -> None:
 def test_a_killed_run_leaves_the_previous_output_untouched(demo_data: Path, tmp_path: Path) -> None:
     plan = plan_for(demo_data, tmp_path, outcomes=[MATHS], subgroups=[])
     out = tmp_path / "out"
-    (out / "results").mkdir(parents=True)  # the previous run's output, as a reader has it
-    (out / "report.html").write_text("<p>last year's report</p>", encoding="utf-8")
-    (out / "results" / "effects.csv").write_text("analysis,outcome\n", encoding="utf-8")
+    (out / "shared" / "results").mkdir(parents=True)  # the previous run's output, as a reader has it
+    (out / "shared" / "report.html").write_text("<p>last year's report</p>", encoding="utf-8")
+    (out / "shared" / "results" / "effects.csv").write_text("analysis,outcome\n", encoding="utf-8")
     before = snapshot(out)
-    for marker in ("notebooks/01-validation.ipynb", "validation/status.json", "report.html"):
+    for marker in (
+        "restricted/notebooks/01-validation.ipynb",
+        "restricted/validation/status.json",
+        "shared/report.html",
+    ):
         run_until(plan, out, marker)
         assert snapshot(out) == before, f"killed once {marker} was written"
         staging = staging_folder(out)
@@ -72,8 +76,8 @@ def test_a_killed_run_leaves_the_previous_output_untouched(demo_data: Path, tmp_
     assert finished.returncode == 0, finished.stderr
     assert f"An earlier run into {out} did not finish" in finished.stdout
     assert not staging_folder(out).exists()
-    assert (out / "report.pdf").is_file() and not (out / INCOMPLETE).exists()
-    assert "last year's report" not in (out / "report.html").read_text(encoding="utf-8")
+    assert (out / "shared" / "report.pdf").is_file() and not (out / INCOMPLETE).exists()
+    assert "last year's report" not in (out / "shared" / "report.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "plan.yaml"]
 
 

@@ -39,7 +39,7 @@ def matched_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_matching_pairs_every_partner_school_with_its_own_pool_school(matched_run) -> None:
     plan, out = matched_run
-    pairs = pd.read_csv(out / "results" / "matching.csv")
+    pairs = pd.read_csv(out / "shared" / "results" / "matching.csv")
     schools = load_accepted(load_plan(plan), out)["schools"]
     partners = set(schools.loc[schools["group"] == "partner", "school_id"])
     pool = set(schools.loc[schools["group"] == "control", "school_id"])
@@ -53,27 +53,27 @@ def test_matching_pairs_every_partner_school_with_its_own_pool_school(matched_ru
 
 def test_analysed_control_schools_are_exactly_the_matched_ones(matched_run) -> None:
     plan, out = matched_run
-    matched = set(pd.read_csv(out / "results" / "matching.csv")["comparison_id"])
+    matched = set(pd.read_csv(out / "shared" / "results" / "matching.csv")["comparison_id"])
     accepted, matching = analysis_tables(load_plan(plan), load_accepted(load_plan(plan), out))
     assert set(matching.comparison_ids) == matched
     frame = prepost_frame(accepted, MATHS, instruments={})
     assert set(frame.loc[frame["group"] == "control", "school_id"]) == matched
     assert set(accepted["schools"].loc[accepted["schools"]["group"] == "control", "school_id"]) == matched
-    effects = pd.read_csv(out / "work" / "effects" / "partner_vs_control.csv")
+    effects = pd.read_csv(out / "restricted" / "work" / "effects" / "partner_vs_control.csv")
     ancova = effects[(effects["method"] == "ancova_cr2") & (effects["subgroup"] == "all")]
     assert ancova["n_clusters_control"].eq(14).all() and ancova["n_clusters_treatment"].eq(14).all()
 
 
 def test_balance_before_and_after_and_the_love_plot(matched_run) -> None:
     _, out = matched_run
-    balance = pd.read_csv(out / "results" / "matching_balance.csv")
+    balance = pd.read_csv(out / "shared" / "results" / "matching_balance.csv")
     assert list(balance.columns) == BALANCE_COLUMNS
     assert balance["covariate"].tolist() == ["size", "baseline_mean"]
     assert balance[["std_diff_before", "std_diff_after"]].notna().all().all()
     # nearest neighbours bring the comparison schools' baseline closer to the partner schools'
     baseline = balance.set_index("covariate").loc["baseline_mean"]
     assert abs(baseline["std_diff_after"]) < abs(baseline["std_diff_before"])
-    assert (out / "results" / "love_plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "shared" / "results" / "love_plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_fixed_comparison_keeps_every_control_school(demo_data: Path, tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def demo_plan_with(tmp_path: Path, data: str) -> Path:
 
 def test_the_demo_plans_data_is_inside_the_output_folder(tmp_path: Path) -> None:
     plan = workspace.for_run(load_plan(DEMO_PLAN), tmp_path / "out")
-    assert plan.data_dir == (tmp_path / "out" / "data" / "2022-2023").resolve()
+    assert plan.data_dir == (tmp_path / "out" / "restricted" / "data" / "2022-2023").resolve()
 
 
 def test_a_real_plans_data_is_relative_to_the_plan_file(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_a_notebooks_setup_writes_the_demo_data_into_the_output_folder(tmp_path:
     from evaluation import steps
 
     run = steps.setup(DEMO_PLAN, tmp_path / "out")
-    data = tmp_path / "out" / "data" / "2022-2023"
+    data = tmp_path / "out" / "restricted" / "data" / "2022-2023"
     assert run.plan.data_dir == data.resolve()
     assert (data / "schools.csv").is_file() and (data / "surveys" / "student_climate.csv").is_file()
     assert not (DEMO_PLAN.parent / "data").exists()

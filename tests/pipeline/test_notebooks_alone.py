@@ -25,9 +25,9 @@ def test_the_evidence_sections_run_alone_in_an_empty_output_folder(demo_plan: Pa
     assert len(shown) == len(steps.NOTEBOOKS["04-evidence.ipynb"])
     # what it needed from notebooks 01 to 03 was computed first
     for name in ("effects", "attrition", "evidence", "balance", "balance_test"):
-        assert (out / "results" / f"{name}.csv").is_file(), name
-    assert (out / "validation" / "status.json").is_file()
-    assert not (out / "results" / "design.csv").exists()  # nothing it does not need
+        assert (out / "shared" / "results" / f"{name}.csv").is_file(), name
+    assert (out / "restricted" / "validation" / "status.json").is_file()
+    assert not (out / "shared" / "results" / "design.csv").exists()  # nothing it does not need
 
 
 def test_a_results_table_is_rewritten_when_the_plan_changes(demo_data: Path, tmp_path: Path) -> None:
@@ -41,10 +41,10 @@ def test_a_results_table_is_rewritten_when_the_plan_changes(demo_data: Path, tmp
     fewer = plan_for(demo_data, tmp_path / "b", outcomes=[MATHS], subgroups=[])
     again = steps.setup(fewer, out).table("effects")
     assert set(again["outcome"]) == {"mathematics"}
-    assert read_effects(out / "results" / "effects.csv").equals(again)
+    assert read_effects(out / "shared" / "results" / "effects.csv").equals(again)
     # and the same plan again reads what it wrote: no estimate is recomputed (the parts stay as
     # they were; results/effects.csv is joined from them afresh)
-    parts = sorted((out / "work" / "effects").glob("*.csv"))
+    parts = sorted((out / "restricted" / "work" / "effects").glob("*.csv"))
     before = [part.stat().st_mtime_ns for part in parts]
     steps.setup(fewer, out).table("effects")
     assert [part.stat().st_mtime_ns for part in parts] == before

@@ -52,9 +52,9 @@ def test_prepare_caches_pseudonymised_tables_and_revalidates_when_the_setting_ch
     plan = load_plan(plan_for(data, tmp_path, pseudonymize=True))
     assert plan.pseudonymize is True
     workspace.prepare(plan, out)
-    cached = pd.read_parquet(out / "work" / "accepted" / "students.parquet")
+    cached = pd.read_parquet(out / "restricted" / "work" / "accepted" / "students.parquet")
     assert list(cached["student_id"]) == [pseudonym(row["student_id"]) for row in tables["students"]]
-    manifest = json.loads((out / "work" / "accepted" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "restricted" / "work" / "accepted" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["pseudonymized"] is True
     assert KEY not in "".join(path.read_bytes().decode("utf-8", "replace") for path in out.rglob("*") if path.is_file())
     assert set(workspace.load_accepted(plan, out)["exam_results"]["student_id"]) == set(cached["student_id"])

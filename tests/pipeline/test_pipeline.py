@@ -32,12 +32,12 @@ def run(demo_run: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def effects(run: Path) -> pd.DataFrame:
-    return read_effects(run / "results" / "effects.csv")
+    return read_effects(run / "shared" / "results" / "effects.csv")
 
 
 @pytest.fixture(scope="module")
 def report(run: Path) -> str:
-    return (run / "report.html").read_text(encoding="utf-8")
+    return (run / "shared" / "report.html").read_text(encoding="utf-8")
 
 
 def test_effects_table_has_the_data_models_columns_and_every_analysis(effects: pd.DataFrame, demo_plan: Path) -> None:
@@ -70,7 +70,7 @@ def test_pipeline_recovers_the_true_effects(effects: pd.DataFrame) -> None:
 
 def test_every_notebook_was_executed_with_the_plans_parameters(run: Path, demo_plan: Path) -> None:
     for name in NOTEBOOK_ORDER:
-        notebook = json.loads((run / "notebooks" / name).read_text(encoding="utf-8"))
+        notebook = json.loads((run / "restricted" / "notebooks" / name).read_text(encoding="utf-8"))
         injected = [c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
         assert len(injected) == 1 and str(demo_plan) in "".join(injected[0]["source"]), name
         code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
@@ -90,7 +90,7 @@ def test_report_is_readable_html_with_a_table_and_figure_per_analysis(report: st
 
 
 def test_report_is_also_printed_to_pdf(run: Path) -> None:
-    pdf = (run / "report.pdf").read_bytes()
+    pdf = (run / "shared" / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert len(pdf) > 100_000  # the charts are in it, not just the text
 
@@ -101,14 +101,14 @@ def test_report_holds_no_code_and_no_errors(report: str) -> None:
 
 
 def test_shared_results_hold_no_row_level_data(run: Path) -> None:
-    for table in (run / "results").glob("*.csv"):
+    for table in (run / "shared" / "results").glob("*.csv"):
         columns = set(pd.read_csv(table, nrows=0).columns)
         assert not columns & {"student_id", "respondent_id", "teacher_id"}, table
 
 
 def test_run_writes_the_data_quality_warnings(run: Path) -> None:
-    warnings = pd.read_csv(run / "validation" / "warnings.csv", keep_default_na=False)
-    status = json.loads((run / "validation" / "status.json").read_text(encoding="utf-8"))
+    warnings = pd.read_csv(run / "restricted" / "validation" / "warnings.csv", keep_default_na=False)
+    status = json.loads((run / "restricted" / "validation" / "status.json").read_text(encoding="utf-8"))
     assert status["warnings"] == len(warnings) > 0
     assert set(warnings["check"]) <= {"outlier", "straight_lining", "duplicate_submission"}
     assert (
@@ -136,7 +136,7 @@ def test_validation_failure_stops_the_run_before_any_analysis(broken_plan: Path,
         run_plan(broken_plan, tmp_path)
     assert raised.value.exit_code == EXIT_INVALID_DATA
     assert "quarantine.csv" in str(raised.value) and "exam_results" in str(raised.value)
-    quarantine = pd.read_csv(tmp_path / "validation" / "quarantine.csv", keep_default_na=False)
+    quarantine = pd.read_csv(tmp_path / "restricted" / "validation" / "quarantine.csv", keep_default_na=False)
     score = quarantine[quarantine["column"] == "score"]
     assert (
         list(score["rule"]) == ["score_range"]
@@ -144,16 +144,16 @@ def test_validation_failure_stops_the_run_before_any_analysis(broken_plan: Path,
         and list(score["value"].astype(str)) == ["150"]
     )
     school = str(score["school_id"].iloc[0])
-    fix_lists = tmp_path / "validation" / "fix-lists"
+    fix_lists = tmp_path / "restricted" / "validation" / "fix-lists"
     index = pd.read_csv(fix_lists / "index.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert school in set(index["school_id"])
     fixes = pd.read_csv(fix_lists / f"{school}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert ("exam_results.csv", "2", "150", "score_range") in set(
         fixes[["file", "row", "found", "rule"]].itertuples(index=False, name=None)
     )
-    assert "exam_results.csv" in (tmp_path / "validation" / "validation.html").read_text(encoding="utf-8")
-    assert not (tmp_path / "report.html").exists() and not (tmp_path / "report.pdf").exists()
-    assert not (tmp_path / "notebooks" / "02-prepost.ipynb").exists()
+    assert "exam_results.csv" in (tmp_path / "shared" / "validation" / "validation.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "shared" / "report.html").exists() and not (tmp_path / "shared" / "report.pdf").exists()
+    assert not (tmp_path / "restricted" / "notebooks" / "02-prepost.ipynb").exists()
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -188,11 +188,11 @@ def test_on_quarantine_continue_analyses_the_accepted_rows(broken_plan: Path, tm
     run = steps.setup(plan, out)
     for notebook in steps.NOTEBOOKS:  # every section, as the notebooks call them, without papermill
         shown = steps.run_sections(run, notebook)
-    summary = pd.read_csv(out / "validation" / "validation-summary.csv").set_index("table")
+    summary = pd.read_csv(out / "shared" / "validation" / "validation-summary.csv").set_index("table")
     assert summary.loc["exam_results", "quarantined"] == 1
     assert summary.loc["exam_results", "rows"] == summary.loc["exam_results", "accepted"] + 1
     assert "1 row of the schools' data broke a data contract and was left out" in shown[0].text
-    effects = read_effects(out / "results" / "effects.csv")
+    effects = read_effects(out / "shared" / "results" / "effects.csv")
     maths = effects[
         (effects["outcome"] == "mathematics") & (effects["method"] == "ancova_cr2") & (effects["subgroup"] == "all")
     ]
@@ -206,15 +206,15 @@ def test_the_command_says_how_many_rows_were_left_out(
     from evaluation import cli, pipeline
 
     def finished_run(plan, out, progress):
-        (out / "validation").mkdir(parents=True)
-        (out / "validation" / "status.json").write_text(json.dumps({"quarantined": 3}), encoding="utf-8")
+        (out / "restricted" / "validation").mkdir(parents=True)
+        (out / "restricted" / "validation" / "status.json").write_text(json.dumps({"quarantined": 3}), encoding="utf-8")
         return out
 
     monkeypatch.setattr(pipeline, "run_plan", finished_run)
     assert cli.main(["run", "demo", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr()
     assert "3 row(s) broke a data contract and were left out" in printed.err
-    assert str(tmp_path / "validation" / "quarantine.csv") in printed.err
+    assert str(tmp_path / "restricted" / "validation" / "quarantine.csv") in printed.err
     assert "report.html" in printed.out and "fix-lists/" in printed.out
 
 
@@ -229,13 +229,13 @@ def test_a_broken_table_stops_the_analyses_even_with_on_quarantine_continue(demo
         steps.prepost.mean_change(run)
     assert "students: missing required column 'grade'" in str(raised.value)
     assert "whatever on_quarantine says" in str(raised.value)
-    assert not (tmp_path / "out" / "results" / "effects.csv").exists()
+    assert not (tmp_path / "out" / "shared" / "results" / "effects.csv").exists()
 
 
 def test_design_table_for_next_year(run: Path) -> None:
     from evaluation.stats.power import DESIGN_COLUMNS, mdes
 
-    design = pd.read_csv(run / "results" / "design.csv")
+    design = pd.read_csv(run / "shared" / "results" / "design.csv")
     assert list(design.columns) == ["outcome", *DESIGN_COLUMNS]
     # the demo plan's academic outcomes are its four exams; 20 to 80 schools each
     assert list(design["outcome"].unique()) == ["mathematics", "science", "turkish", "english"]
@@ -255,7 +255,7 @@ def test_design_table_for_next_year(run: Path) -> None:
 def test_missing_outcome_data_per_group_and_the_imputed_rows(run: Path, effects: pd.DataFrame) -> None:
     from evaluation.analysis.missing import MISSING_COLUMNS
 
-    missing = pd.read_csv(run / "results" / "missing.csv")
+    missing = pd.read_csv(run / "shared" / "results" / "missing.csv")
     assert list(missing.columns) == MISSING_COLUMNS
     assert missing["share_missing"].tolist() == pytest.approx((missing["n_missing"] / missing["n"]).tolist())
     assert not missing["suppressed"].any()

@@ -27,18 +27,18 @@ RATINGS = {"meets_without_reservations", "meets_with_reservations", "does_not_me
 
 @pytest.fixture(scope="module")
 def effects(demo_run: Path) -> pd.DataFrame:
-    return read_effects(demo_run / "results" / "effects.csv")
+    return read_effects(demo_run / "shared" / "results" / "effects.csv")
 
 
 @pytest.fixture(scope="module")
 def evidence(demo_run: Path) -> pd.DataFrame:
-    return read_evidence(demo_run / "results" / "evidence.csv")
+    return read_evidence(demo_run / "shared" / "results" / "evidence.csv")
 
 
 def test_evidence_csv_has_one_row_per_finding_with_the_data_models_columns(
     demo_run: Path, demo_plan: Path, evidence: pd.DataFrame
 ) -> None:
-    raw = pd.read_csv(demo_run / "results" / "evidence.csv")
+    raw = pd.read_csv(demo_run / "shared" / "results" / "evidence.csv")
     assert list(raw.columns) == EVIDENCE_COLUMNS
     plan = load_plan(demo_plan)
     assert list(evidence["outcome"]) == [o.id for o in plan.outcomes] and len(evidence) == 7
@@ -80,7 +80,7 @@ def test_evidence_takes_the_headline_findings_and_the_attrition_counts(
     assert mine["baseline_g"].tolist() == pytest.approx(
         baseline.set_index("outcome").loc[mine.index, "effect_size"].tolist(), rel=1e-12
     )
-    counts = pd.read_csv(demo_run / "results" / "attrition.csv")
+    counts = pd.read_csv(demo_run / "shared" / "results" / "attrition.csv")
     for outcome in mine.index:
         levels = attrition_levels(counts, outcome, "cautious")
         shown = next((level for level in levels if level.verdict == "high"), levels[0])
@@ -99,20 +99,20 @@ def test_evidence_takes_the_headline_findings_and_the_attrition_counts(
 
 
 def test_balance_of_partner_and_control_schools(demo_run: Path) -> None:
-    balance = pd.read_csv(demo_run / "results" / "balance.csv")
+    balance = pd.read_csv(demo_run / "shared" / "results" / "balance.csv")
     characteristics = set(balance["characteristic"])
     assert {"school_size", "female", "grade", "special_needs", "migrant_refugee", "pre_mathematics"} <= characteristics
     assert any(c.startswith("school_type=") for c in characteristics)
     assert any(c.startswith("resource_level=") for c in characteristics)
     assert balance.loc[balance["level"] == "school", ["n_partner", "n_control"]].eq(14).all().all()
     assert not balance["suppressed"].any() and balance["p_value"].between(0, 1).all()
-    joint = pd.read_csv(demo_run / "results" / "balance_test.csv", keep_default_na=False, na_values=[""])
+    joint = pd.read_csv(demo_run / "shared" / "results" / "balance_test.csv", keep_default_na=False, na_values=[""])
     assert joint.loc[0, "n_clusters"] == 28 and joint.loc[0, "df_denominator"] == 27
     assert 0 < joint.loc[0, "p_value"] < 1
 
 
 def test_report_shows_the_evidence_of_every_finding_and_next_years_design(demo_run: Path, demo_plan: Path) -> None:
-    report = (demo_run / "report.html").read_text(encoding="utf-8")
+    report = (demo_run / "shared" / "report.html").read_text(encoding="utf-8")
     plan = load_plan(demo_plan)
     assert "How strong is the evidence" in report and "Planning next year" in report
     assert "Were partner and control schools alike at the start?" in report
@@ -128,7 +128,7 @@ def test_report_shows_the_evidence_of_every_finding_and_next_years_design(demo_r
         assert len(re.findall(rf"<strong>(?:{name})\.</strong> Design:", report)) == 1, name
     assert len(re.findall(r"Overall: (?:meets|does not meet) the WWC standards", report)) == len(plan.outcomes)
     assert "joint F-test of orthogonality: F(" in report
-    design = pd.read_csv(demo_run / "results" / "design.csv")
+    design = pd.read_csv(demo_run / "shared" / "results" / "design.csv")
     assert report.count("could be detected with 80% power") == design["outcome"].nunique() == 4
     forty = design[(design["outcome"] == "mathematics") & (design["schools"] == 40)]["mdes"].iloc[0]
     assert f"with 40 schools, {forty:.2f} SD" in report
@@ -139,7 +139,7 @@ def test_turkish_evidence_and_design_from_the_demo_results(
     demo_run: Path, demo_plan: Path, effects: pd.DataFrame, evidence: pd.DataFrame
 ) -> None:
     plan = replace(load_plan(demo_plan), language="tr")
-    counts = pd.read_csv(demo_run / "results" / "attrition.csv")
+    counts = pd.read_csv(demo_run / "shared" / "results" / "attrition.csv")
     method = primary_method(plan, effects)
     summaries = evidence_text.evidence_summaries(
         evidence, effects, counts, plan, method, outcome_wording(plan, load_instruments(plan))
@@ -149,7 +149,7 @@ def test_turkish_evidence_and_design_from_the_demo_results(
     assert "başlangıçtaki öğretmenlerden" in summaries[6] and "bu kayıp yüksektir" in summaries[6]
     for english in ("students", "Attrition", "Overall", "schools", " SD "):
         assert english not in "".join(summaries), english
-    design = evidence_text.design_sentences(pd.read_csv(demo_run / "results" / "design.csv"), "tr")
+    design = evidence_text.design_sentences(pd.read_csv(demo_run / "shared" / "results" / "design.csv"), "tr")
     assert design.count("SS'lik bir etki %80 güçle saptanabilir") == 4 and "40 okulla" in design
     table = evidence_text.evidence_overview(evidence, effects, "tr", method)
     assert list(table.columns)[-1] == "WWC tarzı derece" and len(table) == 7
@@ -157,7 +157,7 @@ def test_turkish_evidence_and_design_from_the_demo_results(
 
 def test_report_puts_the_imputation_estimates_beside_the_complete_cases(demo_run: Path) -> None:
     # the demo's surveys miss 8-19% of their post-test answers, its exams about 4% (under 5%)
-    report = (demo_run / "report.html").read_text(encoding="utf-8")
+    report = (demo_run / "shared" / "report.html").read_text(encoding="utf-8")
     section = report[report.index("When post-test answers are missing") : report.index("Before and after")]
     assert section.count("<tr") == 4  # the header and one row per survey outcome
     for outcome in ("sense of belonging", "peer collaboration", "teachers' professional collaboration"):

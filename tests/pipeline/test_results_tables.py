@@ -26,7 +26,9 @@ def near(share: float, p: float, n: int) -> bool:
 
 @pytest.fixture(scope="module")
 def results(demo_run: Path) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_csv(demo_run / "results" / f"{name}.csv") for name in ("scales", "items", "attrition")}
+    return {
+        name: pd.read_csv(demo_run / "shared" / "results" / f"{name}.csv") for name in ("scales", "items", "attrition")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +120,6 @@ def test_attrition_of_the_surveys_matches_the_response_rates(results: dict, rost
 
 
 def test_report_shows_attrition_and_scale_reliability(demo_run: Path) -> None:
-    report = (demo_run / "report.html").read_text(encoding="utf-8")
+    report = (demo_run / "shared" / "report.html").read_text(encoding="utf-8")
     assert "Who took part in both waves" in report and "Reliability of the survey scales" in report
     assert "alpha CI low" in report and "missing at post" in report

@@ -485,7 +485,7 @@ def hostile_run(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
 
 @pytest.fixture(scope="module")
 def report(hostile_run: tuple[Path, list]) -> str:
-    return (hostile_run[0] / "report.html").read_text(encoding="utf-8")
+    return (hostile_run[0] / "shared" / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
@@ -515,10 +515,11 @@ def test_headless_chromium_runs_no_script_of_the_data(hostile_run: tuple[Path, l
     # The check itself: the same page with one payload left raw runs it (Chromium executes scripts here).
     control = tmp_path / "control.html"
     control.write_text(
-        (out / "report.html").read_text(encoding="utf-8").replace("</body>", PAYLOADS[1] + "</body>"), encoding="utf-8"
+        (out / "shared" / "report.html").read_text(encoding="utf-8").replace("</body>", PAYLOADS[1] + "</body>"),
+        encoding="utf-8",
     )
     assert "<title>pwned</title>" in _dom_in_chromium(control, tmp_path / "profile-control")
-    dom = _dom_in_chromium(out / "report.html", tmp_path / "profile")
+    dom = _dom_in_chromium(out / "shared" / "report.html", tmp_path / "profile")
     assert "<title>pwned</title>" not in dom
     assert "<title>School Partnership Programme &lt;script&gt;" in dom
     assert not hostile_markup(Page(dom))
@@ -527,7 +528,7 @@ def test_headless_chromium_runs_no_script_of_the_data(hostile_run: tuple[Path, l
 @pytest.mark.slow
 def test_the_pdf_has_no_attachment_and_read_nothing_from_outside(hostile_run: tuple[Path, list]) -> None:
     out, fetchers = hostile_run
-    assert _embedded_files(_tool("pdfdetach"), out / "report.pdf") == 0
+    assert _embedded_files(_tool("pdfdetach"), out / "shared" / "report.pdf") == 0
     assert len(fetchers) == 1
     assert fetchers[0].refused == []  # nothing outside was even asked for
     assert fetchers[0].fetched and all(url.startswith("data:") for url in fetchers[0].fetched)

@@ -134,27 +134,23 @@ def test_turkish_tables_have_turkish_headers_and_labels() -> None:
     assert list(subgroups["gizlendi"]) == ["", "gizlendi"]
 
 
-def test_quality_overview_counts_warnings_per_table_and_check(tmp_path) -> None:
+def test_quality_overview_counts_warnings_per_table_and_check() -> None:
     from evaluation.validation.quality import WARNING_COLUMNS
 
-    (tmp_path / "validation").mkdir()
     rows = [("exam_results", "outlier"), ("exam_results", "outlier"), ("surveys/student_climate", "straight_lining")]
     warnings = pd.DataFrame([dict.fromkeys(WARNING_COLUMNS, "") | {"table": t, "check": c} for t, c in rows])
-    warnings.to_csv(tmp_path / "validation" / "warnings.csv", index=False)
-    sentence, counts = sections.quality_overview(tmp_path, "en")
+    sentence, counts = sections.quality_overview(warnings, "en")
     assert sentence.startswith("The data-quality checks raised 3 points for the schools to check")
     assert counts.values.tolist() == [
         ["exam_results", "unusual score", 2],
         ["surveys/student_climate", "same answer to every item", 1],
     ]
-    sentence, counts = sections.quality_overview(tmp_path, "tr")
+    sentence, counts = sections.quality_overview(warnings, "tr")
     assert "3 nokta" in sentence
     assert list(counts.columns) == ["tablo", "kontrol", "kontrol edilecek nokta"]
     assert counts.iloc[0, 1] == "olağan dışı puan"
 
 
-def test_quality_overview_without_warnings(tmp_path) -> None:
-    (tmp_path / "validation").mkdir()
-    pd.DataFrame(columns=["table", "check"]).to_csv(tmp_path / "validation" / "warnings.csv", index=False)
-    sentence, counts = sections.quality_overview(tmp_path, "en")
+def test_quality_overview_without_warnings() -> None:
+    sentence, counts = sections.quality_overview(pd.DataFrame(columns=["table", "check"]), "en")
     assert sentence == "The data-quality checks found nothing for the schools to check." and counts.empty

@@ -46,10 +46,9 @@ def test_imputation_table_in_turkish_and_when_nothing_was_imputed() -> None:
     assert missing_data_table(without, _missing(), "ancova_cr2", "en").empty
 
 
-def test_matching_table_reads_the_balance_before_and_after(tmp_path) -> None:
-    assert matching_table(tmp_path, "en").empty  # the plan did not match comparison schools
-    (tmp_path / "results").mkdir()
-    pd.DataFrame(
+def test_matching_table_shows_the_balance_before_and_after() -> None:
+    assert matching_table(pd.DataFrame(), "en").empty  # the plan did not match comparison schools
+    balance = pd.DataFrame(
         {
             "covariate": ["size", "baseline_mean"],
             "mean_partner": [500, 51.0],
@@ -58,7 +57,7 @@ def test_matching_table_reads_the_balance_before_and_after(tmp_path) -> None:
             "std_diff_before": [0.412, 0.305],
             "std_diff_after": [0.081, -0.044],
         }
-    ).to_csv(tmp_path / "results" / "matching_balance.csv", index=False)
-    table = matching_table(tmp_path, "tr")
+    )
+    table = matching_table(balance, "tr")
     assert table.values.tolist() == [["okul büyüklüğü (öğrenci)", 0.41, 0.08], ["ön test ortalaması", 0.3, -0.04]]
     assert list(table.columns) == ["özellik", "eşleştirme öncesi", "eşleştirme sonrası"]

@@ -52,9 +52,9 @@ def test_a_missing_table_is_computed_once(run: context.Run, toy: list[int]) -> N
 
 def test_a_deleted_or_resaved_table_is_computed_again(run: context.Run, toy: list[int]) -> None:
     run.table("toy")
-    (run.out_dir / "results" / "toy.csv").unlink()
+    (run.out_dir / "shared" / "results" / "toy.csv").unlink()
     assert run.table("toy")["n"].tolist() == [2]
-    (run.out_dir / "results" / "toy.csv").write_text("n\n99\n", encoding="utf-8")  # edited by hand
+    (run.out_dir / "shared" / "results" / "toy.csv").write_text("n\n99\n", encoding="utf-8")  # edited by hand
     assert run.table("toy")["n"].tolist() == [3]
 
 
@@ -87,7 +87,7 @@ def test_effects_join_only_the_parts_of_this_plan_and_data(run: context.Run, tmp
     old = rows.assign(analysis="partner_vs_control", outcome="from_another_plan")
     workspace.save_effects(old, run.out_dir, "partner_vs_control", "another fingerprint")
     run.save_effects(rows.assign(analysis="prepost", outcome="mathematics"), "prepost")
-    joined = read_effects(run.out_dir / "results" / "effects.csv")
+    joined = read_effects(run.out_dir / "shared" / "results" / "effects.csv")
     assert set(joined["outcome"]) == {"mathematics"} and len(joined) == 2
 
 

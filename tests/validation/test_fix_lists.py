@@ -301,7 +301,7 @@ def test_an_unreadable_optional_table_heads_every_list_and_the_rest_is_checked(t
     (data / "indicators.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # an old Excel workbook
     assert main(["validate", str(data), "--out", str(tmp_path / "out")]) == 1
     reason = "cannot read .xls files: old Excel workbooks (.xls) are not supported; save it as .xlsx"
-    quarantine = pd.read_csv(tmp_path / "out" / "quarantine.csv", dtype=str, keep_default_na=False)
+    quarantine = pd.read_csv(tmp_path / "out" / "restricted" / "quarantine.csv", dtype=str, keep_default_na=False)
     assert lines(quarantine, "file", "row", "rule", "message")[0] == (
         "students.csv",
         "2",
@@ -309,7 +309,7 @@ def test_an_unreadable_optional_table_heads_every_list_and_the_rest_is_checked(t
         "must be between 1 and 12",
     )  # then ST01's exam results (knock-ons), and the file that could not be read
     assert lines(quarantine, "file", "row", "rule", "message")[-1] == ("indicators.xls", "", "unreadable_file", reason)
-    folder = tmp_path / "out" / "fix-lists"
+    folder = tmp_path / "out" / "restricted" / "fix-lists"
     assert {path.stem for path in folder.glob("*.csv")} == {"S01", "S02", "S03", "S04", "index"}
     for school in ("S01", "S02", "S03", "S04"):  # the file names no school: every list has it first
         first = read(folder / f"{school}.csv", ",").iloc[0]
@@ -318,5 +318,5 @@ def test_an_unreadable_optional_table_heads_every_list_and_the_rest_is_checked(t
             f"The file could not be read, so none of its rows were checked ({reason}): correct it and send it again."
         )
     assert lines(read(folder / "S01.csv", ","), "file", "row")[-1] == ("students.csv", "2")
-    page = (tmp_path / "out" / "validation.html").read_text(encoding="utf-8")
+    page = (tmp_path / "out" / "shared" / "validation.html").read_text(encoding="utf-8")
     assert f"cannot be read: {reason}" in page

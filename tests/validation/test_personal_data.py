@@ -115,15 +115,15 @@ def test_a_table_holding_national_ids_is_refused_and_no_output_shows_one(tmp_pat
     assert f"students.csv: broken, {broken['students']}" in everything
     for number in [*NATIONAL.values(), "10000000146"]:
         assert number not in everything
-    index = pd.read_csv(tmp_path / "out" / "fix-lists" / "index.csv", dtype=str, keep_default_na=False)
+    index = pd.read_csv(tmp_path / "out" / "restricted" / "fix-lists" / "index.csv", dtype=str, keep_default_na=False)
     assert list(index["school_id"]) == [""]  # no school directory from a refused schools file
-    fixes = pd.read_csv(tmp_path / "out" / "fix-lists" / "unassigned.csv", dtype=str, keep_default_na=False)
+    fixes = pd.read_csv(tmp_path / "out" / "restricted" / "fix-lists" / "unassigned.csv", dtype=str, keep_default_na=False)
     assert list(fixes.loc[fixes["file"] == "students.csv", "what to change"]) == [
         "The student_id column holds national ID numbers (T.C. Kimlik No), which must not be sent, so none of "
         "the file's rows could be checked: replace them by the school's own student numbers (or leave the column "
         "out) and send the file again."
     ]
-    page = (tmp_path / "out" / "validation.html").read_text(encoding="utf-8")
+    page = (tmp_path / "out" / "shared" / "validation.html").read_text(encoding="utf-8")
     assert "national ID numbers (T.C. Kimlik No) in column &#x27;student_id&#x27;" in page
 
 
@@ -222,12 +222,12 @@ def test_pseudonymised_ids_are_what_the_quarantine_and_fix_lists_show(tmp_path, 
     data = write_data_dir(tmp_path / "data", tables)
     code, everything = validate(data, tmp_path / "out", capsys, "--pseudonymize")
     assert code == EXIT_INVALID_DATA
-    quarantine = pd.read_csv(tmp_path / "out" / "quarantine.csv", dtype=str, keep_default_na=False)
+    quarantine = pd.read_csv(tmp_path / "out" / "restricted" / "quarantine.csv", dtype=str, keep_default_na=False)
     duplicate = quarantine[quarantine["rule"] == "exam_results_key_unique"]
     assert set(duplicate["value"]) == {f"{pseudonym('ST06')} / E22-PRE / mathematics"}
-    fixes = pd.read_csv(tmp_path / "out" / "fix-lists" / "S03.csv", dtype=str, keep_default_na=False)
+    fixes = pd.read_csv(tmp_path / "out" / "restricted" / "fix-lists" / "S03.csv", dtype=str, keep_default_na=False)
     assert set(fixes["found"]) >= {f"{pseudonym('ST06')} / E22-PRE / mathematics"}
-    index = pd.read_csv(tmp_path / "out" / "fix-lists" / "index.csv", dtype=str, keep_default_na=False)
+    index = pd.read_csv(tmp_path / "out" / "restricted" / "fix-lists" / "index.csv", dtype=str, keep_default_na=False)
     assert list(index["school_id"]) == ["S01", "S02", "S03", "S04", ""]  # schools are no personal data
     assert not re.search(r"\b(ST0[1-8]|T0[1-3])\b", everything)
     assert not any(number in everything for number in NATIONAL.values())

@@ -491,7 +491,7 @@ def test_validate_writes_warnings(planted, tmp_path, capsys):
     report, expected = planted
     code = main(["validate", str(report.data_dir), "--out", str(tmp_path / "out")])
     out = capsys.readouterr().out
-    warnings = pd.read_csv(tmp_path / "out" / "warnings.csv", keep_default_na=False, dtype=str)
+    warnings = pd.read_csv(tmp_path / "out" / "restricted" / "warnings.csv", keep_default_na=False, dtype=str)
     assert code == 0
     assert list(warnings.columns) == list(WARNING_COLUMNS)
     assert warnings["message"].tolist() == expected["message"].tolist()
@@ -520,4 +520,4 @@ def test_linkage_summary_counts_ids_in_both_waves(tmp_path):
     assert set(linkage.index) == {"exam_results", *(key for key in report.tables if key.startswith("surveys/"))}
     code = main(["validate", str(report.data_dir), "--out", str(tmp_path / "out")])
     assert code == 0
-    assert pd.read_csv(tmp_path / "out" / "linkage.csv").loc[0, "n_linked"] == 7
+    assert pd.read_csv(tmp_path / "out" / "shared" / "linkage.csv").loc[0, "n_linked"] == 7

@@ -294,7 +294,7 @@ def test_missing_required_table_is_unreadable(tmp_path):
 def test_cli_exit_codes_without_traceback(tmp_path, capsys):
     valid = valid_data_dir(tmp_path / "valid")
     assert main(["validate", str(valid), "--out", str(tmp_path / "out")]) == EXIT_OK
-    assert (tmp_path / "out" / "quarantine.csv").is_file()
+    assert (tmp_path / "out" / "restricted" / "quarantine.csv").is_file()
 
     tables = valid_tables()
     tables["exam_results"][0]["score"] = "120"

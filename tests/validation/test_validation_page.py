@@ -147,16 +147,16 @@ def test_cli_writes_page_fix_lists_and_exits_1(tmp_path, capsys):
     assert main(["validate", str(data), "--out", str(out), "--language", "tr"]) == EXIT_INVALID_DATA
     printed = capsys.readouterr().out
     assert f"Validation details written to {out}" in printed and "fix-lists/" in printed
-    quarantine = pd.read_csv(out / "quarantine.csv", dtype=str, keep_default_na=False)
+    quarantine = pd.read_csv(out / "restricted" / "quarantine.csv", dtype=str, keep_default_na=False)
     assert list(quarantine.columns) == list(FAILURE_COLUMNS)
     assert set(quarantine.loc[quarantine["table"] == "activities", "school_id"]) == {""}
-    assert "<h2>Okullar</h2>" in (out / "validation.html").read_text(encoding="utf-8")
-    assert (out / "validation-summary.csv").is_file()
+    assert "<h2>Okullar</h2>" in (out / "shared" / "validation.html").read_text(encoding="utf-8")
+    assert (out / "shared" / "validation-summary.csv").is_file()
     index = pd.read_csv(
-        out / "fix-lists" / "index.csv", sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False
+        out / "restricted" / "fix-lists" / "index.csv", sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False
     )
     assert list(index["file"]) == ["S01.csv", "S02.csv", "S03.csv", "S04.csv", "unassigned.csv"]
-    assert {path.name for path in (out / "fix-lists").glob("*.html")} == {
+    assert {path.name for path in (out / "restricted" / "fix-lists").glob("*.html")} == {
         "S01.html",
         "S02.html",
         "S03.html",
@@ -171,9 +171,9 @@ def test_cli_writes_page_fix_lists_and_exits_1(tmp_path, capsys):
 def test_cli_on_valid_data_writes_an_empty_index_and_exits_0(tmp_path):
     out = tmp_path / "out"
     assert main(["validate", str(valid_data_dir(tmp_path)), "--out", str(out)]) == EXIT_OK
-    page = (out / "validation.html").read_text(encoding="utf-8")
+    page = (out / "shared" / "validation.html").read_text(encoding="utf-8")
     assert "All rows passed their data contracts." in page
     # every row passed; the one list is S04's data-quality warning (no teacher survey answers)
-    assert sorted(path.name for path in (out / "fix-lists").iterdir()) == ["S04.csv", "S04.html", "index.csv"]
-    s04 = pd.read_csv(out / "fix-lists" / "S04.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert sorted(path.name for path in (out / "restricted" / "fix-lists").iterdir()) == ["S04.csv", "S04.html", "index.csv"]
+    s04 = pd.read_csv(out / "restricted" / "fix-lists" / "S04.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert s04["rule"].tolist() == ["missing_school"]
