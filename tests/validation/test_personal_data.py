@@ -117,7 +117,9 @@ def test_a_table_holding_national_ids_is_refused_and_no_output_shows_one(tmp_pat
         assert number not in everything
     index = pd.read_csv(tmp_path / "out" / "restricted" / "fix-lists" / "index.csv", dtype=str, keep_default_na=False)
     assert list(index["school_id"]) == [""]  # no school directory from a refused schools file
-    fixes = pd.read_csv(tmp_path / "out" / "restricted" / "fix-lists" / "unassigned.csv", dtype=str, keep_default_na=False)
+    fixes = pd.read_csv(
+        tmp_path / "out" / "restricted" / "fix-lists" / "unassigned.csv", dtype=str, keep_default_na=False
+    )
     assert list(fixes.loc[fixes["file"] == "students.csv", "what to change"]) == [
         "The student_id column holds national ID numbers (T.C. Kimlik No), which must not be sent, so none of "
         "the file's rows could be checked: replace them by the school's own student numbers (or leave the column "

@@ -174,6 +174,12 @@ def test_cli_on_valid_data_writes_an_empty_index_and_exits_0(tmp_path):
     page = (out / "shared" / "validation.html").read_text(encoding="utf-8")
     assert "All rows passed their data contracts." in page
     # every row passed; the one list is S04's data-quality warning (no teacher survey answers)
-    assert sorted(path.name for path in (out / "restricted" / "fix-lists").iterdir()) == ["S04.csv", "S04.html", "index.csv"]
-    s04 = pd.read_csv(out / "restricted" / "fix-lists" / "S04.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert sorted(path.name for path in (out / "restricted" / "fix-lists").iterdir()) == [
+        "S04.csv",
+        "S04.html",
+        "index.csv",
+    ]
+    s04 = pd.read_csv(
+        out / "restricted" / "fix-lists" / "S04.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
+    )
     assert s04["rule"].tolist() == ["missing_school"]
