@@ -90,6 +90,28 @@ def ensure_data(plan: Plan, out_dir: Path) -> Path:
     raise UnreadableInputError(f"{plan.path}: data directory {plan.data_dir} does not exist")
 
 
+def check_outcomes(plan: Plan) -> None:
+    """Refuse (PlanError, exit 3, naming the plan file) a survey outcome whose instrument has no
+    definition or no such scale: found before any data is validated. (An exam outcome's subject
+    is checked against the data once it is read: `evaluation.steps.context.Run.frames`.)"""
+    from evaluation.config.instruments import find_instrument, load_instrument
+
+    for outcome in plan.outcomes:
+        if outcome.source != "survey":
+            continue
+        if find_instrument(outcome.instrument, plan.data_dir) is None:
+            raise PlanError(
+                f"{plan.path}: outcome {outcome.id}: no instrument definition {outcome.instrument}.yaml in the data "
+                "folder's instruments/ or among the bundled ones"
+            )
+        instrument = load_instrument(outcome.instrument, data_dir=plan.data_dir)
+        if outcome.scale not in instrument.scales:
+            raise PlanError(
+                f"{plan.path}: outcome {outcome.id}: instrument {instrument.id} has no scale {outcome.scale!r}; "
+                f"its scales: {', '.join(instrument.scales)}"
+            )
+
+
 def fingerprint(data_dir: Path) -> str:
     """Hash of the data directory's file names, sizes and modification times."""
     digest = hashlib.sha256()

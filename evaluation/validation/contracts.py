@@ -42,7 +42,10 @@ Custom rules (table-level, cross-field) use this convention for ``implementation
     implementation:
       derive: {answers_total: correct + wrong + blank}      # optional helper columns:
                                                             #   a pandas expression, or
-                                                            #   {countBy: [cols]} = rows sharing them
+                                                            #   {countBy: [cols]} = rows sharing them,
+                                                            #   or {largestCountBy: [cols],
+                                                            #   within: [some of cols]} = rows of the
+                                                            #   most common cols within `within`
       expectation: expect_column_pair_values_to_be_equal    # a GX Core expectation type
       kwargs: {column_A: answers_total, column_B: n_items}  # its arguments, as GX takes them
       columns: [correct, wrong, blank, n_items]             # the columns a failure is reported on

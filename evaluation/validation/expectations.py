@@ -129,9 +129,13 @@ def add_derived_columns(frame: pd.DataFrame, contract: Contract, rules: Iterable
     for rule in rules:
         for helper, formula in rule.derive.items():
             try:
-                if isinstance(formula, Mapping):
-                    by = formula["countBy"]
-                    by = [by] if isinstance(by, str) else list(by)
+                if isinstance(formula, Mapping) and "largestCountBy" in formula:
+                    by, within = _columns(formula["largestCountBy"]), _columns(formula["within"])
+                    sizes = frame.groupby(by, dropna=True)[by[0]].transform("size")
+                    largest = sizes.groupby([frame[column] for column in within], dropna=True).transform("max")
+                    derived[helper] = largest.reindex(frame.index).astype("float64")
+                elif isinstance(formula, Mapping):
+                    by = _columns(formula["countBy"])
                     sizes = frame.groupby(by, dropna=True)[by[0]].transform("size")
                     derived[helper] = sizes.reindex(frame.index).astype("float64")
                 else:
@@ -139,6 +143,10 @@ def add_derived_columns(frame: pd.DataFrame, contract: Contract, rules: Iterable
             except Exception as error:
                 raise ContractError(f"{contract.label}: rule {rule.name}: cannot derive {helper!r} ({error})") from None
     return frame.assign(**derived) if derived else frame
+
+
+def _columns(value: str | Iterable[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
 def key_text(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Series:

@@ -297,10 +297,7 @@ def _custom_rule(name: str, quality: Mapping[str, Any], prop: Property | None, n
         if helper in names:
             raise fail(f"rule {name}: derived column {helper!r} would hide the column of that name")
         if isinstance(formula, Mapping):
-            by = formula.get("countBy")
-            by = [by] if isinstance(by, str) else by
-            if set(formula) != {"countBy"} or not by or any(column not in names for column in by):
-                raise fail(f"rule {name}: derived column {helper!r} must be {{countBy: [columns of the table]}}")
+            _check_count(formula, helper, name, names, fail)
         elif not isinstance(formula, str):
             raise fail(f"rule {name}: derived column {helper!r} must be an expression or {{countBy: [...]}}")
     known = set(names) | set(derive)
@@ -358,3 +355,23 @@ def relationship_rule(relationship: Any, columns: tuple[str, ...] | None, fail: 
 def join_key(values: tuple[str, ...] | list[str]) -> str:
     """The single value a composite reference is checked on (parts joined by a unit separator)."""
     return KEY_SEPARATOR.join(values)
+
+
+def _check_count(formula: Mapping[str, Any], helper: str, name: str, names: list[str], fail: Fail) -> None:
+    """A counting helper column: ``{countBy: [columns]}`` (rows sharing them) or ``{largestCountBy:
+    [columns], within: [some of them]}`` (rows of the most common value within each group)."""
+
+    def columns(value: Any) -> list[str] | None:
+        listed = [value] if isinstance(value, str) else value
+        return list(listed) if isinstance(listed, list) and listed and all(c in names for c in listed) else None
+
+    if set(formula) == {"countBy"} and columns(formula["countBy"]):
+        return
+    if set(formula) == {"largestCountBy", "within"}:
+        by, within = columns(formula["largestCountBy"]), columns(formula["within"])
+        if by and within and set(within) < set(by):
+            return
+    raise fail(
+        f"rule {name}: derived column {helper!r} must be {{countBy: [columns of the table]}} or "
+        "{largestCountBy: [columns of the table], within: [some of those columns]}"
+    )

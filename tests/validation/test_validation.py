@@ -326,3 +326,41 @@ def test_excel_and_parquet_tables_validate_like_csv(tmp_path):
     assert report.tables["exam_results"].n_accepted == 31
     assert report.tables["indicators"].n_accepted == len(tables["indicators"])
     assert_counts_add_up(report)
+
+
+@pytest.mark.slow
+def test_a_mistyped_exam_id_is_quarantined_and_reaches_its_school(tmp_path):
+    """A subject has one exam per wave: the row whose exam_id differs from the one most rows of its
+    subject and wave name is quarantined, with its school, so the analyses never meet two exams."""
+    tables = valid_tables()
+    typo = next(
+        i
+        for i, row in enumerate(tables["exam_results"])
+        if row["wave"] == "post" and row["subject"] == "mathematics" and row["school_id"] == "S03"
+    )
+    tables["exam_results"][typo]["exam_id"] = "E23-P0ST"  # a zero for the letter O
+    report = validate_data_dir(write_data_dir(tmp_path / "data", tables))
+    failures = report.failures[report.failures["rule"] == "one_exam_per_wave"]
+    assert list(zip(failures["row"], failures["school_id"], failures["column"], failures["value"], strict=True)) == [
+        (typo + 2, "S03", "exam_id", "E23-P0ST")
+    ]
+    assert report.tables["exam_results"].n_quarantined == 1
+    accepted = report.accepted["exam_results"]
+    assert set(accepted.loc[accepted["wave"] == "post", "exam_id"]) == {"E23-POST"}
+
+
+def test_largest_count_within_a_group_is_derived_per_row():
+    from types import SimpleNamespace
+
+    from evaluation.validation.expectations import add_derived_columns
+
+    rule = SimpleNamespace(
+        derive={
+            "rows": {"countBy": ["wave", "exam_id"]},
+            "largest": {"largestCountBy": ["wave", "exam_id"], "within": ["wave"]},
+        }
+    )
+    frame = pd.DataFrame({"wave": ["post"] * 4 + ["pre"] * 2, "exam_id": ["A", "A", "A", "B", "C", "C"]})
+    derived = add_derived_columns(frame, contract=None, rules=[rule])
+    assert derived["rows"].tolist() == [3, 3, 3, 1, 2, 2]
+    assert derived["largest"].tolist() == [3, 3, 3, 3, 2, 2]
