@@ -11,7 +11,7 @@ EFFECT_COLUMNS = [
     "analysis", "outcome", "domain", "subgroup", "group", "method",
     "n_treatment", "n_control", "n_clusters_treatment", "n_clusters_control",
     "estimate", "std_error", "df", "ci_low", "ci_high", "p_value", "p_adjusted",
-    "effect_size", "effect_size_ci_low", "effect_size_ci_high", "suppressed",
+    "effect_size", "effect_size_ci_low", "effect_size_ci_high", "suppressed", "note",
 ]  # fmt: skip
 
 _COUNTS = ["n_treatment", "n_control", "n_clusters_treatment", "n_clusters_control"]
@@ -29,7 +29,11 @@ class Estimate:
     pseudomedian of the changes; ``welch_t``: mean(post) - mean(pre)), `n_treatment` the number
     of pairs (``welch_t``: post values) and `n_control` None (``welch_t``: pre values). For
     partner-versus-control methods `estimate` is the adjusted difference partner minus control.
-    `effect_size` is Hedges' g with its confidence interval.
+    `effect_size` is Hedges' g with its confidence interval. `note` says why the numbers are
+    empty when the model cannot be fitted, or what the model left out (a dropped covariate): one
+    or more ``kind`` or ``kind:detail`` codes joined by ``;`` (such as ``no_post_test:partner``),
+    each a key ``notes.<kind>`` of the wording catalogues so the report can say it in the plan's
+    language; "" when there is nothing to say.
     """
 
     method: str
@@ -48,6 +52,7 @@ class Estimate:
     n_clusters_control: int | None = None
     p_adjusted: float = math.nan
     statistic: float = math.nan  # the test statistic (t, or V for the signed-rank test); not a column
+    note: str = ""  # codes: why the numbers are blank, or what the model left out (see above)
 
     def to_row(
         self,
@@ -78,7 +83,7 @@ class Estimate:
 
 def read_effects(path) -> pd.DataFrame:
     """Read `results/effects.csv` back with the column types of `effects_frame`."""
-    return effects_frame(pd.read_csv(path).to_dict("records"))
+    return effects_frame(pd.read_csv(path, dtype={"note": str}, keep_default_na=True).to_dict("records"))
 
 
 def effects_frame(rows: list[dict]) -> pd.DataFrame:
@@ -87,4 +92,5 @@ def effects_frame(rows: list[dict]) -> pd.DataFrame:
     for column in _COUNTS:
         frame[column] = frame[column].astype("Int64")
     frame["suppressed"] = frame["suppressed"].astype(bool)
+    frame["note"] = frame["note"].astype(object).where(frame["note"].notna(), "").astype(str)
     return frame
