@@ -1,6 +1,12 @@
 """Cluster-robust (sandwich) covariance of OLS coefficients: CR1 as R's ``sandwich::vcovCL`` and
-CR2 with Satterthwaite degrees of freedom as R's ``clubSandwich``, and the t-test of one
-coefficient under either.
+CR2 with Satterthwaite degrees of freedom as R's ``clubSandwich``, the t-test of one
+coefficient under either, and the CR2 Wald test of several linear constraints with clubSandwich's
+HTZ small-sample correction.
+
+Nothing forms the N x N hat matrix: every quantity is built one school at a time from p x p
+blocks (p the number of coefficients), and the sums over pairs of schools that the small-sample
+degrees of freedom need are written as sums over single schools (`_htz_nu`), so time and memory
+grow linearly with students and schools (a G x G Gram matrix is kept up to `GRAM_MAX_SCHOOLS`).
 
 References
 ----------
@@ -23,6 +29,22 @@ from scipy import stats
 
 VcovType = Literal["CR1", "CR2"]
 
+#: Up to this many clusters `cr2_vcov` computes a coefficient's Satterthwaite df from the G x G
+#: Gram matrix (32 MB at 2,000), above it by the linear sums of `_htz_nu` (the same number).
+GRAM_MAX_SCHOOLS = 2000
+
+#: A standard error at or below this share of the data's magnitude (its largest absolute value)
+#: is rounding noise, not variation.
+NEGLIGIBLE_SE = 1e-10
+
+
+def negligible(std_error: float, magnitude: float) -> bool:
+    """Whether `std_error` is zero up to rounding relative to `magnitude`, the data's scale (the
+    largest absolute value of the outcome): a constant change leaves residuals of about 1e-16
+    times the scores, never exactly 0, so ``std_error > 0`` alone lets that noise through (a
+    t of 1e15 and p = 0). NaN counts as negligible."""
+    return not std_error > NEGLIGIBLE_SE * magnitude
+
 
 @dataclass(frozen=True)
 class CoefficientTest:
@@ -38,9 +60,32 @@ class CoefficientTest:
     n_clusters: int
 
 
+@dataclass(frozen=True)
+class WaldTest:
+    """CR2 Wald test of q linear constraints C beta = 0 with the HTZ small-sample correction."""
+
+    statistic: float  # the HTZ F statistic, delta Q / q
+    df_num: int  # q
+    df_denom: float  # nu - q + 1
+    p_value: float
+    wald: float  # Q = (C b)' (C V C')^-1 (C b), the unadjusted Wald statistic
+    delta: float  # (nu - q + 1) / nu
+    n_clusters: int
+    std_errors: tuple[float, ...] = ()  # CR2 standard errors of the q contrasts C beta
+
+
 def _cluster_codes(clusters: np.ndarray) -> tuple[np.ndarray, int]:
     codes, uniques = pd.factorize(pd.Series(clusters), sort=True)
     return codes, len(uniques)
+
+
+def _cluster_slices(clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Row order that puts each cluster's rows together (in their order) and the bounds of cluster
+    j's rows in it, order[bounds[j]:bounds[j + 1]]: one sort, not one scan of N rows per cluster."""
+    codes, g = _cluster_codes(clusters)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(g + 1))
+    return order, bounds, g
 
 
 def cr1_vcov(x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray) -> np.ndarray:
@@ -68,7 +113,12 @@ def _adjustment(x_j: np.ndarray, bread: np.ndarray):
     v = q @ w
     rest = 1.0 - s
     scale = np.where(rest > 1e-12, 1.0 / np.sqrt(np.clip(rest, 1e-12, None)), 0.0) - 1.0
-    return lambda vector: vector + v @ (scale * (v.T @ vector))
+
+    def apply(values: np.ndarray) -> np.ndarray:  # a vector, or a matrix column by column
+        weights = scale if values.ndim == 1 else scale[:, None]
+        return values + v @ (weights * (v.T @ values))
+
+    return apply
 
 
 def cr2_vcov(
@@ -86,23 +136,32 @@ def cr2_vcov(
     Tipton (2018, section 3.1) under the working model Var(y) = sigma^2 I, as
     ``clubSandwich::coef_test(fit, vcov = "CR2", test = "Satterthwaite")`` for an unweighted
     ``lm``: with g_j = (I - H)_j' A_j X_j M c, the N-vector of cluster j,
-    df = (sum_j g_j'g_j)^2 / sum_(i,j) (g_i'g_j)^2. The Gram matrix is computed without the
-    N x N hat matrix: g_i'g_j = [i = j] u_i'u_i - a_i' X'X a_j with u_j = A_j X_j M c and
-    a_j = M X_j' u_j.
+    df = (sum_j g_j'g_j)^2 / sum_(i,j) (g_i'g_j)^2. Up to `GRAM_MAX_SCHOOLS` clusters the G x G
+    Gram matrix is computed without the N x N hat matrix: g_i'g_j = [i = j] u_i'u_i - a_i' X'X a_j
+    with u_j = A_j X_j M c and a_j = M X_j' u_j. Above it (national data: thousands of schools,
+    where the Gram matrix alone would take gigabytes) the same df is the HTZ degrees of freedom of
+    the one constraint c (`_htz_nu`), sums over single clusters of p x p blocks, linear in G; the
+    two agree to the last few of the 16 digits (tests/stats/test_clustered.py). The Gram matrix
+    stays below the bound so that results computed before the linear form are unchanged to the
+    last digit.
 
     Returns
     -------
     (vcov, df)
         df is NaN when `column` is None.
     """
+    slices = _cluster_slices(clusters)
+    if column is not None and slices[2] > GRAM_MAX_SCHOOLS:
+        bread, vcov, f_blocks, k_blocks = _cr2_blocks(x, residuals, clusters, slices)
+        return vcov, _htz_nu(np.eye(x.shape[1])[[column]], bread, f_blocks, k_blocks)
     bread = np.linalg.inv(x.T @ x)
-    codes, g = _cluster_codes(clusters)
+    order, bounds, g = slices
     k = x.shape[1]
     meat = np.zeros((k, k))
     u_list, a_cols = [], []
     contrast = bread[:, column] if column is not None else None
     for j in range(g):
-        rows = codes == j
+        rows = order[bounds[j] : bounds[j + 1]]
         x_j = x[rows]
         adjust = _adjustment(x_j, bread)
         score = x_j.T @ adjust(residuals[rows])
@@ -144,3 +203,122 @@ def coefficient_test(
     p = float(2 * stats.t.sf(abs(t), df)) if se > 0 else math.nan
     half = float(stats.t.ppf(1 - alpha / 2, df) * se)
     return CoefficientTest(estimate, se, df, estimate - half, estimate + half, p, t, g)
+
+
+def _symmetric_power(matrix: np.ndarray, power: float) -> np.ndarray:
+    """matrix^power of a symmetric matrix by its eigendecomposition, eigenvalues at or below
+    1e-12 mapped to 0 (clubSandwich's ``matrix_power``)."""
+    values, vectors = np.linalg.eigh(matrix)
+    powered = np.where(values > 1e-12, np.abs(values) ** power, 0.0)
+    return (vectors * powered) @ vectors.T
+
+
+def _cr2_blocks(x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray, slices=None):
+    """One pass over the clusters: M = (X'X)^-1, the CR2 covariance M (sum_j X_j'A_j e_j e_j'A_j
+    X_j) M, and per cluster F_j = X_j' A_j X_j and K_j = X_j' A_j A_j X_j (G x p x p each)."""
+    bread = np.linalg.inv(x.T @ x)
+    order, bounds, g = slices if slices is not None else _cluster_slices(clusters)
+    k = x.shape[1]
+    meat = np.zeros((k, k))
+    f_blocks, k_blocks = np.empty((g, k, k)), np.empty((g, k, k))
+    for j in range(g):
+        rows = order[bounds[j] : bounds[j + 1]]
+        x_j = x[rows]
+        adjust = _adjustment(x_j, bread)
+        score = x_j.T @ adjust(residuals[rows])
+        meat += np.outer(score, score)
+        adjusted = adjust(x_j)
+        f_blocks[j] = x_j.T @ adjusted
+        k_blocks[j] = adjusted.T @ adjusted
+    return bread, bread @ meat @ bread, f_blocks, k_blocks
+
+
+def _htz_nu(constraints: np.ndarray, bread: np.ndarray, f_blocks: np.ndarray, k_blocks: np.ndarray) -> float:
+    """The HTZ degrees of freedom nu = q (q + 1) / sum_(s,t) Var_st of Pustejovsky & Tipton (2018,
+    section 3.2), as clubSandwich's ``Wald_testing`` with ``total_variance_mat``, for an
+    unweighted ``lm`` (working model sigma^2 I).
+
+    Notes
+    -----
+    clubSandwich builds a q x q x G x G array P with P[s, t, j, k] = [j = k] g_j^s'g_j^t -
+    h_j^s'h_k^t, where g_j = C M X_j' A_j (q x n_j) and h_j = C M F_j L (q x p, L L' = M),
+    Omega = sum_j P[., ., j, j], B = Omega^(-1/2) P Omega^(-1/2) slice by slice, and
+    Var_st = sum_(j,k) B[s,t,j,k] B[t,s,j,k] + B[s,s,j,k] B[t,t,j,k]. Here each sum over the G^2
+    pairs of schools is written as sums over single schools: with D_j = W C M K_j M C' W and
+    E_j = W C M F_j M F_j' M C' W (W = Omega^(-1/2)) and R[a, c] = sum_j (h~_j^a)(h~_j^c)'
+    (p x p, h~ = W h),
+    sum_(j,k) B[a,b,j,k] B[c,d,j,k] = sum_j (D_j[a,b] D_j[c,d] - D_j[a,b] E_j[c,d]
+    - E_j[a,b] D_j[c,d]) + <R[a, c], R[b, d]>, linear in G.
+    """
+    cm = constraints @ bread
+    q = cm.shape[0]
+    fmf = np.einsum("jpr,rs,jts->jpt", f_blocks, bread, f_blocks)  # F_j M F_j'
+    omega = cm @ (k_blocks.sum(axis=0) - fmf.sum(axis=0)) @ cm.T
+    z = _symmetric_power((omega + omega.T) / 2, -0.5) @ cm
+    d = np.einsum("ap,jpr,br->jab", z, k_blocks, z)
+    e = np.einsum("ap,jpr,br->jab", z, fmf, z)
+    h = np.einsum("ap,jpr,rs->jas", z, f_blocks, np.linalg.cholesky((bread + bread.T) / 2))
+    r = np.einsum("jau,jcv->acuv", h, h)
+    pairs = (
+        np.einsum("jab,jcd->abcd", d, d)
+        - np.einsum("jab,jcd->abcd", d, e)
+        - np.einsum("jab,jcd->abcd", e, d)
+        + np.einsum("acuv,bduv->abcd", r, r)
+    )
+    total = float(np.einsum("stts->", pairs) + np.einsum("sstt->", pairs))  # sum_(s,t) Var_st
+    return q * (q + 1) / total if total > 0 else math.nan
+
+
+def cr2_wald_test(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, constraints: np.ndarray) -> WaldTest:
+    """OLS of `y` on `x` and the CR2 Wald test of ``constraints @ beta = 0`` with the HTZ
+    small-sample correction.
+
+    Parameters
+    ----------
+    x : (N, p) array
+        Design matrix of full column rank.
+    y : (N,) array
+    clusters : (N,) array
+        Cluster (school) of each row.
+    constraints : (q, p) array
+        The constraint matrix C; rows of the identity, ``np.eye(p)[columns]``, test that those
+        coefficients are all zero (clubSandwich's ``constrain_zero``).
+
+    Returns
+    -------
+    WaldTest
+        With Q = (C b)' (C V C')^-1 (C b), V the CR2 covariance, and nu the HTZ degrees of freedom
+        (`_htz_nu`): statistic F = delta Q / q with delta = (nu - q + 1) / nu, on q and nu - q + 1
+        degrees of freedom (a Hotelling T^2 approximation). All numbers are NaN when C V C' is not
+        positive definite (clubSandwich stops there), p is NaN when nu - q + 1 <= 0 (as
+        clubSandwich). With q = 1 the test is the square of `coefficient_test`'s CR2 t-test and
+        nu its Satterthwaite df.
+
+    Notes
+    -----
+    Matches ``clubSandwich::Wald_test(lm(...), constraints = constrain_zero(...), vcov = "CR2",
+    cluster = school, test = "HTZ")`` (tests/stats/test_clustered_r.py; Pustejovsky & Tipton
+    2018, section 3.2).
+    """
+    constraints = np.atleast_2d(np.asarray(constraints, dtype=float))
+    q = constraints.shape[0]
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+    residuals = y - x @ beta
+    bread, vcov, f_blocks, k_blocks = _cr2_blocks(x, residuals, clusters)
+    g = len(f_blocks)
+    nan = math.nan
+    contrast = constraints @ beta
+    middle = constraints @ vcov @ constraints.T
+    std_errors = tuple(float(math.sqrt(max(v, 0.0))) for v in np.diag(middle))
+    try:
+        factor = np.linalg.cholesky((middle + middle.T) / 2)
+    except np.linalg.LinAlgError:
+        return WaldTest(nan, q, nan, nan, nan, nan, g, std_errors)
+    solved = np.linalg.solve(factor, contrast)
+    wald = float(solved @ solved)
+    nu = _htz_nu(constraints, bread, f_blocks, k_blocks)
+    df = nu - q + 1
+    delta = max(df / nu, 0.0) if nu > 0 else nan
+    statistic = delta * wald / q
+    p = float(stats.f.sf(statistic, q, df)) if df > 0 else nan
+    return WaldTest(float(statistic), q, float(df), p, wald, float(delta), g, std_errors)
