@@ -68,3 +68,14 @@ def change_sentence(row: pd.Series, language: str, unit: str, who: str) -> md.Ma
         ),
         language,
     )
+
+
+def note_sentences(note: str, language: str) -> md.Markdown:
+    """The `note` of a results row (codes ``kind`` or ``kind:detail`` joined by ``;``) in words:
+    one sentence per code, ``notes.<kind>`` of the catalogue with ``{detail}`` filled (escaped:
+    a detail can be a value of the data, such as a subgroup's level)."""
+    sentences = []
+    for code in filter(None, (part.strip() for part in str(note or "").split(";"))):
+        kind, _, detail = code.partition(":")
+        sentences.append(md.text(f"notes.{kind}", language, detail=detail))
+    return md.Markdown(" ").join(sentences)
