@@ -4,6 +4,8 @@ multiplicity adjustment and the headline method."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from evaluation.analysis.frames import waves_long
@@ -15,7 +17,9 @@ from evaluation.stats import (
     benjamini_hochberg,
     did_clustered,
     mixed_reml,
+    moderator_test,
     paired_change,
+    paired_change_clustered,
     welch_waves,
     wilcoxon_signed_rank,
 )
@@ -43,7 +47,9 @@ def _subsets(frame: pd.DataFrame, plan: Plan):
 def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
     """Change from pre to post of each group (partner, control, all) and subgroup: `prepost`
     rows, one per method: paired_t and wilcoxon on the linked units, welch_t on all pre and all
-    post values as independent samples (the method for waves that do not link)."""
+    post values as independent samples (the method for waves that do not link), and paired_cr2,
+    the linked units' mean change with its standard error clustered on the school (the reported
+    pre/post estimate: students of one school do not change independently)."""
     rows = []
     for subgroup, subset in _subsets(frame, plan):
         for group in (*GROUPS, "all"):
@@ -52,6 +58,7 @@ def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.Dat
                 paired_change(part, "pre", "post", cluster="school_id", alpha=plan.alpha),
                 wilcoxon_signed_rank(part, "pre", "post", cluster="school_id"),
                 welch_waves(part, "pre", "post", cluster="school_id", alpha=plan.alpha),
+                paired_change_clustered(part, "pre", "post", cluster="school_id", alpha=plan.alpha),
             )
             rows += [
                 estimate.to_row(
@@ -92,6 +99,36 @@ def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan
         rows += [estimate.to_row(analysis="partner_vs_control", **common) for estimate in estimates]
         if subgroup == "all" and needs_imputation(subset, plan.missing_data_threshold):
             rows.append(ancova_mi(subset, **arguments).to_row(analysis="partner_vs_control", **common))
+    return effects_frame(rows)
+
+
+def moderation_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
+    """Does the partner effect differ between a subgroup's levels? One `moderation` row per plan
+    subgroup variable with a value in the frame (subgroup = the variable, group ``all``, method
+    ``ancova_cr2``): the partner x subgroup interaction of the CR2 ANCOVA on the students with
+    both tests (`evaluation.stats.moderator_test`: for two levels the interaction's t-test, for
+    more the HTZ Wald test, its F in `estimate` and the note ``wald_f:<q>``). The row is
+    suppressed when a level has fewer than `min_cell_size` analysed partner or control
+    students (any count under it can identify children, as in a subgroup's own rows). Moderator
+    tests are exploratory: their p is not adjusted."""
+    rows = []
+    analysed = frame.dropna(subset=["pre", "post"])
+    for name in plan.subgroups:
+        if name not in frame.columns or frame[name].isna().all():
+            continue
+        estimate = moderator_test(analysed, "post", "pre", "treatment", "school_id", name, alpha=plan.alpha)
+        cells = analysed.dropna(subset=[name]).groupby([name, "treatment"]).size()
+        small_cell = not len(cells) or cells.min() < plan.min_cell_size
+        rows.append(
+            estimate.to_row(
+                analysis="moderation",
+                outcome=outcome.id,
+                domain=outcome.domain,
+                subgroup=name,
+                # to_row checks the arms' totals; a small level-by-arm cell suppresses the row too
+                min_cell_size=math.inf if small_cell else plan.min_cell_size,
+            )
+        )
     return effects_frame(rows)
 
 

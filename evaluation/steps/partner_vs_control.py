@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.analysis.design import outcome_design_tables
-from evaluation.analysis.effects import adjust_p_values, partner_vs_control_effects
+from evaluation.analysis.effects import adjust_p_values, moderation_effects, partner_vs_control_effects
 from evaluation.analysis.missing import missing_shares
 from evaluation.reporting import escaping as md
 from evaluation.reporting.figures import covariate_name, forest_plot, love_plot
@@ -26,11 +26,15 @@ from evaluation.steps.display import Shown, figure_of
 def estimates(run: Run) -> Shown:
     """The `baseline_equivalence` and `partner_vs_control` rows of results/effects.csv: per outcome
     and subgroup, ANCOVA with CR1 and CR2 errors, the random-intercept model, the difference in
-    differences and, above the plan's missing-data threshold, the imputed ANCOVA."""
+    differences and, above the plan's missing-data threshold, the imputed ANCOVA; then the
+    `moderation` rows, per outcome and plan subgroup the test of a difference in the partner
+    effect between its levels (exploratory: p not adjusted)."""
     plan = run.plan
     effects = adjust_p_values(
         pd.concat([partner_vs_control_effects(run.frames[o.id], o, plan) for o in plan.outcomes], ignore_index=True)
     )
+    moderation = [moderation_effects(run.frames[o.id], o, plan) for o in plan.outcomes]
+    effects = pd.concat([effects, *(rows for rows in moderation if len(rows))], ignore_index=True)
     run.save_effects(effects, "partner_vs_control")
     return Shown(partner_vs_control_table(effects, run.language))
 

@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis.descriptives import group_means
-from evaluation.analysis.effects import adjust_p_values, partner_vs_control_effects, prepost_effects, primary_method
+from evaluation.analysis.effects import (
+    adjust_p_values,
+    moderation_effects,
+    partner_vs_control_effects,
+    prepost_effects,
+    primary_method,
+)
 from evaluation.analysis.frames import linkage_rate, prepost_frame
 from evaluation.config.plan import Outcome, Plan, load_plan
 from evaluation.errors import PlanError
@@ -75,11 +81,18 @@ def test_prepost_and_partner_rows_cover_groups_and_subgroups():
     frame = prepost_frame(accepted_tables(), MATHS, instruments={})
     prepost = prepost_effects(frame, MATHS, plan())
     assert list(prepost.columns) == EFFECT_COLUMNS
-    assert len(prepost) == 4 * 3 * 3  # all + three grades, each for partner, control and all, three methods
+    assert len(prepost) == 4 * 3 * 4  # all + three grades, each for partner, control and all, four methods
     overall = prepost[(prepost["subgroup"] == "all") & (prepost["group"] == "all")].iloc[0]
-    assert list(prepost["method"][:3]) == ["paired_t", "wilcoxon", "welch_t"]
+    assert list(prepost["method"][:4]) == ["paired_t", "wilcoxon", "welch_t", "paired_cr2"]
     assert overall["n_treatment"] == 228
     assert overall["estimate"] == pytest.approx((frame["post"] - frame["pre"]).mean())
+    # the clustered row: the same pairs and change, the schools of the group, an interval of its own
+    clustered = prepost[prepost["method"] == "paired_cr2"].set_index(["subgroup", "group"])
+    paired = prepost[prepost["method"] == "paired_t"].set_index(["subgroup", "group"])
+    assert (clustered["n_treatment"] == paired["n_treatment"]).all()
+    assert (clustered["estimate"] == paired["estimate"]).all()
+    assert list(clustered.loc["all", "n_clusters_treatment"]) == [4, 4, 8]  # partner, control, all
+    assert (clustered["std_error"] != paired["std_error"]).all() and (clustered["note"] == "").all()
     versus = partner_vs_control_effects(frame, MATHS, plan())
     # the control group misses 12 of its 120 post-tests (10% > 5%): the whole sample also gets ancova_mi
     assert list(versus["subgroup"]) == ["all"] * 6 + [s for s in ["grade=9", "grade=10", "grade=11"] for _ in range(5)]
@@ -97,6 +110,33 @@ def test_prepost_and_partner_rows_cover_groups_and_subgroups():
     overall = versus[versus["subgroup"] == "all"].set_index("method")
     assert overall.loc["did", "n_treatment"] + overall.loc["did", "n_control"] == 228
     assert overall.loc["ancova_cr1", "n_treatment"] + overall.loc["ancova_cr1", "n_control"] == 228
+
+
+def test_moderation_rows_one_per_plan_subgroup_present():
+    frame = prepost_frame(accepted_tables(), MATHS, instruments={})
+    frame["special_needs"] = np.nan  # a plan subgroup without a value in the data: no row
+    rows = moderation_effects(frame, MATHS, plan(subgroups=("grade", "sex", "special_needs", "school_type")))
+    assert list(rows.columns) == EFFECT_COLUMNS
+    # school_type has one level in these schools: its row says so instead of a number
+    assert list(rows["subgroup"]) == ["grade", "sex", "school_type"]
+    assert set(rows["analysis"]) == {"moderation"} and set(rows["method"]) == {"ancova_cr2"}
+    assert set(rows["group"]) == {"all"} and rows["p_adjusted"].isna().all()
+    grade, sex, school_type = (rows.iloc[i] for i in range(3))
+    assert grade["note"] == "wald_f:2" and grade["estimate"] > 0 and np.isnan(grade["std_error"])
+    assert sex["note"] == "" and sex["ci_low"] < sex["estimate"] < sex["ci_high"]
+    assert school_type["note"] == "one_level" and np.isnan(school_type["estimate"])
+    analysed = frame.dropna(subset=["pre", "post"])
+    assert (sex["n_treatment"], sex["n_control"]) == (
+        (analysed["treatment"] == 1).sum(),
+        (analysed["treatment"] == 0).sum(),
+    )
+    assert (sex["n_clusters_treatment"], sex["n_clusters_control"]) == (4, 4)
+    assert not rows["suppressed"].any()
+    # a level-by-group cell under min_cell_size (31 control students in grade 9, every sex cell 52
+    # or more) suppresses the row, though both groups' totals are above it
+    small = moderation_effects(frame, MATHS, plan(subgroups=("grade", "sex"), min_cell_size=35))
+    assert list(small["suppressed"]) == [True, False]
+    assert small.loc[0, ["estimate", "p_value", "n_treatment"]].isna().all()
 
 
 @pytest.mark.slow

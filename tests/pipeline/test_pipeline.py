@@ -44,18 +44,25 @@ def test_effects_table_has_the_data_models_columns_and_every_analysis(effects: p
     assert list(effects.columns) == list(EFFECT_COLUMNS)
     for outcome in load_plan(demo_plan).outcomes:
         mine = effects[(effects["outcome"] == outcome.id) & (effects["subgroup"] == "all")]
-        assert sorted(mine.loc[mine["analysis"] == "prepost", "group"]) == sorted(["all", "control", "partner"] * 3)
+        assert sorted(mine.loc[mine["analysis"] == "prepost", "group"]) == sorted(["all", "control", "partner"] * 4)
         versus = mine[mine["analysis"] == "partner_vs_control"]
         # surveys: 14-19% of the pre-wave respondents did not answer at post (> 5%): multiple imputation
         imputed = ["ancova_mi"] if outcome.source == "survey" else []
         assert list(versus["method"]) == ["ancova_cr1", "ancova_cr2", "mixed_reml", "did", *imputed]
         assert list(mine.loc[mine["analysis"] == "baseline_equivalence", "method"]) == ["baseline_equivalence"]
         prepost = mine[(mine["analysis"] == "prepost") & (mine["group"] == "all")]
-        assert list(prepost["method"]) == ["paired_t", "wilcoxon", "welch_t"]
+        assert list(prepost["method"]) == ["paired_t", "wilcoxon", "welch_t", "paired_cr2"]
         assert mine["domain"].eq(outcome.domain).all()
-    # Subgroups of the plan are there too, with their cells named as the data model says.
-    assert effects["subgroup"].str.fullmatch(r"all|grade=\d+|sex=[FM]").all()
+    # Subgroups of the plan are there too, with their cells named as the data model says, and one
+    # moderation row per subgroup variable for each outcome whose students have it
+    assert effects["subgroup"].str.fullmatch(r"all|grade=\d+|sex=[FM]|grade|sex").all()
     assert {"grade=9", "grade=10", "grade=11", "sex=F", "sex=M"} <= set(effects["subgroup"])
+    moderation = effects[effects["analysis"] == "moderation"]
+    assert set(moderation["subgroup"]) == {"grade", "sex"} and set(moderation["method"]) == {"ancova_cr2"}
+    assert not moderation.duplicated(["outcome", "subgroup"]).any()
+    assert set(moderation.loc[moderation["subgroup"] == "grade", "note"]) == {"wald_f:2"}
+    assert set(moderation.loc[moderation["subgroup"] == "sex", "note"]) == {""}
+    assert moderation["p_value"].between(0, 1).all() and moderation["p_adjusted"].isna().all()
 
 
 def test_pipeline_recovers_the_true_effects(effects: pd.DataFrame) -> None:
