@@ -23,8 +23,9 @@ test-fast: $(INSTALLED)
 benchmark: $(INSTALLED)
 	$(BIN)/python benchmarks/validate_national.py
 
-# Coverage and type-I error of the partner-versus-control methods: 6 cells x 1000 synthetic
-# programmes on 2 workers, 4-10 minutes on 2 cores; writes build/simulation/coverage.md and .csv.
+# Coverage and type-I error of the partner-versus-control methods (6 cells x 1000 synthetic
+# programmes), the moderator test's type-I error and the pre/post intervals' coverage (12 cells);
+# 2 workers, 6-12 minutes on 2 cores; writes build/simulation/coverage.md and a .csv per study.
 simulate: $(INSTALLED)
 	$(BIN)/python benchmarks/simulate_coverage.py
 

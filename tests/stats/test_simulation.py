@@ -69,3 +69,46 @@ def test_analyse_programme_calls_every_method():
     assert results["ancova_cr2"][0] == pytest.approx(estimate)  # same OLS point estimate
     assert results["ols_naive"][0] == pytest.approx(estimate)
     assert results["mixed_reml"][4] == 18.0  # G - 1 - 1 school-level predictor
+
+
+def test_add_sex_is_a_moderator_without_interaction():
+    design = simulate_coverage.Design(schools=200, delta=0.2)
+    rng = np.random.default_rng(5)
+    frame = simulate_coverage.simulate_programme(rng, design)
+    with_sex = simulate_coverage.add_sex(np.random.default_rng(6), frame, effect=0.5)
+    assert set(with_sex["sex"]) == {"F", "M"}
+    assert (with_sex["sex"] == "M").mean() == pytest.approx(0.5, abs=0.02)
+    boys = with_sex["sex"] == "M"
+    shift = with_sex["post"] - frame["post"]
+    assert np.allclose(shift[boys], 0.5) and (shift[~boys] == 0).all()  # the same for partner and control
+    results = simulate_coverage.analyse_moderation(with_sex)
+    assert tuple(results) == simulate_coverage.MODERATION_METHODS
+    estimate, low, high, p, df = results["moderator_sex"]
+    assert low < estimate < high and 0 <= p <= 1 and df > 100
+    # the girls' and boys' own CR2 ANCOVA: partner effects around the programme's 0.2
+    for name in ("girls", "boys"):
+        estimate, low, high, p, df = results[name]
+        assert low < 0.2 < high and df < 200
+
+
+@pytest.mark.parametrize("change_icc", [0.0, 0.2])
+def test_changes_have_the_configured_mean_and_school_share(change_icc):
+    design = simulate_coverage.ChangeDesign(schools=300, change_icc=change_icc, mean_change=0.3)
+    frame = simulate_coverage.simulate_changes(np.random.default_rng(8), design)
+    frame["change"] = frame["post"] - frame["pre"]
+    assert frame["change"].mean() == pytest.approx(0.3, abs=0.03)
+    _, _, tau2, sigma2, _, _ = random_intercept_reml(frame, "change", [], "school_id")
+    assert tau2 + sigma2 == pytest.approx(0.7**2, rel=0.05)
+    assert tau2 / (tau2 + sigma2) == pytest.approx(change_icc, abs=0.03)
+    _, _, tau2_pre, sigma2_pre, _, _ = random_intercept_reml(frame, "pre", [], "school_id")
+    assert tau2_pre / (tau2_pre + sigma2_pre) == pytest.approx(0.2, abs=0.04)
+
+
+def test_analyse_changes_calls_both_methods_on_the_same_change():
+    frame = simulate_coverage.simulate_changes(
+        np.random.default_rng(9), simulate_coverage.ChangeDesign(schools=10, change_icc=0.2)
+    )
+    results = simulate_coverage.analyse_changes(frame)
+    assert tuple(results) == simulate_coverage.PREPOST_METHODS
+    assert results["paired_cr2"][0] == results["paired_t"][0]  # the same mean change
+    assert results["paired_cr2"][4] < 10 < results["paired_t"][4]  # df: about the schools, against the students
