@@ -3,15 +3,14 @@ of group means, with school-clustered CR2 errors."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
-from evaluation.stats.ancova import group_counts
+from evaluation.stats.ancova import empty_estimate, group_counts
 from evaluation.stats.cluster_robust import VcovType, coefficient_test
 from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
+from evaluation.stats.unfit import code, join_notes
 
 
 def did_clustered(
@@ -39,6 +38,8 @@ def did_clustered(
     Returns
     -------
     Estimate
+        Empty numbers with a note when a group has no value in a wave (``no_post_test:partner``
+        ...) or there are fewer than 3 schools (`evaluation.stats.unfit`).
         method ``did``; counts are post-wave students per group; effect_size is Hedges' g of the
         difference over the pooled post-wave student-level SD (J = 1 - 3/(4N - 9)).
 
@@ -52,25 +53,23 @@ def did_clustered(
     post = (rows[wave] == post_wave).to_numpy()
     treated, _, _, g_t, g_c = group_counts(rows, treatment, cluster)
     n_t, n_c = int((treated & post).sum()), int((~treated & post).sum())
-    nan = math.nan
-    cells = [(treated & post).sum(), (treated & ~post).sum(), (~treated & post).sum(), (~treated & ~post).sum()]
-    if min(cells) < 1 or g_t + g_c < 3:
-        return Estimate(
-            "did",
-            n_t,
-            n_c,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            n_clusters_treatment=g_t,
-            n_clusters_control=g_c,
-        )
+    cells = {
+        ("partner", "post_test"): treated & post,
+        ("partner", "pre_test"): treated & ~post,
+        ("control", "post_test"): ~treated & post,
+        ("control", "pre_test"): ~treated & ~post,
+    }
+    empty = [(group, test) for (group, test), cell in cells.items() if not cell.any()]
+    if empty:
+        notes = [
+            code("no_units", group)
+            if (group, "post_test") in empty and (group, "pre_test") in empty
+            else code(f"no_{test}", group)
+            for group, test in empty
+        ]
+        return empty_estimate("did", n_t, n_c, g_t, g_c, join_notes(notes))
+    if g_t + g_c < 3:
+        return empty_estimate("did", n_t, n_c, g_t, g_c, "too_few_schools")
     t = treated.astype(float)
     w = post.astype(float)
     x = np.column_stack([np.ones(len(rows)), t, w, t * w])
@@ -93,4 +92,5 @@ def did_clustered(
         n_clusters_treatment=g_t,
         n_clusters_control=g_c,
         statistic=test.statistic,
+        note=test.note,
     )

@@ -16,6 +16,8 @@ import math
 import numpy as np
 from scipy import stats
 
+from evaluation.stats.unfit import is_zero, scale_of
+
 
 def hedges_correction(df: float) -> float:
     """Small-sample correction J = 1 - 3 / (4 df - 1) (Hedges 1981), df the degrees of freedom
@@ -55,7 +57,7 @@ def hedges_g_paired(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> t
     if n < 3:
         return (math.nan, math.nan, math.nan)
     s_within = math.sqrt((np.var(pre, ddof=1) + np.var(post, ddof=1)) / 2.0)
-    if s_within == 0:
+    if is_zero(s_within, scale_of(pre, post)):  # a standard deviation zero up to rounding
         return (math.nan, math.nan, math.nan)
     d = float(np.mean(post - pre)) / s_within
     r = float(np.corrcoef(pre, post)[0, 1])
@@ -84,7 +86,7 @@ def hedges_g(treatment: np.ndarray, control: np.ndarray, alpha: float = 0.05) ->
     control = np.asarray(control, dtype=float)
     n_t, n_c = len(treatment), len(control)
     sd = pooled_sd(treatment, control)
-    if n_t < 2 or n_c < 2 or not sd > 0:
+    if n_t < 2 or n_c < 2 or is_zero(sd, scale_of(treatment, control)):
         return (math.nan, math.nan, math.nan)
     n = n_t + n_c
     d = float(treatment.mean() - control.mean()) / sd
@@ -101,6 +103,6 @@ def standardise(
     the effect size of an adjusted mean difference)."""
     sd = pooled_sd(np.asarray(treatment, dtype=float), np.asarray(control, dtype=float))
     j = hedges_correction(len(treatment) + len(control) - 2)
-    if not sd > 0:
+    if is_zero(sd, scale_of(treatment, control)):
         return (math.nan, math.nan, math.nan)
     return (j * estimate / sd, j * ci_low / sd, j * ci_high / sd)

@@ -10,6 +10,7 @@ from scipy import stats
 
 from evaluation.stats.effect_sizes import hedges_g, hedges_g_paired
 from evaluation.stats.estimate import Estimate
+from evaluation.stats.unfit import is_zero, scale_of
 
 
 def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None = None, alpha: float = 0.05) -> Estimate:
@@ -47,12 +48,13 @@ def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None =
     mean = float(diff.mean())
     se = float(diff.std(ddof=1) / math.sqrt(n))
     df = n - 1
-    if se > 0:
+    note = ""
+    if not is_zero(se, scale_of(diff)):
         t = mean / se
         p = float(2 * stats.t.sf(abs(t), df))
-    else:
-        t, p = math.nan, math.nan
-    half = float(stats.t.ppf(1 - alpha / 2, df) * se)
+        half = float(stats.t.ppf(1 - alpha / 2, df) * se)
+    else:  # every change the same, up to rounding: no p-value and no interval
+        se, t, p, half, note = math.nan, math.nan, math.nan, math.nan, "zero_std_error"
     g, g_low, g_high = hedges_g_paired(before, after, alpha=alpha)
     return Estimate(
         method="paired_t",
@@ -69,6 +71,7 @@ def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None =
         effect_size_ci_high=g_high,
         n_clusters_treatment=n_clusters,
         statistic=t,
+        note=note,
     )
 
 
@@ -193,11 +196,15 @@ def welch_waves(data: pd.DataFrame, pre: str, post: str, cluster: str | None = N
         return Estimate("welch_t", n1, n0, nan, nan, nan, nan, nan, nan, nan, nan, nan, n_clusters_treatment=n_clusters)
     v1, v0 = np.var(after, ddof=1) / n1, np.var(before, ddof=1) / n0
     se = float(math.sqrt(v1 + v0))
-    df = float((v1 + v0) ** 2 / (v1**2 / (n1 - 1) + v0**2 / (n0 - 1))) if se > 0 else nan
     estimate = float(after.mean() - before.mean())
-    t = estimate / se if se > 0 else nan
-    p = float(2 * stats.t.sf(abs(t), df)) if se > 0 else nan
-    half = float(stats.t.ppf(1 - alpha / 2, df) * se) if se > 0 else nan
+    note = ""
+    if not is_zero(se, scale_of(after, before)):
+        df = float((v1 + v0) ** 2 / (v1**2 / (n1 - 1) + v0**2 / (n0 - 1)))
+        t = estimate / se
+        p = float(2 * stats.t.sf(abs(t), df))
+        half = float(stats.t.ppf(1 - alpha / 2, df) * se)
+    else:  # both waves constant, up to rounding: no p-value and no interval
+        se, df, t, p, half, note = nan, nan, nan, nan, nan, "zero_std_error"
     g, g_low, g_high = hedges_g(after, before, alpha=alpha)
     return Estimate(
         "welch_t",
@@ -214,4 +221,5 @@ def welch_waves(data: pd.DataFrame, pre: str, post: str, cluster: str | None = N
         g_high,
         n_clusters_treatment=n_clusters,
         statistic=t,
+        note=note,
     )
