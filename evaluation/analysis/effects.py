@@ -4,6 +4,8 @@ multiplicity adjustment and the headline method."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from evaluation.analysis.frames import waves_long
@@ -21,6 +23,7 @@ from evaluation.stats import (
 )
 from evaluation.stats.estimate import effects_frame
 from evaluation.stats.imputation import ancova_mi
+from evaluation.stats.unfit import code, join_notes
 
 GROUPS = ("partner", "control")
 CR2_BELOW_SCHOOLS = 40  # fewer schools than this: CR2 is the default headline (issue 4, EEF guidance)
@@ -40,6 +43,19 @@ def _subsets(frame: pd.DataFrame, plan: Plan):
             yield f"{name}={level}", frame[frame[name] == level]
 
 
+def _absent_waves(part: pd.DataFrame, group: str) -> str:
+    """``no_post_test:<group>`` / ``no_pre_test:<group>`` / ``no_linked:<group>`` when the
+    group's rows lack a wave or never have both (group ``all``: the notes of partner and control)."""
+    if group == "all":
+        return join_notes(_absent_waves(part[part["group"] == g], g) for g in GROUPS)
+    if part.empty:
+        return code("no_units", group)
+    for wave in ("post", "pre"):
+        if part[wave].isna().all():
+            return code(f"no_{wave}_test", group)
+    return code("no_linked", group) if part[["pre", "post"]].dropna().empty else ""
+
+
 def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
     """Change from pre to post of each group (partner, control, all) and subgroup: `prepost`
     rows, one per method: paired_t and wilcoxon on the linked units, welch_t on all pre and all
@@ -53,6 +69,8 @@ def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.Dat
                 wilcoxon_signed_rank(part, "pre", "post", cluster="school_id"),
                 welch_waves(part, "pre", "post", cluster="school_id", alpha=plan.alpha),
             )
+            absent = _absent_waves(part, group)
+            estimates = [replace(e, note=join_notes(absent, e.note)) if absent else e for e in estimates]
             rows += [
                 estimate.to_row(
                     analysis="prepost",
@@ -76,17 +94,17 @@ def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan
     the CR2 ANCOVA pooled over multiple imputations (`evaluation.stats.imputation`)."""
     rows = []
     for subgroup, subset in _subsets(frame, plan):
-        analysed = subset.dropna(subset=["pre", "post"])
+        # each method analyses the students with both tests, and notes a group that has none
         common = dict(
             outcome=outcome.id, domain=outcome.domain, subgroup=subgroup, group="all", min_cell_size=plan.min_cell_size
         )
-        baseline = baseline_equivalence(analysed, "pre", "treatment", "school_id", alpha=plan.alpha)
+        baseline = baseline_equivalence(subset, "pre", "treatment", "school_id", alpha=plan.alpha, post="post")
         rows.append(baseline.to_row(analysis="baseline_equivalence", **common))
         arguments = dict(post="post", pre="pre", treatment="treatment", cluster="school_id", alpha=plan.alpha)
         estimates = (
-            ancova_clustered(analysed, vcov="CR1", **arguments),
-            ancova_clustered(analysed, vcov="CR2", **arguments),
-            mixed_reml(analysed, **arguments).estimate,
+            ancova_clustered(subset, vcov="CR1", **arguments),
+            ancova_clustered(subset, vcov="CR2", **arguments),
+            mixed_reml(subset, **arguments).estimate,
             did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha),
         )
         rows += [estimate.to_row(analysis="partner_vs_control", **common) for estimate in estimates]
