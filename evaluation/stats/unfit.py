@@ -23,6 +23,10 @@ Kinds written here and by the estimators of this package:
 - ``constant:<column>``: the column has one value (no standard deviation to scale by);
 - ``separates_groups:<column>``: within partner or within control schools the column has one
   value, so on its own it tells the groups apart.
+
+The balance table's joint test adds ``absent:<column>`` (an optional roster column the data does
+not have), ``ill_conditioned:<column>`` (a characteristic that leaves the covariance singular),
+``no_characteristic`` and ``too_many_characteristics`` (`evaluation.evidence.balance`).
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ GROUP_NAMES = {1: "partner", 0: "control"}
 NOTE_KINDS = (
     "no_units", "no_post_test", "no_pre_test", "no_linked", "too_few_schools", "too_few_students",
     "dropped_constant", "dropped_collinear", "collinear_treatment", "zero_std_error", "constant", "separates_groups",
+    # and those of the balance table's joint test (evaluation.evidence.balance)
+    "absent", "ill_conditioned", "no_characteristic", "too_many_characteristics",
 )  # fmt: skip
 #: Notes that say nothing of the values of a suppressed cell (only that a group or test is absent,
 #: or that there are too few units), so they stay on a row whose numbers are blanked.
