@@ -129,7 +129,7 @@ def test_balance_table_and_joint_sentence_say_what_was_left_out():
     assert english["note"].tolist() == [
         "One value within the partner or within the control schools, so it tells the groups apart on its own and "
         "is left out of the joint test: school type: vocational high school",
-        "The same value for everyone, so there is nothing to test: grade",
+        "The same value for everyone: grade",
         "",
     ]
     assert "note" not in evidence.balance_overview(balance.assign(note=""), "en").columns
@@ -167,8 +167,7 @@ def test_design_section_names_the_outcomes_left_out_and_why():
     )
     assert evidence.design_left_out(design, effects, PLAN, "ancova_cr2") == (
         "- **Science** is left out of the table: no student or respondent of the partner schools has a post-test "
-        "value.\n- **Turkish** is left out of the table: the same value for everyone, so there is nothing to test: "
-        "the pre-test."
+        "value.\n- **Turkish** is left out of the table: the same value for everyone: the pre-test."
     )
     assert evidence.design_left_out(design.assign(outcome="science"), effects.iloc[:0], PLAN, "ancova_cr2") == (
         "- **Mathematics** is left out of the table: too few schools or students with both tests.\n"
