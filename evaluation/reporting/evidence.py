@@ -335,8 +335,8 @@ def balance_overview(balance: pd.DataFrame, language: str) -> pd.DataFrame:
             "p_value": [p_cell(p, language) for p in balance["p_value"]],
         }
     )
-    notes = balance["note"].fillna("").astype(str) if "note" in balance.columns else pd.Series(dtype=str)
-    if notes.ne("").any():  # why a row has no p-value, or is left out of the joint test
+    notes = [note if isinstance(note, str) else "" for note in balance.get("note", [])]  # read back: NaN when empty
+    if any(notes):  # why a row has no p-value, or is left out of the joint test
         shown["note"] = [
             capitalise(note_text(note, language, _characteristic, subject=_characteristic(name, language)), language)
             for note, name in zip(notes, balance["characteristic"])

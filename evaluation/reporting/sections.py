@@ -105,7 +105,7 @@ def quality_overview(warnings: pd.DataFrame, language: str) -> tuple[md.Markdown
 def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.DataFrame:
     """`columns` maps result columns to header keys (``columns.<key>`` of the catalogues). A
     results table's ``note`` is shown in words as the last column when a row has one."""
-    if "note" in frame.columns and frame["note"].fillna("").astype(str).ne("").any():
+    if "note" in frame.columns and any(isinstance(note, str) and note for note in frame["note"]):
         columns = {**columns, "note": "note"}
     shown = frame[list(columns)].copy()
     if "note" in shown:

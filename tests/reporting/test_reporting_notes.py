@@ -133,6 +133,7 @@ def test_balance_table_and_joint_sentence_say_what_was_left_out():
         "",
     ]
     assert "note" not in evidence.balance_overview(balance.assign(note=""), "en").columns
+    assert "note" not in evidence.balance_overview(balance.assign(note=math.nan), "en").columns  # as read back
     joint = pd.DataFrame(
         [
             {
