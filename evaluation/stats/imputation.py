@@ -129,6 +129,7 @@ def ancova_mi(
     alpha: float = 0.05,
     m: int = IMPUTATIONS,
     seed: int = SEED,
+    icc: float | None = None,
 ) -> Estimate:
     """The CR2 ANCOVA of partner versus control pooled over m imputations of the missing post-test.
 
@@ -143,6 +144,8 @@ def ancova_mi(
         Number of imputations (20).
     seed : int
         Seed of the imputations' random numbers.
+    icc : float, optional
+        The outcome's intraclass correlation for the WWC's cluster factor on g.
 
     Returns
     -------
@@ -152,7 +155,8 @@ def ancova_mi(
         design only and so is the same in every completed dataset), the t interval and p-value
         on that df; n and schools count the analysed units (with a pre-test). Hedges' g is the
         pooled estimate and interval over the mean of the completed datasets' standardisers
-        (J over the pooled student-level SD of the post-test).
+        (the small-sample factor, the WWC's cluster factor with `icc`, over the pooled
+        student-level SD of the post-test; `evaluation.stats.effect_sizes.standardise`).
     """
     sample = data.dropna(subset=[pre, treatment, cluster, *covariates]).reset_index(drop=True)
     treated, n_t, n_c, g_t, g_c = group_counts(sample, treatment, cluster)
@@ -169,7 +173,7 @@ def ancova_mi(
     for values in draws:
         completed = sample.assign(**{post: values})
         fits.append(ancova_clustered(completed, post, pre, treatment, cluster, covariates, alpha, vcov="CR2"))
-        scales.append(standardise(1.0, 1.0, 1.0, values[treated], values[~treated])[0])
+        scales.append(standardise(1.0, 1.0, 1.0, values[treated], values[~treated], g_t + g_c, icc)[0])
     pooled = rubin_pool([f.estimate for f in fits], [f.std_error for f in fits], float(np.mean([f.df for f in fits])))
     if not math.isfinite(pooled.estimate) or not pooled.std_error > 0:
         return empty
