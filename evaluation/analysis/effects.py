@@ -11,6 +11,7 @@ import pandas as pd
 from evaluation.analysis.frames import waves_long
 from evaluation.analysis.missing import needs_imputation
 from evaluation.config.plan import Outcome, Plan
+from evaluation.evidence import default_icc
 from evaluation.stats import (
     ancova_clustered,
     baseline_equivalence,
@@ -85,13 +86,22 @@ def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.Dat
     return effects_frame(rows)
 
 
+def outcome_icc(outcome: Outcome) -> float:
+    """The ICC of the WWC's cluster factor on the partner-versus-control g: the WWC's default for
+    the outcome, 0.20 for an exam (achievement) and 0.10 for a survey scale (any other outcome)."""
+    return default_icc("achievement" if outcome.source == "exam" else "behavioural")
+
+
 def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
     """Partner versus control per subgroup, one row per method: the `baseline_equivalence` row
     (pre-test Hedges' g of the analysed students), then `partner_vs_control` rows ancova_cr1,
     ancova_cr2 and mixed_reml (students with both tests) and did (every pre and post value).
     When a group misses more than the plan's `missing_data_threshold` of the post-test (among
     its units with a pre-test), the whole sample (subgroup all) also has an ``ancova_mi`` row:
-    the CR2 ANCOVA pooled over multiple imputations (`evaluation.stats.imputation`)."""
+    the CR2 ANCOVA pooled over multiple imputations (`evaluation.stats.imputation`). Every
+    partner-versus-control g carries the WWC's cluster factor with `outcome_icc` (partner
+    schools are chosen as schools: cluster-level assignment); the baseline g does not."""
+    icc = outcome_icc(outcome)
     rows = []
     for subgroup, subset in _subsets(frame, plan):
         # each method analyses the students with both tests, and notes a group that has none
@@ -100,12 +110,12 @@ def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan
         )
         baseline = baseline_equivalence(subset, "pre", "treatment", "school_id", alpha=plan.alpha, post="post")
         rows.append(baseline.to_row(analysis="baseline_equivalence", **common))
-        arguments = dict(post="post", pre="pre", treatment="treatment", cluster="school_id", alpha=plan.alpha)
+        arguments = dict(post="post", pre="pre", treatment="treatment", cluster="school_id", alpha=plan.alpha, icc=icc)
         estimates = (
             ancova_clustered(subset, vcov="CR1", **arguments),
             ancova_clustered(subset, vcov="CR2", **arguments),
             mixed_reml(subset, **arguments).estimate,
-            did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha),
+            did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha, icc=icc),
         )
         rows += [estimate.to_row(analysis="partner_vs_control", **common) for estimate in estimates]
         if subgroup == "all" and needs_imputation(subset, plan.missing_data_threshold):

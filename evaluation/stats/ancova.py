@@ -56,6 +56,7 @@ def ancova_clustered(
     covariates: Sequence[str] = (),
     alpha: float = 0.05,
     vcov: VcovType = "CR1",
+    icc: float | None = None,
 ) -> Estimate:
     """ANCOVA of `post` on the treatment indicator and `pre` (plus covariates), school-clustered
     errors.
@@ -76,6 +77,9 @@ def ancova_clustered(
     vcov : {"CR1", "CR2"}
         CR1: G/(G-1) (N-1)/(N-K) scaled sandwich, t on G - 1 degrees of freedom (G schools).
         CR2: bias-reduced linearisation with Satterthwaite degrees of freedom.
+    icc : float, optional
+        The outcome's intraclass correlation for the WWC's cluster factor on g (`standardise`);
+        None: J = 1 - 3/(4N - 9) only, as for individually assigned groups.
 
     Returns
     -------
@@ -87,9 +91,10 @@ def ancova_clustered(
         ``dropped_constant:<column>`` or ``dropped_collinear:<column>``.
         method ``ancova_cr1`` or ``ancova_cr2``: the adjusted difference partner minus control,
         its standard error, degrees of freedom, interval and p-value, and Hedges' g: the
-        adjusted difference over the pooled student-level SD of the post-test, times
-        J = 1 - 3/(4N - 9); its interval is the difference's cluster-robust interval on the same
-        scale.
+        adjusted difference over the pooled student-level SD of the post-test, times the WWC's
+        omega * gamma for school-level assignment with `icc` (J = 1 - 3/(4N - 9) without it;
+        `evaluation.stats.effect_sizes.standardise`); its interval is the difference's
+        cluster-robust interval on the same scale.
 
     Notes
     -----
@@ -114,7 +119,9 @@ def ancova_clustered(
     x = _design(complete, [treatment, *kept])
     y = complete[post].to_numpy(dtype=float)
     test = coefficient_test(x, y, complete[cluster].to_numpy(), 1, vcov=vcov, alpha=alpha)
-    g, g_low, g_high = standardise(test.estimate, test.ci_low, test.ci_high, y[treated], y[~treated])
+    g, g_low, g_high = standardise(
+        test.estimate, test.ci_low, test.ci_high, y[treated], y[~treated], n_clusters=g_t + g_c, icc=icc
+    )
     return Estimate(
         method=method,
         n_treatment=n_t,

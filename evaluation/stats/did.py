@@ -22,6 +22,7 @@ def did_clustered(
     post_wave: object = "post",
     alpha: float = 0.05,
     vcov: VcovType = "CR2",
+    icc: float | None = None,
 ) -> Estimate:
     """OLS of `value` on treatment, post wave and their product; the product's coefficient is
     the difference in differences (partner change minus control change).
@@ -34,6 +35,8 @@ def did_clustered(
         Wave column; rows equal to `post_wave` are the post wave, all others the pre wave.
     treatment, cluster : str
         1/0 partner indicator and school column (errors clustered on schools).
+    icc : float, optional
+        The outcome's intraclass correlation for the WWC's cluster factor on g.
 
     Returns
     -------
@@ -41,7 +44,9 @@ def did_clustered(
         Empty numbers with a note when a group has no value in a wave (``no_post_test:partner``
         ...) or there are fewer than 3 schools (`evaluation.stats.unfit`).
         method ``did``; counts are post-wave students per group; effect_size is Hedges' g of the
-        difference over the pooled post-wave student-level SD (J = 1 - 3/(4N - 9)).
+        difference over the pooled post-wave student-level SD, times the WWC's cluster factor
+        with `icc` and the post-wave schools (J = 1 - 3/(4N - 9) without `icc`;
+        `evaluation.stats.effect_sizes.standardise`).
 
     Notes
     -----
@@ -75,7 +80,10 @@ def did_clustered(
     x = np.column_stack([np.ones(len(rows)), t, w, t * w])
     y = rows[value].to_numpy(dtype=float)
     test = coefficient_test(x, y, rows[cluster].to_numpy(), 3, vcov=vcov, alpha=alpha)
-    g, g_low, g_high = standardise(test.estimate, test.ci_low, test.ci_high, y[treated & post], y[~treated & post])
+    post_schools = int(rows.loc[post, cluster].nunique())
+    g, g_low, g_high = standardise(
+        test.estimate, test.ci_low, test.ci_high, y[treated & post], y[~treated & post], post_schools, icc
+    )
     return Estimate(
         "did",
         n_t,

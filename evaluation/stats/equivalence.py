@@ -1,5 +1,11 @@
 """The pre-test difference of partner and control groups in the analysed sample, as an effect
-size; the What Works Clearinghouse's verdict on it is `evaluation.evidence.baseline`."""
+size; the What Works Clearinghouse's verdict on it is `evaluation.evidence.baseline`.
+
+The baseline g is the two-sample Hedges' g, without the WWC's cluster factor omega * gamma that
+the partner-versus-control g carries (`evaluation.stats.effect_sizes.cluster_factor`): the
+handbook states that factor for the effect sizes of findings, and whether it also applies it to
+baseline differences could not be confirmed from the handbook's text. The factor only shrinks
+|g| (by under 1% with 20 schools or more), so leaving it out keeps the stricter verdict."""
 
 from __future__ import annotations
 

@@ -27,8 +27,8 @@ _NUMBERS = [
 class Estimate:
     """One estimate of one method, on the outcome's own scale.
 
-    For pre/post methods `estimate` is mean(post - pre) (``wilcoxon``: the Hodges-Lehmann
-    pseudomedian of the changes; ``welch_t``: mean(post) - mean(pre)), `n_treatment` the number
+    For pre/post methods `estimate` is mean(post - pre) (``wilcoxon``: R's (pseudo)median of the
+    non-zero changes; ``welch_t``: mean(post) - mean(pre)), `n_treatment` the number
     of pairs (``welch_t``: post values) and `n_control` None (``welch_t``: pre values). For
     partner-versus-control methods `estimate` is the adjusted difference partner minus control.
     `effect_size` is Hedges' g with its confidence interval. `note` says why the numbers are

@@ -130,6 +130,7 @@ def ancova_mi(
     alpha: float = 0.05,
     m: int = IMPUTATIONS,
     seed: int = SEED,
+    icc: float | None = None,
 ) -> Estimate:
     """The CR2 ANCOVA of partner versus control pooled over m imputations of the missing post-test.
 
@@ -144,6 +145,8 @@ def ancova_mi(
         Number of imputations (20).
     seed : int
         Seed of the imputations' random numbers.
+    icc : float, optional
+        The outcome's intraclass correlation for the WWC's cluster factor on g.
 
     Returns
     -------
@@ -153,9 +156,10 @@ def ancova_mi(
         design only and so is the same in every completed dataset), the t interval and p-value
         on that df; n and schools count the analysed units (with a pre-test). Hedges' g is the
         pooled estimate and interval over the mean of the completed datasets' standardisers
-        (J over the pooled student-level SD of the post-test). Nothing is imputed for a group
-        none of whose analysed units has the post-test: the row is empty, noted
-        ``no_post_test:partner`` (or ``control``; `evaluation.stats.unfit`). Constant or
+        (the small-sample factor, the WWC's cluster factor with `icc`, over the pooled
+        student-level SD of the post-test; `evaluation.stats.effect_sizes.standardise`). Nothing
+        is imputed for a group none of whose analysed units has the post-test: the row is empty,
+        noted ``no_post_test:partner`` (or ``control``; `evaluation.stats.unfit`). Constant or
         collinear predictors are left out of the imputation model, as R's ``mice`` leaves them
         out, and of the analysis model as in `ancova_clustered`, noted ``dropped_constant:<pre>``.
     """
@@ -176,7 +180,7 @@ def ancova_mi(
     school_pre = sample.groupby(cluster)[pre].transform("mean")
     predictors = sample.assign(_school_pre=school_pre)
     # as R's mice leaves constant and collinear predictors out of the imputation model
-    candidates = [treatment, *kept, "_school_pre"]
+    candidates = [treatment, *(c for c in [pre, "_school_pre", *covariates] if c == "_school_pre" or c in kept)]
     matrix = np.column_stack([np.ones(len(predictors)), *(predictors[c].to_numpy(dtype=float) for c in candidates)])
     left_out = {i - 1 for i in aliased_columns(matrix)}
     draws = _imputed_posts(predictors, post, [c for i, c in enumerate(candidates) if i not in left_out], m, seed)
@@ -184,7 +188,7 @@ def ancova_mi(
     for values in draws:
         completed = sample.assign(**{post: values})
         fits.append(ancova_clustered(completed, post, pre, treatment, cluster, covariates, alpha, vcov="CR2"))
-        scales.append(standardise(1.0, 1.0, 1.0, values[treated], values[~treated])[0])
+        scales.append(standardise(1.0, 1.0, 1.0, values[treated], values[~treated], g_t + g_c, icc)[0])
     pooled = rubin_pool([f.estimate for f in fits], [f.std_error for f in fits], float(np.mean([f.df for f in fits])))
     if not math.isfinite(pooled.estimate) or is_zero(pooled.std_error, abs(pooled.estimate)):
         zero = "zero_std_error" if math.isfinite(pooled.estimate) else ""

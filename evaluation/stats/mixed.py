@@ -127,6 +127,7 @@ def mixed_reml(
     cluster: str,
     covariates: Sequence[str] = (),
     alpha: float = 0.05,
+    icc: float | None = None,
 ) -> MixedFit:
     """Random-intercept model of `post` on treatment, `pre` and covariates, fitted by REML.
 
@@ -137,10 +138,12 @@ def mixed_reml(
         standard error, and t on the between-schools degrees of freedom G - 1 - q (q the
         predictors constant within every school, the treatment among them: SAS's
         between-within rule; lme4 reports no df). effect_size is Hedges' g from the pooled
-        student-level SD of the post-test as for the ANCOVA rows. Empty numbers with a note as
-        `evaluation.stats.ancova.ancova_clustered` (fewer than 4 schools: ``too_few_schools``); a
-        constant or collinear covariate is left out, as ``lmer`` drops it from a rank-deficient
-        fixed-effects matrix, noted ``dropped_constant:<column>`` / ``dropped_collinear:<column>``.
+        student-level SD of the post-test as for the ANCOVA rows (with the WWC's cluster factor
+        when `icc` is given, `evaluation.stats.effect_sizes.standardise`). Empty numbers with a
+        note as `evaluation.stats.ancova.ancova_clustered` (fewer than 4 schools:
+        ``too_few_schools``); a constant or collinear covariate is left out, as ``lmer`` drops it
+        from a rank-deficient fixed-effects matrix, noted ``dropped_constant:<column>`` /
+        ``dropped_collinear:<column>``.
 
     Notes
     -----
@@ -178,7 +181,9 @@ def mixed_reml(
         t = estimate / se
         p = float(2 * stats.t.sf(abs(t), df))
         half = float(stats.t.ppf(1 - alpha / 2, df) * se)
-    es, es_low, es_high = standardise(estimate, estimate - half, estimate + half, y[treated], y[~treated])
+    es, es_low, es_high = standardise(
+        estimate, estimate - half, estimate + half, y[treated], y[~treated], n_clusters=g_t + g_c, icc=icc
+    )
     row = Estimate(
         "mixed_reml",
         n_t,
