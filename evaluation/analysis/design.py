@@ -16,11 +16,13 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from evaluation.errors import DesignError
 from evaluation.stats import random_intercept_reml
 from evaluation.stats.power import DESIGN_COLUMNS, mdes
+from evaluation.stats.unfit import aliased_columns
 
 NEXT_YEAR_SCHOOLS = (20, 30, 40, 60, 80)
 
@@ -85,6 +87,16 @@ def estimate_design_parameters(
             f"both tests; found {len(sizes)} school(s) and {len(analysed)} student(s)"
         )
     base = [treatment] if treatment else []
+    if treatment:
+        for value, group in ((1, "partner"), (0, "control")):
+            if not (analysed[treatment] == value).any():
+                raise DesignError(f"no student of the {group} schools has both tests")
+    x = np.column_stack([np.ones(len(analysed)), *(analysed[c].to_numpy(dtype=float) for c in [*base, pre])])
+    if aliased_columns(x):
+        raise DesignError(
+            "the pre-test has one value for every student (or within each group), so how much it explains "
+            "cannot be estimated"
+        )
     _, _, tau2_empty, sigma2_empty, _, _ = random_intercept_reml(analysed, post, base, cluster)
     _, _, tau2_pre, sigma2_pre, _, _ = random_intercept_reml(analysed, post, [*base, pre], cluster)
     total = tau2_empty + sigma2_empty

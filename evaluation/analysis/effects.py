@@ -5,12 +5,14 @@ multiplicity adjustment and the headline method."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 
 from evaluation.analysis.frames import waves_long
 from evaluation.analysis.missing import needs_imputation
 from evaluation.config.plan import Outcome, Plan
+from evaluation.evidence import default_icc
 from evaluation.stats import (
     ancova_clustered,
     baseline_equivalence,
@@ -25,6 +27,7 @@ from evaluation.stats import (
 )
 from evaluation.stats.estimate import effects_frame
 from evaluation.stats.imputation import ancova_mi
+from evaluation.stats.unfit import code, join_notes
 
 GROUPS = ("partner", "control")
 CR2_BELOW_SCHOOLS = 40  # fewer schools than this: CR2 is the default headline (issue 4, EEF guidance)
@@ -44,6 +47,19 @@ def _subsets(frame: pd.DataFrame, plan: Plan):
             yield f"{name}={level}", frame[frame[name] == level]
 
 
+def _absent_waves(part: pd.DataFrame, group: str) -> str:
+    """``no_post_test:<group>`` / ``no_pre_test:<group>`` / ``no_linked:<group>`` when the
+    group's rows lack a wave or never have both (group ``all``: the notes of partner and control)."""
+    if group == "all":
+        return join_notes(_absent_waves(part[part["group"] == g], g) for g in GROUPS)
+    if part.empty:
+        return code("no_units", group)
+    for wave in ("post", "pre"):
+        if part[wave].isna().all():
+            return code(f"no_{wave}_test", group)
+    return code("no_linked", group) if part[["pre", "post"]].dropna().empty else ""
+
+
 def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
     """Change from pre to post of each group (partner, control, all) and subgroup: `prepost`
     rows, one per method: paired_t and wilcoxon on the linked units, welch_t on all pre and all
@@ -60,6 +76,8 @@ def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.Dat
                 welch_waves(part, "pre", "post", cluster="school_id", alpha=plan.alpha),
                 paired_change_clustered(part, "pre", "post", cluster="school_id", alpha=plan.alpha),
             )
+            absent = _absent_waves(part, group)
+            estimates = [replace(e, note=join_notes(absent, e.note)) if absent else e for e in estimates]
             rows += [
                 estimate.to_row(
                     analysis="prepost",
@@ -74,27 +92,36 @@ def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.Dat
     return effects_frame(rows)
 
 
+def outcome_icc(outcome: Outcome) -> float:
+    """The ICC of the WWC's cluster factor on the partner-versus-control g: the WWC's default for
+    the outcome, 0.20 for an exam (achievement) and 0.10 for a survey scale (any other outcome)."""
+    return default_icc("achievement" if outcome.source == "exam" else "behavioural")
+
+
 def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
     """Partner versus control per subgroup, one row per method: the `baseline_equivalence` row
     (pre-test Hedges' g of the analysed students), then `partner_vs_control` rows ancova_cr1,
     ancova_cr2 and mixed_reml (students with both tests) and did (every pre and post value).
     When a group misses more than the plan's `missing_data_threshold` of the post-test (among
     its units with a pre-test), the whole sample (subgroup all) also has an ``ancova_mi`` row:
-    the CR2 ANCOVA pooled over multiple imputations (`evaluation.stats.imputation`)."""
+    the CR2 ANCOVA pooled over multiple imputations (`evaluation.stats.imputation`). Every
+    partner-versus-control g carries the WWC's cluster factor with `outcome_icc` (partner
+    schools are chosen as schools: cluster-level assignment); the baseline g does not."""
+    icc = outcome_icc(outcome)
     rows = []
     for subgroup, subset in _subsets(frame, plan):
-        analysed = subset.dropna(subset=["pre", "post"])
+        # each method analyses the students with both tests, and notes a group that has none
         common = dict(
             outcome=outcome.id, domain=outcome.domain, subgroup=subgroup, group="all", min_cell_size=plan.min_cell_size
         )
-        baseline = baseline_equivalence(analysed, "pre", "treatment", "school_id", alpha=plan.alpha)
+        baseline = baseline_equivalence(subset, "pre", "treatment", "school_id", alpha=plan.alpha, post="post")
         rows.append(baseline.to_row(analysis="baseline_equivalence", **common))
-        arguments = dict(post="post", pre="pre", treatment="treatment", cluster="school_id", alpha=plan.alpha)
+        arguments = dict(post="post", pre="pre", treatment="treatment", cluster="school_id", alpha=plan.alpha, icc=icc)
         estimates = (
-            ancova_clustered(analysed, vcov="CR1", **arguments),
-            ancova_clustered(analysed, vcov="CR2", **arguments),
-            mixed_reml(analysed, **arguments).estimate,
-            did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha),
+            ancova_clustered(subset, vcov="CR1", **arguments),
+            ancova_clustered(subset, vcov="CR2", **arguments),
+            mixed_reml(subset, **arguments).estimate,
+            did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha, icc=icc),
         )
         rows += [estimate.to_row(analysis="partner_vs_control", **common) for estimate in estimates]
         if subgroup == "all" and needs_imputation(subset, plan.missing_data_threshold):
@@ -106,17 +133,20 @@ def moderation_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.
     """Does the partner effect differ between a subgroup's levels? One `moderation` row per plan
     subgroup variable with a value in the frame (subgroup = the variable, group ``all``, method
     ``ancova_cr2``): the partner x subgroup interaction of the CR2 ANCOVA on the students with
-    both tests (`evaluation.stats.moderator_test`: for two levels the interaction's t-test, for
-    more the HTZ Wald test, its F in `estimate` and the note ``wald_f:<q>``). The row is
+    both tests (`evaluation.stats.moderator_test`: for two levels the interaction's t-test, its g
+    with the ANCOVA rows' cluster factor, for more the HTZ Wald test, its F in `estimate` and
+    the note ``wald_f:<q>``). The row is
     suppressed when a level has fewer than `min_cell_size` analysed partner or control
     students (any count under it can identify children, as in a subgroup's own rows). Moderator
     tests are exploratory: their p is not adjusted."""
+    icc = outcome_icc(outcome)
     rows = []
     analysed = frame.dropna(subset=["pre", "post"])
     for name in plan.subgroups:
         if name not in frame.columns or frame[name].isna().all():
             continue
-        estimate = moderator_test(analysed, "post", "pre", "treatment", "school_id", name, alpha=plan.alpha)
+        # every student of the outcome, so that a group without both tests is named in the note
+        estimate = moderator_test(frame, "post", "pre", "treatment", "school_id", name, alpha=plan.alpha, icc=icc)
         cells = analysed.dropna(subset=[name]).groupby([name, "treatment"]).size()
         small_cell = not len(cells) or cells.min() < plan.min_cell_size
         rows.append(

@@ -27,12 +27,14 @@ from evaluation.evidence import (
     EVIDENCE_COLUMNS,
     Attrition,
     JointTest,
+    absent_characteristics,
     attrition,
     balance_table,
     baseline_characteristics,
     evidence_row,
     joint_orthogonality_test,
 )
+from evaluation.stats.unfit import code, join_notes
 
 DESIGN = "qed"  # partner schools chose to partner: the groups were not formed by lot
 # Impact estimates that adjust for the pre-test, as the WWC asks when the baseline difference is
@@ -141,42 +143,50 @@ def school_balance(accepted: dict[str, pd.DataFrame], min_cell_size: int) -> tup
     Every baseline characteristic the accepted tables hold (school type, size, resource level;
     students' sex, grade, special needs, migrant background, pre-test per subject) is compared
     with school-clustered CR1 errors, as iebaltab does. Student-level rows with fewer than
-    `min_cell_size` students in a group are blanked (column ``suppressed``). When the joint test
-    cannot be computed (collinear characteristics, fewer schools than characteristics) its numbers
-    are blank and ``note`` says why.
+    `min_cell_size` students in a group are blanked (column ``suppressed``, and their ``note``).
+    ``note`` says why a row has no test (``constant``; ``zero_std_error``) or why it is left out
+    of the joint test (``separates_groups``); the joint test's ``note`` names every
+    characteristic it left out and why, the optional roster columns the data does not have
+    (``absent:special_needs``), and why there is no test when there is none
+    (`evaluation.stats.unfit` codes, worded by the report).
     """
     frame, levels = baseline_characteristics(
         accepted["schools"], accepted.get("students"), accepted.get("exam_results")
     )
     table = balance_table(frame, levels)
     small = (table["level"] == "student") & (table[["n_partner", "n_control"]].min(axis=1) < min_cell_size)
-    numbers = table.columns[2:]
+    numbers = [c for c in table.columns[2:] if c != "note"]
     table[numbers] = table[numbers].astype(float).mask(small, axis=0)
     counts = ["n_partner", "n_control", "n_clusters_partner", "n_clusters_control"]
     table[counts] = table[counts].round().astype("Int64")
     table["suppressed"] = small
+    table["note"] = table["note"].where(~small, "")  # a note on a small group's values could tell them
+    table = table[[c for c in table.columns if c != "note"] + ["note"]]
+    absent = [code("absent", name) for name in absent_characteristics(levels)]
     try:
         joint: JointTest | None = joint_orthogonality_test(frame, list(levels))
-        note = ""
+        note = join_notes(absent)
     except EvidenceInputError as error:
         joint, note = None, str(error)
     return table, joint_test_frame(joint, note)
 
 
 def joint_test_frame(joint: JointTest | None, note: str = "") -> pd.DataFrame:
-    """One row (`BALANCE_TEST_COLUMNS`): the joint F-test, or blanks and the reason in ``note``."""
+    """One row (`BALANCE_TEST_COLUMNS`): the joint F-test, or blanks and the reason in ``note``;
+    ``note`` also holds the codes of `JointTest.left_out`."""
     if joint is None:
         row = dict.fromkeys(BALANCE_TEST_COLUMNS[:-2], math.nan) | {"characteristics": "", "note": note}
     else:
+        tested = not math.isnan(joint.statistic)
         row = {
             "statistic": joint.statistic,
-            "df_numerator": joint.df_numerator,
-            "df_denominator": joint.df_denominator,
+            "df_numerator": joint.df_numerator if tested else math.nan,
+            "df_denominator": joint.df_denominator if tested else math.nan,
             "p_value": joint.p_value,
             "n": joint.n,
             "n_clusters": joint.n_clusters,
             "characteristics": "; ".join(joint.characteristics),
-            "note": note,
+            "note": join_notes(note, joint.left_out),
         }
     return pd.DataFrame([row], columns=BALANCE_TEST_COLUMNS)
 

@@ -12,6 +12,7 @@ from evaluation.evidence.attrition_boundary import (
 )
 from evaluation.evidence.balance import (
     JointTest,
+    absent_characteristics,
     balance_table,
     baseline_characteristics,
     joint_orthogonality_test,
@@ -32,7 +33,7 @@ from evaluation.evidence.significance import (
 
 __all__ = [
     "ADJUSTMENT_REQUIRED", "EVIDENCE_COLUMNS", "NOT_SATISFIED", "SATISFIED", "Attrition", "ClusterCorrection",
-    "JointTest", "Matching", "attrition",
+    "JointTest", "Matching", "absent_characteristics", "attrition",
     "attrition_verdict", "balance_before_after", "balance_table", "baseline_characteristics", "baseline_verdict",
     "cluster_correction", "combined_verdict", "default_icc", "evidence_row", "improvement_index",
     "is_significant", "is_substantively_important", "joint_orthogonality_test", "load_boundary",

@@ -21,13 +21,17 @@ from scipy import stats
 
 from evaluation.errors import EvidenceInputError
 from evaluation.stats.cluster_robust import VcovType, coefficient_test, cr1_vcov
+from evaluation.stats.unfit import RELATIVE_ZERO, aliased_columns, code, is_zero, join_notes, scale_of
 
 BALANCE_COLUMNS = [
     "characteristic", "level", "n_partner", "n_control", "n_clusters_partner", "n_clusters_control",
     "mean_partner", "mean_control", "sd_partner", "sd_control", "difference", "normalised_difference",
-    "std_error", "p_value",
+    "std_error", "p_value", "note",
 ]  # fmt: skip
 FEMALE = {"F", "K"}  # the reader maps K/E to F/M; both accepted here
+#: Roster columns that a programme may not collect: left out of the table and the joint test when
+#: the roster does not have them (or has them empty), and named in the joint test's note.
+OPTIONAL_CHARACTERISTICS = ("special_needs", "migrant_refugee")
 
 
 def normalised_difference(treatment, control) -> float:
@@ -39,7 +43,7 @@ def normalised_difference(treatment, control) -> float:
     if len(a) < 2 or len(b) < 2:
         return math.nan
     scale = math.sqrt((np.var(a, ddof=1) + np.var(b, ddof=1)) / 2.0)
-    return float((a.mean() - b.mean()) / scale) if scale > 0 else math.nan
+    return math.nan if is_zero(scale, scale_of(a, b)) else float((a.mean() - b.mean()) / scale)
 
 
 def _flag(series: pd.Series, name: str) -> pd.Series:
@@ -61,7 +65,8 @@ def baseline_characteristics(
     Columns: school_id, treatment (1 partner, 0 control), then school-level characteristics
     ``school_type=<type>`` and ``resource_level=<level>`` (0/1 shares), ``school_size`` (students
     of the school in the roster, else in the exam results), and student-level ones ``female``,
-    ``grade``, ``special_needs``, ``migrant_refugee`` (when the roster has them) and
+    ``grade``, ``special_needs``, ``migrant_refugee`` (when the roster has them with at least one
+    value: `OPTIONAL_CHARACTERISTICS` absent or empty are left out, `absent_characteristics`) and
     ``pre_<subject>`` (mean pre-test score per subject). Students come from the roster, else from
     the exam results.
 
@@ -99,8 +104,8 @@ def baseline_characteristics(
     if "grade" in base.columns:
         frame["grade"] = pd.to_numeric(base["grade"], errors="coerce").astype(float)
         levels["grade"] = "student"
-    for column in ("special_needs", "migrant_refugee"):
-        if column in base.columns:
+    for column in OPTIONAL_CHARACTERISTICS:
+        if column in base.columns and base[column].notna().any():  # an empty column is an absent one
             frame[column] = _flag(base[column], column).to_numpy()
             levels[column] = "student"
     if exam_results is not None and not exam_results.empty:
@@ -111,6 +116,11 @@ def baseline_characteristics(
             frame[name] = frame["student_id"].map(means[subject]).astype(float)
             levels[name] = "student"
     return frame.drop(columns="student_id").reset_index(drop=True), levels
+
+
+def _one_value(values: np.ndarray, scale: float) -> bool:
+    """Whether `values` (none counts) have a single value, up to rounding relative to `scale`."""
+    return len(values) == 0 or is_zero(float(np.ptp(values)), scale)
 
 
 def _one_row(frame: pd.DataFrame, column: str, level: str, treatment: str, cluster: str, vcov: VcovType) -> dict:
@@ -133,13 +143,19 @@ def _one_row(frame: pd.DataFrame, column: str, level: str, treatment: str, clust
         "normalised_difference": normalised_difference(values[treated], values[~treated]),
         "std_error": math.nan,
         "p_value": math.nan,
+        "note": "",
     }
     row["difference"] = row["mean_partner"] - row["mean_control"]
-    if row["n_clusters_partner"] >= 1 and row["n_clusters_control"] >= 1 and pd.Series(clusters).nunique() > 2:
+    scale = scale_of(values)
+    if _one_value(values, scale):  # no difference to test, and no standard error but rounding noise
+        row["note"] = code("constant")
+    elif row["n_clusters_partner"] >= 1 and row["n_clusters_control"] >= 1 and pd.Series(clusters).nunique() > 2:
+        separates = _one_value(values[treated], scale) or _one_value(values[~treated], scale)
         x = np.column_stack([np.ones(len(values)), treated.astype(float)])
         test = coefficient_test(x, values, clusters, column=1, vcov=vcov)
-        if test.std_error > 0:
+        if not test.note:
             row["std_error"], row["p_value"] = test.std_error, test.p_value
+        row["note"] = join_notes(code("separates_groups") if separates else "", test.note)
     return row
 
 
@@ -167,7 +183,12 @@ def balance_table(
 
 @dataclass(frozen=True)
 class JointTest:
-    """F-test that no characteristic predicts being a partner school."""
+    """F-test that no characteristic predicts being a partner school.
+
+    `left_out` holds the codes of the characteristics the test left out, and why
+    (``constant:<name>``, ``separates_groups:<name>``, ``dropped_collinear:<name>``,
+    ``ill_conditioned:<name>``), or of why there is no test (``no_characteristic``,
+    ``too_many_characteristics``; the numbers are then NaN)."""
 
     statistic: float
     df_numerator: int
@@ -176,21 +197,53 @@ class JointTest:
     n: int
     n_clusters: int
     characteristics: tuple[str, ...]
+    left_out: tuple[str, ...] = ()
 
 
-def _regressors(frame: pd.DataFrame, columns: list[str]) -> list[str]:
-    """The characteristics that enter the joint regression: constant columns dropped and, of each
-    set of category shares (``name=level``), the first level dropped as the reference."""
-    kept, seen_prefix = [], set()
+def absent_characteristics(levels: dict[str, str]) -> list[str]:
+    """The `OPTIONAL_CHARACTERISTICS` that `baseline_characteristics` found absent or empty."""
+    return [name for name in OPTIONAL_CHARACTERISTICS if name not in levels]
+
+
+def _candidates(frame: pd.DataFrame, columns: list[str], treatment: str) -> tuple[list[str], list[str]]:
+    """The characteristics that may enter the joint regression, and the codes of those left out
+    before it: constant ones, and those with a single value within partner or within control
+    schools (on their own they tell the groups apart, and the regression fits those schools
+    exactly, which leaves the cluster-robust covariance singular); of each set of category
+    shares (``name=level``) the first level is the reference and is dropped without a note."""
+    kept, left_out, seen_prefix = [], [], set()
+    treated = frame[treatment].to_numpy(dtype=float) == 1
     for column in columns:
-        if frame[column].nunique() < 2:
+        values = frame[column].to_numpy(dtype=float)
+        scale = scale_of(values)
+        if _one_value(values, scale):
+            left_out.append(code("constant", column))
             continue
         prefix = column.split("=", 1)[0] if "=" in column else None
         if prefix is not None and prefix not in seen_prefix:
             seen_prefix.add(prefix)
             continue
+        if _one_value(values[treated], scale) or _one_value(values[~treated], scale):
+            left_out.append(code("separates_groups", column))
+            continue
         kept.append(column)
-    return kept
+    return kept, left_out
+
+
+def _design(rows: pd.DataFrame, names: list[str]) -> np.ndarray:
+    return np.column_stack([np.ones(len(rows)), rows[names].to_numpy(dtype=float)])
+
+
+def _ill_conditioned(x: np.ndarray, y: np.ndarray, clusters: np.ndarray) -> bool:
+    """Whether the CR1 covariance of the slopes is singular up to rounding: its correlation
+    matrix has an eigenvalue at most `evaluation.stats.unfit.RELATIVE_ZERO` (a direction the
+    clusters' scores do not vary in, such as a category only one school has)."""
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+    v = cr1_vcov(x, y - x @ beta, clusters)[1:, 1:]
+    sd = np.sqrt(np.clip(np.diag(v), 0.0, None))
+    if np.any(sd <= RELATIVE_ZERO * np.abs(beta[1:])) or not np.all(np.isfinite(v)) or not np.all(sd > 0):
+        return True
+    return bool(np.linalg.eigvalsh(v / np.outer(sd, sd)).min() <= RELATIVE_ZERO)
 
 
 def joint_orthogonality_test(
@@ -205,28 +258,41 @@ def joint_orthogonality_test(
     ``vce(cluster)``), F = W / q on (q, G - 1) degrees of freedom, q the number of
     characteristics, G the number of schools: as Stata's ``test`` after ``regress, vce(cluster)``
     (what iebaltab reports) and ``clubSandwich::Wald_test(vcov = "CR1S", test = "Naive-F")``.
-    Constant characteristics are dropped, and one reference level of each categorical one.
+
+    Left out, each with a code in `JointTest.left_out` (`evaluation.stats.unfit`): constant
+    characteristics, one reference level of each categorical one (without a code), those with a
+    single value within a group (``separates_groups``: such a characteristic made the F of a
+    held-out programme 9.2e28), and, taken in order, each that the ones before it reproduce
+    (``dropped_collinear``, as R's ``lm``) or that leaves the covariance of the slopes singular
+    up to rounding (``ill_conditioned``). The students analysed are those with every one of
+    `columns`. With no characteristic left, or more than G - 1, the numbers are NaN.
     """
     rows = frame.dropna(subset=[treatment, cluster, *columns])
-    names = _regressors(rows, columns)
-    if not names:
-        raise EvidenceInputError("balance: no characteristic varies among the students with complete data")
-    x = np.column_stack([np.ones(len(rows)), rows[names].to_numpy(dtype=float)])
-    if np.linalg.matrix_rank(x) < x.shape[1]:
-        raise EvidenceInputError(
-            f"balance: the characteristics {', '.join(names)} are collinear; leave one of them out of the joint test"
-        )
     y = rows[treatment].to_numpy(dtype=float)
     clusters = rows[cluster].to_numpy()
-    if len(names) > pd.Series(clusters).nunique() - 1:
-        raise EvidenceInputError(
-            f"balance: {len(names)} characteristics but only {pd.Series(clusters).nunique()} "
-            "schools; the joint test needs fewer characteristics than schools"
+    g = int(pd.Series(clusters).nunique())
+    candidates, left_out = _candidates(rows, columns, treatment)
+    names: list[str] = []
+    for name in candidates:
+        x = _design(rows, [*names, name])
+        if aliased_columns(x):
+            left_out.append(code("dropped_collinear", name))
+        elif len(names) + 1 <= g - 1 and _ill_conditioned(x, y, clusters):
+            left_out.append(code("ill_conditioned", name))
+        else:
+            names.append(name)
+    nan = math.nan
+    if not names:
+        return JointTest(nan, 0, max(g - 1, 0), nan, len(rows), g, (), (*left_out, "no_characteristic"))
+    q = len(names)
+    if q > g - 1:
+        return JointTest(
+            nan, q, max(g - 1, 0), nan, len(rows), g, tuple(names), (*left_out, "too_many_characteristics")
         )
+    x = _design(rows, names)
     beta, *_ = np.linalg.lstsq(x, y, rcond=None)
     vcov = cr1_vcov(x, y - x @ beta, clusters)
     b, v = beta[1:], vcov[1:, 1:]
-    q, g = len(names), int(pd.Series(clusters).nunique())
     statistic = float(b @ np.linalg.solve(v, b) / q)
     p = float(stats.f.sf(statistic, q, g - 1))
-    return JointTest(statistic, q, g - 1, p, len(rows), g, tuple(names))
+    return JointTest(statistic, q, g - 1, p, len(rows), g, tuple(names), tuple(left_out))

@@ -20,6 +20,7 @@ from typing import Literal
 from scipy import stats
 
 from evaluation.errors import EvidenceInputError
+from evaluation.stats.effect_sizes import cluster_design_df
 
 OutcomeKind = Literal["achievement", "behavioural"]
 DEFAULT_ICC = {"achievement": 0.20, "behavioural": 0.10}  # WWC defaults when a study reports none
@@ -81,9 +82,7 @@ def cluster_correction(t: float, n_total: int, n_clusters: int, icc: float) -> C
     big_n, n = float(n_total), n_total / n_clusters
     shared = (big_n - 2) - 2 * (n - 1) * icc
     t_a = t * math.sqrt(shared / ((big_n - 2) * (1 + (n - 1) * icc)))
-    h = shared**2 / (
-        (big_n - 2) * (1 - icc) ** 2 + n * (big_n - 2 * n) * icc**2 + 2 * (big_n - 2 * n) * icc * (1 - icc)
-    )
+    h = cluster_design_df(n_total, n_clusters, icc)
     p = float(2 * stats.t.sf(abs(t_a), h))
     return ClusterCorrection(float(t), float(t_a), float(h), p, float(icc), int(n_total), int(n_clusters))
 

@@ -15,7 +15,7 @@ from evaluation.config.plan import Plan
 from evaluation.errors import EvidenceInputError
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import column
-from evaluation.reporting.sentences import capitalise, label, number, p_cell, percent
+from evaluation.reporting.sentences import capitalise, label, note_text, number, p_cell, percent
 from evaluation.wording import LANGUAGES, has, plural, text
 
 #: Who an outcome measures (`evaluation.analysis.frames.outcome_wording`): the catalogue has a
@@ -34,9 +34,11 @@ def summary_sentence(
     rating: str,
     language: str = "en",
     respondents: str = "students",
+    reason: str = "",
 ) -> str:
     """One sentence for a principal: effect, significance, importance, attrition and rating;
-    `respondents` is ``students`` or ``teachers`` (who the outcome measures)."""
+    `respondents` is ``students`` or ``teachers`` (who the outcome measures); `reason` (words)
+    why no effect could be estimated, when its model could not be fitted."""
     if language not in LANGUAGES:
         raise EvidenceInputError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
     if respondents not in RESPONDENTS:
@@ -52,6 +54,10 @@ def summary_sentence(
         else text("evidence.summary.attrition.unknown", language)
     )
     rating = text(f"evidence.summary.rating.{rating}", language)
+    if (g is None or math.isnan(g)) and reason:
+        return text(
+            "evidence.summary.not_estimated", language, outcome=who, reason=reason, attrition=loss, rating=rating
+        )
     if g is None or math.isnan(g):
         return text("evidence.summary.suppressed", language, outcome=who, attrition=loss, rating=rating)
     direction = "evidence.summary.higher" if g > 0 else "evidence.summary.lower" if g < 0 else "evidence.summary.none"
@@ -82,11 +88,21 @@ def _whole(index: float) -> int:
     return int(f"{abs(index):.0f}")
 
 
-def with_summaries(evidence: pd.DataFrame, plan: Plan, instruments: dict) -> pd.DataFrame:
+def with_summaries(
+    evidence: pd.DataFrame,
+    plan: Plan,
+    instruments: dict,
+    effects: pd.DataFrame | None = None,
+    method: str | None = None,
+) -> pd.DataFrame:
     """`results/evidence.csv` with its ``summary`` column written: `summary_sentence` of each row in
-    the plan's language, naming the outcome as the report does and who answered it."""
+    the plan's language, naming the outcome as the report does and who answered it, and, given
+    `effects` and the headline `method`, why an effect could not be estimated (its row's note)."""
     who = outcome_wording(plan, instruments)
     evidence = evidence.copy()
+    notes = {
+        outcome: note_text(_headline_note(effects, outcome, method), plan.language) for outcome in evidence["outcome"]
+    }
     evidence["summary"] = [
         summary_sentence(
             label(row.outcome, plan.language),
@@ -99,6 +115,7 @@ def with_summaries(evidence: pd.DataFrame, plan: Plan, instruments: dict) -> pd.
             row.rating,
             plan.language,
             respondents=who[row.outcome][1],
+            reason=notes[row.outcome],
         )
         for row in evidence.itertuples(index=False)
     ]
@@ -125,9 +142,12 @@ def _attrition_sentence(levels, who: str, boundary: str, language: str) -> md.Ma
     )
 
 
-def _baseline_sentence(row: pd.Series, who: str, language: str) -> md.Markdown:
+def _baseline_sentence(row: pd.Series, who: str, language: str, note: str = "") -> md.Markdown:
     verdict, g = row["baseline_verdict"], row["baseline_g"]
     if not isinstance(verdict, str) or not verdict:
+        reason = note_text(note, language)
+        if reason:  # the note of the baseline_equivalence row: why there is no g
+            return md.text("evidence.baseline.not_estimated", language, reason=reason)
         return md.text("evidence.baseline.unknown", language)
     return md.text(
         f"evidence.baseline.{verdict}.{who}",
@@ -141,6 +161,9 @@ def _baseline_sentence(row: pd.Series, who: str, language: str) -> md.Markdown:
 def _effect_sentence(row: pd.Series, finding: pd.Series, who: str, language: str) -> md.Markdown:
     g = row["effect_size"]
     if g is None or math.isnan(g):
+        reason = note_text(finding.get("note", ""), language)
+        if reason:  # the model could not be fitted: say why, not "too few"
+            return md.text("evidence.effect.not_estimated", language, reason=reason)
         return md.text(f"evidence.effect.unknown.{who}", language)
     significance = md.text(
         "evidence.effect.significant" if row["significant"] is True else "evidence.effect.not_significant",
@@ -162,6 +185,31 @@ def _effect_sentence(row: pd.Series, finding: pd.Series, who: str, language: str
         ),
         move=md.text("evidence.effect.up" if row["improvement_index"] >= 0 else "evidence.effect.down", language),
     )
+
+
+def _baseline_note(effects: pd.DataFrame, outcome: str) -> str:
+    """The note of the outcome's baseline_equivalence row (all students), "" when none."""
+    rows = effects[
+        (effects["analysis"] == "baseline_equivalence")
+        & (effects["subgroup"] == "all")
+        & (effects["outcome"] == outcome)
+    ]
+    note = rows["note"].iloc[0] if len(rows) and "note" in rows else ""
+    return note if isinstance(note, str) else ""
+
+
+def _headline_note(effects: pd.DataFrame | None, outcome: str, method: str | None) -> str:
+    """The note of the headline row of `outcome` ("" without `effects`, or when none)."""
+    if effects is None or method is None or "note" not in effects.columns:
+        return ""
+    rows = effects[
+        (effects["analysis"] == "partner_vs_control")
+        & (effects["method"] == method)
+        & (effects["subgroup"] == "all")
+        & (effects["outcome"] == outcome)
+    ]
+    note = rows["note"].iloc[0] if len(rows) else ""
+    return note if isinstance(note, str) else ""
 
 
 def _headline(effects: pd.DataFrame, outcome: str, method: str) -> pd.Series:
@@ -194,7 +242,7 @@ def evidence_summaries(
             md.Markdown("**{}.**").format(md.capitalise(label(row["outcome"], language), language)),
             md.text("evidence.design", language),
             _attrition_sentence(levels, who, plan.attrition_boundary, language),
-            _baseline_sentence(row, who, language),
+            _baseline_sentence(row, who, language, _baseline_note(effects, row["outcome"])),
             _effect_sentence(row, _headline(effects, row["outcome"], method), who, language),
             md.text(f"evidence.overall.{row['rating']}", language),
         ]
@@ -287,16 +335,23 @@ def balance_overview(balance: pd.DataFrame, language: str) -> pd.DataFrame:
             "p_value": [p_cell(p, language) for p in balance["p_value"]],
         }
     )
+    notes = [note if isinstance(note, str) else "" for note in balance.get("note", [])]  # read back: NaN when empty
+    if any(notes):  # why a row has no p-value, or is left out of the joint test
+        shown["note"] = [
+            capitalise(note_text(note, language, _characteristic, subject=_characteristic(name, language)), language)
+            for note, name in zip(notes, balance["characteristic"])
+        ]
     return shown.rename(columns={name: column(name, language) for name in shown.columns})
 
 
 def joint_sentence(test: pd.DataFrame, alpha: float, language: str) -> md.Markdown:
     """The joint F-test of orthogonality in one sentence (or why it is missing)."""
     row = test.iloc[0]
+    note = note_text(row["note"], language, _characteristic)
     if pd.isna(row["statistic"]):
-        return md.text("evidence.joint.unknown", language, note=row["note"])
+        return md.text("evidence.joint.unknown", language, note=note)
     verdict = "evidence.joint.predict" if row["p_value"] < alpha else "evidence.joint.do_not_predict"
-    return md.text(
+    sentence = md.text(
         "evidence.joint.sentence",
         language,
         verdict=md.text(verdict, language),
@@ -307,6 +362,9 @@ def joint_sentence(test: pd.DataFrame, alpha: float, language: str) -> md.Markdo
         n=md.count(row["n"], language),
         schools=md.count(row["n_clusters"], language),
     )
+    if not note:
+        return sentence
+    return sentence + md.Markdown(" ") + md.text("evidence.joint.left_out", language, notes=note)
 
 
 def design_sentences(design: pd.DataFrame, language: str) -> md.Markdown:
@@ -338,6 +396,27 @@ def design_sentences(design: pd.DataFrame, language: str) -> md.Markdown:
                 n=md.count(first["students_per_school"], language),
                 share=md.percent(first["share_partner"], language),
                 clauses=md.text("design.separator", language).join(clauses),
+            )
+        )
+    return md.Markdown("\n").join(bullets)
+
+
+def design_left_out(design: pd.DataFrame, effects: pd.DataFrame, plan: Plan, method: str) -> md.Markdown:
+    """One bullet per academic exam outcome of the plan that `results/design.csv` leaves out, with
+    why: the note of its baseline_equivalence row (a constant pre-test) or of its headline row
+    (a group without a post-test); "" when none is left out."""
+    language, shown, bullets = plan.language, set(design["outcome"]), []
+    for outcome in plan.outcomes:
+        if outcome.source != "exam" or outcome.domain != "academic" or outcome.id in shown:
+            continue
+        reason = note_text(_baseline_note(effects, outcome.id) or _headline_note(effects, outcome.id, method), language)
+        name = md.capitalise(label(outcome.id, language), language)
+        bullets.append(
+            md.Markdown("- ")
+            + (
+                md.text("design.left_out", language, outcome=name, reason=reason)
+                if reason
+                else md.text("design.left_out_unknown", language, outcome=name)
             )
         )
     return md.Markdown("\n").join(bullets)

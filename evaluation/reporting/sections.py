@@ -12,7 +12,7 @@ from evaluation.analysis.frames import outcome_wording
 from evaluation.config.plan import Plan
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import check_name, column
-from evaluation.reporting.sentences import change_sentence, finding_sentence, label, p_cell
+from evaluation.reporting.sentences import change_sentence, finding_sentence, label, note_text, p_cell
 from evaluation.wording import text
 
 
@@ -103,8 +103,13 @@ def quality_overview(warnings: pd.DataFrame, language: str) -> tuple[md.Markdown
 
 
 def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.DataFrame:
-    """`columns` maps result columns to header keys (``columns.<key>`` of the catalogues)."""
+    """`columns` maps result columns to header keys (``columns.<key>`` of the catalogues). A
+    results table's ``note`` is shown in words as the last column when a row has one."""
+    if "note" in frame.columns and any(isinstance(note, str) and note for note in frame["note"]):
+        columns = {**columns, "note": "note"}
     shown = frame[list(columns)].copy()
+    if "note" in shown:
+        shown["note"] = [note_text(note, language) for note in shown["note"]]
     if "p_value" in shown:
         shown["p_value"] = [p_cell(p, language) for p in shown["p_value"]]
     if "outcome" in shown:

@@ -5,19 +5,70 @@ words are those of the catalogues (`evaluation.wording`). The sentences are `Mar
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pandas as pd
 
 from evaluation.reporting import escaping as md
-from evaluation.wording import capitalise, label, number, p_cell, p_text, percent
+from evaluation.wording import capitalise, has, label, number, p_cell, p_text, percent, text
 
-__all__ = ["capitalise", "change_sentence", "finding_sentence", "label", "number", "p_cell", "p_text", "percent"]
+__all__ = [
+    "capitalise", "change_sentence", "finding_sentence", "label", "note_text", "number", "p_cell", "p_text",
+    "percent",
+]  # fmt: skip
+
+#: Columns of the analysis frame that a note names, as the catalogue's labels name them.
+_NOTE_COLUMNS = {"pre": "pre_test", "post": "post_test"}
+
+
+def _note_detail(detail: str, language: str) -> str:
+    """A note's detail (a group, a column of the analysis) in words: ``partner`` as "partner
+    schools", ``pre`` as "the pre-test"."""
+    return label(_NOTE_COLUMNS.get(detail, detail), language)
+
+
+def note_text(note: object, language: str, name: Callable[[str, str], str] = _note_detail, subject: str = "") -> str:
+    """The codes of a results table's `note` (``no_post_test:partner;dropped_constant:pre``) in
+    words, each by its catalogue text ``notes.<kind>``, joined by "; " ("" for no note).
+
+    `name` words a code's detail (a group or column; the balance table passes its names of the
+    characteristics), `subject` stands in for a code without a detail (the row's characteristic).
+    A code of no known kind is shown as written."""
+    if not isinstance(note, str) or not note:
+        return ""
+    parts = []
+    for code in note.split(";"):
+        kind, _, detail = code.partition(":")
+        key = f"notes.{kind}"
+        if not kind or not has(key, language):
+            parts.append(code)
+            continue
+        parts.append(text(key, language, detail=name(detail, language) if detail else subject))
+    return "; ".join(part for part in parts if part)
+
+
+def _note(row: pd.Series) -> str:
+    note = row.get("note", "")
+    return note if isinstance(note, str) else ""
+
+
+def _with_note(sentence: md.Markdown, row: pd.Series, language: str) -> md.Markdown:
+    """`sentence` followed by what the row's model left out, when its note says something."""
+    reason = note_text(_note(row), language)
+    if not reason:
+        return sentence
+    return sentence + md.Markdown(" ") + md.text("report.finding.note", language, reason=reason)
 
 
 def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who: str) -> md.Markdown:
     """One plain sentence for a partner-versus-control row of the results table; `unit` is
     "points" or "scale_points", `who` "students" or "teachers"."""
     outcome = label(row["outcome"], language)
+    if math.isnan(row["ci_low"]) and _note(row):  # the model could not be fitted (or gave no interval): say why
+        reason = note_text(_note(row), language)
+        return md.capitalise(
+            md.text(f"report.finding.not_estimated.{who}", language, outcome=outcome, reason=reason), language
+        )
     if row["suppressed"] or math.isnan(row["estimate"]):
         return md.capitalise(md.text(f"report.finding.suppressed.{who}", language, outcome=outcome), language)
     # Judged on the p-value adjusted for the outcomes of the domain (Benjamini-Hochberg), as the
@@ -31,7 +82,7 @@ def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who
     verdict = md.text(
         "report.finding.significant" if p_value < alpha else "report.finding.not_significant", language, p=p_words
     )
-    return md.capitalise(
+    sentence = md.capitalise(
         md.text(
             f"report.finding.{who}",
             language,
@@ -46,19 +97,26 @@ def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who
         ),
         language,
     )
+    return _with_note(sentence, row, language)
 
 
 def change_sentence(row: pd.Series, language: str, unit: str, who: str) -> md.Markdown:
     """One plain sentence for a pre/post row of the results table."""
     outcome = label(row["outcome"], language)
+    group = md.text(f"report.change.in_group.{row['group']}", language)
+    if math.isnan(row["ci_low"]) and _note(row):  # a wave is missing, or no interval: say why
+        reason = note_text(_note(row), language)
+        return md.capitalise(
+            md.text("report.change.not_estimated", language, group=group, outcome=outcome, reason=reason), language
+        )
     if row["suppressed"] or math.isnan(row["estimate"]):
         return md.capitalise(md.text(f"report.finding.suppressed.{who}", language, outcome=outcome), language)
-    return md.capitalise(
+    sentence = md.capitalise(
         md.plural(
             f"report.change.{who}",
             int(row["n_treatment"]),
             language,
-            group=md.text(f"report.change.in_group.{row['group']}", language),
+            group=group,
             outcome=outcome,
             unit=md.text(f"report.units.{unit}", language),
             estimate=(md.Markdown("+") if row["estimate"] >= 0 else md.Markdown(""))
@@ -68,14 +126,4 @@ def change_sentence(row: pd.Series, language: str, unit: str, who: str) -> md.Ma
         ),
         language,
     )
-
-
-def note_sentences(note: str, language: str) -> md.Markdown:
-    """The `note` of a results row (codes ``kind`` or ``kind:detail`` joined by ``;``) in words:
-    one sentence per code, ``notes.<kind>`` of the catalogue with ``{detail}`` filled (escaped:
-    a detail can be a value of the data, such as a subgroup's level)."""
-    sentences = []
-    for code in filter(None, (part.strip() for part in str(note or "").split(";"))):
-        kind, _, detail = code.partition(":")
-        sentences.append(md.text(f"notes.{kind}", language, detail=detail))
-    return md.Markdown(" ").join(sentences)
+    return _with_note(sentence, row, language)

@@ -12,8 +12,9 @@ import pandas as pd
 from evaluation.stats.cluster_robust import VcovType, coefficient_test, cr1_vcov
 from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
+from evaluation.stats.unfit import code, join_notes, missing_group_note, model_columns
 
-__all__ = ["ancova_clustered", "cr1_vcov", "group_counts"]
+__all__ = ["ancova_clustered", "cr1_vcov", "empty_estimate", "empty_groups", "group_counts"]
 
 
 def _design(data: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
@@ -32,6 +33,20 @@ def group_counts(data: pd.DataFrame, treatment: str, cluster: str) -> tuple[np.n
     )
 
 
+def empty_groups(g_t: int, g_c: int) -> str:
+    """``no_units:<group>`` for each group without a school in the analysed rows."""
+    return join_notes([code("no_units", group) for group, g in (("partner", g_t), ("control", g_c)) if g < 1])
+
+
+def empty_estimate(method: str, n_t: int, n_c: int, g_t: int, g_c: int, note: str) -> Estimate:
+    """A row whose model could not be fitted: counts, NaN numbers and the `note` saying why."""
+    nan = math.nan
+    return Estimate(
+        method, n_t, n_c, nan, nan, nan, nan, nan, nan, nan, nan, nan,
+        n_clusters_treatment=g_t, n_clusters_control=g_c, note=note,
+    )  # fmt: skip
+
+
 def ancova_clustered(
     data: pd.DataFrame,
     post: str,
@@ -41,6 +56,7 @@ def ancova_clustered(
     covariates: Sequence[str] = (),
     alpha: float = 0.05,
     vcov: VcovType = "CR1",
+    icc: float | None = None,
 ) -> Estimate:
     """ANCOVA of `post` on the treatment indicator and `pre` (plus covariates), school-clustered
     errors.
@@ -61,15 +77,24 @@ def ancova_clustered(
     vcov : {"CR1", "CR2"}
         CR1: G/(G-1) (N-1)/(N-K) scaled sandwich, t on G - 1 degrees of freedom (G schools).
         CR2: bias-reduced linearisation with Satterthwaite degrees of freedom.
+    icc : float, optional
+        The outcome's intraclass correlation for the WWC's cluster factor on g (`standardise`);
+        None: J = 1 - 3/(4N - 9) only, as for individually assigned groups.
 
     Returns
     -------
     Estimate
+        Empty numbers with a note (`evaluation.stats.unfit`) when a group has no student with
+        both tests (``no_post_test:partner`` ...), there are fewer than 3 schools or the partner
+        indicator is reproduced by the covariates (``collinear_treatment``); a constant or
+        collinear covariate is left out as R's ``lm`` leaves it out, noted
+        ``dropped_constant:<column>`` or ``dropped_collinear:<column>``.
         method ``ancova_cr1`` or ``ancova_cr2``: the adjusted difference partner minus control,
         its standard error, degrees of freedom, interval and p-value, and Hedges' g: the
-        adjusted difference over the pooled student-level SD of the post-test, times
-        J = 1 - 3/(4N - 9); its interval is the difference's cluster-robust interval on the same
-        scale.
+        adjusted difference over the pooled student-level SD of the post-test, times the WWC's
+        omega * gamma for school-level assignment with `icc` (J = 1 - 3/(4N - 9) without it;
+        `evaluation.stats.effect_sizes.standardise`); its interval is the difference's
+        cluster-robust interval on the same scale.
 
     Notes
     -----
@@ -79,30 +104,24 @@ def ancova_clustered(
     cluster = data$school, test = "Satterthwaite")``.
     """
     method = f"ancova_{vcov.lower()}"
+    absent = missing_group_note(data, treatment, post, pre)
     complete = data.dropna(subset=[post, pre, treatment, cluster, *covariates])
     treated, n_t, n_c, g_t, g_c = group_counts(complete, treatment, cluster)
-    nan = math.nan
-    if g_t < 1 or g_c < 1 or g_t + g_c < 3 or n_t + n_c <= 3 + len(covariates):
-        return Estimate(
-            method,
-            n_t,
-            n_c,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            n_clusters_treatment=g_t,
-            n_clusters_control=g_c,
-        )
-    x = _design(complete, [treatment, pre, *covariates])
+    if absent or g_t < 1 or g_c < 1:
+        return empty_estimate(method, n_t, n_c, g_t, g_c, absent or empty_groups(g_t, g_c))
+    if g_t + g_c < 3:
+        return empty_estimate(method, n_t, n_c, g_t, g_c, "too_few_schools")
+    kept, dropped, identified = model_columns(complete, treatment, [pre, *covariates])
+    if not identified:
+        return empty_estimate(method, n_t, n_c, g_t, g_c, dropped)
+    if n_t + n_c <= 2 + len(kept):
+        return empty_estimate(method, n_t, n_c, g_t, g_c, join_notes(dropped, "too_few_students"))
+    x = _design(complete, [treatment, *kept])
     y = complete[post].to_numpy(dtype=float)
     test = coefficient_test(x, y, complete[cluster].to_numpy(), 1, vcov=vcov, alpha=alpha)
-    g, g_low, g_high = standardise(test.estimate, test.ci_low, test.ci_high, y[treated], y[~treated])
+    g, g_low, g_high = standardise(
+        test.estimate, test.ci_low, test.ci_high, y[treated], y[~treated], n_clusters=g_t + g_c, icc=icc
+    )
     return Estimate(
         method=method,
         n_treatment=n_t,
@@ -119,4 +138,5 @@ def ancova_clustered(
         n_clusters_treatment=g_t,
         n_clusters_control=g_c,
         statistic=test.statistic,
+        note=join_notes(dropped, test.note),
     )

@@ -27,28 +27,24 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluation.stats.unfit import aliased_columns, is_zero, scale_of
+
 VcovType = Literal["CR1", "CR2"]
 
 #: Up to this many clusters `cr2_vcov` computes a coefficient's Satterthwaite df from the G x G
 #: Gram matrix (32 MB at 2,000), above it by the linear sums of `_htz_nu` (the same number).
 GRAM_MAX_SCHOOLS = 2000
 
-#: A standard error at or below this share of the data's magnitude (its largest absolute value)
-#: is rounding noise, not variation.
-NEGLIGIBLE_SE = 1e-10
-
-
-def negligible(std_error: float, magnitude: float) -> bool:
-    """Whether `std_error` is zero up to rounding relative to `magnitude`, the data's scale (the
-    largest absolute value of the outcome): a constant change leaves residuals of about 1e-16
-    times the scores, never exactly 0, so ``std_error > 0`` alone lets that noise through (a
-    t of 1e15 and p = 0). NaN counts as negligible."""
-    return not std_error > NEGLIGIBLE_SE * magnitude
-
 
 @dataclass(frozen=True)
 class CoefficientTest:
-    """t-test of one regression coefficient with cluster-robust errors."""
+    """t-test of one regression coefficient with cluster-robust errors.
+
+    `dropped` are the columns of the design left out as aliased (R's NA coefficients); `note`
+    is ``collinear_treatment`` when the tested column itself cannot be told apart from the others
+    (every number NaN) and ``zero_std_error`` when its standard error is zero up to rounding
+    (standard error, interval and p NaN; the estimate stays), else "" (`evaluation.stats.unfit`).
+    """
 
     estimate: float
     std_error: float
@@ -58,6 +54,8 @@ class CoefficientTest:
     p_value: float
     statistic: float
     n_clusters: int
+    dropped: tuple[int, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,22 +185,43 @@ def coefficient_test(
 
     CR1: ``sandwich::vcovCL(type = "HC1")`` with t on G - 1 degrees of freedom (``lmtest::coeftest
     (fit, vcov, df = G - 1)``); CR2: ``clubSandwich`` with Satterthwaite degrees of freedom.
+
+    Columns that the columns before them reproduce (a constant covariate beside the intercept, a
+    collinear one) are left out, as R's ``lm`` leaves them out (NA coefficients; ``sandwich`` and
+    ``clubSandwich`` then use the kept columns: tests/r/edge_cases.R), and listed in `dropped`.
+    When the other columns reproduce column `column` itself, R would keep it and drop a later
+    one, so that its coefficient took over theirs; here every number is NaN instead, with the
+    note ``collinear_treatment``. A standard error zero up to rounding, relative to the larger of
+    the estimate and max|y| / max|x_column| (`evaluation.stats.unfit.is_zero`), gives NaN
+    standard error, interval and p with the note ``zero_std_error``.
     """
+    if vcov not in ("CR1", "CR2"):
+        raise ValueError(f"vcov must be 'CR1' or 'CR2', got {vcov!r}")
+    _, g = _cluster_codes(clusters)
+    nan = math.nan
+    others = [j for j in range(x.shape[1]) if j != column]
+    dropped = tuple(others[i] for i in aliased_columns(x[:, others]))
+    keep = [j for j in range(x.shape[1]) if j not in dropped]
+    kept_others = [j for j in keep if j != column]
+    if len(kept_others) in aliased_columns(x[:, [*kept_others, column]]):  # the others reproduce it
+        return CoefficientTest(nan, nan, nan, nan, nan, nan, nan, g, dropped, "collinear_treatment")
+    if dropped:
+        x, column = x[:, keep], keep.index(column)
     beta, *_ = np.linalg.lstsq(x, y, rcond=None)
     residuals = y - x @ beta
-    _, g = _cluster_codes(clusters)
     if vcov == "CR1":
         matrix, df = cr1_vcov(x, residuals, clusters), float(g - 1)
-    elif vcov == "CR2":
-        matrix, df = cr2_vcov(x, residuals, clusters, column)
     else:
-        raise ValueError(f"vcov must be 'CR1' or 'CR2', got {vcov!r}")
+        matrix, df = cr2_vcov(x, residuals, clusters, column)
     estimate = float(beta[column])
-    se = float(math.sqrt(matrix[column, column]))
-    t = estimate / se if se > 0 else math.nan
-    p = float(2 * stats.t.sf(abs(t), df)) if se > 0 else math.nan
+    variance = float(matrix[column, column])
+    se = math.sqrt(variance) if variance >= 0 else nan
+    if is_zero(se, max(abs(estimate), scale_of(y) / max(scale_of(x[:, column]), 1e-300))):
+        return CoefficientTest(estimate, nan, df, nan, nan, nan, nan, g, dropped, "zero_std_error")
+    t = estimate / se
+    p = float(2 * stats.t.sf(abs(t), df))
     half = float(stats.t.ppf(1 - alpha / 2, df) * se)
-    return CoefficientTest(estimate, se, df, estimate - half, estimate + half, p, t, g)
+    return CoefficientTest(estimate, se, df, estimate - half, estimate + half, p, t, g, dropped)
 
 
 def _symmetric_power(matrix: np.ndarray, power: float) -> np.ndarray:

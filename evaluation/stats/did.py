@@ -3,15 +3,14 @@ of group means, with school-clustered CR2 errors."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
-from evaluation.stats.ancova import group_counts
+from evaluation.stats.ancova import empty_estimate, group_counts
 from evaluation.stats.cluster_robust import VcovType, coefficient_test
 from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
+from evaluation.stats.unfit import code, join_notes
 
 
 def did_clustered(
@@ -23,6 +22,7 @@ def did_clustered(
     post_wave: object = "post",
     alpha: float = 0.05,
     vcov: VcovType = "CR2",
+    icc: float | None = None,
 ) -> Estimate:
     """OLS of `value` on treatment, post wave and their product; the product's coefficient is
     the difference in differences (partner change minus control change).
@@ -35,12 +35,18 @@ def did_clustered(
         Wave column; rows equal to `post_wave` are the post wave, all others the pre wave.
     treatment, cluster : str
         1/0 partner indicator and school column (errors clustered on schools).
+    icc : float, optional
+        The outcome's intraclass correlation for the WWC's cluster factor on g.
 
     Returns
     -------
     Estimate
+        Empty numbers with a note when a group has no value in a wave (``no_post_test:partner``
+        ...) or there are fewer than 3 schools (`evaluation.stats.unfit`).
         method ``did``; counts are post-wave students per group; effect_size is Hedges' g of the
-        difference over the pooled post-wave student-level SD (J = 1 - 3/(4N - 9)).
+        difference over the pooled post-wave student-level SD, times the WWC's cluster factor
+        with `icc` and the post-wave schools (J = 1 - 3/(4N - 9) without `icc`;
+        `evaluation.stats.effect_sizes.standardise`).
 
     Notes
     -----
@@ -52,31 +58,32 @@ def did_clustered(
     post = (rows[wave] == post_wave).to_numpy()
     treated, _, _, g_t, g_c = group_counts(rows, treatment, cluster)
     n_t, n_c = int((treated & post).sum()), int((~treated & post).sum())
-    nan = math.nan
-    cells = [(treated & post).sum(), (treated & ~post).sum(), (~treated & post).sum(), (~treated & ~post).sum()]
-    if min(cells) < 1 or g_t + g_c < 3:
-        return Estimate(
-            "did",
-            n_t,
-            n_c,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            n_clusters_treatment=g_t,
-            n_clusters_control=g_c,
-        )
+    cells = {
+        ("partner", "post_test"): treated & post,
+        ("partner", "pre_test"): treated & ~post,
+        ("control", "post_test"): ~treated & post,
+        ("control", "pre_test"): ~treated & ~post,
+    }
+    empty = [(group, test) for (group, test), cell in cells.items() if not cell.any()]
+    if empty:
+        notes = [
+            code("no_units", group)
+            if (group, "post_test") in empty and (group, "pre_test") in empty
+            else code(f"no_{test}", group)
+            for group, test in empty
+        ]
+        return empty_estimate("did", n_t, n_c, g_t, g_c, join_notes(notes))
+    if g_t + g_c < 3:
+        return empty_estimate("did", n_t, n_c, g_t, g_c, "too_few_schools")
     t = treated.astype(float)
     w = post.astype(float)
     x = np.column_stack([np.ones(len(rows)), t, w, t * w])
     y = rows[value].to_numpy(dtype=float)
     test = coefficient_test(x, y, rows[cluster].to_numpy(), 3, vcov=vcov, alpha=alpha)
-    g, g_low, g_high = standardise(test.estimate, test.ci_low, test.ci_high, y[treated & post], y[~treated & post])
+    post_schools = int(rows.loc[post, cluster].nunique())
+    g, g_low, g_high = standardise(
+        test.estimate, test.ci_low, test.ci_high, y[treated & post], y[~treated & post], post_schools, icc
+    )
     return Estimate(
         "did",
         n_t,
@@ -93,4 +100,5 @@ def did_clustered(
         n_clusters_treatment=g_t,
         n_clusters_control=g_c,
         statistic=test.statistic,
+        note=test.note,
     )

@@ -6,7 +6,13 @@ Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size a
 estimators. Journal of Educational Statistics, 6(2), 107-128.
 Borenstein, M., Hedges, L. V., Higgins, J. P. T., & Rothstein, H. R. (2009). Introduction to
 Meta-Analysis, chapter 4 (matched groups: equations 4.27-4.28).
-What Works Clearinghouse (2022). Procedures and Standards Handbook, version 5.0, appendix E.
+Hedges, L. V. (2007). Effect sizes in cluster-randomized designs. Journal of Educational and
+Behavioral Statistics, 32(4), 341-370 (d_T, equations 15-16).
+What Works Clearinghouse (2020). Supplement to the Procedures Handbook, Version 4.1, section B:
+effect sizes for studies with cluster-level assignment (the bias correction of g for the
+clustering, to be carried into later versions).
+What Works Clearinghouse (2022). Procedures and Standards Handbook, version 5.0, appendix E
+(cluster-level assignment: h is equation E.21, p. 171).
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import math
 
 import numpy as np
 from scipy import stats
+
+from evaluation.stats.unfit import is_zero, scale_of
 
 
 def hedges_correction(df: float) -> float:
@@ -55,7 +63,7 @@ def hedges_g_paired(pre: np.ndarray, post: np.ndarray, alpha: float = 0.05) -> t
     if n < 3:
         return (math.nan, math.nan, math.nan)
     s_within = math.sqrt((np.var(pre, ddof=1) + np.var(post, ddof=1)) / 2.0)
-    if s_within == 0:
+    if is_zero(s_within, scale_of(pre, post)):  # a standard deviation zero up to rounding
         return (math.nan, math.nan, math.nan)
     d = float(np.mean(post - pre)) / s_within
     r = float(np.corrcoef(pre, post)[0, 1])
@@ -84,7 +92,7 @@ def hedges_g(treatment: np.ndarray, control: np.ndarray, alpha: float = 0.05) ->
     control = np.asarray(control, dtype=float)
     n_t, n_c = len(treatment), len(control)
     sd = pooled_sd(treatment, control)
-    if n_t < 2 or n_c < 2 or not sd > 0:
+    if n_t < 2 or n_c < 2 or is_zero(sd, scale_of(treatment, control)):
         return (math.nan, math.nan, math.nan)
     n = n_t + n_c
     d = float(treatment.mean() - control.mean()) / sd
@@ -93,14 +101,64 @@ def hedges_g(treatment: np.ndarray, control: np.ndarray, alpha: float = 0.05) ->
     return (j * d, j * d - half, j * d + half)
 
 
+def cluster_design_df(n_total: int, n_clusters: int, icc: float) -> float:
+    """Degrees of freedom h of a two-group comparison of N students in m schools of n = N/m
+    students each with intraclass correlation rho (Hedges 2007; WWC handbook v5.0, E.21, p. 171):
+
+        h = ((N - 2) - 2 (n - 1) rho)^2 /
+            ((N - 2) (1 - rho)^2 + n (N - 2n) rho^2 + 2 (N - 2n) rho (1 - rho))
+
+    N - 2 at rho = 0, m - 2 at rho = 1."""
+    big_n, n = float(n_total), n_total / n_clusters
+    shared = (big_n - 2) - 2 * (n - 1) * icc
+    return shared**2 / (
+        (big_n - 2) * (1 - icc) ** 2 + n * (big_n - 2 * n) * icc**2 + 2 * (big_n - 2 * n) * icc * (1 - icc)
+    )
+
+
+def cluster_factor(n_total: int, n_clusters: int, icc: float) -> float:
+    """The WWC's factor on a standardised difference of groups assigned by school, omega * gamma:
+
+        gamma = sqrt(1 - 2 (n - 1) rho / (N - 2)),   omega = 1 - 3 / (4 h - 1),
+
+    N students in m schools, n = N/m, rho the ICC, h of `cluster_design_df`. gamma undoes the
+    bias of the pooled student-level SD as an estimate of the total SD when students come in
+    schools (its square has expectation sigma^2 (1 - 2 (n - 1) rho / (N - 2)); Hedges 2007,
+    d_T of equation 15); omega is Hedges' small-sample correction on h degrees of freedom in
+    place of J on N - 2. At rho = 0 the factor is J = 1 - 3/(4N - 9). NaN when
+    1 - 2 (n - 1) rho / (N - 2) is not positive (a handful of students in one or two schools)."""
+    n = n_total / n_clusters
+    share = 1 - 2 * (n - 1) * icc / (n_total - 2)
+    if not (n_total > 2 and n_clusters > 0 and share > 0):
+        return math.nan
+    return hedges_correction(cluster_design_df(n_total, n_clusters, icc)) * math.sqrt(share)
+
+
 def standardise(
-    estimate: float, ci_low: float, ci_high: float, treatment: np.ndarray, control: np.ndarray
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    treatment: np.ndarray,
+    control: np.ndarray,
+    n_clusters: int | None = None,
+    icc: float | None = None,
 ) -> tuple[float, float, float]:
     """An adjusted difference and its interval as Hedges' g: divided by the pooled student-level
-    SD of the outcome in the two groups and multiplied by J = 1 - 3/(4N - 9) (WWC handbook v5.0:
-    the effect size of an adjusted mean difference)."""
+    SD of the outcome in the two groups and multiplied by a small-sample factor (WWC handbook
+    v5.0: the effect size of an adjusted mean difference, appendix E).
+
+    With `n_clusters` (the schools of the students in `treatment` and `control`) and `icc`, the
+    groups are taken as assigned by school, and the factor is the WWC's omega * gamma for
+    cluster-level assignment (`cluster_factor`: the SD's clustering bias undone, Hedges'
+    correction on the cluster design's df h); the WWC applies it to every effect size of a
+    cluster-assignment study, whether or not its analysis accounted for the clustering, with the
+    study's ICC or its default (0.20 achievement, 0.10 other outcomes;
+    `evaluation.evidence.significance.DEFAULT_ICC`). Without them, J = 1 - 3/(4N - 9) of
+    individually assigned groups. The interval is scaled by the same factor."""
     sd = pooled_sd(np.asarray(treatment, dtype=float), np.asarray(control, dtype=float))
     j = hedges_correction(len(treatment) + len(control) - 2)
-    if not sd > 0:
+    if is_zero(sd, scale_of(treatment, control)):
         return (math.nan, math.nan, math.nan)
+    if n_clusters is not None and icc is not None:  # groups assigned by school: omega * gamma
+        j = cluster_factor(len(treatment) + len(control), n_clusters, icc)
     return (j * estimate / sd, j * ci_low / sd, j * ci_high / sd)

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from evaluation.stats.unfit import shown_when_suppressed
+
 EFFECT_COLUMNS = [
     "analysis", "outcome", "domain", "subgroup", "group", "method",
     "n_treatment", "n_control", "n_clusters_treatment", "n_clusters_control",
@@ -25,8 +27,8 @@ _NUMBERS = [
 class Estimate:
     """One estimate of one method, on the outcome's own scale.
 
-    For pre/post methods `estimate` is mean(post - pre) (``wilcoxon``: the Hodges-Lehmann
-    pseudomedian of the changes; ``welch_t``: mean(post) - mean(pre)), `n_treatment` the number
+    For pre/post methods `estimate` is mean(post - pre) (``wilcoxon``: R's (pseudo)median of the
+    non-zero changes; ``welch_t``: mean(post) - mean(pre)), `n_treatment` the number
     of pairs (``welch_t``: post values) and `n_control` None (``welch_t``: pre values). For
     partner-versus-control methods `estimate` is the adjusted difference partner minus control.
     `effect_size` is Hedges' g with its confidence interval. `note` says why the numbers are
@@ -65,7 +67,8 @@ class Estimate:
         min_cell_size: int = 0,
     ) -> dict:
         """The row of `results/effects.csv`; numbers are blanked when a group is below
-        `min_cell_size` (suppressed)."""
+        `min_cell_size` (suppressed), and so are the notes that speak of the values (only those
+        of `evaluation.stats.unfit.COUNT_KINDS` stay)."""
         row = {
             "analysis": analysis,
             "outcome": outcome,
@@ -78,6 +81,8 @@ class Estimate:
         row["suppressed"] = any(n < min_cell_size for n in sizes)
         if row["suppressed"]:  # every number blank, counts too: a small count can identify children
             row.update(dict.fromkeys(_NUMBERS + _COUNTS, math.nan))
+            # and the notes on the values (a constant pre-test): those on absent groups and tests stay
+            row["note"] = shown_when_suppressed(self.note)
         return {column: row[column] for column in EFFECT_COLUMNS}
 
 

@@ -34,9 +34,10 @@ import pandas as pd
 from scipy import stats
 
 from evaluation.errors import EvidenceInputError
-from evaluation.stats.ancova import ancova_clustered, group_counts
+from evaluation.stats.ancova import ancova_clustered, empty_estimate, empty_groups, group_counts
 from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
+from evaluation.stats.unfit import aliased_columns, is_zero, join_notes, missing_group_note, model_columns
 
 METHOD = "ancova_mi"
 IMPUTATIONS = 20
@@ -129,6 +130,7 @@ def ancova_mi(
     alpha: float = 0.05,
     m: int = IMPUTATIONS,
     seed: int = SEED,
+    icc: float | None = None,
 ) -> Estimate:
     """The CR2 ANCOVA of partner versus control pooled over m imputations of the missing post-test.
 
@@ -143,6 +145,8 @@ def ancova_mi(
         Number of imputations (20).
     seed : int
         Seed of the imputations' random numbers.
+    icc : float, optional
+        The outcome's intraclass correlation for the WWC's cluster factor on g.
 
     Returns
     -------
@@ -152,27 +156,43 @@ def ancova_mi(
         design only and so is the same in every completed dataset), the t interval and p-value
         on that df; n and schools count the analysed units (with a pre-test). Hedges' g is the
         pooled estimate and interval over the mean of the completed datasets' standardisers
-        (J over the pooled student-level SD of the post-test).
+        (the small-sample factor, the WWC's cluster factor with `icc`, over the pooled
+        student-level SD of the post-test; `evaluation.stats.effect_sizes.standardise`). Nothing
+        is imputed for a group none of whose analysed units has the post-test: the row is empty,
+        noted ``no_post_test:partner`` (or ``control``; `evaluation.stats.unfit`). Constant or
+        collinear predictors are left out of the imputation model, as R's ``mice`` leaves them
+        out, and of the analysis model as in `ancova_clustered`, noted ``dropped_constant:<pre>``.
     """
     sample = data.dropna(subset=[pre, treatment, cluster, *covariates]).reset_index(drop=True)
     treated, n_t, n_c, g_t, g_c = group_counts(sample, treatment, cluster)
-    nan = math.nan
-    empty = Estimate(
-        METHOD, n_t, n_c, nan, nan, nan, nan, nan, nan, nan, nan, nan, n_clusters_treatment=g_t, n_clusters_control=g_c
-    )
-    if sample[post].notna().sum() <= 3 + len(covariates) or g_t < 1 or g_c < 1 or g_t + g_c < 3:
-        return empty
+    # a group none of whose analysed units has the post-test is not imputed: the imputation model
+    # would make its post-test up from the other group's
+    absent = missing_group_note(data, treatment, post, pre) or missing_group_note(sample, treatment, post, pre)
+    if absent or g_t < 1 or g_c < 1:
+        return empty_estimate(METHOD, n_t, n_c, g_t, g_c, absent or empty_groups(g_t, g_c))
+    if g_t + g_c < 3:
+        return empty_estimate(METHOD, n_t, n_c, g_t, g_c, "too_few_schools")
+    kept, dropped, identified = model_columns(sample, treatment, [pre, *covariates])
+    if not identified:
+        return empty_estimate(METHOD, n_t, n_c, g_t, g_c, dropped)
+    if sample[post].notna().sum() <= 2 + len(kept):
+        return empty_estimate(METHOD, n_t, n_c, g_t, g_c, join_notes(dropped, "too_few_students"))
     school_pre = sample.groupby(cluster)[pre].transform("mean")
     predictors = sample.assign(_school_pre=school_pre)
-    draws = _imputed_posts(predictors, post, [treatment, pre, "_school_pre", *covariates], m, seed)
+    # as R's mice leaves constant and collinear predictors out of the imputation model
+    candidates = [treatment, *(c for c in [pre, "_school_pre", *covariates] if c == "_school_pre" or c in kept)]
+    matrix = np.column_stack([np.ones(len(predictors)), *(predictors[c].to_numpy(dtype=float) for c in candidates)])
+    left_out = {i - 1 for i in aliased_columns(matrix)}
+    draws = _imputed_posts(predictors, post, [c for i, c in enumerate(candidates) if i not in left_out], m, seed)
     fits, scales = [], []
     for values in draws:
         completed = sample.assign(**{post: values})
         fits.append(ancova_clustered(completed, post, pre, treatment, cluster, covariates, alpha, vcov="CR2"))
-        scales.append(standardise(1.0, 1.0, 1.0, values[treated], values[~treated])[0])
+        scales.append(standardise(1.0, 1.0, 1.0, values[treated], values[~treated], g_t + g_c, icc)[0])
     pooled = rubin_pool([f.estimate for f in fits], [f.std_error for f in fits], float(np.mean([f.df for f in fits])))
-    if not math.isfinite(pooled.estimate) or not pooled.std_error > 0:
-        return empty
+    if not math.isfinite(pooled.estimate) or is_zero(pooled.std_error, abs(pooled.estimate)):
+        zero = "zero_std_error" if math.isfinite(pooled.estimate) else ""
+        return empty_estimate(METHOD, n_t, n_c, g_t, g_c, join_notes(dropped, *(f.note for f in fits), zero))
     half = float(stats.t.ppf(1 - alpha / 2, pooled.df) * pooled.std_error)
     t = pooled.estimate / pooled.std_error
     low, high = pooled.estimate - half, pooled.estimate + half
@@ -193,4 +213,5 @@ def ancova_mi(
         n_clusters_treatment=g_t,
         n_clusters_control=g_c,
         statistic=t,
+        note=dropped,
     )

@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from evaluation.stats.ancova import group_counts
+from evaluation.stats.ancova import empty_estimate, empty_groups, group_counts
 from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
+from evaluation.stats.unfit import is_zero, join_notes, missing_group_note, model_columns
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def mixed_reml(
     cluster: str,
     covariates: Sequence[str] = (),
     alpha: float = 0.05,
+    icc: float | None = None,
 ) -> MixedFit:
     """Random-intercept model of `post` on treatment, `pre` and covariates, fitted by REML.
 
@@ -136,7 +138,12 @@ def mixed_reml(
         standard error, and t on the between-schools degrees of freedom G - 1 - q (q the
         predictors constant within every school, the treatment among them: SAS's
         between-within rule; lme4 reports no df). effect_size is Hedges' g from the pooled
-        student-level SD of the post-test as for the ANCOVA rows.
+        student-level SD of the post-test as for the ANCOVA rows (with the WWC's cluster factor
+        when `icc` is given, `evaluation.stats.effect_sizes.standardise`). Empty numbers with a
+        note as `evaluation.stats.ancova.ancova_clustered` (fewer than 4 schools:
+        ``too_few_schools``); a constant or collinear covariate is left out, as ``lmer`` drops it
+        from a rank-deficient fixed-effects matrix, noted ``dropped_constant:<column>`` /
+        ``dropped_collinear:<column>``.
 
     Notes
     -----
@@ -145,36 +152,38 @@ def mixed_reml(
     (tests/stats/test_stats_r.py on nlme's MathAchieve and lme4's sleepstudy).
     """
     predictors = [treatment, pre, *covariates]
+    absent = missing_group_note(data, treatment, post, pre)
     complete = data.dropna(subset=[post, *predictors, cluster])
     treated, n_t, n_c, g_t, g_c = group_counts(complete, treatment, cluster)
     nan = math.nan
-    if g_t < 1 or g_c < 1 or g_t + g_c < 4 or n_t + n_c <= 3 + len(covariates):
-        empty = Estimate(
-            "mixed_reml",
-            n_t,
-            n_c,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            n_clusters_treatment=g_t,
-            n_clusters_control=g_c,
-        )
-        return MixedFit(empty, {}, nan, nan, nan, nan, nan, nan)
+
+    def empty(note: str) -> MixedFit:
+        return MixedFit(empty_estimate("mixed_reml", n_t, n_c, g_t, g_c, note), {}, nan, nan, nan, nan, nan, nan)
+
+    if absent or g_t < 1 or g_c < 1:
+        return empty(absent or empty_groups(g_t, g_c))
+    if g_t + g_c < 4:
+        return empty("too_few_schools")
+    kept, dropped, identified = model_columns(complete, treatment, [pre, *covariates])
+    if not identified:
+        return empty(dropped)
+    if n_t + n_c <= 2 + len(kept):
+        return empty(join_notes(dropped, "too_few_students"))
+    predictors = [treatment, *kept]
     fixed, vcov, tau2, sigma2, crit, g = random_intercept_reml(complete, post, predictors, cluster)
     estimate = fixed[treatment]
     se = float(math.sqrt(vcov[1, 1]))
     df = float(g - 1 - sum(_school_level(complete, c, cluster) for c in predictors))
-    t = estimate / se
-    p = float(2 * stats.t.sf(abs(t), df))
-    half = float(stats.t.ppf(1 - alpha / 2, df) * se)
     y = complete[post].to_numpy(dtype=float)
-    es, es_low, es_high = standardise(estimate, estimate - half, estimate + half, y[treated], y[~treated])
+    if is_zero(se, max(abs(estimate), float(np.max(np.abs(y))))):  # no p-value from rounding noise
+        se, t, p, half, dropped = nan, nan, nan, nan, join_notes(dropped, "zero_std_error")
+    else:
+        t = estimate / se
+        p = float(2 * stats.t.sf(abs(t), df))
+        half = float(stats.t.ppf(1 - alpha / 2, df) * se)
+    es, es_low, es_high = standardise(
+        estimate, estimate - half, estimate + half, y[treated], y[~treated], n_clusters=g_t + g_c, icc=icc
+    )
     row = Estimate(
         "mixed_reml",
         n_t,
@@ -191,6 +200,7 @@ def mixed_reml(
         n_clusters_treatment=g_t,
         n_clusters_control=g_c,
         statistic=t,
+        note=dropped,
     )
     return MixedFit(
         row,

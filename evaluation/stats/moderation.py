@@ -20,10 +20,19 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation.stats.ancova import group_counts
-from evaluation.stats.cluster_robust import coefficient_test, cr2_wald_test, negligible
+from evaluation.stats.ancova import empty_estimate, empty_groups, group_counts
+from evaluation.stats.cluster_robust import coefficient_test, cr2_wald_test
 from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
+from evaluation.stats.unfit import (
+    aliased_columns,
+    code,
+    is_zero,
+    join_notes,
+    missing_group_note,
+    model_columns,
+    scale_of,
+)
 
 METHOD = "ancova_cr2"
 
@@ -39,18 +48,9 @@ def moderator_levels(values: pd.Series) -> list:
     return levels
 
 
-def _code(level: object) -> str:
+def _detail(level: object) -> str:
     """A level as the detail of a note code (no ``;``, which separates codes)."""
     return str(level).replace(";", ",")
-
-
-def _full_rank(x: np.ndarray) -> bool:
-    """Whether the design has full column rank, judged on columns scaled to unit length (so a
-    pre-test in hundreds and 0/1 indicators weigh alike)."""
-    norms = np.sqrt((x**2).sum(axis=0))
-    if not (norms > 0).all():
-        return False
-    return int(np.linalg.matrix_rank(x / norms)) == x.shape[1]
 
 
 def moderator_test(
@@ -62,6 +62,7 @@ def moderator_test(
     moderator: str,
     covariates: Sequence[str] = (),
     alpha: float = 0.05,
+    icc: float | None = None,
 ) -> Estimate:
     """Test whether the partner effect differs between the levels of `moderator`.
 
@@ -74,7 +75,8 @@ def moderator_test(
     ----------
     data : DataFrame
         One row per student; rows missing the post-test, pre-test, treatment, school, moderator
-        or a covariate are left out (complete cases).
+        or a covariate are left out (complete cases); a group none of whose rows has both tests
+        gives the note of `evaluation.stats.unfit.missing_group_note` (``no_post_test:partner``).
     post, pre, treatment, cluster : str
         Post-test, pre-test, 1/0 partner indicator and school columns.
     moderator : str
@@ -83,6 +85,9 @@ def moderator_test(
         Further numeric covariates of the plan.
     alpha : float
         1 - confidence level of the two-level interval.
+    icc : float, optional
+        The outcome's ICC for the WWC's cluster factor on the two-level g, as the ANCOVA rows
+        (`evaluation.stats.effect_sizes.standardise`); None: J = 1 - 3/(4N - 9).
 
     Returns
     -------
@@ -92,23 +97,29 @@ def moderator_test(
 
         Two levels: the interaction's t-test: estimate = the partner effect in the second level
         minus that in the first, its CR2 standard error, Satterthwaite df, interval and p; the
-        effect size is that difference as Hedges' g on the ANCOVA rows' scale (over the pooled
-        student-level SD of the post-test, times J = 1 - 3/(4N - 9)), its interval likewise.
+        effect size is that difference as g on the ANCOVA rows' scale (over the pooled
+        student-level SD of the post-test, times the WWC's cluster factor with `icc`, or
+        J = 1 - 3/(4N - 9) without it), its interval likewise. A standard error zero up to
+        rounding keeps the estimate with the note ``zero_std_error`` (`coefficient_test`).
 
         More levels (q = levels - 1 interactions): the CR2 Wald test that all interactions are
         zero with the HTZ small-sample correction (`cr2_wald_test`): the F statistic in
         `estimate`, the denominator df in `df`, p in `p_value`; standard error, interval and
         effect size empty; note ``wald_f:<q>``.
 
-        Empty numbers (NaN) with a note when the test cannot be computed: ``no_moderator_values``
-        (no analysed student has a value), ``one_level``, ``level_without_partner:<level>`` /
-        ``level_without_control:<level>`` (a level with students of one group only: its
-        interaction is not estimable), ``too_few_schools`` (no school in a group, or fewer than
-        3), ``singular_design`` (the columns are collinear, such as a school-level moderator that
-        coincides with a covariate), ``no_variation`` (a standard error that is zero up to
-        rounding), ``singular_vcov`` (the covariance of the interactions is not positive
-        definite), ``small_sample_df`` (the HTZ denominator df is not positive: too few schools
-        for this many levels).
+        Empty numbers (NaN) with a note when the test cannot be computed: a group without
+        students with both tests (``no_post_test:partner`` ..., ``no_units:<group>``),
+        ``no_moderator_values`` (no analysed student has a value), ``one_level``,
+        ``level_without_partner:<level>`` / ``level_without_control:<level>`` (a level with
+        students of one group only: its interaction is not estimable), ``too_few_schools``
+        (fewer than 3), ``collinear_treatment``, ``too_few_students``, ``singular_design`` (the
+        level indicators or interactions are collinear with the other columns, such as a
+        school-level moderator that coincides with a covariate), ``zero_std_error`` (an
+        interaction's standard error zero up to rounding), ``singular_vcov`` (the covariance of
+        the interactions is not positive definite), ``small_sample_df`` (the HTZ denominator df
+        is not positive: too few schools for this many levels). A constant or collinear
+        covariate or pre-test is left out as in the ANCOVA rows (``dropped_constant:<column>``,
+        ``dropped_collinear:<column>``, `evaluation.stats.unfit.model_columns`).
 
     Notes
     -----
@@ -118,71 +129,62 @@ def moderator_test(
     ``clubSandwich::Wald_test(fit, constraints = constrain_zero("^treatment:", reg_ex = TRUE),
     vcov = "CR2", cluster = school, test = "HTZ")``.
     """
+    absent = missing_group_note(data, treatment, post, pre)
     complete = data.dropna(subset=[post, pre, treatment, cluster, moderator, *covariates])
     treated, n_t, n_c, g_t, g_c = group_counts(complete, treatment, cluster)
-    nan = math.nan
 
     def empty(note: str) -> Estimate:
-        return Estimate(
-            METHOD,
-            n_t,
-            n_c,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            nan,
-            n_clusters_treatment=g_t,
-            n_clusters_control=g_c,
-            note=note,
-        )
+        return empty_estimate(METHOD, n_t, n_c, g_t, g_c, note)
 
+    if absent:
+        return empty(absent)
     levels = moderator_levels(complete[moderator])
     if not levels:
         return empty("no_moderator_values")
     if len(levels) == 1:
         return empty("one_level")
-    if g_t < 1 or g_c < 1 or g_t + g_c < 3:
+    if g_t < 1 or g_c < 1:
+        return empty(empty_groups(g_t, g_c))
+    if g_t + g_c < 3:
         return empty("too_few_schools")
     values = complete[moderator].to_numpy()
     lacking = []
     for level in levels:
         here = values == level
         if not (here & treated).any():
-            lacking.append(f"level_without_partner:{_code(level)}")
+            lacking.append(code("level_without_partner", _detail(level)))
         if not (here & ~treated).any():
-            lacking.append(f"level_without_control:{_code(level)}")
+            lacking.append(code("level_without_control", _detail(level)))
     if lacking:
-        return empty(";".join(lacking))
+        return empty(join_notes(lacking))
+    kept, dropped, identified = model_columns(complete, treatment, [pre, *covariates])
+    if not identified:
+        return empty(dropped)
     indicators = [(values == level).astype(float) for level in levels[1:]]
     t = treated.astype(float)
     x = np.column_stack(
         [
             np.ones(len(complete)),
             t,
-            complete[pre].to_numpy(dtype=float),
-            *(complete[name].to_numpy(dtype=float) for name in covariates),
+            *(complete[name].to_numpy(dtype=float) for name in kept),
             *indicators,
             *(t * indicator for indicator in indicators),
         ]
     )
-    if len(x) <= x.shape[1] or not _full_rank(x):
-        return empty("singular_design")
+    if len(x) <= x.shape[1]:
+        return empty(join_notes(dropped, "too_few_students"))
+    if aliased_columns(x):
+        return empty(join_notes(dropped, "singular_design"))
     y = complete[post].to_numpy(dtype=float)
     clusters = complete[cluster].to_numpy()
     q = len(indicators)
     p = x.shape[1]
-    magnitude = float(np.abs(y).max())
     common = dict(n_clusters_treatment=g_t, n_clusters_control=g_c)
     if q == 1:
         test = coefficient_test(x, y, clusters, p - 1, vcov="CR2", alpha=alpha)
-        if negligible(test.std_error, magnitude):
-            return empty("no_variation")
-        g, g_low, g_high = standardise(test.estimate, test.ci_low, test.ci_high, y[treated], y[~treated])
+        g, g_low, g_high = standardise(
+            test.estimate, test.ci_low, test.ci_high, y[treated], y[~treated], n_clusters=g_t + g_c, icc=icc
+        )
         return Estimate(
             METHOD,
             n_t,
@@ -197,15 +199,18 @@ def moderator_test(
             g_low,
             g_high,
             statistic=test.statistic,
+            note=join_notes(dropped, test.note),
             **common,
         )
     wald = cr2_wald_test(x, y, clusters, np.eye(p)[p - q :])
-    if any(negligible(se, magnitude) for se in wald.std_errors):
-        return empty(f"no_variation;wald_f:{q}")
+    wald_f = code("wald_f", q)
+    if any(is_zero(se, scale_of(y)) for se in wald.std_errors):
+        return empty(join_notes(dropped, "zero_std_error", wald_f))
     if math.isnan(wald.wald):
-        return empty(f"singular_vcov;wald_f:{q}")
+        return empty(join_notes(dropped, "singular_vcov", wald_f))
     if not wald.df_denom > 0:
-        return empty(f"small_sample_df;wald_f:{q}")
+        return empty(join_notes(dropped, "small_sample_df", wald_f))
+    nan = math.nan
     return Estimate(
         METHOD,
         n_t,
@@ -220,6 +225,6 @@ def moderator_test(
         nan,
         nan,
         statistic=wald.statistic,
-        note=f"wald_f:{q}",
+        note=join_notes(dropped, wald_f),
         **common,
     )

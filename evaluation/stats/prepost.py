@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evaluation.stats.cluster_robust import coefficient_test, negligible
+from evaluation.stats.cluster_robust import coefficient_test
 from evaluation.stats.effect_sizes import hedges_correction, hedges_g, hedges_g_paired
 from evaluation.stats.estimate import Estimate
+from evaluation.stats.signed_rank import EXACT_BELOW, normal_pseudomedian, signed_rank_exact_p
+from evaluation.stats.unfit import is_zero, scale_of
 
 
 def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None = None, alpha: float = 0.05) -> Estimate:
@@ -48,12 +50,13 @@ def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None =
     mean = float(diff.mean())
     se = float(diff.std(ddof=1) / math.sqrt(n))
     df = n - 1
-    if se > 0:
+    note = ""
+    if not is_zero(se, scale_of(diff)):
         t = mean / se
         p = float(2 * stats.t.sf(abs(t), df))
-    else:
-        t, p = math.nan, math.nan
-    half = float(stats.t.ppf(1 - alpha / 2, df) * se)
+        half = float(stats.t.ppf(1 - alpha / 2, df) * se)
+    else:  # every change the same, up to rounding: no p-value and no interval
+        se, t, p, half, note = math.nan, math.nan, math.nan, math.nan, "zero_std_error"
     g, g_low, g_high = hedges_g_paired(before, after, alpha=alpha)
     return Estimate(
         method="paired_t",
@@ -70,6 +73,7 @@ def paired_change(data: pd.DataFrame, pre: str, post: str, cluster: str | None =
         effect_size_ci_high=g_high,
         n_clusters_treatment=n_clusters,
         statistic=t,
+        note=note,
     )
 
 
@@ -99,9 +103,11 @@ def paired_change_clustered(data: pd.DataFrame, pre: str, post: str, cluster: st
         s_within = sqrt((s_pre^2 + s_post^2) / 2), J = 1 - 3/(4(n - 1) - 1)) and its interval
         the clustered interval of the change on the same scale, J / s_within times ci_low and
         ci_high (not the independent-students interval of paired_t). Numbers are empty (NaN)
-        with a `note` when there are fewer than 2 pairs (``too_few_pairs``), fewer than 2 schools
-        (``too_few_schools``), or a standard error that is zero up to rounding relative to the
-        scores' magnitude (``no_variation``: every unit changed by the same amount).
+        with a `note` when there is one pair (``too_few_students``; none: no note, as paired_t)
+        or fewer than 2 schools (``too_few_schools``); a standard error zero up to rounding
+        (every unit changed by the same amount) keeps the mean change and g, as paired_t does,
+        with standard error, interval and p NaN and the note ``zero_std_error``
+        (`coefficient_test`).
 
     Notes
     -----
@@ -124,20 +130,22 @@ def paired_change_clustered(data: pd.DataFrame, pre: str, post: str, cluster: st
             "paired_cr2", n, None, nan, nan, nan, nan, nan, nan, nan, nan, nan, n_clusters_treatment=schools, note=note
         )
 
-    if n < 2:
-        return empty("too_few_pairs")
+    if n < 2:  # no pair at all: as paired_t, no note of its own (prepost_effects names the missing wave)
+        return empty("too_few_students" if n else "")
     if schools < 2:
         return empty("too_few_schools")
     test = coefficient_test(np.ones((n, 1)), diff, linked[cluster].to_numpy(), 0, vcov="CR2", alpha=alpha)
-    magnitude = float(max(np.abs(before).max(), np.abs(after).max()))
-    if negligible(test.std_error, magnitude):
-        return empty("no_variation")
     mean = float(diff.mean())  # the paired t's estimate to the last digit (least squares may differ in it)
+    g, _, _ = hedges_g_paired(before, after, alpha=alpha)
+    if test.note:  # zero_std_error: every unit changed by the same amount, up to rounding
+        return Estimate(
+            "paired_cr2", n, None, mean, nan, test.df, nan, nan, nan, g, nan, nan,
+            n_clusters_treatment=schools, note=test.note,
+        )  # fmt: skip
     t = mean / test.std_error
     half = float(stats.t.ppf(1 - alpha / 2, test.df) * test.std_error)
-    g, _, _ = hedges_g_paired(before, after, alpha=alpha)
     s_within = math.sqrt((np.var(before, ddof=1) + np.var(after, ddof=1)) / 2.0)
-    scale = hedges_correction(n - 1) / s_within if s_within > 0 and not math.isnan(g) else nan
+    scale = hedges_correction(n - 1) / s_within if not math.isnan(g) else nan
     return Estimate(
         method="paired_cr2",
         n_treatment=n,
@@ -201,23 +209,48 @@ def hodges_lehmann(diff: np.ndarray) -> float:
 def wilcoxon_signed_rank(
     data: pd.DataFrame, pre: str, post: str, cluster: str | None = None, correct: bool = True
 ) -> Estimate:
-    """Wilcoxon signed-rank test of post - pre, the ordinal check of the paired change.
+    """Wilcoxon signed-rank test of post - pre, the ordinal check of the paired change, with the
+    numbers of R's ``wilcox.test(post, pre, paired = TRUE, conf.int = TRUE)`` at its defaults.
 
     Returns
     -------
     Estimate
-        method ``wilcoxon``; estimate is the Hodges-Lehmann pseudomedian of the change (median of
-        the Walsh averages (d_i + d_j)/2, i <= j, zeros included), statistic is V, the sum of the
-        ranks of the positive changes, p_value two-sided. std_error, df, the interval and the
-        effect size are blank (the paired_t row carries them). n_treatment counts all pairs.
+        method ``wilcoxon``; estimate is R's (pseudo)median of the change (see Notes), statistic
+        is V, the sum of the ranks of the positive changes, p_value two-sided. std_error, df, the
+        interval and the effect size are blank (the paired_t row carries them). n_treatment
+        counts all pairs, zero changes included.
 
     Notes
     -----
-    The normal approximation exactly as R's ``wilcox.test(post, pre, paired = TRUE, exact = FALSE,
-    correct = TRUE)``: zero changes are dropped (Wilcoxon's convention) and n is the number of
-    non-zero changes; ties get average ranks; z = (V - n(n+1)/4 - 0.5 sign) / sigma with
-    sigma^2 = n(n+1)(2n+1)/24 - sum(t^3 - t)/48 over tie groups of size t; p = 2 min(P(Z <= z),
-    P(Z >= z)). Exact p-values are not used: school samples nearly always hold ties.
+    Zero changes are dropped (Wilcoxon's convention) and n is the number of non-zero changes;
+    ties get average ranks. Which p-value follows R's default ``exact = NULL``:
+
+    - exact, when n < 50 and the changes have neither zeros nor ties in their absolute values:
+      p = min(1, 2 P(V' <= V)) for V at or below n(n+1)/4, else min(1, 2 P(V' >= V)), V' the null
+      distribution of V (every one of the 2^n sign patterns equally likely), counted exactly
+      (`evaluation.stats.signed_rank.signed_rank_exact_p`). With n = 3 changes all positive,
+      p = 2/8 = 0.25 where the normal approximation gives 0.181.
+    - otherwise the normal approximation (R warns "cannot compute exact p-value with ties" or
+      "with zeroes" when n < 50): z = (V - n(n+1)/4 - 0.5 sign) / sigma with
+      sigma^2 = n(n+1)(2n+1)/24 - sum(t^3 - t)/48 over tie groups of size t, the 0.5 continuity
+      correction only with `correct`; p = 2 min(P(Z <= z), P(Z >= z)).
+
+    The estimate, also from the non-zero changes only:
+
+    - exact case: the Hodges-Lehmann pseudomedian, the median of the Walsh averages
+      (d_i + d_j)/2, i <= j (`hodges_lehmann`);
+    - normal approximation: the zero, in the shift d, of the standardised statistic of the
+      changes minus d (tie-corrected sigma, no continuity correction whatever `correct` says),
+      found by R's ``uniroot`` with ``tol = 1e-4`` between the smallest and the largest change.
+      That statistic is a step function, so the zero R reports is where Brent's iteration stops:
+      within about 1e-4 of a jump, or anywhere on a stretch where the statistic is exactly 0.
+      It is not in general the median of the Walsh averages; the workbench repeats R's
+      iteration step for step (`evaluation.stats.signed_rank.normal_pseudomedian`), in O(n log n)
+      time and O(n) memory per step (10^6 pairs: a few seconds).
+      When every non-zero change is the same, that change (R's midrange).
+
+    Checked against R 4.2.2 (tests/r/rank_tests.R, tests/stats/test_rank_tests_r.py) on samples
+    without ties below and above n = 50, with ties, with zeros, and on 10^6 pairs.
     """
     linked = data.dropna(subset=[pre, post])
     diff = linked[post].to_numpy(dtype=float) - linked[pre].to_numpy(dtype=float)
@@ -232,12 +265,19 @@ def wilcoxon_signed_rank(
     ranks = stats.rankdata(np.abs(nonzero))
     v = float(ranks[nonzero > 0].sum())
     _, tie_sizes = np.unique(ranks, return_counts=True)
-    sigma = math.sqrt(n * (n + 1) * (2 * n + 1) / 24 - np.sum(tie_sizes**3 - tie_sizes) / 48)
-    z = v - n * (n + 1) / 4
-    if correct:
-        z -= 0.5 * np.sign(z)
-    p = float(2 * min(stats.norm.cdf(z / sigma), stats.norm.sf(z / sigma))) if sigma > 0 else nan
-    pseudomedian = hodges_lehmann(diff)
+    exact = n < EXACT_BELOW and len(nonzero) == len(diff) and len(tie_sizes) == n
+    if exact:
+        p = signed_rank_exact_p(v, n)
+        pseudomedian = hodges_lehmann(nonzero)
+    else:
+        nf = float(n)
+        ties = math.fsum(tie_sizes.astype(float) ** 3 - tie_sizes)
+        sigma = math.sqrt(nf * (nf + 1) * (2 * nf + 1) / 24 - ties / 48)
+        z = v - nf * (nf + 1) / 4
+        if correct:
+            z -= 0.5 * np.sign(z)
+        p = float(2 * min(stats.norm.cdf(z / sigma), stats.norm.sf(z / sigma))) if sigma > 0 else nan
+        pseudomedian = normal_pseudomedian(nonzero)
     return Estimate(
         "wilcoxon",
         len(diff),
@@ -277,11 +317,15 @@ def welch_waves(data: pd.DataFrame, pre: str, post: str, cluster: str | None = N
         return Estimate("welch_t", n1, n0, nan, nan, nan, nan, nan, nan, nan, nan, nan, n_clusters_treatment=n_clusters)
     v1, v0 = np.var(after, ddof=1) / n1, np.var(before, ddof=1) / n0
     se = float(math.sqrt(v1 + v0))
-    df = float((v1 + v0) ** 2 / (v1**2 / (n1 - 1) + v0**2 / (n0 - 1))) if se > 0 else nan
     estimate = float(after.mean() - before.mean())
-    t = estimate / se if se > 0 else nan
-    p = float(2 * stats.t.sf(abs(t), df)) if se > 0 else nan
-    half = float(stats.t.ppf(1 - alpha / 2, df) * se) if se > 0 else nan
+    note = ""
+    if not is_zero(se, scale_of(after, before)):
+        df = float((v1 + v0) ** 2 / (v1**2 / (n1 - 1) + v0**2 / (n0 - 1)))
+        t = estimate / se
+        p = float(2 * stats.t.sf(abs(t), df))
+        half = float(stats.t.ppf(1 - alpha / 2, df) * se)
+    else:  # both waves constant, up to rounding: no p-value and no interval
+        se, df, t, p, half, note = nan, nan, nan, nan, nan, "zero_std_error"
     g, g_low, g_high = hedges_g(after, before, alpha=alpha)
     return Estimate(
         "welch_t",
@@ -298,4 +342,5 @@ def welch_waves(data: pd.DataFrame, pre: str, post: str, cluster: str | None = N
         g_high,
         n_clusters_treatment=n_clusters,
         statistic=t,
+        note=note,
     )

@@ -29,8 +29,9 @@ def method(run: Run) -> Shown:
 def evidence(run: Run) -> Shown:
     """results/evidence.csv: one row per outcome (all students) of the headline method, with its
     summary sentence in the plan's language."""
-    table = evidence_table(run.table("effects"), run.table("attrition"), run.plan, run.primary)
-    table = with_summaries(table, run.plan, run.instruments)
+    effects = run.table("effects")
+    table = evidence_table(effects, run.table("attrition"), run.plan, run.primary)
+    table = with_summaries(table, run.plan, run.instruments, effects, run.primary)
     run.save(table, "evidence")
     return Shown(table)
 

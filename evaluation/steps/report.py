@@ -136,10 +136,12 @@ def activities(run: Run) -> Shown:
 def next_year(run: Run) -> Shown:
     """Next year's design: the MDES by number of schools."""
     design = run.table("design")
+    left_out = evidence_text.design_left_out(design, run.table("effects"), run.plan, run.primary)
     return Shown(
         heading("design", run.language),
         evidence_text.design_sentences(design, run.language),
-        _styled(run, evidence_text.design_overview(design, run.language)),
+        _styled(run, evidence_text.design_overview(design, run.language)) if len(design) else None,
+        left_out or None,
     )
 
 

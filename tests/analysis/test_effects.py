@@ -149,6 +149,34 @@ def test_small_subgroups_are_suppressed():
     assert versus.loc[~overall, "estimate"].isna().all()
 
 
+def test_rows_of_an_outcome_without_partner_post_test_are_empty_with_the_note():
+    accepted = accepted_tables(per_school=12)
+    exams = accepted["exam_results"]
+    partner = exams["school_id"].isin(accepted["schools"].query("group == 'partner'")["school_id"])
+    accepted["exam_results"] = exams[~(partner & (exams["wave"] == "post"))]
+    frame = prepost_frame(accepted, MATHS, instruments={})
+    versus = partner_vs_control_effects(frame, MATHS, plan(subgroups=(), min_cell_size=5))
+    # every method, the imputation (partner misses 100% > 5%) and the baseline: no number, the note
+    assert list(versus["method"]) == [
+        "baseline_equivalence",
+        "ancova_cr1",
+        "ancova_cr2",
+        "mixed_reml",
+        "did",
+        "ancova_mi",
+    ]
+    assert versus["note"].eq("no_post_test:partner").all()
+    assert versus[["estimate", "p_value", "effect_size"]].isna().all().all()
+    prepost = prepost_effects(frame, MATHS, plan(subgroups=(), min_cell_size=5)).set_index(["group", "method"])
+    assert prepost.loc[("partner", "paired_t"), "note"] == "no_post_test:partner"
+    assert pd.isna(prepost.loc[("partner", "paired_t"), "estimate"])
+    # control's change stands; all schools' is control's alone, and says so
+    assert prepost.loc[("control", "paired_t"), "note"] == "" and prepost.loc[("all", "paired_t"), "note"] == (
+        "no_post_test:partner"
+    )
+    assert prepost.loc[("all", "paired_t"), "estimate"] == prepost.loc[("control", "paired_t"), "estimate"]
+
+
 def test_unknown_subject_names_the_subjects_present():
     with pytest.raises(PlanError, match=r"no accepted exam results for subject 'physics'.*mathematics"):
         prepost_frame(accepted_tables(), Outcome("physics", "exam", "academic", subject="physics"), {})

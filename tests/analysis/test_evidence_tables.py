@@ -223,20 +223,37 @@ def test_school_balance_blanks_small_student_groups_and_keeps_school_rows() -> N
     ]
 
 
-def test_joint_test_that_cannot_be_computed_says_why() -> None:
+def test_joint_test_says_what_it_left_out_and_why() -> None:
     accepted = _accepted(students_per_school=12)
     balance, joint = school_balance(accepted, min_cell_size=10)
-    assert not balance["suppressed"].any() and joint["note"].iloc[0] == ""
+    notes = balance.set_index("characteristic")["note"]
+    assert not balance["suppressed"].any() and notes.drop("school_size").eq("").all()
+    assert notes["school_size"] == "constant"  # every school has 12 students
+    assert list(balance.columns[-2:]) == ["suppressed", "note"]
     assert joint["n"].iloc[0] == 96 and joint["n_clusters"].iloc[0] == 8 and joint["df_denominator"].iloc[0] == 7
-    # resource level follows school type exactly: the two cannot both enter the regression
+    # the roster has no special needs or migrant columns
+    assert joint["note"].iloc[0] == "absent:special_needs;absent:migrant_refugee;constant:school_size"
+    # resource level follows school type exactly: the second is left out, as R's lm leaves it out
     accepted["schools"]["resource_level"] = accepted["schools"]["school_type"].map({"a": "high", "b": "low"})
     balance, joint = school_balance(accepted, min_cell_size=10)
-    assert math.isnan(joint["statistic"].iloc[0])
-    assert joint["note"].iloc[0] == (
-        "balance: the characteristics school_type=b, resource_level=low, female, grade "
-        "are collinear; leave one of them out of the joint test"
-    )
+    assert joint["characteristics"].iloc[0] == "school_type=b; female; grade" and 0 < joint["p_value"].iloc[0] < 1
+    assert joint["note"].iloc[0].endswith(";dropped_collinear:resource_level=low")
+    # a school type only partner schools have: its row says so and the joint test leaves it out
+    accepted["schools"]["school_type"] = ["a", "c", "b", "b"] * 2
+    balance, joint = school_balance(accepted, min_cell_size=10)
+    assert balance.set_index("characteristic").loc["school_type=c", "note"] == "separates_groups"
+    assert "separates_groups:school_type=c" in joint["note"].iloc[0].split(";")
     assert joint_test_frame(None, "no data")["note"].iloc[0] == "no data"
+
+
+def test_notes_of_small_student_groups_are_blanked_with_their_numbers() -> None:
+    accepted = _accepted(students_per_school=2)
+    accepted["students"]["grade"] = 10
+    balance, _ = school_balance(accepted, min_cell_size=10)
+    grade = balance.set_index("characteristic").loc["grade"]
+    assert grade["suppressed"] and grade["note"] == ""  # "constant" would tell every child's grade
+    balance, _ = school_balance(accepted, min_cell_size=0)
+    assert balance.set_index("characteristic").loc["grade", "note"] == "constant"
 
 
 def test_evidence_flags_read_back_as_true_false_or_none(tmp_path) -> None:

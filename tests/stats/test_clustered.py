@@ -19,6 +19,7 @@ from evaluation.stats import (
     paired_change_clustered,
 )
 from evaluation.stats.cluster_robust import _adjustment, _cr2_blocks, _htz_nu, _symmetric_power
+from evaluation.stats.effect_sizes import cluster_factor, hedges_correction
 
 NUMBERS = ["estimate", "std_error", "df", "ci_low", "ci_high", "p_value", "effect_size"]
 
@@ -70,19 +71,23 @@ def test_paired_cr2_with_one_school_is_empty_with_a_note():
 
 def test_paired_cr2_with_fewer_than_two_pairs_is_empty_with_a_note():
     frame = changes().iloc[:3].assign(post=[60.0, np.nan, np.nan])
-    assert_empty(paired_change_clustered(frame, "pre", "post", "school"), "too_few_pairs")
-    assert_empty(paired_change_clustered(frame.iloc[:0], "pre", "post", "school"), "too_few_pairs")
+    assert_empty(paired_change_clustered(frame, "pre", "post", "school"), "too_few_students")
+    # no pair at all: no note of its own, as paired_t (prepost_effects names the missing wave)
+    assert_empty(paired_change_clustered(frame.iloc[:0], "pre", "post", "school"), "")
 
 
-def test_paired_cr2_of_a_constant_change_is_empty_not_a_rounding_noise_test():
+def test_paired_cr2_of_a_constant_change_keeps_the_mean_without_a_rounding_noise_test():
     frame = changes()
     frame["post"] = frame["pre"] + 0.3  # every student gains 0.3: the differences differ in the last bits
-    x = np.ones((len(frame), 1))
-    noise = coefficient_test(x, (frame["post"] - frame["pre"]).to_numpy(), frame["school"].to_numpy(), 0)
-    assert 0 < noise.std_error < 1e-12  # what a `std_error > 0` guard would let through (p of about 0)
+    d = (frame["post"] - frame["pre"]).to_numpy()
+    assert d.std() > 0  # not exactly constant: rounding noise that a `std_error > 0` guard lets through
     result = paired_change_clustered(frame, "pre", "post", "school")
-    assert_empty(result, "no_variation")
+    assert result.note == "zero_std_error"
+    assert result.estimate == pytest.approx(0.3) and result.estimate == d.mean()  # kept, as paired_t keeps it
+    empty = [result.std_error, result.ci_low, result.ci_high, result.p_value, result.effect_size_ci_low]
+    assert np.isnan(empty).all()
     assert (result.n_treatment, result.n_clusters_treatment) == (72, 6)
+    assert paired_change(frame, "pre", "post", "school").note == "zero_std_error"  # the same note as paired_t
 
 
 def test_paired_cr2_of_a_change_constant_within_schools_is_computed():
@@ -191,7 +196,7 @@ def test_a_level_without_control_students_is_named_in_the_note():
 def test_too_few_schools_is_empty_with_a_note():
     frame = programme()
     only_partner = frame[frame["treatment"] == 1]
-    assert_empty(moderator_test(only_partner, "post", "pre", "treatment", "school", "sex"), "too_few_schools")
+    assert_empty(moderator_test(only_partner, "post", "pre", "treatment", "school", "sex"), "no_units:control")
     two = frame[frame["school"].isin([0, 1])]
     assert_empty(moderator_test(two, "post", "pre", "treatment", "school", "sex"), "too_few_schools")
 
@@ -205,11 +210,25 @@ def test_a_moderator_collinear_with_a_covariate_is_a_singular_design():
     assert moderator_test(frame, "post", "pre", "treatment", "school", "school_type").note == "wald_f:2"
 
 
-def test_an_outcome_without_variation_is_empty_not_a_rounding_noise_test():
+def test_an_outcome_without_variation_gives_no_rounding_noise_test():
     frame = programme()
     frame["post"] = 0.7 * frame["pre"] + 2.0 * frame["treatment"] + 0.1  # a line: residuals are rounding noise
-    assert_empty(moderator_test(frame, "post", "pre", "treatment", "school", "sex"), "no_variation")
-    assert_empty(moderator_test(frame, "post", "pre", "treatment", "school", "grade"), "no_variation;wald_f:2")
+    two = moderator_test(frame, "post", "pre", "treatment", "school", "sex")
+    assert two.note == "zero_std_error" and abs(two.estimate) < 1e-10  # no difference, and no test of it
+    assert np.isnan([two.std_error, two.ci_low, two.p_value]).all()
+    assert_empty(moderator_test(frame, "post", "pre", "treatment", "school", "grade"), "zero_std_error;wald_f:2")
+
+
+def test_a_group_without_post_test_is_named_and_a_constant_pre_test_left_out():
+    frame = programme()
+    no_partner_post = frame.assign(post=frame["post"].where(frame["treatment"] == 0))
+    assert_empty(moderator_test(no_partner_post, "post", "pre", "treatment", "school", "sex"), "no_post_test:partner")
+    constant = frame.assign(pre=50.0)  # as R's lm, the pre-test is left out and the test computed
+    result = moderator_test(constant, "post", "pre", "treatment", "school", "sex")
+    assert result.note == "dropped_constant:pre" and result.p_value > 0
+    assert (
+        moderator_test(constant, "post", "pre", "treatment", "school", "grade").note == "dropped_constant:pre;wald_f:2"
+    )
 
 
 def _htz_nu_by_the_g_by_g_array(x, residuals, clusters, constraints):
@@ -282,3 +301,13 @@ def test_satterthwaite_df_above_the_gram_bound_is_the_same_number(monkeypatch):
     assert linear_df == pytest.approx(df, rel=1e-12) and linear_df != df  # another sum, the same number
     np.testing.assert_allclose(linear_vcov, vcov, rtol=1e-12)
     assert math.isnan(cr2_vcov(x, residuals, clusters)[1])  # no column, no df
+
+
+def test_two_level_g_carries_the_ancova_rows_cluster_factor():
+    frame = programme(interaction=3.0)
+    plain = moderator_test(frame, "post", "pre", "treatment", "school", "sex")
+    clustered = moderator_test(frame, "post", "pre", "treatment", "school", "sex", icc=0.2)
+    factor = cluster_factor(len(frame), 24, 0.2) / hedges_correction(len(frame) - 2)  # omega * gamma against J
+    assert clustered.estimate == plain.estimate and clustered.p_value == plain.p_value
+    assert clustered.effect_size == pytest.approx(factor * plain.effect_size, rel=1e-12)
+    assert clustered.effect_size_ci_low == pytest.approx(factor * plain.effect_size_ci_low, rel=1e-12)

@@ -184,6 +184,18 @@ def test_design_parameters_need_schools() -> None:
         estimate_design_parameters(frame.drop(columns="pre"))
 
 
+def test_design_parameters_of_a_group_without_post_test_or_a_constant_pre_test_are_refused() -> None:
+    # issue 12: the first ended in a LinAlgError that stopped the run; both are design notes now
+    frame = simulated(1, 0.5).query("school_id < 10 or school_id >= 290").copy()  # 10 partner, 10 control
+    no_partner = frame.assign(post=frame["post"].where(frame["treatment"] == 0))
+    with pytest.raises(DesignError, match="no student of the partner schools has both tests"):
+        estimate_design_parameters(no_partner)
+    with pytest.raises(DesignError, match="the pre-test has one value"):
+        estimate_design_parameters(frame.assign(pre=50.0))
+    _, notes = outcome_design_tables({"science": no_partner, "turkish": frame.assign(pre=50.0)})
+    assert [note.split(":")[0] for note in notes] == ["science", "turkish"]
+
+
 def test_design_table_rows_for_next_year() -> None:
     parameters = DesignParameters(
         icc=0.2,
