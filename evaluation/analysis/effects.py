@@ -1,11 +1,15 @@
 """From the pre/post frame of an outcome (`evaluation.analysis.frames.prepost_frame`) to the
-rows of `results/effects.csv`: the change from pre to post, partner versus control, the
-multiplicity adjustment and the headline method."""
+rows of `results/effects.csv`: the change from pre to post, partner versus control (with the
+plan's covariates) and the multiplicity adjustment of the plan's families."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import pandas as pd
 
+from evaluation.analysis.covariates import model_columns
 from evaluation.analysis.frames import waves_long
 from evaluation.analysis.missing import needs_imputation
 from evaluation.config.plan import Outcome, Plan
@@ -23,7 +27,6 @@ from evaluation.stats.estimate import effects_frame
 from evaluation.stats.imputation import ancova_mi
 
 GROUPS = ("partner", "control")
-CR2_BELOW_SCHOOLS = 40  # fewer schools than this: CR2 is the default headline (issue 4, EEF guidance)
 
 
 def _subsets(frame: pd.DataFrame, plan: Plan):
@@ -67,16 +70,24 @@ def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.Dat
     return effects_frame(rows)
 
 
-def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
+def partner_vs_control_effects(
+    frame: pd.DataFrame, outcome: Outcome, plan: Plan, covariates: Sequence[str] = ()
+) -> pd.DataFrame:
     """Partner versus control per subgroup, one row per method: the `baseline_equivalence` row
     (pre-test Hedges' g of the analysed students), then `partner_vs_control` rows ancova_cr1,
     ancova_cr2 and mixed_reml (students with both tests) and did (every pre and post value).
     When a group misses more than the plan's `missing_data_threshold` of the post-test (among
     its units with a pre-test), the whole sample (subgroup all) also has an ``ancova_mi`` row:
-    the CR2 ANCOVA pooled over multiple imputations (`evaluation.stats.imputation`)."""
+    the CR2 ANCOVA pooled over multiple imputations (`evaluation.stats.imputation`).
+
+    `covariates` (the plan's, `evaluation.analysis.covariates`; ``auto`` resolved by the caller)
+    enter every partner-versus-control model besides the pre-test, as the model columns of
+    `evaluation.analysis.covariates.model_columns`: each model analyses the rows with every
+    covariate it uses, and the baseline g is that of the ANCOVA's rows. Column ``covariates``
+    says which ones each row's model used."""
     rows = []
     for subgroup, subset in _subsets(frame, plan):
-        analysed = subset.dropna(subset=["pre", "post"])
+        analysed, columns, used = model_columns(subset, covariates, required=("pre", "post"))
         common = dict(
             outcome=outcome.id, domain=outcome.domain, subgroup=subgroup, group="all", min_cell_size=plan.min_cell_size
         )
@@ -84,33 +95,40 @@ def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan
         rows.append(baseline.to_row(analysis="baseline_equivalence", **common))
         arguments = dict(post="post", pre="pre", treatment="treatment", cluster="school_id", alpha=plan.alpha)
         estimates = (
-            ancova_clustered(analysed, vcov="CR1", **arguments),
-            ancova_clustered(analysed, vcov="CR2", **arguments),
-            mixed_reml(analysed, **arguments).estimate,
-            did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha),
+            ancova_clustered(analysed, vcov="CR1", covariates=columns, **arguments),
+            ancova_clustered(analysed, vcov="CR2", covariates=columns, **arguments),
+            mixed_reml(analysed, covariates=columns, **arguments).estimate,
         )
-        rows += [estimate.to_row(analysis="partner_vs_control", **common) for estimate in estimates]
+        rows += [e.to_row(analysis="partner_vs_control", covariates=used, **common) for e in estimates]
+        long, long_columns, long_used = model_columns(
+            waves_long(subset, keep=[c for c in covariates if c in subset.columns]), covariates, required=("value",)
+        )
+        did = did_clustered(long, "value", "wave", "treatment", "school_id", alpha=plan.alpha, covariates=long_columns)
+        rows.append(did.to_row(analysis="partner_vs_control", covariates=long_used, **common))
         if subgroup == "all" and needs_imputation(subset, plan.missing_data_threshold):
-            rows.append(ancova_mi(subset, **arguments).to_row(analysis="partner_vs_control", **common))
+            sample, mi_columns, mi_used = model_columns(subset, covariates, required=("pre",))
+            imputed = ancova_mi(sample, covariates=mi_columns, **arguments)
+            rows.append(imputed.to_row(analysis="partner_vs_control", covariates=mi_used, **common))
     return effects_frame(rows)
 
 
-def adjust_p_values(effects: pd.DataFrame) -> pd.DataFrame:
-    """p_adjusted: Benjamini-Hochberg over the outcomes of each domain, separately for each
-    analysis, method, subgroup and group (rows without a p-value are left out of the count)."""
+def adjust_p_values(effects: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """p_adjusted: Benjamini-Hochberg within each multiplicity family of the plan
+    (`Plan.families`: the plan's ``multiplicity_families``, else the confirmatory outcomes of
+    each domain), over the confirmatory findings only: the `partner_vs_control` rows of the
+    plan's `primary_method` in the whole sample (subgroup ``all``). Every other row (other
+    methods, subgroups, pre/post, moderation, exploratory outcomes) is exploratory and has no
+    p_adjusted. A row without a p-value (suppressed) is left out of its family's count, as R's
+    ``p.adjust``."""
     adjusted = effects.copy()
-    family = ["analysis", "method", "subgroup", "group", "domain"]
-    adjusted["p_adjusted"] = adjusted.groupby(family, dropna=False)["p_value"].transform(
-        lambda p: benjamini_hochberg(p.to_numpy(dtype=float))
+    adjusted["p_adjusted"] = math.nan
+    confirmatory = (
+        (adjusted["analysis"] == "partner_vs_control")
+        & (adjusted["method"] == plan.primary_method)
+        & (adjusted["subgroup"] == "all")
     )
+    for ids in plan.families.values():
+        family = confirmatory & adjusted["outcome"].isin(ids)
+        if family.any():
+            adjusted.loc[family, "p_adjusted"] = benjamini_hochberg(adjusted.loc[family, "p_value"].to_numpy(float))
     return adjusted
-
-
-def primary_method(plan: Plan, effects: pd.DataFrame) -> str:
-    """The method the report headlines: the plan's `primary_method`, else ancova_cr2 when the
-    study has fewer than 40 schools (or its count is suppressed) and ancova_cr1 from 40 up."""
-    if plan.primary_method:
-        return plan.primary_method
-    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")]
-    schools = (rows["n_clusters_treatment"].astype(float) + rows["n_clusters_control"].astype(float)).max()
-    return "ancova_cr1" if schools >= CR2_BELOW_SCHOOLS else "ancova_cr2"

@@ -4,6 +4,7 @@ of group means, with school-clustered CR2 errors."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,9 +24,10 @@ def did_clustered(
     post_wave: object = "post",
     alpha: float = 0.05,
     vcov: VcovType = "CR2",
+    covariates: Sequence[str] = (),
 ) -> Estimate:
-    """OLS of `value` on treatment, post wave and their product; the product's coefficient is
-    the difference in differences (partner change minus control change).
+    """OLS of `value` on treatment, post wave, their product (and covariates); the product's
+    coefficient is the difference in differences (partner change minus control change).
 
     Parameters
     ----------
@@ -35,6 +37,8 @@ def did_clustered(
         Wave column; rows equal to `post_wave` are the post wave, all others the pre wave.
     treatment, cluster : str
         1/0 partner indicator and school column (errors clustered on schools).
+    covariates : sequence of str
+        Further numeric student- or school-level columns (rows missing one are left out).
 
     Returns
     -------
@@ -46,15 +50,16 @@ def did_clustered(
     -----
     Matches ``clubSandwich::coef_test(lm(value ~ treatment * post), vcov = "CR2",
     cluster = school, test = "Satterthwaite")`` (tests/stats/test_stats_r.py, nlme's MathAchieve with
-    sex standing in for the wave).
+    sex standing in for the wave); with covariates ``lm(value ~ treatment * post + x1 + x2)``
+    (tests/analysis/test_covariates.py, tests/r/covariates.R).
     """
-    rows = data.dropna(subset=[value, wave, treatment, cluster])
+    rows = data.dropna(subset=[value, wave, treatment, cluster, *covariates])
     post = (rows[wave] == post_wave).to_numpy()
     treated, _, _, g_t, g_c = group_counts(rows, treatment, cluster)
     n_t, n_c = int((treated & post).sum()), int((~treated & post).sum())
     nan = math.nan
     cells = [(treated & post).sum(), (treated & ~post).sum(), (~treated & post).sum(), (~treated & ~post).sum()]
-    if min(cells) < 1 or g_t + g_c < 3:
+    if min(cells) < 1 or g_t + g_c < 3 or len(rows) <= 4 + len(covariates):
         return Estimate(
             "did",
             n_t,
@@ -73,7 +78,7 @@ def did_clustered(
         )
     t = treated.astype(float)
     w = post.astype(float)
-    x = np.column_stack([np.ones(len(rows)), t, w, t * w])
+    x = np.column_stack([np.ones(len(rows)), t, w, t * w, *(rows[c].to_numpy(dtype=float) for c in covariates)])
     y = rows[value].to_numpy(dtype=float)
     test = coefficient_test(x, y, rows[cluster].to_numpy(), 3, vcov=vcov, alpha=alpha)
     g, g_low, g_high = standardise(test.estimate, test.ci_low, test.ci_high, y[treated & post], y[~treated & post])
