@@ -14,9 +14,12 @@ from evaluation.wording import capitalise, label, number, p_cell, p_text, percen
 __all__ = ["capitalise", "change_sentence", "finding_sentence", "label", "number", "p_cell", "p_text", "percent"]
 
 
-def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who: str) -> md.Markdown:
+def finding_sentence(
+    row: pd.Series, alpha: float, language: str, unit: str, who: str, exploratory: bool = False
+) -> md.Markdown:
     """One plain sentence for a partner-versus-control row of the results table; `unit` is
-    "points" or "scale_points", `who` "students" or "teachers"."""
+    "points" or "scale_points", `who` "students" or "teachers"; `exploratory` for an outcome the
+    plan marks ``confirmatory: false`` (its p-value is not adjusted, and the sentence says so)."""
     outcome = label(row["outcome"], language)
     if row["suppressed"] or math.isnan(row["estimate"]):
         return md.capitalise(md.text(f"report.finding.suppressed.{who}", language, outcome=outcome), language)
@@ -28,6 +31,8 @@ def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who
     p_words = md.p_text(p_value, language)
     if adjusted:
         p_words = md.text("report.finding.p_adjusted", language, p=p_words)
+    elif exploratory:
+        p_words = md.text("report.finding.p_exploratory", language, p=p_words)
     verdict = md.text(
         "report.finding.significant" if p_value < alpha else "report.finding.not_significant", language, p=p_words
     )

@@ -15,7 +15,7 @@ from evaluation.analysis.effects import adjust_p_values, partner_vs_control_effe
 from evaluation.analysis.missing import missing_shares
 from evaluation.reporting import escaping as md
 from evaluation.reporting.figures import covariate_name, forest_plot, love_plot
-from evaluation.reporting.sections import headline_rows, partner_vs_control_table, subgroup_table
+from evaluation.reporting.sections import headline_rows, methods_table, subgroup_table
 from evaluation.reporting.sensitivity import LOVE_PLOT
 from evaluation.steps import workspace
 from evaluation.steps.context import Run, section
@@ -37,7 +37,7 @@ def estimates(run: Run) -> Shown:
         plan,
     )
     run.save_effects(effects, "partner_vs_control")
-    return Shown(partner_vs_control_table(effects, run.language))
+    return Shown(methods_table(effects, run.primary, run.language))  # every method: notebook 03 is for analysts
 
 
 def headline(run: Run) -> Shown:

@@ -16,7 +16,7 @@ from evaluation.analysis.effects import prepost_effects
 from evaluation.analysis.frames import linkage_rate
 from evaluation.analysis.reliability import survey_reliability
 from evaluation.reporting.figures import prepost_plot
-from evaluation.reporting.sections import attrition_table, prepost_table, scales_table
+from evaluation.reporting.sections import attrition_table, prepost_table, prepost_technical_table, scales_table
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
 
@@ -36,7 +36,7 @@ def mean_change(run: Run) -> Shown:
     plan = run.plan
     effects = pd.concat([prepost_effects(run.frames[o.id], o, plan) for o in plan.outcomes], ignore_index=True)
     run.save_effects(effects, "prepost")
-    return Shown(prepost_table(effects, run.language))
+    return Shown(prepost_table(effects, run.language), prepost_technical_table(effects, run.language))
 
 
 @section("group_means")
