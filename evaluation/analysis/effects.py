@@ -1,14 +1,16 @@
 """From the pre/post frame of an outcome (`evaluation.analysis.frames.prepost_frame`) to the
-rows of `results/effects.csv`: the change from pre to post, partner versus control, the
-multiplicity adjustment and the headline method."""
+rows of `results/effects.csv`: the change from pre to post, partner versus control (with the
+plan's covariates) and the multiplicity adjustment of the plan's families."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 import pandas as pd
 
+from evaluation.analysis.covariates import model_columns
 from evaluation.analysis.frames import waves_long
 from evaluation.analysis.missing import needs_imputation
 from evaluation.config.plan import Outcome, Plan
@@ -30,7 +32,6 @@ from evaluation.stats.imputation import ancova_mi
 from evaluation.stats.unfit import code, join_notes
 
 GROUPS = ("partner", "control")
-CR2_BELOW_SCHOOLS = 40  # fewer schools than this: CR2 is the default headline (issue 4, EEF guidance)
 
 
 def _subsets(frame: pd.DataFrame, plan: Plan):
@@ -98,7 +99,9 @@ def outcome_icc(outcome: Outcome) -> float:
     return default_icc("achievement" if outcome.source == "exam" else "behavioural")
 
 
-def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
+def partner_vs_control_effects(
+    frame: pd.DataFrame, outcome: Outcome, plan: Plan, covariates: Sequence[str] = ()
+) -> pd.DataFrame:
     """Partner versus control per subgroup, one row per method: the `baseline_equivalence` row
     (pre-test Hedges' g of the analysed students), then `partner_vs_control` rows ancova_cr1,
     ancova_cr2 and mixed_reml (students with both tests) and did (every pre and post value).
@@ -106,48 +109,74 @@ def partner_vs_control_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan
     its units with a pre-test), the whole sample (subgroup all) also has an ``ancova_mi`` row:
     the CR2 ANCOVA pooled over multiple imputations (`evaluation.stats.imputation`). Every
     partner-versus-control g carries the WWC's cluster factor with `outcome_icc` (partner
-    schools are chosen as schools: cluster-level assignment); the baseline g does not."""
+    schools are chosen as schools: cluster-level assignment); the baseline g does not.
+
+    `covariates` (the plan's, `evaluation.analysis.covariates`; ``auto`` resolved by the caller)
+    enter every partner-versus-control model besides the pre-test, as the model columns of
+    `evaluation.analysis.covariates.model_columns` (their levels those of the students with both
+    tests and every covariate): each model analyses the rows with every covariate it uses, and
+    the baseline g is that of the ANCOVA's rows. Each model still sees the students missing a
+    test, so that it can name a group without a post-test in its note. Column ``covariates``
+    says which ones each row's model used."""
     icc = outcome_icc(outcome)
     rows = []
     for subgroup, subset in _subsets(frame, plan):
-        # each method analyses the students with both tests, and notes a group that has none
+        analysed, columns, used = model_columns(subset, covariates, required=("pre", "post"))
+        incomplete = subset["pre"].isna() | subset["post"].isna()
+        subset_rows = subset[incomplete | subset.index.isin(analysed.index)].join(analysed[columns])
         common = dict(
             outcome=outcome.id, domain=outcome.domain, subgroup=subgroup, group="all", min_cell_size=plan.min_cell_size
         )
-        baseline = baseline_equivalence(subset, "pre", "treatment", "school_id", alpha=plan.alpha, post="post")
+        baseline = baseline_equivalence(subset_rows, "pre", "treatment", "school_id", alpha=plan.alpha, post="post")
         rows.append(baseline.to_row(analysis="baseline_equivalence", **common))
         arguments = dict(post="post", pre="pre", treatment="treatment", cluster="school_id", alpha=plan.alpha, icc=icc)
         estimates = (
-            ancova_clustered(subset, vcov="CR1", **arguments),
-            ancova_clustered(subset, vcov="CR2", **arguments),
-            mixed_reml(subset, **arguments).estimate,
-            did_clustered(waves_long(subset), "value", "wave", "treatment", "school_id", alpha=plan.alpha, icc=icc),
+            ancova_clustered(subset_rows, vcov="CR1", covariates=columns, **arguments),
+            ancova_clustered(subset_rows, vcov="CR2", covariates=columns, **arguments),
+            mixed_reml(subset_rows, covariates=columns, **arguments).estimate,
         )
-        rows += [estimate.to_row(analysis="partner_vs_control", **common) for estimate in estimates]
+        rows += [e.to_row(analysis="partner_vs_control", covariates=used, **common) for e in estimates]
+        long, long_columns, long_used = model_columns(
+            waves_long(subset, keep=[c for c in covariates if c in subset.columns]), covariates, required=("value",)
+        )
+        did = did_clustered(
+            long, "value", "wave", "treatment", "school_id", alpha=plan.alpha, covariates=long_columns, icc=icc
+        )
+        rows.append(did.to_row(analysis="partner_vs_control", covariates=long_used, **common))
         if subgroup == "all" and needs_imputation(subset, plan.missing_data_threshold):
-            rows.append(ancova_mi(subset, **arguments).to_row(analysis="partner_vs_control", **common))
+            sample, mi_columns, mi_used = model_columns(subset, covariates, required=("pre",))
+            imputed = ancova_mi(sample, covariates=mi_columns, **arguments)
+            rows.append(imputed.to_row(analysis="partner_vs_control", covariates=mi_used, **common))
     return effects_frame(rows)
 
 
-def moderation_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.DataFrame:
+def moderation_effects(
+    frame: pd.DataFrame, outcome: Outcome, plan: Plan, covariates: Sequence[str] = ()
+) -> pd.DataFrame:
     """Does the partner effect differ between a subgroup's levels? One `moderation` row per plan
     subgroup variable with a value in the frame (subgroup = the variable, group ``all``, method
     ``ancova_cr2``): the partner x subgroup interaction of the CR2 ANCOVA on the students with
-    both tests (`evaluation.stats.moderator_test`: for two levels the interaction's t-test, its g
-    with the ANCOVA rows' cluster factor, for more the HTZ Wald test, its F in `estimate` and
-    the note ``wald_f:<q>``). The row is
-    suppressed when a level has fewer than `min_cell_size` analysed partner or control
-    students (any count under it can identify children, as in a subgroup's own rows). Moderator
-    tests are exploratory: their p is not adjusted."""
+    both tests, with the plan's `covariates` as in the partner-versus-control rows (but the
+    subgroup variable itself, whose levels are in the model anyway; column ``covariates``)
+    (`evaluation.stats.moderator_test`: for two levels the interaction's t-test, its g with the
+    ANCOVA rows' cluster factor, for more the HTZ Wald test, its F in `estimate` and the note
+    ``wald_f:<q>``). The row is suppressed when a level has fewer than `min_cell_size` analysed
+    partner or control students (any count under it can identify children, as in a subgroup's
+    own rows). Moderator tests are exploratory: their p is not adjusted (`adjust_p_values`)."""
     icc = outcome_icc(outcome)
     rows = []
-    analysed = frame.dropna(subset=["pre", "post"])
     for name in plan.subgroups:
         if name not in frame.columns or frame[name].isna().all():
             continue
+        others = [c for c in covariates if c != name]
+        analysed, columns, used = model_columns(frame, others, required=("pre", "post", name))
         # every student of the outcome, so that a group without both tests is named in the note
-        estimate = moderator_test(frame, "post", "pre", "treatment", "school_id", name, alpha=plan.alpha, icc=icc)
-        cells = analysed.dropna(subset=[name]).groupby([name, "treatment"]).size()
+        incomplete = frame["pre"].isna() | frame["post"].isna()
+        data = frame[incomplete | frame.index.isin(analysed.index)].join(analysed[columns])
+        estimate = moderator_test(
+            data, "post", "pre", "treatment", "school_id", name, covariates=columns, alpha=plan.alpha, icc=icc
+        )
+        cells = analysed.groupby([name, "treatment"]).size()
         small_cell = not len(cells) or cells.min() < plan.min_cell_size
         rows.append(
             estimate.to_row(
@@ -155,6 +184,7 @@ def moderation_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.
                 outcome=outcome.id,
                 domain=outcome.domain,
                 subgroup=name,
+                covariates=used,
                 # to_row checks the arms' totals; a small level-by-arm cell suppresses the row too
                 min_cell_size=math.inf if small_cell else plan.min_cell_size,
             )
@@ -162,22 +192,23 @@ def moderation_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.
     return effects_frame(rows)
 
 
-def adjust_p_values(effects: pd.DataFrame) -> pd.DataFrame:
-    """p_adjusted: Benjamini-Hochberg over the outcomes of each domain, separately for each
-    analysis, method, subgroup and group (rows without a p-value are left out of the count)."""
+def adjust_p_values(effects: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """p_adjusted: Benjamini-Hochberg within each multiplicity family of the plan
+    (`Plan.families`: the plan's ``multiplicity_families``, else the confirmatory outcomes of
+    each domain), over the confirmatory findings only: the `partner_vs_control` rows of the
+    plan's `primary_method` in the whole sample (subgroup ``all``). Every other row (other
+    methods, subgroups, pre/post, moderation, exploratory outcomes) is exploratory and has no
+    p_adjusted. A row without a p-value (suppressed) is left out of its family's count, as R's
+    ``p.adjust``."""
     adjusted = effects.copy()
-    family = ["analysis", "method", "subgroup", "group", "domain"]
-    adjusted["p_adjusted"] = adjusted.groupby(family, dropna=False)["p_value"].transform(
-        lambda p: benjamini_hochberg(p.to_numpy(dtype=float))
+    adjusted["p_adjusted"] = math.nan
+    confirmatory = (
+        (adjusted["analysis"] == "partner_vs_control")
+        & (adjusted["method"] == plan.primary_method)
+        & (adjusted["subgroup"] == "all")
     )
+    for ids in plan.families.values():
+        family = confirmatory & adjusted["outcome"].isin(ids)
+        if family.any():
+            adjusted.loc[family, "p_adjusted"] = benjamini_hochberg(adjusted.loc[family, "p_value"].to_numpy(float))
     return adjusted
-
-
-def primary_method(plan: Plan, effects: pd.DataFrame) -> str:
-    """The method the report headlines: the plan's `primary_method`, else ancova_cr2 when the
-    study has fewer than 40 schools (or its count is suppressed) and ancova_cr1 from 40 up."""
-    if plan.primary_method:
-        return plan.primary_method
-    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")]
-    schools = (rows["n_clusters_treatment"].astype(float) + rows["n_clusters_control"].astype(float)).max()
-    return "ancova_cr1" if schools >= CR2_BELOW_SCHOOLS else "ancova_cr2"

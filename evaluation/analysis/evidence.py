@@ -108,8 +108,11 @@ def evidence_table(effects: pd.DataFrame, counts: pd.DataFrame, plan: Plan, meth
     Notes
     -----
     The design is a quasi-experiment (`DESIGN`), so the rating follows the baseline verdict
-    (`evaluation.evidence.rating`). The ``summary`` column is left empty here: the sentence is
-    words, written by `evaluation.reporting.evidence.with_summaries` in the plan's language.
+    (`evaluation.evidence.rating`). A confirmatory outcome is judged significant on its p-value
+    adjusted within its multiplicity family; an exploratory one (``confirmatory: false``) has no
+    adjusted p-value (p_adjusted blank) and is judged on its unadjusted p-value. The ``summary``
+    column is left empty here: the sentence is words, written by
+    `evaluation.reporting.evidence.with_summaries` in the plan's language.
     """
     rows = []
     for outcome in plan.outcomes:
@@ -128,10 +131,12 @@ def evidence_table(effects: pd.DataFrame, counts: pd.DataFrame, plan: Plan, meth
             attrition=attrition_levels(counts, outcome.id, plan.attrition_boundary),
             baseline_g=float(baseline["effect_size"]),
             effect_size=float(finding["effect_size"]),
-            p_adjusted=float(finding["p_adjusted"]),
+            p_adjusted=float(finding["p_adjusted" if outcome.confirmatory else "p_value"]),
             alpha=plan.alpha,
             adjusted_for_baseline=method in ADJUSTING_METHODS,
         )
+        if not outcome.confirmatory:
+            row["p_adjusted"] = math.nan
         rows.append(row)
     return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
 

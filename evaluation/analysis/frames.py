@@ -4,9 +4,11 @@ post values, group and subgroup columns: the frame every analysis of the outcome
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
+from evaluation.analysis.covariates import school_sizes
 from evaluation.analysis.scores import scale_score
 from evaluation.config.plan import Outcome, Plan
 from evaluation.errors import PlanError
@@ -71,8 +73,9 @@ def instrument_scale(instrument, scale: str, outcome_id: str) -> tuple[list[str]
 
 def prepost_frame(accepted: dict[str, pd.DataFrame], outcome: Outcome, instruments: dict) -> pd.DataFrame:
     """One row per student or respondent: unit_id, school_id, group, treatment (1 partner,
-    0 control), pre, post, plus the subgroup columns the data has (grade, sex, special_needs,
-    migrant_refugee from the roster; school_type, resource_level from schools)."""
+    0 control), pre, post, plus the subgroup and covariate columns the data has (grade, sex,
+    special_needs, migrant_refugee from the roster; school_type, resource_level from schools;
+    school_size, the school's students on the roster, else with exam results)."""
     long = _exam_long(accepted, outcome) if outcome.source == "exam" else _survey_long(accepted, outcome, instruments)
     wide = long.pivot(index=["unit_id", "school_id"], columns="wave", values="value")
     wide = wide.reindex(columns=["pre", "post"]).reset_index()
@@ -93,15 +96,19 @@ def prepost_frame(accepted: dict[str, pd.DataFrame], outcome: Outcome, instrumen
     schools = accepted["schools"]
     extra = [c for c in ("group", "school_type", "resource_level") if c in schools.columns]
     wide = wide.merge(schools[["school_id", *extra]], on="school_id", how="left")
+    wide["school_size"] = wide["school_id"].map(school_sizes(accepted))
     wide["treatment"] = (wide["group"] == "partner").astype(int)
     return wide
 
 
-def waves_long(frame: pd.DataFrame) -> pd.DataFrame:
+def waves_long(frame: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
     """The pre/post frame as one row per unit and wave with a value (unit_id, school_id,
-    treatment, wave, value): every observed value, linked or not."""
+    treatment, wave, value, and the columns `keep`): every observed value, linked or not."""
     long = frame.melt(
-        id_vars=["unit_id", "school_id", "treatment"], value_vars=["pre", "post"], var_name="wave", value_name="value"
+        id_vars=["unit_id", "school_id", "treatment", *keep],
+        value_vars=["pre", "post"],
+        var_name="wave",
+        value_name="value",
     )
     return long.dropna(subset=["value"])
 

@@ -19,8 +19,8 @@ Language = Literal[CATALOGUE_LANGUAGES]  # type: ignore[valid-type]
 Source = Literal["exam", "survey"]
 #: What a run does with quarantined rows: stop, or analyse the accepted rows and report the rest.
 OnQuarantine = Literal["stop", "continue"]
-#: The partner-versus-control method the report headlines (left out: ancova_cr2 under 40
-#: schools, ancova_cr1 from 40).
+#: The partner-versus-control method the report headlines (left out: ancova_cr2, at any number
+#: of schools).
 PrimaryMethod = Literal["ancova_cr1", "ancova_cr2", "mixed_reml", "did"]
 #: fixed: the control schools are the comparison group; matched: a pool to match partners from.
 Comparison = Literal["fixed", "matched"]
@@ -28,6 +28,13 @@ Comparison = Literal["fixed", "matched"]
 AttritionBoundary = Literal["cautious", "optimistic"]
 #: Characteristics of students or schools the analyses are repeated within.
 Subgroup = Literal["grade", "sex", "special_needs", "migrant_refugee", "school_type", "resource_level"]
+#: Characteristics of students (sex, grade, special_needs, migrant_refugee: the students roster;
+#: grade also from the exam results) and of schools (school_type, resource_level: the schools
+#: table; school_size: the school's students on the roster, else with exam results) that the plan
+#: may add to every partner-versus-control model (`evaluation.analysis.covariates`).
+Covariate = Literal[
+    "sex", "grade", "special_needs", "migrant_refugee", "school_type", "resource_level", "school_size"
+]  # fmt: skip
 #: Who answers a survey instrument (the survey contract's `role` values).
 Role = Literal["student", "teacher", "staff", "parent"]
 
@@ -38,4 +45,5 @@ PRIMARY_METHODS: tuple[str, ...] = get_args(PrimaryMethod)
 COMPARISONS: tuple[str, ...] = get_args(Comparison)
 ATTRITION_BOUNDARIES: tuple[str, ...] = get_args(AttritionBoundary)
 SUBGROUPS: tuple[str, ...] = get_args(Subgroup)
+COVARIATES: tuple[str, ...] = get_args(Covariate)
 ROLES: tuple[str, ...] = get_args(Role)

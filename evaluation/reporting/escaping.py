@@ -196,6 +196,11 @@ def date(day: dt.date, language: str) -> Markdown:
     return Markdown(wording.date(day, language))
 
 
+def listing(items: Iterable[object], language: str) -> Markdown:
+    """`evaluation.wording.listing` of ``items``, each escaped (a `Markdown` item goes in as it is)."""
+    return Markdown(wording.listing([i if isinstance(i, Markdown) else escape(i) for i in items], language))
+
+
 # --- tables ----------------------------------------------------------------------------------------
 
 

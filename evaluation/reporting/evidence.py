@@ -158,17 +158,21 @@ def _baseline_sentence(row: pd.Series, who: str, language: str, note: str = "") 
     )
 
 
-def _effect_sentence(row: pd.Series, finding: pd.Series, who: str, language: str) -> md.Markdown:
+def _effect_sentence(
+    row: pd.Series, finding: pd.Series, who: str, language: str, exploratory: bool = False
+) -> md.Markdown:
     g = row["effect_size"]
     if g is None or math.isnan(g):
         reason = note_text(finding.get("note", ""), language)
         if reason:  # the model could not be fitted: say why, not "too few"
             return md.text("evidence.effect.not_estimated", language, reason=reason)
         return md.text(f"evidence.effect.unknown.{who}", language)
+    # an exploratory outcome has no adjusted p-value: its own, said to be unadjusted
+    key = "evidence.effect.significant" if row["significant"] is True else "evidence.effect.not_significant"
     significance = md.text(
-        "evidence.effect.significant" if row["significant"] is True else "evidence.effect.not_significant",
+        f"{key}_exploratory" if exploratory else key,
         language,
-        p=md.p_text(row["p_adjusted"], language),
+        p=md.p_text(finding["p_value"] if exploratory else row["p_adjusted"], language),
     )
     return md.plural(
         f"evidence.effect.{who}",
@@ -234,6 +238,7 @@ def evidence_summaries(
     its interval, significance, importance and the overall rating. `wording` is
     `evaluation.reporting.sections.outcome_wording` (who answered each outcome)."""
     language = plan.language
+    exploratory = {o.id for o in plan.outcomes if not o.confirmatory}
     paragraphs = []
     for _, row in evidence.iterrows():
         who = wording.get(row["outcome"], ("points", "students"))[1]
@@ -243,7 +248,9 @@ def evidence_summaries(
             md.text("evidence.design", language),
             _attrition_sentence(levels, who, plan.attrition_boundary, language),
             _baseline_sentence(row, who, language, _baseline_note(effects, row["outcome"])),
-            _effect_sentence(row, _headline(effects, row["outcome"], method), who, language),
+            _effect_sentence(
+                row, _headline(effects, row["outcome"], method), who, language, row["outcome"] in exploratory
+            ),
             md.text(f"evidence.overall.{row['rating']}", language),
         ]
         paragraphs.append(md.Markdown(" ").join(parts))

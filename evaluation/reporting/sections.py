@@ -1,9 +1,16 @@
 """The pieces of the annual report: plain-words text (`Markdown`, its values escaped) and small
 tables (shown as an escaping `ReportTable`), built from the results tables and aggregate counts.
-The report notebook only arranges them."""
+The report notebook only arranges them.
+
+The report's body shows one method: the plan's primary method for partner versus control
+(findings, table, chart, subgroups) and `PREPOST_METHOD` (the mean change with school-clustered
+CR2 errors) before and after; the other methods are in the technical end only
+(`methods_table`, `prepost_technical_table`).
+"""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -13,7 +20,12 @@ from evaluation.config.plan import Plan
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import check_name, column
 from evaluation.reporting.sentences import change_sentence, finding_sentence, label, note_text, p_cell
-from evaluation.wording import text
+from evaluation.wording import has, text
+
+#: The pre/post estimate of the report's body: the mean change with school-clustered CR2 errors.
+PREPOST_METHOD = "paired_cr2"
+#: The pre/post methods that treat students (or respondents) as independent: the technical end only.
+PREPOST_TECHNICAL = ("paired_t", "wilcoxon", "welch_t")
 
 
 def header(plan: Plan) -> md.Markdown:
@@ -39,29 +51,61 @@ def headline_rows(effects: pd.DataFrame, method: str, subgroups: str = "all") ->
 
 def findings(effects: pd.DataFrame, plan: Plan, instruments: dict, method: str) -> md.Markdown:
     """One bullet per outcome: the partner-versus-control finding of the headline `method` in
-    plain words."""
+    plain words (an exploratory outcome's sentence says its p-value is not adjusted)."""
     wording = outcome_wording(plan, instruments)
+    exploratory = {o.id for o in plan.outcomes if not o.confirmatory}
     rows = headline_rows(effects, method)
     bullets = [
-        md.Markdown("- {}").format(finding_sentence(row, plan.alpha, plan.language, *wording[row["outcome"]]))
+        md.Markdown("- {}").format(
+            finding_sentence(
+                row, plan.alpha, plan.language, *wording[row["outcome"]], exploratory=row["outcome"] in exploratory
+            )
+        )
         for _, row in rows.iterrows()
     ]
     return md.Markdown("\n").join(bullets)
 
 
 def changes(effects: pd.DataFrame, plan: Plan, instruments: dict) -> md.Markdown:
-    """One bullet per outcome and group (partner, control): the mean change in plain words."""
+    """One bullet per outcome and group (partner, control): the mean change with its
+    school-clustered interval (`PREPOST_METHOD` rows) in plain words; none without such rows."""
     wording = outcome_wording(plan, instruments)
     rows = effects[
         (effects["analysis"] == "prepost")
         & (effects["subgroup"] == "all")
         & effects["group"].isin(["partner", "control"])
-        & (effects["method"] == "paired_t")
+        & (effects["method"] == PREPOST_METHOD)
     ]
     return md.Markdown("\n").join(
         md.Markdown("- {}").format(change_sentence(row, plan.language, *wording[row["outcome"]]))
         for _, row in rows.iterrows()
     )
+
+
+def prepost_caveats(plan: Plan) -> md.Markdown:
+    """What the two waves are, per kind of outcome: exams not equated (different tests in November
+    and April, so a change mixes learning with the tests' difficulty), equated exams, and surveys
+    (the same questions in both waves)."""
+    language = plan.language
+    groups = {
+        "not_equated": [o for o in plan.outcomes if o.source == "exam" and not o.equated],
+        "equated": [o for o in plan.outcomes if o.source == "exam" and o.equated],
+        "surveys": [o for o in plan.outcomes if o.source == "survey"],
+    }
+    sentences = [
+        md.capitalise(
+            md.plural(
+                f"report.prepost.{kind}",
+                len(outcomes),
+                language,
+                outcomes=md.listing([label(o.id, language) for o in outcomes], language),
+            ),
+            language,
+        )
+        for kind, outcomes in groups.items()
+        if outcomes
+    ]
+    return md.Markdown(" ").join(sentences)
 
 
 def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFrame:
@@ -141,13 +185,14 @@ _INTERVALS = {
 }
 
 
-def partner_vs_control_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
-    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")]
+def partner_vs_control_table(effects: pd.DataFrame, language: str, method: str) -> pd.DataFrame:
+    """The report body's table: the primary `method`'s partner-versus-control rows of the whole
+    sample (the method is named in the section's introduction, not in the table)."""
+    rows = headline_rows(effects, method)
     return _format(
         rows,
         {
             "outcome": "outcome",
-            "method": "method",
             "n_treatment": "n_treatment",
             "n_control": "n_control",
             "n_clusters_treatment": "n_clusters_treatment",
@@ -159,15 +204,65 @@ def partner_vs_control_table(effects: pd.DataFrame, language: str) -> pd.DataFra
     )
 
 
+def methods_table(effects: pd.DataFrame, primary: str, language: str) -> pd.DataFrame:
+    """The sensitivity table of the technical end: every partner-versus-control method of the
+    whole sample, by outcome, with what each analyses (``report.sensitivity.sample.<method>``; the
+    `primary` method's row says it is the findings' method). p-values are unadjusted."""
+    rows = effects[(effects["analysis"] == "partner_vs_control") & (effects["subgroup"] == "all")].copy()
+    rows["sample"] = [_sample(method, primary, language) for method in rows["method"]]
+    return _format(
+        rows,
+        {
+            "outcome": "outcome",
+            "method": "method",
+            "n_treatment": "n_treatment",
+            "n_control": "n_control",
+            "n_clusters_treatment": "n_clusters_treatment",
+            "n_clusters_control": "n_clusters_control",
+            "estimate": "adjusted",
+            "ci_low": "ci_low",
+            "ci_high": "ci_high",
+            "p_value": "p_value",
+            "effect_size": "effect_size",
+            "sample": "sample",
+        },
+        language,
+    )
+
+
+def _sample(method: str, primary: str, language: str) -> str:
+    key = f"report.sensitivity.sample.{method}"
+    sample = text(key, language) if has(key, language) else ""
+    return text("report.sensitivity.headline", language, sample=sample) if method == primary else sample
+
+
 def prepost_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
-    """Pre/post rows of the whole sample: paired t on the people in both waves and Welch on every
-    value of each wave (for waves that do not link), so ``n`` counts pairs for the one and
-    post-test values for the other (the Wilcoxon rows, which carry no interval, stay in
-    results/effects.csv)."""
+    """The report body's pre/post rows of the whole sample: the mean change of the students (or
+    respondents) in both waves with its school-clustered interval (`PREPOST_METHOD`)."""
     rows = effects[
-        (effects["analysis"] == "prepost")
-        & (effects["subgroup"] == "all")
-        & effects["method"].isin(["paired_t", "welch_t"])
+        (effects["analysis"] == "prepost") & (effects["subgroup"] == "all") & (effects["method"] == PREPOST_METHOD)
+    ]
+    return _format(
+        rows,
+        {
+            "outcome": "outcome",
+            "group": "group",
+            "n_treatment": "both_waves",
+            "n_clusters_treatment": "schools",
+            "estimate": "change",
+            **_INTERVALS,
+        },
+        language,
+    )
+
+
+def prepost_technical_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Pre/post rows of the whole sample by the methods that treat students as independent
+    (`PREPOST_TECHNICAL`): paired t and Wilcoxon on the people in both waves, Welch on every
+    value of each wave (for waves that do not link), so ``n`` counts pairs for the first two and
+    post-test values for Welch."""
+    rows = effects[
+        (effects["analysis"] == "prepost") & (effects["subgroup"] == "all") & effects["method"].isin(PREPOST_TECHNICAL)
     ]
     return _format(
         rows,
@@ -184,13 +279,13 @@ def prepost_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
 
 
 def subgroup_table(effects: pd.DataFrame, language: str, method: str) -> pd.DataFrame:
+    """The primary `method` within each subgroup cell of the plan (descriptive estimates)."""
     rows = headline_rows(effects, method, subgroups="cells")
     return _format(
         rows,
         {
             "outcome": "outcome",
             "subgroup": "subgroup",
-            "method": "method",
             "n_treatment": "n_treatment",
             "n_control": "n_control",
             "estimate": "adjusted",
@@ -201,6 +296,84 @@ def subgroup_table(effects: pd.DataFrame, language: str, method: str) -> pd.Data
         },
         language,
     )
+
+
+def _level_order(level: str) -> tuple:
+    """Sort key of a subgroup level as written in results/effects.csv: numbers as numbers (grade 9
+    before 10, as the analysis sorted them), the rest as text."""
+    try:
+        return (0, float(level), "")
+    except ValueError:
+        return (1, 0.0, level)
+
+
+def subgroup_levels(effects: pd.DataFrame, outcome: str, variable: str) -> list[str]:
+    """The levels of subgroup `variable` that `outcome` has cells of, in the analysis' order."""
+    cells = effects.loc[effects["outcome"] == outcome, "subgroup"].drop_duplicates()
+    levels = [cell.partition("=")[2] for cell in cells if cell.startswith(f"{variable}=")]
+    return sorted(levels, key=_level_order)
+
+
+def _wald_q(note: str) -> int | None:
+    """The numerator df q of a ``wald_f:<q>`` code in a moderation row's note, None if none."""
+    for code in str(note).split(";"):
+        kind, _, detail = code.strip().partition(":")
+        if kind == "wald_f" and detail.isdigit():
+            return int(detail)
+    return None
+
+
+def moderation_sentences(effects: pd.DataFrame, plan: Plan, instruments: dict) -> md.Markdown:
+    """Whether the partner effect differed between the levels of each subgroup variable, from the
+    ``moderation`` rows of results/effects.csv (the interaction of partner and subgroup): one
+    bullet per outcome and variable, "differed" when p < alpha, else "no evidence that it
+    differed", after a sentence saying these tests are exploratory. A two-level variable's row
+    holds the interaction (the effect in the second level minus the first, in sorted order); a
+    row of more levels a Wald F (``estimate``, denominator df in ``df``, note ``wald_f:<q>``).
+    Empty when there are no moderation rows."""
+    rows = effects[effects["analysis"] == "moderation"]
+    if rows.empty:
+        return md.Markdown("")
+    language, wording = plan.language, outcome_wording(plan, instruments)
+    bullets = []
+    for _, row in rows.iterrows():
+        outcome, variable = row["outcome"], row["subgroup"]
+        levels = subgroup_levels(effects, outcome, variable)
+        common = dict(outcome=md.capitalise(label(outcome, language), language), variable=label(variable, language))
+        q = _wald_q(row["note"])
+        testable = not row["suppressed"] and not math.isnan(row["estimate"]) and not math.isnan(row["p_value"])
+        if not testable or (q is None and len(levels) < 2):
+            bullets.append(md.text("report.moderation.untested", language, **common))
+            continue
+        p = md.p_text(row["p_value"], language)
+        if q is not None:
+            test = md.text(
+                "report.moderation.wald",
+                language,
+                f=md.number(row["estimate"], 2, language),
+                q=md.count(q, language),
+                df=md.number(row["df"], 1, language),
+                p=p,
+            )
+        else:
+            unit = wording.get(outcome, ("points", "students"))[0]
+            test = md.text(
+                "report.moderation.difference",
+                language,
+                second=label(levels[-1], language),
+                first=label(levels[0], language),
+                estimate=(md.Markdown("+") if row["estimate"] >= 0 else md.Markdown(""))
+                + md.number(row["estimate"], 2, language),
+                unit=md.text(f"report.units.{unit}", language),
+                low=md.number(row["ci_low"], 2, language),
+                high=md.number(row["ci_high"], 2, language),
+                p=p,
+            )
+        verdict = "differed" if row["p_value"] < plan.alpha else "no_evidence"
+        shown_levels = md.listing([label(level, language) for level in levels], language)
+        bullets.append(md.text(f"report.moderation.{verdict}", language, levels=shown_levels, test=test, **common))
+    lines = [md.Markdown("- ") + bullet for bullet in bullets]
+    return md.text("report.moderation.intro", language) + md.Markdown("\n\n") + md.Markdown("\n").join(lines)
 
 
 def activities_table(activities: pd.DataFrame, language: str) -> pd.DataFrame:
@@ -269,9 +442,3 @@ def attrition_table(attrition: pd.DataFrame, language: str) -> pd.DataFrame:
         "suppressed": "suppressed",
     }
     return _format(people, columns, language)
-
-
-def methods_note(plan: Plan, method: str) -> md.Markdown:
-    """How the numbers were made, naming the headline `method`."""
-    headline = md.text(f"report.methods.headline.{method}", plan.language)
-    return md.text("report.methods.note", plan.language, min_cell=plan.min_cell_size, headline=headline)

@@ -60,9 +60,12 @@ def _with_note(sentence: md.Markdown, row: pd.Series, language: str) -> md.Markd
     return sentence + md.Markdown(" ") + md.text("report.finding.note", language, reason=reason)
 
 
-def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who: str) -> md.Markdown:
+def finding_sentence(
+    row: pd.Series, alpha: float, language: str, unit: str, who: str, exploratory: bool = False
+) -> md.Markdown:
     """One plain sentence for a partner-versus-control row of the results table; `unit` is
-    "points" or "scale_points", `who` "students" or "teachers"."""
+    "points" or "scale_points", `who` "students" or "teachers"; `exploratory` for an outcome the
+    plan marks ``confirmatory: false`` (its p-value is not adjusted, and the sentence says so)."""
     outcome = label(row["outcome"], language)
     if math.isnan(row["ci_low"]) and _note(row):  # the model could not be fitted (or gave no interval): say why
         reason = note_text(_note(row), language)
@@ -79,6 +82,8 @@ def finding_sentence(row: pd.Series, alpha: float, language: str, unit: str, who
     p_words = md.p_text(p_value, language)
     if adjusted:
         p_words = md.text("report.finding.p_adjusted", language, p=p_words)
+    elif exploratory:
+        p_words = md.text("report.finding.p_exploratory", language, p=p_words)
     verdict = md.text(
         "report.finding.significant" if p_value < alpha else "report.finding.not_significant", language, p=p_words
     )

@@ -3,6 +3,8 @@ of group means, with school-clustered CR2 errors."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -23,9 +25,10 @@ def did_clustered(
     alpha: float = 0.05,
     vcov: VcovType = "CR2",
     icc: float | None = None,
+    covariates: Sequence[str] = (),
 ) -> Estimate:
-    """OLS of `value` on treatment, post wave and their product; the product's coefficient is
-    the difference in differences (partner change minus control change).
+    """OLS of `value` on treatment, post wave, their product (and covariates); the product's
+    coefficient is the difference in differences (partner change minus control change).
 
     Parameters
     ----------
@@ -37,6 +40,8 @@ def did_clustered(
         1/0 partner indicator and school column (errors clustered on schools).
     icc : float, optional
         The outcome's intraclass correlation for the WWC's cluster factor on g.
+    covariates : sequence of str
+        Further numeric student- or school-level columns (rows missing one are left out).
 
     Returns
     -------
@@ -52,9 +57,10 @@ def did_clustered(
     -----
     Matches ``clubSandwich::coef_test(lm(value ~ treatment * post), vcov = "CR2",
     cluster = school, test = "Satterthwaite")`` (tests/stats/test_stats_r.py, nlme's MathAchieve with
-    sex standing in for the wave).
+    sex standing in for the wave); with covariates ``lm(value ~ treatment * post + x1 + x2)``
+    (tests/analysis/test_covariates.py, tests/r/covariates.R).
     """
-    rows = data.dropna(subset=[value, wave, treatment, cluster])
+    rows = data.dropna(subset=[value, wave, treatment, cluster, *covariates])
     post = (rows[wave] == post_wave).to_numpy()
     treated, _, _, g_t, g_c = group_counts(rows, treatment, cluster)
     n_t, n_c = int((treated & post).sum()), int((~treated & post).sum())
@@ -75,9 +81,11 @@ def did_clustered(
         return empty_estimate("did", n_t, n_c, g_t, g_c, join_notes(notes))
     if g_t + g_c < 3:
         return empty_estimate("did", n_t, n_c, g_t, g_c, "too_few_schools")
+    if len(rows) <= 4 + len(covariates):
+        return empty_estimate("did", n_t, n_c, g_t, g_c, "too_few_students")
     t = treated.astype(float)
     w = post.astype(float)
-    x = np.column_stack([np.ones(len(rows)), t, w, t * w])
+    x = np.column_stack([np.ones(len(rows)), t, w, t * w, *(rows[c].to_numpy(dtype=float) for c in covariates)])
     y = rows[value].to_numpy(dtype=float)
     test = coefficient_test(x, y, rows[cluster].to_numpy(), 3, vcov=vcov, alpha=alpha)
     post_schools = int(rows.loc[post, cluster].nunique())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -13,7 +14,7 @@ EFFECT_COLUMNS = [
     "analysis", "outcome", "domain", "subgroup", "group", "method",
     "n_treatment", "n_control", "n_clusters_treatment", "n_clusters_control",
     "estimate", "std_error", "df", "ci_low", "ci_high", "p_value", "p_adjusted",
-    "effect_size", "effect_size_ci_low", "effect_size_ci_high", "suppressed", "note",
+    "effect_size", "effect_size_ci_low", "effect_size_ci_high", "suppressed", "note", "covariates",
 ]  # fmt: skip
 
 _COUNTS = ["n_treatment", "n_control", "n_clusters_treatment", "n_clusters_control"]
@@ -65,10 +66,13 @@ class Estimate:
         subgroup: str = "all",
         group: str = "all",
         min_cell_size: int = 0,
+        covariates: Sequence[str] = (),
     ) -> dict:
         """The row of `results/effects.csv`; numbers are blanked when a group is below
         `min_cell_size` (suppressed), and so are the notes that speak of the values (only those
-        of `evaluation.stats.unfit.COUNT_KINDS` stay)."""
+        of `evaluation.stats.unfit.COUNT_KINDS` stay). `covariates` are the plan's covariates the
+        row's model used besides the pre-test (column ``covariates``, joined with ``+``; "" for
+        none)."""
         row = {
             "analysis": analysis,
             "outcome": outcome,
@@ -76,6 +80,7 @@ class Estimate:
             "subgroup": subgroup,
             "group": group,
             **asdict(self),
+            "covariates": "+".join(covariates),
         }
         sizes = [n for n in (self.n_treatment, self.n_control) if n is not None]
         row["suppressed"] = any(n < min_cell_size for n in sizes)
@@ -88,7 +93,9 @@ class Estimate:
 
 def read_effects(path) -> pd.DataFrame:
     """Read `results/effects.csv` back with the column types of `effects_frame`."""
-    return effects_frame(pd.read_csv(path, dtype={"note": str}, keep_default_na=True).to_dict("records"))
+    return effects_frame(
+        pd.read_csv(path, dtype={"note": str, "covariates": str}, keep_default_na=True).to_dict("records")
+    )
 
 
 def effects_frame(rows: list[dict]) -> pd.DataFrame:
@@ -97,5 +104,6 @@ def effects_frame(rows: list[dict]) -> pd.DataFrame:
     for column in _COUNTS:
         frame[column] = frame[column].astype("Int64")
     frame["suppressed"] = frame["suppressed"].astype(bool)
-    frame["note"] = frame["note"].astype(object).where(frame["note"].notna(), "").astype(str)
+    for column in ("note", "covariates"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
     return frame

@@ -31,7 +31,7 @@ NOTEBOOKS = {
     "05-annual-report.ipynb": (report.title, report.findings, report.partner_vs_control, report.robustness,
                                report.before_and_after, report.subgroups, report.attrition, report.evidence,
                                report.balance, report.reliability, report.activities, report.next_year,
-                               report.data, report.methods),
+                               report.data, report.methods, report.sensitivity_checks),
 }  # fmt: skip
 
 

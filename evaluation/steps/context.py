@@ -81,11 +81,14 @@ class Run:
     def frames(self) -> dict[str, pd.DataFrame]:
         """Per outcome id, one row per student or respondent with pre and post
         (`evaluation.analysis.frames.prepost_frame`) of the analysed tables. An outcome the data
-        cannot give (a subject or survey it lacks) stops with a PlanError naming the plan file."""
+        cannot give (a subject or survey it lacks), or a covariate the plan names and the data
+        lacks, stops with a PlanError naming the plan file, before any model runs."""
+        from evaluation.analysis.covariates import check_covariates
         from evaluation.analysis.frames import prepost_frame
 
         def make() -> dict[str, pd.DataFrame]:
             try:
+                check_covariates(self.analysed, self.plan)
                 return {o.id: prepost_frame(self.analysed, o, self.instruments) for o in self.plan.outcomes}
             except PlanError as error:
                 raise PlanError(f"{self.plan.path}: {error}") from None
@@ -94,10 +97,19 @@ class Run:
 
     @property
     def primary(self) -> str:
-        """The method the report headlines (`evaluation.analysis.effects.primary_method`)."""
-        from evaluation.analysis.effects import primary_method
+        """The method of the report's body and summary: the plan's ``primary_method``."""
+        return self.plan.primary_method
 
-        return primary_method(self.plan, self.table("effects"))
+    @property
+    def covariates(self) -> tuple[str, ...]:
+        """The covariates of the partner-versus-control models: the plan's list, or with
+        ``covariates: auto`` those the balance table (results/balance.csv, written first when
+        missing) shows above the threshold (`evaluation.analysis.covariates.auto_covariates`)."""
+        from evaluation.analysis.covariates import auto_covariates
+
+        if self.plan.covariates == "auto":
+            return self._cached("covariates", lambda: auto_covariates(self.table("balance")))
+        return tuple(self.plan.covariates)
 
     def save(self, frame: pd.DataFrame, name: str) -> Path:
         """Write the results table `name` (aggregates only)."""

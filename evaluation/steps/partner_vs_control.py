@@ -15,7 +15,7 @@ from evaluation.analysis.effects import adjust_p_values, moderation_effects, par
 from evaluation.analysis.missing import missing_shares
 from evaluation.reporting import escaping as md
 from evaluation.reporting.figures import covariate_name, forest_plot, love_plot
-from evaluation.reporting.sections import headline_rows, partner_vs_control_table, subgroup_table
+from evaluation.reporting.sections import headline_rows, methods_table, subgroup_table
 from evaluation.reporting.sensitivity import LOVE_PLOT
 from evaluation.steps import workspace
 from evaluation.steps.context import Run, section
@@ -26,17 +26,22 @@ from evaluation.steps.display import Shown, figure_of
 def estimates(run: Run) -> Shown:
     """The `baseline_equivalence` and `partner_vs_control` rows of results/effects.csv: per outcome
     and subgroup, ANCOVA with CR1 and CR2 errors, the random-intercept model, the difference in
-    differences and, above the plan's missing-data threshold, the imputed ANCOVA; then the
+    differences and, above the plan's missing-data threshold, the imputed ANCOVA, each with the
+    plan's covariates; p-values adjusted within the plan's multiplicity families; then the
     `moderation` rows, per outcome and plan subgroup the test of a difference in the partner
     effect between its levels (exploratory: p not adjusted)."""
-    plan = run.plan
+    plan, covariates = run.plan, run.covariates
     effects = adjust_p_values(
-        pd.concat([partner_vs_control_effects(run.frames[o.id], o, plan) for o in plan.outcomes], ignore_index=True)
+        pd.concat(
+            [partner_vs_control_effects(run.frames[o.id], o, plan, covariates) for o in plan.outcomes],
+            ignore_index=True,
+        ),
+        plan,
     )
-    moderation = [moderation_effects(run.frames[o.id], o, plan) for o in plan.outcomes]
+    moderation = [moderation_effects(run.frames[o.id], o, plan, covariates) for o in plan.outcomes]
     effects = pd.concat([effects, *(rows for rows in moderation if len(rows))], ignore_index=True)
     run.save_effects(effects, "partner_vs_control")
-    return Shown(partner_vs_control_table(effects, run.language))
+    return Shown(methods_table(effects, run.primary, run.language))  # every method: notebook 03 is for analysts
 
 
 def headline(run: Run) -> Shown:

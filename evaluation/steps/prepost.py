@@ -12,11 +12,11 @@ import pandas as pd
 
 from evaluation.analysis.attrition import outcome_attrition
 from evaluation.analysis.descriptives import group_means
-from evaluation.analysis.effects import adjust_p_values, prepost_effects
+from evaluation.analysis.effects import prepost_effects
 from evaluation.analysis.frames import linkage_rate
 from evaluation.analysis.reliability import survey_reliability
 from evaluation.reporting.figures import prepost_plot
-from evaluation.reporting.sections import attrition_table, prepost_table, scales_table
+from evaluation.reporting.sections import attrition_table, prepost_table, prepost_technical_table, scales_table
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
 
@@ -32,13 +32,11 @@ def linkage(run: Run) -> Shown:
 @section("effects")
 def mean_change(run: Run) -> Shown:
     """The `prepost` rows of results/effects.csv: paired t, Wilcoxon and Welch per outcome, group
-    and subgroup, p-values adjusted within each domain."""
+    and subgroup (exploratory: no p-value adjusted, `evaluation.analysis.effects.adjust_p_values`)."""
     plan = run.plan
-    effects = adjust_p_values(
-        pd.concat([prepost_effects(run.frames[o.id], o, plan) for o in plan.outcomes], ignore_index=True)
-    )
+    effects = pd.concat([prepost_effects(run.frames[o.id], o, plan) for o in plan.outcomes], ignore_index=True)
     run.save_effects(effects, "prepost")
-    return Shown(prepost_table(effects, run.language))
+    return Shown(prepost_table(effects, run.language), prepost_technical_table(effects, run.language))
 
 
 @section("group_means")

@@ -1,6 +1,10 @@
 """Notebook 05, the annual report: the sections of the report in the order a reader meets them,
 each built from the results tables (`evaluation.reporting`) in the plan's language.
 
+The body (findings to the data) shows the plan's primary method alone, and the school-clustered
+mean change before and after; the technical end (`methods`, `sensitivity`) holds how the numbers
+were made, every method side by side, the student-level pre/post tests and the imputation check.
+
 The report writes no results table; every table it needs is read through `Run.table`, which
 runs the section that writes it first when a notebook before this one has not.
 """
@@ -9,8 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.reporting import escaping as md
 from evaluation.reporting import evidence as evidence_text
 from evaluation.reporting import figures, sections, sensitivity
+from evaluation.reporting import methods as methods_text
 from evaluation.reporting.headings import section as heading  # `section` of steps.context is the decorator
 from evaluation.steps import workspace
 from evaluation.steps.context import Run
@@ -36,23 +42,22 @@ def findings(run: Run) -> Shown:
 
 
 def partner_vs_control(run: Run) -> Shown:
-    """Every method's adjusted difference, and the headline method's effect sizes drawn."""
+    """The primary method's adjusted differences (the method named in words), and its effect sizes
+    drawn."""
     effects = run.table("effects")
     figure = figures.forest_plot(sections.headline_rows(effects, run.primary), run.language)
+    method = md.text(f"report.methods.headline.{run.primary}", run.language)
     return Shown(
-        heading("partner_vs_control", run.language),
-        _styled(run, sections.partner_vs_control_table(effects, run.language)),
+        heading("partner_vs_control", run.language, method=method),
+        _styled(run, sections.partner_vs_control_table(effects, run.language, run.primary)),
         figure_of(figure),
     )
 
 
 def robustness(run: Run) -> Shown:
-    """The imputed estimate beside the complete-case one where outcomes are missing, and how the
-    comparison schools were matched when the plan matched them."""
+    """How the comparison schools were matched, when the plan matched them (the imputation check
+    is in the technical end: `sensitivity`)."""
     parts = []
-    imputation = sensitivity.missing_data_table(run.table("effects"), run.table("missing"), run.primary, run.language)
-    if len(imputation):
-        parts += [heading("missing_data", run.language), _styled(run, imputation)]
     if run.plan.comparison == "matched":
         matching = sensitivity.matching_table(run.table("matching_balance"), run.language)
         if len(matching):
@@ -67,21 +72,29 @@ def robustness(run: Run) -> Shown:
 
 
 def before_and_after(run: Run) -> Shown:
-    """The change of each group in plain words, its table and the group means drawn."""
+    """What the two waves are (a group's change is not an effect; exams not equated are different
+    tests), the change of each group with its school-clustered interval in plain words and in a
+    table, and the group means drawn."""
     effects = run.table("effects")
     figure = figures.prepost_plot(run.table("group_means"), run.language)
+    table = sections.prepost_table(effects, run.language)
     return Shown(
         heading("prepost", run.language),
+        sections.prepost_caveats(run.plan),
         sections.changes(effects, run.plan, run.instruments),
-        _styled(run, sections.prepost_table(effects, run.language)),
+        _styled(run, table) if len(table) else None,
         figure_of(figure),
     )
 
 
 def subgroups(run: Run) -> Shown:
+    """The primary method within each subgroup (descriptive), and whether the effect differed
+    between a variable's levels (the moderation tests, exploratory)."""
+    effects = run.table("effects")
     return Shown(
         heading("subgroups", run.language),
-        _styled(run, sections.subgroup_table(run.table("effects"), run.language, run.primary)),
+        _styled(run, sections.subgroup_table(effects, run.language, run.primary)),
+        sections.moderation_sentences(effects, run.plan, run.instruments),
     )
 
 
@@ -165,5 +178,29 @@ def data(run: Run) -> Shown:
 
 
 def methods(run: Run) -> Shown:
-    """How the numbers were made."""
-    return Shown(sections.methods_note(run.plan, run.primary))
+    """How the numbers were made: the primary method, the covariates, the multiplicity families."""
+    effects = run.table("effects")
+    return Shown(
+        methods_text.methods_note(run.plan, run.primary),
+        methods_text.covariates_note(run.plan, run.covariates, effects, run.primary),
+        methods_text.families_note(run.plan),
+    )
+
+
+def sensitivity_checks(run: Run) -> Shown:
+    """The technical end: every partner-versus-control method side by side (what each analyses),
+    the pre/post tests that treat students as independent, and the imputed estimate beside the
+    complete-case one where outcomes are missing."""
+    effects = run.table("effects")
+    method = md.text(f"report.methods.headline.{run.primary}", run.language)
+    parts = [
+        heading("sensitivity", run.language, method=method),
+        _styled(run, sections.methods_table(effects, run.primary, run.language)),
+    ]
+    technical = sections.prepost_technical_table(effects, run.language)
+    if len(technical):
+        parts += [heading("prepost_technical", run.language), _styled(run, technical)]
+    imputation = sensitivity.missing_data_table(effects, run.table("missing"), run.primary, run.language)
+    if len(imputation):
+        parts += [heading("missing_data", run.language), _styled(run, imputation)]
+    return Shown(*parts)

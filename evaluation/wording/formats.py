@@ -13,6 +13,7 @@ import math
 from decimal import Decimal
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 
 from evaluation.wording.catalogue import catalogue
@@ -94,6 +95,12 @@ def date(day: dt.date, language: str) -> str:
     in English, ``24.11.2026`` in Turkish."""
     style = catalogue(language).text("formats.date")
     return format_date(day, format=style, locale=_locale(language))
+
+
+def listing(items: list[str], language: str) -> str:
+    """Items joined as the locale lists them: ``a, b, and c`` in English, ``a, b ve c`` in
+    Turkish (CLDR's list pattern)."""
+    return format_list(list(items), locale=_locale(language)) if items else ""
 
 
 def decimal_symbol(language: str) -> str:

@@ -5,17 +5,12 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis.descriptives import group_means
-from evaluation.analysis.effects import (
-    adjust_p_values,
-    moderation_effects,
-    partner_vs_control_effects,
-    prepost_effects,
-    primary_method,
-)
+from evaluation.analysis.effects import moderation_effects, partner_vs_control_effects, prepost_effects
 from evaluation.analysis.frames import linkage_rate, prepost_frame
 from evaluation.config.plan import Outcome, Plan, load_plan
 from evaluation.errors import PlanError
-from evaluation.stats.estimate import EFFECT_COLUMNS, effects_frame
+from evaluation.stats import moderator_test
+from evaluation.stats.estimate import EFFECT_COLUMNS
 
 MATHS = Outcome(id="mathematics", source="exam", domain="academic", subject="mathematics")
 
@@ -139,6 +134,26 @@ def test_moderation_rows_one_per_plan_subgroup_present():
     assert small.loc[0, ["estimate", "p_value", "n_treatment"]].isna().all()
 
 
+def test_moderation_rows_take_the_plans_covariates_but_their_own_variable():
+    frame = prepost_frame(accepted_tables(), MATHS, instruments={})
+    without = moderation_effects(frame, MATHS, plan(subgroups=("grade", "sex")))
+    rows = moderation_effects(frame, MATHS, plan(subgroups=("grade", "sex")), covariates=("sex", "grade"))
+    # grade's test adjusts for sex, sex's for grade: each variable's levels are in its own model anyway
+    assert list(rows["covariates"]) == ["sex", "grade"] and list(without["covariates"]) == ["", ""]
+    assert list(rows["note"]) == ["wald_f:2", ""]
+    assert (rows["estimate"] != without["estimate"]).all()  # another model
+    assert (rows["n_treatment"] == without["n_treatment"]).all()  # the same students
+    # the covariate's model columns reach the moderator test (checked against R with a covariate in
+    # tests/stats/test_clustered_r.py)
+    x_rows = frame.dropna(subset=["pre", "post"])
+    direct = moderator_test(
+        x_rows.assign(**{"sex=M": (x_rows["sex"] == "M").astype(float)}),
+        "post", "pre", "treatment", "school_id", "grade", covariates=["sex=M"], icc=0.2,
+    )  # fmt: skip
+    assert rows.loc[0, "estimate"] == pytest.approx(direct.estimate, rel=1e-12)
+    assert rows.loc[0, "p_value"] == pytest.approx(direct.p_value, rel=1e-12)
+
+
 @pytest.mark.slow
 def test_small_subgroups_are_suppressed():
     frame = prepost_frame(accepted_tables(), MATHS, instruments={})
@@ -198,53 +213,17 @@ def test_group_means_are_aggregates_above_the_cell_size():
     assert group_means(frame, min_cell_size=1000).empty
 
 
-def test_p_values_are_adjusted_within_domain_across_outcomes():
-    rows = [
-        {
-            "analysis": "partner_vs_control",
-            "outcome": o,
-            "domain": d,
-            "subgroup": "all",
-            "group": "all",
-            "method": m,
-            "p_value": p,
-            "suppressed": False,
-        }
-        for o, d, m, p in [
-            ("mathematics", "academic", "ancova_cr2", 0.01),
-            ("science", "academic", "ancova_cr2", 0.04),
-            ("turkish", "academic", "ancova_cr2", 0.03),
-            ("belonging", "wellbeing", "ancova_cr2", 0.04),
-            ("mathematics", "academic", "ancova_cr1", 0.02),
-            ("english", "academic", "ancova_cr2", np.nan),
-        ]
-    ]
-    adjusted = adjust_p_values(effects_frame(rows))
-    # academic CR2: three p-values (the missing one does not count): 0.03, 0.04, 0.04
-    assert adjusted["p_adjusted"].tolist()[:3] == pytest.approx([0.03, 0.04, 0.04])
-    assert adjusted["p_adjusted"][3] == pytest.approx(0.04)  # alone in its domain
-    assert adjusted["p_adjusted"][4] == pytest.approx(0.02)  # alone as CR1
-    assert np.isnan(adjusted["p_adjusted"][5])
-
-
-def test_primary_method_defaults_by_number_of_schools():
-    def effects(schools):
-        return effects_frame(
-            [
-                {
-                    "analysis": "partner_vs_control",
-                    "subgroup": "all",
-                    "method": "ancova_cr1",
-                    "n_clusters_treatment": schools // 2,
-                    "n_clusters_control": schools - schools // 2,
-                    "suppressed": False,
-                }
-            ]
-        )
-
-    assert primary_method(plan(), effects(39)) == "ancova_cr2"
-    assert primary_method(plan(), effects(40)) == "ancova_cr1"
-    assert primary_method(plan(primary_method="mixed_reml"), effects(39)) == "mixed_reml"
+def test_the_primary_method_is_the_plans_at_any_number_of_schools(tmp_path):
+    # no switch on the number of schools: CR2 unless the plan names another method
+    assert plan().primary_method == "ancova_cr2"
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        "programme: p\nperiod: 2022-2023\ndata: data\n"
+        "outcomes:\n  - {id: mathematics, source: exam, subject: mathematics, domain: academic}\n"
+    )
+    assert load_plan(path).primary_method == "ancova_cr2"
+    path.write_text(path.read_text() + "primary_method: null\n")
+    assert load_plan(path).primary_method == "ancova_cr2"
 
 
 def test_plan_refuses_an_unknown_primary_method(tmp_path):
@@ -256,7 +235,7 @@ def test_plan_refuses_an_unknown_primary_method(tmp_path):
     with pytest.raises(
         PlanError,
         match=r"primary_method must be one of ancova_cr1, ancova_cr2, mixed_reml, did \(or "
-        r"left out: .*\), found 'ancova_cr3'",
+        r"left out: ancova_cr2\), found 'ancova_cr3'",
     ):
         load_plan(path)
     path.write_text(path.read_text().replace("ancova_cr3", "did"))

@@ -262,3 +262,18 @@ def test_evidence_flags_read_back_as_true_false_or_none(tmp_path) -> None:
     evidence = read_evidence(path)
     assert list(evidence["significant"]) == [True, None]
     assert list(evidence["substantively_important"]) == [False, True]
+
+
+def test_an_exploratory_outcome_is_judged_on_its_unadjusted_p_value() -> None:
+    rows = _effects("mathematics", 0.02, 0.31, 0.012) + _effects("science", 0.02, 0.30, math.nan)
+    for row in rows:  # science is exploratory: its rows have p-values, none adjusted
+        row["p_value"] = 0.03 if row["outcome"] == "science" else 0.004
+    counts = pd.concat([_counts(o, "students", (400, 380), (400, 372)) for o in ("mathematics", "science")])
+    science = Outcome("science", "exam", "academic", subject="science", confirmatory=False)
+    plan = Plan(**{**PLAN.__dict__, "outcomes": (PLAN.outcomes[0], science)})
+    table = evidence_table(pd.DataFrame(rows), counts, plan, "ancova_cr2").set_index("outcome")
+    assert table.at["mathematics", "p_adjusted"] == 0.012 and table.at["mathematics", "significant"]
+    assert math.isnan(table.at["science", "p_adjusted"])  # no adjusted p-value is made up
+    assert table.at["science", "significant"]  # p = 0.03, unadjusted, below 0.05
+    confirmatory = evidence_table(pd.DataFrame(rows), counts, PLAN, "ancova_cr2").set_index("outcome")
+    assert confirmatory.at["science", "significant"] is None  # confirmatory: only its adjusted p-value counts

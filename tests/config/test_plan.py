@@ -39,7 +39,8 @@ outcomes:
 EXAMPLE = "{id: mathematics, source: exam, subject: mathematics, domain: academic}"
 PLAN_KEYS = (
     "programme, period, language, data, demo, alpha, min_cell_size, outcomes, subgroups, on_quarantine, "
-    "primary_method, comparison, missing_data_threshold, attrition_boundary, pseudonymize"
+    "primary_method, covariates, multiplicity_families, comparison, missing_data_threshold, attrition_boundary, "
+    "pseudonymize"
 )
 
 
@@ -74,7 +75,7 @@ def test_demo_plan_loads_with_its_outcomes():
 def test_defaults_and_hash_change_with_the_text(tmp_path):
     plan = load_plan(write(tmp_path, GOOD))
     assert (plan.alpha, plan.min_cell_size, plan.subgroups, plan.demo) == (0.05, 10, (), False)
-    assert (plan.language, plan.on_quarantine, plan.primary_method) == ("en", "stop", None)
+    assert (plan.language, plan.on_quarantine, plan.primary_method) == ("en", "stop", "ancova_cr2")
     other = load_plan(write(tmp_path, GOOD + "alpha: 0.01\n"))
     assert other.hash != plan.hash and other.alpha == 0.01
     assert plan.attrition_boundary == "cautious"
@@ -98,7 +99,7 @@ def test_values_of_the_right_types_are_read(tmp_path):
         )
     )
     assert (plan.demo, plan.alpha, plan.min_cell_size, plan.subgroups) == (True, 0.01, 5, ("grade", "sex"))
-    assert (plan.language, plan.primary_method, plan.missing_data_threshold) == ("tr", None, 0.0)
+    assert (plan.language, plan.primary_method, plan.missing_data_threshold) == ("tr", "ancova_cr2", 0.0)
     assert isinstance(plan.missing_data_threshold, float) and isinstance(plan.alpha, float)
     assert load_plan(write(tmp_path, GOOD + "alpha: 0.1\nsubgroups: []\n")).subgroups == ()
 
@@ -141,7 +142,7 @@ def test_an_integer_id_or_key_in_an_outcome_is_refused(tmp_path):
     path, text = refused(tmp_path, GOOD + "  - {1: x, id: science, source: exam, subject: science, domain: academic}\n")
     assert text == (
         f"{path}: outcomes[1].1 (outcome science) is not a key of an exam outcome "
-        "(its keys are id, source, domain, subject)"
+        "(its keys are id, source, domain, subject, confirmatory, equated)"
     )
 
 
@@ -272,8 +273,7 @@ def test_required_keys_of_the_wrong_type(tmp_path, old, new, message):
         ),
         (
             "primary_method: 1",
-            "primary_method must be one of ancova_cr1, ancova_cr2, mixed_reml, did (or left out: "
-            "ancova_cr2 under 40 schools, ancova_cr1 from 40), found 1",
+            "primary_method must be one of ancova_cr1, ancova_cr2, mixed_reml, did (or left out: ancova_cr2), found 1",
         ),
         (
             "comparison: [fixed]",
@@ -387,13 +387,13 @@ def test_optional_keys_of_the_wrong_type_or_unknown(tmp_path, line, message):
             "scale: belonging,",
             "scale: belonging, weight: 2,",
             "outcomes[2].weight (outcome belonging) is not a key of a survey outcome (its keys are id, source, domain, "
-            "instrument, scale)",
+            "instrument, scale, confirmatory)",
         ),
         (
             "subject: science,",
             "subject: science, scale: belonging,",
             "outcomes[1].scale (outcome science) is not a key of an exam outcome (its keys are id, source, domain, "
-            "subject)",
+            "subject, confirmatory, equated)",
         ),
         (
             "id: science,",
@@ -600,3 +600,156 @@ def test_evaluation_run_refuses_a_key_file_in_the_data_or_output_folder(tmp_path
         written = sorted(p.name for p in out.iterdir()) if out.exists() else None
         assert written == (["pseudonym.key"] if folder == out else None)  # nothing was written
         (folder / "pseudonym.key").unlink()
+
+
+# --- the plan's statistical choices: primary method, covariates, confirmatory outcomes, families ---
+
+
+def test_covariates_confirmatory_equated_and_families_default(tmp_path):
+    plan = load_plan(write(tmp_path, THREE_OUTCOMES))
+    assert plan.primary_method == "ancova_cr2"
+    assert plan.covariates == () and plan.multiplicity_families is None
+    assert [(o.confirmatory, o.equated) for o in plan.outcomes] == [(True, False)] * 3
+    # one family per domain of the confirmatory outcomes, in the order the outcomes are listed
+    assert plan.families == {"academic": ("mathematics", "science"), "wellbeing": ("belonging",)}
+
+
+def test_covariates_confirmatory_equated_and_families_as_written(tmp_path):
+    text = (
+        THREE_OUTCOMES.replace(
+            "domain: academic}\n  - {id: science", "domain: academic, equated: true}\n  - {id: science"
+        )
+        .replace("domain: wellbeing}", "domain: wellbeing, confirmatory: false}")
+        .replace("subject: science, domain: academic}", "subject: science, domain: academic, confirmatory: true}")
+    )
+    plan = load_plan(
+        write(tmp_path, text + "covariates: [sex, school_type, school_size]\nprimary_method: mixed_reml\n")
+    )
+    assert plan.covariates == ("sex", "school_type", "school_size") and plan.primary_method == "mixed_reml"
+    assert [(o.id, o.confirmatory, o.equated) for o in plan.outcomes] == [
+        ("mathematics", True, True),
+        ("science", True, False),
+        ("belonging", False, False),
+    ]
+    assert plan.families == {"academic": ("mathematics", "science")}  # the exploratory outcome is in none
+    assert load_plan(write(tmp_path, THREE_OUTCOMES + "covariates: auto\n")).covariates == "auto"
+    assert load_plan(write(tmp_path, THREE_OUTCOMES + "covariates: []\n")).covariates == ()
+    families = "multiplicity_families:\n  exams: [science]\n  maths_and_belonging: [mathematics, belonging]\n"
+    plan = load_plan(write(tmp_path, THREE_OUTCOMES + families))
+    assert plan.families == {"exams": ("science",), "maths_and_belonging": ("mathematics", "belonging")}
+
+
+COVARIATE_WORDS = (
+    "auto (the baseline characteristics whose normalised difference in the balance table exceeds 0.25) "
+    "or a list such as [sex, school_type] (or [] for none)"
+)
+COVARIATE_NAMES = "sex, grade, special_needs, migrant_refugee, school_type, resource_level, school_size"
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ("covariates: sex", f"covariates must be {COVARIATE_WORDS}, found 'sex'"),
+        ("covariates: Auto", f"covariates must be {COVARIATE_WORDS}, found 'Auto'"),
+        ("covariates: true", f"covariates must be {COVARIATE_WORDS}, found true"),
+        ("covariates:", f"covariates must be {COVARIATE_WORDS}, found an empty value"),
+        ("covariates: {sex: 1}", f"covariates must be {COVARIATE_WORDS}, found {{sex: 1}}"),
+        ("covariates: [sex, height]", f"covariates[1] must be one of {COVARIATE_NAMES}, found 'height'"),
+        ("covariates: [auto]", f"covariates[0] must be one of {COVARIATE_NAMES}, found 'auto'"),
+        ("covariates: [3]", f"covariates[0] must be one of {COVARIATE_NAMES}, found 3"),
+        ("covariates: [sex, grade, sex]", "covariates[2] lists sex a second time; name each covariate once"),
+        (
+            "multiplicity_families: [mathematics, science]",
+            "multiplicity_families must be a mapping of family names to lists of outcome ids, such as "
+            "{academic: [mathematics, science]}, found [mathematics, science]",
+        ),
+        (
+            "multiplicity_families: {academic: mathematics, wellbeing: [belonging], x: [science]}",
+            "multiplicity_families.academic must be a list of at least one outcome id, such as "
+            "[mathematics, science], found 'mathematics'",
+        ),
+        (
+            "multiplicity_families: {academic: [], wellbeing: [belonging, mathematics, science]}",
+            "multiplicity_families.academic must be a list of at least one outcome id, such as "
+            "[mathematics, science], found []",
+        ),
+        (
+            "multiplicity_families: {1: [mathematics, science, belonging]}",
+            "multiplicity_families[1]: the key must be text naming the family, such as academic, found 1",
+        ),
+        (
+            "multiplicity_families: {all: [mathematics, science, belonging, 5]}",
+            "multiplicity_families.all[3] must be text: the id of a confirmatory outcome of the plan, such as "
+            "mathematics, found 5",
+        ),
+        (
+            "multiplicity_families: {all: [mathematics, science, belonging, physics]}",
+            "multiplicity_families.all[3] names 'physics', which is not an outcome of the plan (its outcomes are "
+            "mathematics, science, belonging)",
+        ),
+        (
+            "multiplicity_families: {exams: [mathematics, science], other: [belonging, science]}",
+            "multiplicity_families.other[1] names science a second time (it is in multiplicity_families.exams "
+            "too); each outcome belongs to one family",
+        ),
+        (
+            "multiplicity_families: {exams: [mathematics, science]}",
+            "multiplicity_families leaves out the confirmatory outcome belonging; put each confirmatory outcome in "
+            "one family, or mark it confirmatory: false",
+        ),
+        (
+            "multiplicity_families: {}",
+            "multiplicity_families leaves out the confirmatory outcomes mathematics, science, belonging; put each "
+            "confirmatory outcome in one family, or mark it confirmatory: false",
+        ),
+    ],
+)
+def test_covariates_and_families_of_the_wrong_kind(tmp_path, lines, message):
+    path, text = refused(tmp_path, THREE_OUTCOMES + lines + "\n")
+    assert text == f"{path}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "domain: academic}\n  - {id: science",
+            "domain: academic, confirmatory: no}\n  - {id: science",
+            "outcomes[0].confirmatory (outcome mathematics) must be true (a confirmatory outcome: its headline "
+            "p-value is adjusted within its multiplicity family) or false (exploratory), found 'no'",
+        ),
+        (
+            "domain: academic}\n  - {id: science",
+            "domain: academic, equated: 1}\n  - {id: science",
+            "outcomes[0].equated (outcome mathematics) must be true (the November and April exams were equated: put "
+            "on one scale) or false, found 1",
+        ),
+        (
+            "domain: wellbeing}",
+            "domain: wellbeing, equated: true}",
+            "outcomes[2].equated (outcome belonging) is not a key of a survey outcome (its keys are id, source, "
+            "domain, instrument, scale, confirmatory)",
+        ),
+    ],
+)
+def test_confirmatory_and_equated_are_true_or_false_and_equated_is_for_exams(tmp_path, old, new, message):
+    assert old in THREE_OUTCOMES
+    path, text = refused(tmp_path, THREE_OUTCOMES.replace(old, new))
+    assert text == f"{path}: {message}"
+
+
+def test_an_exploratory_outcome_is_in_no_family(tmp_path):
+    text = THREE_OUTCOMES.replace("domain: wellbeing}", "domain: wellbeing, confirmatory: false}")
+    path, message = refused(tmp_path, text + "multiplicity_families: {all: [mathematics, science, belonging]}\n")
+    assert message == (
+        f"{path}: multiplicity_families.all[2] names belonging, an outcome with confirmatory: false; a family holds "
+        "confirmatory outcomes only (leave it out of the families, or make it confirmatory)"
+    )
+
+
+def test_every_problem_of_the_new_keys_is_listed_with_the_others(tmp_path):
+    path, text = refused(tmp_path, THREE_OUTCOMES + "alpha: 2\ncovariates: [height]\n")
+    assert text.splitlines() == [
+        f"{path}: alpha must be a number above 0 and below 0.5, such as 0.05, found 2",
+        f"{path}: covariates[0] must be one of {COVARIATE_NAMES}, found 'height'",
+    ]

@@ -89,7 +89,8 @@ def test_change_sentence_names_the_group_and_who_took_part() -> None:
         n_treatment=133,
     )
     assert change_sentence(row, "tr", "scale_points", "teachers").startswith(
-        "Karşılaştırma okullarında öğretmenlerin mesleki iş birliği önceden sonraya ortalama +0,05 ölçek puanı"
+        "Karşılaştırma okullarında öğretmenlerin mesleki iş birliği Kasım'dan Nisan/Mayıs'a ortalama +0,05 ölçek "
+        "puanı değişti (%95 güven aralığı -0,03 ile 0,14; her iki uygulamaya katılan 133 öğretmen)."
     )
     assert "133 teachers took part in both waves" in change_sentence(row, "en", "scale_points", "teachers")
     one = _row(
@@ -126,9 +127,10 @@ def test_turkish_tables_have_turkish_headers_and_labels() -> None:
             _row(subgroup="grade=10", suppressed=True, estimate=math.nan).to_dict(),
         ]
     )
-    table = sections.partner_vs_control_table(effects, "tr")
-    assert list(table.columns[:3]) == ["sonuç ölçüsü", "yöntem", "n ortak"]
+    table = sections.partner_vs_control_table(effects, "tr", "ancova_cr1")
+    assert list(table.columns[:3]) == ["sonuç ölçüsü", "n ortak", "n karşılaştırma"]
     assert table.iloc[0]["sonuç ölçüsü"] == "matematik" and table.iloc[0]["p"] == "<0,001"
+    assert len(table) == 1 and "yöntem" not in table.columns  # the body's table: one method, named in words
     subgroups = sections.subgroup_table(effects, "tr", "ancova_cr1")
     assert list(subgroups["alt grup"]) == ["sınıf 9", "sınıf 10"]
     assert list(subgroups["gizlendi"]) == ["", "gizlendi"]

@@ -223,3 +223,19 @@ def test_evidence_overview_is_one_compact_row_per_finding() -> None:
         11.9,
         "çekinceyle karşılıyor",
     ]
+
+
+def test_an_exploratory_outcomes_evidence_gives_its_own_p_value_said_to_be_unadjusted() -> None:
+    evidence, effects, counts = _finding_tables()
+    evidence.loc[0, ["p_adjusted", "significant"]] = [math.nan, True]  # judged on its unadjusted p
+    effects["p_value"] = 0.012
+    exploratory = Outcome("mathematics", "exam", "academic", subject="mathematics", confirmatory=False)
+    plan = Plan(**{**PLAN.__dict__, "outcomes": (exploratory,)})
+    wording = {"mathematics": ("points", "students")}
+    summary = text.evidence_summaries(evidence, effects, counts, plan, "ancova_cr2", wording)
+    assert "; statistically significant (p = 0.012, not adjusted: an exploratory outcome), and large enough" in summary
+    assert "nan" not in summary
+    turkish = text.evidence_summaries(
+        evidence, effects, counts, Plan(**{**plan.__dict__, "language": "tr"}), "ancova_cr2", wording
+    )
+    assert "istatistiksel olarak anlamlı (p = 0,012, düzeltilmemiş: keşfedici bir sonuç ölçüsü)" in turkish

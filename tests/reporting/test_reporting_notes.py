@@ -106,10 +106,10 @@ def test_change_of_a_group_without_post_test_says_why():
 
 
 def test_tables_get_a_note_column_only_when_a_row_has_a_note():
-    plain = effects_frame([_row().to_dict(), _row(method="ancova_cr1").to_dict()])
-    assert "note" not in sections.partner_vs_control_table(plain, "en").columns
-    noted = effects_frame([_row().to_dict(), _row(method="ancova_cr1", **NO_PARTNER).to_dict()])
-    table = sections.partner_vs_control_table(noted, "tr")
+    plain = effects_frame([_row().to_dict(), _row(outcome="mathematics").to_dict()])
+    assert "note" not in sections.partner_vs_control_table(plain, "en", "ancova_cr2").columns
+    noted = effects_frame([_row().to_dict(), _row(outcome="mathematics", **NO_PARTNER).to_dict()])
+    table = sections.partner_vs_control_table(noted, "tr", "ancova_cr2")
     assert table["açıklama"].tolist() == ["", "ortak okullar: son test değeri olan hiç öğrenci ya da katılımcı yok"]
 
 
