@@ -165,7 +165,7 @@ def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.D
     if "suppressed" in shown:
         shown["suppressed"] = [column("suppressed", language) if s else "" for s in shown["suppressed"]]
     headers = {name: column(key, language) for name, key in columns.items()}
-    return shown.rename(columns=headers).round(3).reset_index(drop=True)
+    return shown.rename(columns=headers).reset_index(drop=True)
 
 
 def styled(table: pd.DataFrame, language: str, index: bool = False) -> md.ReportTable:

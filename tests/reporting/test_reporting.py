@@ -156,3 +156,11 @@ def test_quality_overview_counts_warnings_per_table_and_check() -> None:
 def test_quality_overview_without_warnings() -> None:
     sentence, counts = sections.quality_overview(pd.DataFrame(columns=["table", "check"]), "en")
     assert sentence == "The data-quality checks found nothing for the schools to check." and counts.empty
+
+
+def test_a_table_shows_the_same_rounding_as_its_sentence() -> None:
+    # 6.8954 is 6.90 in a sentence; rounding to 6.895 first used to make the table say 6.89
+    row = _row(analysis="prepost", group="partner", method="paired_cr2", estimate=7.2133, ci_low=6.8954, ci_high=7.5312)
+    assert "95% interval 6.90 to 7.53" in change_sentence(row, "en", "points", "students")
+    html = sections.styled(sections.prepost_table(effects_frame([row.to_dict()]), "en"), "en").to_html()
+    assert ">6.90<" in html and ">6.89<" not in html
