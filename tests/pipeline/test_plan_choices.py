@@ -37,7 +37,12 @@ def test_the_plans_covariates_enter_every_partner_versus_control_model(demo_data
     assert set(map(frozenset, used.values())) == {frozenset({"sex+school_type"})}
     within = effects[(effects["analysis"] == "partner_vs_control") & effects["subgroup"].str.startswith("sex=")]
     assert within["covariates"].eq("school_type").all()  # sex is constant within sex=F and sex=M
-    assert effects.loc[effects["analysis"] != "partner_vs_control", "covariates"].eq("").all()
+    # a moderator test adjusts for the plan's covariates but its own subgroup variable
+    moderation = effects[effects["analysis"] == "moderation"].set_index(["outcome", "subgroup"])["covariates"]
+    assert moderation.loc[("mathematics", "sex")] == "school_type"
+    assert moderation.loc[("mathematics", "grade")] == "sex+school_type"
+    others = ~effects["analysis"].isin(["partner_vs_control", "moderation"])
+    assert effects.loc[others, "covariates"].eq("").all()
     # the mathematics CR1 row is statsmodels' OLS with the same covariates and school-clustered errors
     frame = run.frames["mathematics"].dropna(subset=["pre", "post", "sex", "school_type"])
     ols = smf.ols("post ~ treatment + pre + C(sex) + C(school_type)", data=frame).fit(
