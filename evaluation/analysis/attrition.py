@@ -111,6 +111,15 @@ def attrition_counts(
     return table
 
 
+def outcome_level(outcome: Outcome, instruments: dict) -> str:
+    """Who an outcome measures, as the `level` of attrition.csv and the `role` of schools.csv:
+    ``students`` for an exam, else the survey instrument's role in the plural (``teachers`` for
+    a teacher survey), ``respondents`` when the instrument names none."""
+    if outcome.source == "exam":
+        return "students"
+    return f"{getattr(instruments[outcome.instrument], 'role', None) or 'respondent'}s"
+
+
 def outcome_attrition(
     frame: pd.DataFrame, outcome: Outcome, accepted: dict[str, pd.DataFrame], instruments: dict, min_cell_size: int
 ) -> pd.DataFrame:
@@ -119,14 +128,10 @@ def outcome_attrition(
     Exams count students; a survey counts its instrument's role (``teachers`` for a teacher
     survey). The roster is the starting sample of students when every analysed id is in it.
     """
-    role = (
-        "student"
-        if outcome.source == "exam"
-        else (getattr(instruments[outcome.instrument], "role", None) or "respondent")
-    )
+    level = outcome_level(outcome, instruments)
     roster = accepted.get("students")
     if (
-        role == "student"
+        level == "students"
         and roster is not None
         and not roster.empty
         and frame["unit_id"].isin(roster["student_id"]).all()
@@ -134,7 +139,7 @@ def outcome_attrition(
         randomised = roster.rename(columns={"student_id": "unit_id"})[["unit_id", "school_id"]]
     else:
         randomised = None
-    table = attrition_counts(frame, accepted["schools"], randomised, level=f"{role}s", min_cell_size=min_cell_size)
+    table = attrition_counts(frame, accepted["schools"], randomised, level=level, min_cell_size=min_cell_size)
     table.insert(0, "domain", outcome.domain)
     table.insert(0, "outcome", outcome.id)
     return table[ATTRITION_COLUMNS]

@@ -23,7 +23,7 @@ NOTEBOOKS = {
     "01-validation.ipynb": (validation.validate, validation.what_to_fix, validation.rules_broken,
                             validation.linkage, validation.warnings, validation.fix_lists),
     "02-prepost.ipynb": (prepost.linkage, prepost.mean_change, prepost.means, prepost.attrition,
-                         prepost.reliability),
+                         prepost.reliability, prepost.schools_and_partnerships),
     "03-partner-vs-control.ipynb": (partner_vs_control.estimates, partner_vs_control.headline,
                                     partner_vs_control.comparison_schools, partner_vs_control.missing_data,
                                     partner_vs_control.subgroups, partner_vs_control.design),

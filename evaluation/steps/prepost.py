@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.analysis.attrition import outcome_attrition
+from evaluation.analysis.attrition import outcome_attrition, outcome_level
 from evaluation.analysis.descriptives import group_means
 from evaluation.analysis.effects import prepost_effects
 from evaluation.analysis.frames import linkage_rate
 from evaluation.analysis.reliability import survey_reliability
+from evaluation.analysis.schools import PARTNERSHIP_COLUMNS, SCHOOL_COLUMNS, partnership_gaps, school_summary
 from evaluation.reporting.figures import prepost_plot
 from evaluation.reporting.sections import attrition_table, prepost_table, prepost_technical_table, scales_table
 from evaluation.steps.context import Run, section
@@ -75,3 +76,25 @@ def reliability(run: Run) -> Shown:
     run.save(scales, "scales")
     run.save(items, "items")
     return Shown(scales_table(scales, run.language, run.instruments))
+
+
+@section("schools", "partnerships")
+def schools_and_partnerships(run: Run) -> Shown:
+    """Each school's means before and after and the change of its linked students or respondents
+    (results/schools.csv), and each partnership's gap between its top and bottom school before,
+    after and its change, with the mean change over the partnerships (results/partnerships.csv;
+    `evaluation.analysis.schools` says how the schools are ordered and what is blanked)."""
+    plan = run.plan
+    schools = run.analysed["schools"]
+    ids = sorted(schools["school_id"].unique())
+    per_school, per_partnership = [], []
+    for outcome in plan.outcomes:
+        frame = run.frames[outcome.id]
+        role = outcome_level(outcome, run.instruments)
+        per_school.append(school_summary(frame, ids, outcome.id, role, plan.min_cell_size, plan.alpha))
+        per_partnership.append(partnership_gaps(frame, schools, outcome.id, plan.min_cell_size, plan.alpha))
+    school_table = pd.concat(per_school, ignore_index=True)[SCHOOL_COLUMNS]
+    partnership_table = pd.concat(per_partnership, ignore_index=True)[PARTNERSHIP_COLUMNS]
+    run.save(school_table, "schools")
+    run.save(partnership_table, "partnerships")
+    return Shown(school_table, partnership_table)

@@ -1,5 +1,6 @@
-"""The demo run's results/scales.csv, items.csv and attrition.csv: the documented columns, and
-counts that match what the demo generator implies (evaluation/demo/params.py)."""
+"""The demo run's results/scales.csv, items.csv, attrition.csv, schools.csv and partnerships.csv:
+the documented columns, and counts that match what the demo generator implies
+(evaluation/demo/params.py) or the demo data's files."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from evaluation.analysis.attrition import ATTRITION_COLUMNS
 from evaluation.analysis.reliability import ITEM_COLUMNS, SCALE_COLUMNS
+from evaluation.analysis.schools import PARTNERSHIP_COLUMNS, RESOURCE_RANK, SCHOOL_COLUMNS
 from evaluation.demo.params import DemoParameters
 
 pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
@@ -27,7 +29,8 @@ def near(share: float, p: float, n: int) -> bool:
 @pytest.fixture(scope="module")
 def results(demo_run: Path) -> dict[str, pd.DataFrame]:
     return {
-        name: pd.read_csv(demo_run / "shared" / "results" / f"{name}.csv") for name in ("scales", "items", "attrition")
+        name: pd.read_csv(demo_run / "shared" / "results" / f"{name}.csv")
+        for name in ("scales", "items", "attrition", "schools", "partnerships")
     }
 
 
@@ -123,3 +126,70 @@ def test_report_shows_attrition_and_scale_reliability(demo_run: Path) -> None:
     report = (demo_run / "shared" / "report.html").read_text(encoding="utf-8")
     assert "Who took part in both waves" in report and "Reliability of the survey scales" in report
     assert "alpha CI low" in report and "missing at post" in report
+
+
+def same(a: float, b: float) -> bool:
+    """Both blank, or equal up to rounding."""
+    return (pd.isna(a) and pd.isna(b)) or math.isclose(a, b, rel_tol=1e-9)
+
+
+def test_schools_table_has_each_school_with_its_exam_means(results: dict, demo_data: Path) -> None:
+    schools = results["schools"]
+    assert list(schools.columns) == SCHOOL_COLUMNS
+    ids = sorted(pd.read_csv(demo_data / "schools.csv")["school_id"])
+    assert len(schools) == 7 * len(ids)  # outcomes x schools
+    assert sorted(schools["school_id"].unique()) == ids
+    roles = schools.groupby("outcome")["role"].unique().map(list).to_dict()
+    outcomes = [*EXAMS, "belonging", "peer_collaboration", "teacher_collaboration"]
+    assert roles == {o: ["teachers" if o == "teacher_collaboration" else "students"] for o in outcomes}
+    # Each school's wave means of mathematics are those of the demo's exam file.
+    exams = pd.read_csv(demo_data / "exam_results.csv")
+    maths = (
+        exams[exams["subject"] == "mathematics"].groupby(["school_id", "wave"])["score"].agg(["size", "mean", "std"])
+    )
+    mine = schools[schools["outcome"] == "mathematics"].set_index("school_id")
+    assert not mine["suppressed"].any()
+    for school, row in mine.iterrows():
+        for wave in ("pre", "post"):
+            n, mean, sd = maths.loc[(school, wave)]
+            assert row[f"n_{wave}"] == n
+            assert math.isclose(row[f"mean_{wave}"], mean, rel_tol=1e-9)
+            assert math.isclose(row[f"sd_{wave}"], sd, rel_tol=1e-9)
+        assert row["change_ci_low"] < row["change"] < row["change_ci_high"]
+    # Teacher surveys: schools with fewer than 10 teachers in a wave have that wave blank, count too.
+    teachers = pd.read_csv(demo_data / "surveys" / "teacher_collaboration.csv").groupby(["school_id", "wave"]).size()
+    rows = schools[schools["outcome"] == "teacher_collaboration"].set_index("school_id")
+    for school, row in rows.iterrows():
+        for wave in ("pre", "post"):
+            n = teachers.get((school, wave), 0)
+            assert (row[f"n_{wave}"] == n) if n >= 10 else pd.isna(row[f"n_{wave}"]) and pd.isna(row[f"mean_{wave}"])
+    assert rows["suppressed"].any() and not rows["suppressed"].all()
+
+
+def test_partnerships_table_compares_the_better_resourced_school(results: dict, demo_data: Path) -> None:
+    table = results["partnerships"]
+    assert list(table.columns) == PARTNERSHIP_COLUMNS
+    roster = pd.read_csv(demo_data / "schools.csv")
+    partnerships = sorted(roster["partnership_id"].dropna().unique())
+    assert len(table) == 7 * (len(partnerships) + 1)
+    schools = results["schools"].set_index(["outcome", "school_id"])
+    level = roster.set_index("school_id")["resource_level"].map(RESOURCE_RANK)
+    for row in table[table["partnership_id"] != "all"].itertuples():
+        members = roster.loc[roster["partnership_id"] == row.partnership_id, "school_id"]
+        # Every demo school has a resource level and no partnership has two of the same level.
+        assert row.higher_school_id == level[members].idxmax() and row.lower_school_id == level[members].idxmin()
+        higher, lower = (
+            schools.loc[(row.outcome, row.higher_school_id)],
+            schools.loc[(row.outcome, row.lower_school_id)],
+        )
+        for wave in ("pre", "post"):
+            assert same(getattr(row, f"gap_{wave}"), higher[f"mean_{wave}"] - lower[f"mean_{wave}"])
+        assert same(row.gap_change, higher["change"] - lower["change"])
+    exams = table[table["outcome"].isin(EXAMS)]
+    assert exams["gap_change"].notna().all()
+    across = table[table["partnership_id"] == "all"].set_index("outcome")
+    for outcome, rows in table[table["partnership_id"] != "all"].groupby("outcome"):
+        changes = rows["gap_change"].dropna()
+        if len(changes) >= 2:
+            assert math.isclose(across.loc[outcome, "gap_change"], changes.mean(), rel_tol=1e-9)
+            assert across.loc[outcome, "gap_change_ci_low"] < changes.mean() < across.loc[outcome, "gap_change_ci_high"]
