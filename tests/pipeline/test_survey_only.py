@@ -16,7 +16,7 @@ import yaml
 from evaluation.cli import main
 from evaluation.errors import EXIT_OK, EXIT_UNREADABLE
 from evaluation.resources import DEMO_PLAN
-from evaluation.wording import catalogue
+from evaluation.wording import text as text_of
 
 from conftest import plan_for
 
@@ -70,10 +70,10 @@ def test_the_report_has_no_exam_section_and_nothing_missing(survey_run):
     code, out = survey_run
     assert code == EXIT_OK
     text = _report_text(out)
-    words = catalogue("en")
-    assert words["headings"]["design"] not in text  # next year's design is of exam outcomes
-    assert words["columns"]["students_with_exams"] not in text  # the data overview has no exam row
-    assert words["headings"]["balance"] in text and words["headings"]["reliability"] in text
+    assert text_of("report.sections.design.heading", "en") not in text  # next year's design is of exams
+    assert text_of("columns.students_with_exams", "en") not in text  # the data overview has no exam row
+    for shown in ("balance", "reliability", "evidence", "data"):
+        assert text_of(f"report.sections.{shown}.heading", "en") in text
     for absent in ("exam_results", "Traceback", "Error", "is missing", "mathematics"):
         assert absent not in text, absent
 
