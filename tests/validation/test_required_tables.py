@@ -9,9 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from evaluation.analysis.evidence import school_balance
 from evaluation.config.plan import Outcome, load_plan, required_tables
 from evaluation.errors import EXIT_BAD_PLAN, EXIT_OK, EXIT_UNREADABLE, PlanError, UnreadableInputError
 from evaluation.evidence.balance import balance_table, baseline_characteristics
+from evaluation.reporting.evidence import joint_sentence
 from evaluation.steps.workspace import check_required_tables
 from evaluation.validation.validate import validate_data_dir
 
@@ -126,3 +128,19 @@ def test_balance_without_roster_or_exam_results_compares_the_schools():
     row = table.loc["resource_level=high"]
     assert (row["n_partner"], row["n_control"]) == (2, 2)
     assert (row["mean_partner"], row["mean_control"]) == (0.5, 0.0)
+
+
+def test_balance_of_schools_alone_says_so_and_notes_no_absent_roster_column():
+    schools = pd.DataFrame(
+        {
+            "school_id": [f"S{i}" for i in range(8)],
+            "group": ["partner", "control"] * 4,
+            "resource_level": ["high", "low", "low", "high", "high", "high", "low", "low"],
+        }
+    )
+    table, test = school_balance({"schools": schools}, min_cell_size=10)
+    assert list(table["level"]) == ["school", "school"] and not table["suppressed"].any()
+    assert test.loc[0, "note"] == "" and (test.loc[0, "n"], test.loc[0, "n_clusters"]) == (8, 8)
+    english, turkish = joint_sentence(test, 0.05, "en"), joint_sentence(test, 0.05, "tr")
+    assert "8 schools with every characteristic, each counted once" in english and "8 students" not in english
+    assert "8 okul, her biri bir kez sayıldı" in turkish and "8 öğrenci" not in turkish
