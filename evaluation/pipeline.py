@@ -189,13 +189,15 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
     progress = progress or Progress()
     plan = load_plan(plan_path)
     final = (out_dir or default_out_dir(plan.path)).resolve()
-    if not plan.demo:  # a missing data folder, or a survey outcome its instrument cannot give, stops
-        workspace.ensure_data(plan, final)  # the run before anything is written
+    if not plan.demo:  # a missing data folder or table, or a survey outcome its instrument cannot
+        workspace.ensure_data(plan, final)  # give, stops the run before anything is written
         workspace.check_outcomes(plan)
+        workspace.check_required_tables(plan)
     staging = _start_staging(final, progress)
     plan = workspace.for_run(plan, staging)  # a demo plan's data: inside the output folder
     workspace.ensure_data(plan, staging)
     workspace.check_outcomes(plan)
+    workspace.check_required_tables(plan)
     for name in NOTEBOOK_ORDER:
         with progress.step(name.removesuffix(".ipynb")):
             executed = execute_notebook(name, plan.path, staging)

@@ -167,7 +167,8 @@ def school_balance(accepted: dict[str, pd.DataFrame], min_cell_size: int) -> tup
     table["suppressed"] = small
     table["note"] = table["note"].where(~small, "")  # a note on a small group's values could tell them
     table = table[[c for c in table.columns if c != "note"] + ["note"]]
-    absent = [code("absent", name) for name in absent_characteristics(levels)]
+    students = any(level == "student" for level in levels.values())  # none: the schools alone, no roster
+    absent = [code("absent", name) for name in absent_characteristics(levels)] if students else []
     try:
         joint: JointTest | None = joint_orthogonality_test(frame, list(levels))
         note = join_notes(absent)

@@ -150,6 +150,30 @@ class Plan:
                 families[outcome.domain] = (*families.get(outcome.domain, ()), outcome.id)
         return families
 
+    @property
+    def required_tables(self) -> dict[str, tuple[str, ...]]:
+        """The tables the plan's data must have, each with the ids of the outcomes that need it
+        (`required_tables`)."""
+        return required_tables(self.outcomes)
+
+
+#: The one table every programme's data has: which schools take part, and as what.
+ALWAYS_REQUIRED = "schools"
+
+
+def required_tables(outcomes: tuple[Outcome, ...]) -> dict[str, tuple[str, ...]]:
+    """The tables a plan with these outcomes needs, table -> the ids of the outcomes that need it.
+
+    ``schools`` always (with no outcome behind it); ``exam_results`` only when an outcome is an
+    exam; ``surveys/<instrument>`` for each instrument a survey outcome names. Every other table
+    (students, activities, indicators, a survey no outcome names) is optional.
+    """
+    needed: dict[str, tuple[str, ...]] = {ALWAYS_REQUIRED: ()}
+    for outcome in outcomes:
+        table = "exam_results" if outcome.source == "exam" else f"surveys/{outcome.instrument}"
+        needed[table] = (*needed.get(table, ()), outcome.id)
+    return needed
+
 
 # --- the schema ---------------------------------------------------------------------------------
 
@@ -355,6 +379,14 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
                 f"plan (demo: true writes the synthetic demo data there), found {plan.data!r}; a plan for "
                 "real data says demo: false (the default)"
             )
+    every_outcome_read = bool(outcomes) and len(outcomes) == len(raw_outcomes or [])
+    exams = any(outcome.source == "exam" for outcome in outcomes)
+    if plan is not None and plan.comparison == "matched" and every_outcome_read and not exams:
+        problems.append(
+            f"{label}: comparison is matched, but no outcome is an exam: schools are matched on their mean "
+            "pre-test exam score, which a programme without exam results does not have; say comparison: fixed "
+            "(every control school is a comparison school), or add the exam outcome"
+        )
     if problems:
         raise PlanError(joined(problems))
     assert plan is not None

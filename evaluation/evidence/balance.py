@@ -68,19 +68,22 @@ def baseline_characteristics(
     ``grade``, ``special_needs``, ``migrant_refugee`` (when the roster has them with at least one
     value: `OPTIONAL_CHARACTERISTICS` absent or empty are left out, `absent_characteristics`) and
     ``pre_<subject>`` (mean pre-test score per subject). Students come from the roster, else from
-    the exam results.
+    the exam results; a programme with neither (a consortium of surveys alone, without a roster)
+    is described by its schools alone: one row per school, with the school-level characteristics
+    but ``school_size``, which counts students.
 
     Returns
     -------
     (frame, levels)
         levels maps each characteristic to ``school`` or ``student``.
     """
+    per_school = False
     if students is not None and not students.empty:
         base = students.copy()
     elif exam_results is not None and not exam_results.empty:
         base = exam_results.drop_duplicates("student_id")[["student_id", "school_id", "grade"]].copy()
-    else:
-        raise EvidenceInputError("balance: neither a students roster nor exam results to describe students")
+    else:  # no student to describe: each school stands for itself
+        base, per_school = schools[["school_id"]].assign(student_id=schools["school_id"]), True
     frame = base[["student_id", "school_id"]].copy()
     levels: dict[str, str] = {}
     school_rows = schools.set_index("school_id")
@@ -96,8 +99,9 @@ def baseline_characteristics(
             name = f"{column}={level}"
             frame[name] = np.where(values.isna(), np.nan, (values == level).astype(float))
             levels[name] = "school"
-    frame["school_size"] = frame.groupby("school_id")["student_id"].transform("size").astype(float)
-    levels["school_size"] = "school"
+    if not per_school:
+        frame["school_size"] = frame.groupby("school_id")["student_id"].transform("size").astype(float)
+        levels["school_size"] = "school"
     if "sex" in base.columns:
         frame["female"] = np.where(base["sex"].isna(), np.nan, base["sex"].astype(str).str.upper().isin(FEMALE))
         levels["female"] = "student"

@@ -358,8 +358,10 @@ def joint_sentence(test: pd.DataFrame, alpha: float, language: str) -> md.Markdo
     if pd.isna(row["statistic"]):
         return md.text("evidence.joint.unknown", language, note=note)
     verdict = "evidence.joint.predict" if row["p_value"] < alpha else "evidence.joint.do_not_predict"
+    # one unit per school: the schools alone were compared (a programme without roster or exams)
+    schools_alone = int(row["n"]) == int(row["n_clusters"])
     sentence = md.text(
-        "evidence.joint.sentence",
+        "evidence.joint.sentence_schools" if schools_alone else "evidence.joint.sentence",
         language,
         verdict=md.text(verdict, language),
         q=int(row["df_numerator"]),

@@ -109,11 +109,13 @@ def prepost_caveats(plan: Plan) -> md.Markdown:
 
 
 def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFrame:
-    """Schools, students and survey respondents per group (counts only)."""
+    """Schools, students with exam results and survey respondents per group (counts only); a
+    programme without exam results (a consortium of surveys alone) has no row of them."""
     schools = accepted["schools"][["school_id", "group"]]
     counts = {column("schools", language): schools.groupby("group")["school_id"].nunique()}
-    exams = accepted["exam_results"].merge(schools, on="school_id")
-    counts[column("students_with_exams", language)] = exams.groupby("group")["student_id"].nunique()
+    if "exam_results" in accepted:
+        exams = accepted["exam_results"].merge(schools, on="school_id")
+        counts[column("students_with_exams", language)] = exams.groupby("group")["student_id"].nunique()
     for table, frame in accepted.items():
         if table.startswith("surveys/"):
             merged = frame.merge(schools, on="school_id")

@@ -147,7 +147,10 @@ def activities(run: Run) -> Shown:
 
 
 def next_year(run: Run) -> Shown:
-    """Next year's design: the MDES by number of schools."""
+    """Next year's design: the MDES by number of schools of the academic exam outcomes; nothing
+    for a programme without one (a consortium of surveys alone has no design table to show)."""
+    if not any(o.source == "exam" and o.domain == "academic" for o in run.plan.outcomes):
+        return Shown()
     design = run.table("design")
     left_out = evidence_text.design_left_out(design, run.table("effects"), run.plan, run.primary)
     return Shown(

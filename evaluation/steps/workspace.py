@@ -112,6 +112,17 @@ def check_outcomes(plan: Plan) -> None:
             )
 
 
+def check_required_tables(plan: Plan) -> None:
+    """Refuse (UnreadableInputError, exit 2) data without a table the plan needs
+    (`evaluation.config.plan.required_tables`: the schools always, the exam results for an exam
+    outcome, a survey for its instrument's outcomes), before anything is validated or written."""
+    from evaluation.validation.validate import check_links, check_required, discover_tables
+
+    check_links(plan.data_dir)
+    files, _, _ = discover_tables(plan.data_dir, plan.required_tables)
+    check_required(plan.data_dir, files, plan.required_tables)
+
+
 def fingerprint(data_dir: Path) -> str:
     """Hash of the data directory's file names, sizes and modification times."""
     digest = hashlib.sha256()
@@ -149,7 +160,7 @@ def prepare(plan: Plan, out_dir: Path):
     from evaluation.validation.validate import validate_data_dir
 
     data_dir = ensure_data(plan, out_dir)
-    report = validate_data_dir(data_dir, pseudonymize=plan.pseudonymize)
+    report = validate_data_dir(data_dir, pseudonymize=plan.pseudonymize, required=plan.required_tables)
     warnings = check_quality(report, language=plan.language)
     write_readmes(out_dir)
     write_validation_outputs(

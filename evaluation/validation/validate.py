@@ -11,9 +11,10 @@ Rows that break a rule are quarantined; the others are accepted as typed canonic
 file without a required column, or a table file the workbench does not know, is "broken":
 reported, with no row-level results. So is an optional table (students, activities, indicators,
 a survey) whose file cannot be read at all, or that has two files: the other tables are still
-checked, and the problem is reported under the rule ``unreadable_file``. A required table
-(schools, exam_results) that cannot be read stops the validation (UnreadableInputError, exit 2):
-nothing can be checked against it.
+checked, and the problem is reported under the rule ``unreadable_file``. A required table that
+is missing or cannot be read stops the validation (UnreadableInputError, exit 2): ``schools``
+always, and in a run the tables its plan's outcomes need (`evaluation.config.plan.required_tables`:
+``exam_results`` for an exam outcome, ``surveys/<instrument>`` for a survey outcome).
 
 Personal data: right after a file is read, its id columns are pseudonymised when asked
 (`evaluation.io.pseudonyms`), and a file that still holds Turkish national ID numbers in any
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.config.instruments import INSTRUMENT_ID, find_instrument, load_instrument
+from evaluation.config.plan import ALWAYS_REQUIRED
 from evaluation.errors import ContractError, UnreadableInputError
 from evaluation.io.coercion import canonical, parse
 from evaluation.io.national_ids import national_id_counts
@@ -66,7 +69,8 @@ from evaluation.validation.report import (
 from evaluation.validation.surveys import survey_contract
 
 TABLES = ("schools", "students", "exam_results", "activities", "indicators")
-REQUIRED_TABLES = ("schools", "exam_results")
+#: What every data directory needs, whatever a plan asks: the schools (with no outcome behind them).
+REQUIRED_TABLES: dict[str, tuple[str, ...]] = {ALWAYS_REQUIRED: ()}
 SURVEYS_DIR = "surveys"
 INSTRUMENTS_DIR = "instruments"
 _ORDER = ("schools", "students", "exam_results", SURVEYS_DIR, "activities", "indicators")
@@ -75,19 +79,26 @@ _MAX_LISTED_ROWS = 5
 _UNREAD = ("unknown_table", "unknown_instrument", "national_id", "unreadable_file")
 
 
-def validate_data_dir(data_dir: Path, pseudonymize: bool = False) -> ValidationReport:
+def validate_data_dir(
+    data_dir: Path, pseudonymize: bool = False, required: Mapping[str, tuple[str, ...]] | None = None
+) -> ValidationReport:
     """Check every table of a data directory against its data contract.
 
     Parameters
     ----------
     data_dir
-        A folder with ``schools.*`` and ``exam_results.*``, optionally ``students.*``,
-        ``activities.*``, ``indicators.*`` and ``surveys/<instrument_id>.*`` (``*`` is csv, xlsx,
-        parquet or sav), and ``instruments/<instrument_id>.yaml`` for instruments not bundled.
+        A folder with ``schools.*``, and as far as its programme has them ``exam_results.*``,
+        ``students.*``, ``activities.*``, ``indicators.*`` and ``surveys/<instrument_id>.*``
+        (``*`` is csv, xlsx, parquet or sav), and ``instruments/<instrument_id>.yaml`` for
+        instruments not bundled.
     pseudonymize
         Replace the id columns of every table by keyed hashes right after reading
         (`evaluation.io.pseudonyms.Pseudonymizer.pseudonymize_table`), with the key of the
         environment (`evaluation.io.pseudonyms.load_key`).
+    required
+        The tables that must be there, each with the ids of the plan's outcomes that need it
+        (`evaluation.config.plan.Plan.required_tables`); None: the schools alone (`REQUIRED_TABLES`),
+        as ``evaluation validate`` checks a folder without a plan.
 
     Returns
     -------
@@ -110,12 +121,10 @@ def validate_data_dir(data_dir: Path, pseudonymize: bool = False) -> ValidationR
         raise UnreadableInputError(f"{data_dir}: no such data directory")
     pseudonymizer = pseudonymizer_from_environment({"the data folder": data_dir}) if pseudonymize else None
     check_links(data_dir)
-    files, unknown, conflicts = discover_tables(data_dir)
-    for table in REQUIRED_TABLES:
-        if table not in files:
-            kinds = ", ".join(f"{table}{suffix}" for suffix in TABLE_SUFFIXES)
-            raise UnreadableInputError(f"{data_dir}: the {table} table is missing (expected one of {kinds})")
-    run = _Run(data_dir, pseudonymizer)
+    required = dict(REQUIRED_TABLES if required is None else required)
+    files, unknown, conflicts = discover_tables(data_dir, required)
+    check_required(data_dir, files, required)
+    run = _Run(data_dir, pseudonymizer, required)
     for key, path in files.items():
         if key in conflicts:
             run.unreadable(key, path, conflicts[key])
@@ -137,6 +146,23 @@ def validate_data_dir(data_dir: Path, pseudonymize: bool = False) -> ValidationR
         failures=failures_frame(run.records),
         pseudonymizer=pseudonymizer,
     )
+
+
+def check_required(data_dir: Path, files: Mapping[str, Path], required: Mapping[str, tuple[str, ...]]) -> None:
+    """Refuse (UnreadableInputError, exit 2) a data directory without a table that is required:
+    the message names the table, the files it may be, and the plan's outcomes that need it."""
+    for table, outcome_ids in required.items():
+        if table in files:
+            continue
+        kinds = ", ".join(f"{table}{suffix}" for suffix in TABLE_SUFFIXES)
+        message = f"{data_dir}: the {table} table is missing (expected one of {kinds})"
+        if outcome_ids:
+            many = len(outcome_ids) > 1
+            message += (
+                f"; the plan's outcome{'s' if many else ''} {', '.join(outcome_ids)} need{'' if many else 's'} it: "
+                f"send the table, or take {'them' if many else 'it'} out of the plan's outcomes"
+            )
+        raise UnreadableInputError(message)
 
 
 def check_links(data_dir: Path) -> None:
@@ -167,10 +193,12 @@ def _inside(path: Path, root: Path, kind: str) -> None:
         )
 
 
-def discover_tables(data_dir: Path) -> tuple[dict[str, Path], list[tuple[str, Path]], dict[str, str]]:
+def discover_tables(
+    data_dir: Path, required: Mapping[str, tuple[str, ...]] = REQUIRED_TABLES
+) -> tuple[dict[str, Path], list[tuple[str, Path]], dict[str, str]]:
     """The table files of a data directory, in validation order; the unknown ones; and, for an
     optional table with two files (``activities.csv`` and ``activities.xlsx``), why it cannot be
-    read (its first file is among the table files). Two files for a required table are refused.
+    read (its first file is among the table files). Two files for a `required` table are refused.
 
     Files whose extension is not a table's (README.md, notes) are left alone; a known table
     with an unsupported extension (``schools.xls``) is kept so that reading it says why not.
@@ -197,7 +225,7 @@ def discover_tables(data_dir: Path) -> tuple[dict[str, Path], list[tuple[str, Pa
     for key, paths in candidates.items():
         if len(paths) > 1:
             names = " and ".join(path.name for path in paths)
-            if key in REQUIRED_TABLES:
+            if key in required:
                 raise UnreadableInputError(f"{data_dir}: two files for the {key} table ({names}); keep one")
             conflicts[key] = f"two files for the {key} table ({names}); keep one"
 
@@ -256,8 +284,14 @@ def table_contract(key: str, data_dir: Path) -> Contract | None:
 class _Run:
     """The state of one validation: results so far, used for references between tables."""
 
-    def __init__(self, data_dir: Path, pseudonymizer: Pseudonymizer | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        pseudonymizer: Pseudonymizer | None = None,
+        required: Mapping[str, tuple[str, ...]] = REQUIRED_TABLES,
+    ) -> None:
         self.data_dir = data_dir
+        self.required = required
         self.pseudonymizer = pseudonymizer
         self.tables: dict[str, TableResult] = {}
         self.accepted: dict[str, pd.DataFrame] = {}
@@ -319,8 +353,8 @@ class _Run:
         try:
             text = read_table_text(key, path, contract)
         except UnreadableInputError as error:
-            if key in REQUIRED_TABLES:
-                raise  # nothing can be checked without the schools or the exam results
+            if key in self.required:
+                raise  # nothing can be checked without the schools, nor an outcome without its table
             self.unreadable(key, path, str(error).removeprefix(f"{path}: "), contract)
             return
         header = {"header_row": text.attrs.get("header_row", 1), "title": text.attrs.get("title", "")}

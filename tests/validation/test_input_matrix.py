@@ -24,12 +24,23 @@ import pytest
 
 from evaluation.cli import main
 from evaluation.errors import EXIT_INVALID_DATA, EXIT_OK, EXIT_UNREADABLE
+from evaluation.validation import validate as validate_module
 from evaluation.validation.report import KNOCK_ON_NOTE
 from evaluation.validation.validate import validate_data_dir
 
 from fixtures import STUDENT_CLIMATE_ITEMS, Table, valid_tables, write_csv
 
 pytestmark = pytest.mark.slow  # the whole module runs the demo programme or validates whole directories
+
+
+@pytest.fixture(autouse=True)
+def exams_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The matrix is a programme with exam outcomes: its exam_results is required, as a run of a
+    plan with an exam outcome requires it (`evaluation.config.plan.required_tables`), so that a
+    refused exam file stops with exit 2. `evaluation validate` without a plan requires the
+    schools alone (tests/validation/test_required_tables.py)."""
+    monkeypatch.setattr(validate_module, "REQUIRED_TABLES", {"schools": (), "exam_results": ("mathematics",)})
+
 
 Written = dict[str, int]  # table key -> data rows written
 
