@@ -26,12 +26,13 @@ more than two schools compares its top with its bottom school; the others are no
 Ordering by the pre-test needs each school it compares to have at least ``min_cell_size`` units
 in the pre wave; otherwise the row names no school and has no numbers.
 
-`narrowed` is three-valued: true when the whole interval of gap_change lies below zero (the
-bottom school gained more than the top one: the gap narrowed), false when it lies wholly above
-zero (the gap widened), blank when the interval contains zero (no clear change) or there is no
-interval. The gap is signed: when the better-resourced school starts below the other, a negative
-gap_change means the less-resourced school drew further ahead, which is still `narrowed` in the
-sense of the programme's aim (the less-resourced school gaining on the better-resourced one).
+`narrowed` is three-valued and speaks of the gap's size: true when the whole interval of
+gap_change lies on the side opposite to gap_pre (the school behind at the pre-test gained clearly
+more than the one ahead: with gap_pre > 0 the interval is below zero, with gap_pre < 0 above),
+false when it lies wholly on the side of gap_pre (the one ahead drew further ahead: the gap
+widened), blank when the interval contains zero (no clear change), or there is no interval or no
+gap_pre. The gap itself stays signed: when the better-resourced school starts below the other,
+gap_pre is negative, and the less-resourced school drawing further ahead widens it.
 
 Numbers under ``min_cell_size``: gap_pre needs both schools' pre-wave n, gap_post both post-wave
 n, gap_change (its interval and `narrowed`) both schools' linked n to reach ``min_cell_size``.
@@ -143,12 +144,14 @@ def school_summary(
     return table
 
 
-def _narrowed(low: float, high: float) -> bool | None:
-    if math.isnan(low) or math.isnan(high):
+def _narrowed(low: float, high: float, gap_pre: float) -> bool | None:
+    """Whether the gap of `gap_pre` narrowed, by the interval (low, high) of its change."""
+    if math.isnan(low) or math.isnan(high) or math.isnan(gap_pre) or gap_pre == 0:
         return None
-    if high < 0:
+    toward, away = (high, low) if gap_pre > 0 else (-low, -high)  # the change toward zero is negative
+    if toward < 0:
         return True
-    if low > 0:
+    if away > 0:
         return False
     return None
 
@@ -209,7 +212,7 @@ def _gap_row(frame: pd.DataFrame, higher: str, lower: str, min_cell_size: int, a
     if len(da) >= min_cell_size and len(db) >= min_cell_size and len(da) and len(db):
         gap, low, high = _welch(da, db, alpha)
         row.update(gap_change=gap, gap_change_ci_low=low, gap_change_ci_high=high)
-    row["narrowed"] = _narrowed(row["gap_change_ci_low"], row["gap_change_ci_high"])
+    row["narrowed"] = _narrowed(row["gap_change_ci_low"], row["gap_change_ci_high"], row["gap_pre"])
     return row
 
 
@@ -226,7 +229,7 @@ def _across(rows: pd.DataFrame, outcome: str, alpha: float) -> dict:
         if sd > 0:
             half = float(stats.t.ppf(1 - alpha / 2, k - 1) * sd / math.sqrt(k))
             row.update(gap_change_ci_low=mean - half, gap_change_ci_high=mean + half)
-    row["narrowed"] = _narrowed(row["gap_change_ci_low"], row["gap_change_ci_high"])
+    row["narrowed"] = _narrowed(row["gap_change_ci_low"], row["gap_change_ci_high"], row["gap_pre"])
     return row
 
 

@@ -143,6 +143,7 @@ def test_narrowed_is_three_valued() -> None:
     rows = partnership_gaps(frame(), SCHOOLS, "maths", min_cell_size=3).set_index("partnership_id")
     for partnership, row in rows.iterrows():
         low, high = row["gap_change_ci_low"], row["gap_change_ci_high"]
+        assert row["gap_pre"] > 0  # here every school ahead at the start is the higher one
         expected = True if high < 0 else False if low > 0 else None
         assert (None if pd.isna(row["narrowed"]) else bool(row["narrowed"])) is expected, partnership
     # P1: B (low resources) gained clearly more than A: narrowed; P3: E gained about 7.75, F 1.5.
@@ -180,6 +181,9 @@ def test_resource_order_keeps_a_better_resourced_school_that_scores_lower() -> N
     assert (row["higher_school_id"], row["lower_school_id"]) == ("A", "B")
     assert row["gap_pre"] == pytest.approx(statistics.mean(wave("A", 0)) - 40 - statistics.mean(wave("B", 0)))
     assert row["gap_pre"] < 0
+    # A, behind at the start, gained clearly more than B (a positive gap_change): the gap narrowed,
+    # where the same interval widens a gap that starts in A's favour (test_narrowed_is_three_valued)
+    assert row["gap_change_ci_low"] > 0 and row["narrowed"] == True  # noqa: E712
 
 
 def test_partnership_numbers_are_blank_under_the_minimum_cell_size() -> None:
