@@ -49,7 +49,9 @@ def test_prepare_caches_pseudonymised_tables_and_revalidates_when_the_setting_ch
     tables = valid_tables()
     data = write_data_dir(tmp_path / "data", {key: tables[key] for key in ("schools", "students", "exam_results")})
     out = tmp_path / "out"
-    plan = load_plan(plan_for(data, tmp_path, pseudonymize=True))
+    # the data has exam results only, so the plan's outcomes are exams (a survey outcome needs its survey)
+    exams = [{"id": "mathematics", "source": "exam", "subject": "mathematics", "domain": "academic"}]
+    plan = load_plan(plan_for(data, tmp_path, pseudonymize=True, outcomes=exams))
     assert plan.pseudonymize is True
     workspace.prepare(plan, out)
     cached = pd.read_parquet(out / "restricted" / "work" / "accepted" / "students.parquet")
@@ -58,5 +60,7 @@ def test_prepare_caches_pseudonymised_tables_and_revalidates_when_the_setting_ch
     assert manifest["pseudonymized"] is True
     assert KEY not in "".join(path.read_bytes().decode("utf-8", "replace") for path in out.rglob("*") if path.is_file())
     assert set(workspace.load_accepted(plan, out)["exam_results"]["student_id"]) == set(cached["student_id"])
-    plain = load_plan(plan_for(data, tmp_path))  # the same data without pseudonymisation: validated afresh
+    plain = load_plan(
+        plan_for(data, tmp_path, outcomes=exams)
+    )  # the same data without pseudonymisation: validated afresh
     assert set(workspace.load_accepted(plain, out)["students"]["student_id"]) == {f"ST0{i}" for i in range(1, 9)}
