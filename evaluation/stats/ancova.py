@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation.stats.cluster_robust import VcovType, coefficient_test, cr1_vcov
+from evaluation.stats.cluster_robust import CoefficientTest, VcovType, coefficient_test, cr1_vcov
 from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
 from evaluation.stats.unfit import code, join_notes, missing_group_note, model_columns
@@ -44,6 +44,26 @@ def empty_estimate(method: str, n_t: int, n_c: int, g_t: int, g_c: int, note: st
     return Estimate(
         method, n_t, n_c, nan, nan, nan, nan, nan, nan, nan, nan, nan,
         n_clusters_treatment=g_t, n_clusters_control=g_c, note=note,
+    )  # fmt: skip
+
+
+def tested_estimate(
+    method: str,
+    test: CoefficientTest,
+    counts: tuple[int, int, int, int],
+    outcome: tuple[np.ndarray, np.ndarray],
+    n_clusters: int,
+    icc: float | None,
+    note: str = "",
+) -> Estimate:
+    """The row of a coefficient's cluster-robust t-test: `counts` are (students, students,
+    schools, schools) of (partner, control), `outcome` the two groups' outcome values, whose
+    pooled SD turns the difference into Hedges' g (`standardise` with `n_clusters` and `icc`)."""
+    n_t, n_c, g_t, g_c = counts
+    g, g_low, g_high = standardise(test.estimate, test.ci_low, test.ci_high, *outcome, n_clusters=n_clusters, icc=icc)
+    return Estimate(
+        method, n_t, n_c, test.estimate, test.std_error, test.df, test.ci_low, test.ci_high, test.p_value,
+        g, g_low, g_high, n_clusters_treatment=g_t, n_clusters_control=g_c, statistic=test.statistic, note=note,
     )  # fmt: skip
 
 
@@ -119,24 +139,6 @@ def ancova_clustered(
     x = _design(complete, [treatment, *kept])
     y = complete[post].to_numpy(dtype=float)
     test = coefficient_test(x, y, complete[cluster].to_numpy(), 1, vcov=vcov, alpha=alpha)
-    g, g_low, g_high = standardise(
-        test.estimate, test.ci_low, test.ci_high, y[treated], y[~treated], n_clusters=g_t + g_c, icc=icc
-    )
-    return Estimate(
-        method=method,
-        n_treatment=n_t,
-        n_control=n_c,
-        estimate=test.estimate,
-        std_error=test.std_error,
-        df=test.df,
-        ci_low=test.ci_low,
-        ci_high=test.ci_high,
-        p_value=test.p_value,
-        effect_size=g,
-        effect_size_ci_low=g_low,
-        effect_size_ci_high=g_high,
-        n_clusters_treatment=g_t,
-        n_clusters_control=g_c,
-        statistic=test.statistic,
-        note=join_notes(dropped, test.note),
+    return tested_estimate(
+        method, test, (n_t, n_c, g_t, g_c), (y[treated], y[~treated]), g_t + g_c, icc, join_notes(dropped, test.note)
     )

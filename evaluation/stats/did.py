@@ -8,9 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation.stats.ancova import empty_estimate, group_counts
+from evaluation.stats.ancova import empty_estimate, group_counts, tested_estimate
 from evaluation.stats.cluster_robust import VcovType, coefficient_test
-from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
 from evaluation.stats.unfit import code, join_notes
 
@@ -89,24 +88,6 @@ def did_clustered(
     y = rows[value].to_numpy(dtype=float)
     test = coefficient_test(x, y, rows[cluster].to_numpy(), 3, vcov=vcov, alpha=alpha)
     post_schools = int(rows.loc[post, cluster].nunique())
-    g, g_low, g_high = standardise(
-        test.estimate, test.ci_low, test.ci_high, y[treated & post], y[~treated & post], post_schools, icc
-    )
-    return Estimate(
-        "did",
-        n_t,
-        n_c,
-        test.estimate,
-        test.std_error,
-        test.df,
-        test.ci_low,
-        test.ci_high,
-        test.p_value,
-        g,
-        g_low,
-        g_high,
-        n_clusters_treatment=g_t,
-        n_clusters_control=g_c,
-        statistic=test.statistic,
-        note=test.note,
+    return tested_estimate(
+        "did", test, (n_t, n_c, g_t, g_c), (y[treated & post], y[~treated & post]), post_schools, icc, test.note
     )

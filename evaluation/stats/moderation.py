@@ -20,9 +20,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation.stats.ancova import empty_estimate, empty_groups, group_counts
+from evaluation.stats.ancova import empty_estimate, empty_groups, group_counts, tested_estimate
 from evaluation.stats.cluster_robust import coefficient_test, cr2_wald_test
-from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
 from evaluation.stats.unfit import (
     aliased_columns,
@@ -182,25 +181,14 @@ def moderator_test(
     common = dict(n_clusters_treatment=g_t, n_clusters_control=g_c)
     if q == 1:
         test = coefficient_test(x, y, clusters, p - 1, vcov="CR2", alpha=alpha)
-        g, g_low, g_high = standardise(
-            test.estimate, test.ci_low, test.ci_high, y[treated], y[~treated], n_clusters=g_t + g_c, icc=icc
-        )
-        return Estimate(
+        return tested_estimate(
             METHOD,
-            n_t,
-            n_c,
-            test.estimate,
-            test.std_error,
-            test.df,
-            test.ci_low,
-            test.ci_high,
-            test.p_value,
-            g,
-            g_low,
-            g_high,
-            statistic=test.statistic,
-            note=join_notes(dropped, test.note),
-            **common,
+            test,
+            (n_t, n_c, g_t, g_c),
+            (y[treated], y[~treated]),
+            g_t + g_c,
+            icc,
+            join_notes(dropped, test.note),
         )
     wald = cr2_wald_test(x, y, clusters, np.eye(p)[p - q :])
     wald_f = code("wald_f", q)
