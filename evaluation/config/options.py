@@ -35,6 +35,11 @@ Subgroup = Literal["grade", "sex", "special_needs", "migrant_refugee", "school_t
 Covariate = Literal[
     "sex", "grade", "special_needs", "migrant_refugee", "school_type", "resource_level", "school_size"
 ]  # fmt: skip
+#: The synthetic programmes a demo plan can run on (`evaluation.demo.scenarios`), one per seed
+#: document: the national School Partnership Project with control schools (000), one partnership
+#: of two schools without control schools (001), an Erasmus+ consortium of mixed school types
+#: (002), eTwinning Schools (003) and a pair of sister schools in two countries (004).
+DemoScenario = Literal["national", "partnership", "consortium", "etwinning", "sister_schools"]
 #: Who answers a survey instrument (the survey contract's `role` values).
 Role = Literal["student", "teacher", "staff", "parent"]
 
@@ -47,3 +52,4 @@ ATTRITION_BOUNDARIES: tuple[str, ...] = get_args(AttritionBoundary)
 SUBGROUPS: tuple[str, ...] = get_args(Subgroup)
 COVARIATES: tuple[str, ...] = get_args(Covariate)
 ROLES: tuple[str, ...] = get_args(Role)
+DEMO_SCENARIOS: tuple[str, ...] = get_args(DemoScenario)

@@ -44,6 +44,7 @@ from evaluation.config.options import (
     ATTRITION_BOUNDARIES,
     COMPARISONS,
     COVARIATES,
+    DEMO_SCENARIOS,
     LANGUAGES,
     ON_QUARANTINE,
     PRIMARY_METHODS,
@@ -121,6 +122,7 @@ class Plan:
     min_cell_size: int = 10
     subgroups: tuple[str, ...] = ()
     demo: bool = False
+    demo_scenario: str = ""  # the synthetic programme of a demo plan (evaluation.demo.scenarios)
     on_quarantine: str = "stop"
     primary_method: str = DEFAULT_PRIMARY_METHOD  # the one method of the report's body and summary
     covariates: tuple[str, ...] | str = ()  # names of COVARIATES, or "auto" (evaluation.analysis.covariates)
@@ -201,7 +203,7 @@ class PlanDocument(_Schema):
     period: FreeText
     language: Language = "en"
     data: FreeText
-    demo: bool = False
+    demo: Any = False  # true, false or a scenario name: checked by `_demo_scenario`
     alpha: Annotated[float, Field(gt=0, lt=0.5)] = 0.05
     min_cell_size: Annotated[int, Field(ge=1)] = 10
     outcomes: Annotated[list[Any], Field(min_length=1)]
@@ -257,7 +259,7 @@ EXPECTED = Expected(
         "period": "text naming the period the data covers, such as 2022-2023",
         "language": f"one of {', '.join(LANGUAGES)}",
         "data": "text: the data directory, relative to the plan's folder, such as ../data/2022-2023",
-        "demo": "true or false",
+        "demo": f"true or false, or the name of a demo programme: {', '.join(DEMO_SCENARIOS)} (true is national)",
         "alpha": "a number above 0 and below 0.5, such as 0.05",
         "min_cell_size": "a whole number of at least 1",
         "outcomes": f"a list of at least one outcome, such as [{_EXAMPLE_OUTCOME}]",
@@ -364,14 +366,18 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
                 problems.append(f"{label}: subgroups[{position}] lists {name} a second time; name each subgroup once")
             seen.add(name)
     covariates: tuple[str, ...] | str = ()
-    if isinstance(document, dict):  # checked when other keys are wrong too, so that every problem is listed
+    scenario = ""
+    if isinstance(document, dict):
+        scenario = _demo_scenario(
+            document.get("demo", False), label, problems
+        )  # checked when other keys are wrong too, so that every problem is listed
         covariates = _covariates(document.get("covariates", []), label, problems)
     families = None
     if plan is not None and plan.multiplicity_families is not None:
         families = tuple((name, tuple(ids)) for name, ids in plan.multiplicity_families.items())
         if len(outcomes) == len(raw_outcomes or []):  # outcome problems are reported on their own
             problems += _family_problems(families, outcomes, label)
-    if plan is not None and plan.demo:
+    if plan is not None and scenario:
         written = PurePosixPath(plan.data.replace("\\", "/"))
         if written.is_absolute() or ".." in written.parts or str(written) in ("", ".") or ":" in plan.data:
             problems.append(
@@ -400,7 +406,8 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
         alpha=float(plan.alpha),
         min_cell_size=plan.min_cell_size,
         subgroups=tuple(plan.subgroups),
-        demo=plan.demo,
+        demo=bool(scenario),
+        demo_scenario=scenario,
         on_quarantine=plan.on_quarantine,
         primary_method=plan.primary_method or DEFAULT_PRIMARY_METHOD,
         covariates=covariates,
@@ -415,6 +422,19 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
 
 
 _COVARIATE_NAMES: TypeAdapter = TypeAdapter(list[Covariate])
+
+
+def _demo_scenario(raw: Any, label: str, problems: list[str]) -> str:
+    """The demo programme a plan's ``demo`` names: ``""`` for ``false`` (real data), ``national``
+    for ``true``, else one of `DEMO_SCENARIOS`; a problem is appended to `problems` as one line."""
+    if raw is False:
+        return ""
+    if raw is True:
+        return "national"
+    if isinstance(raw, str) and raw in DEMO_SCENARIOS:
+        return raw
+    problems.append(f"{label}: demo must be {EXPECTED.words['demo']}, found {shown(raw)}")
+    return ""
 
 
 def _covariates(raw: Any, label: str, problems: list[str]) -> tuple[str, ...] | str:

@@ -84,9 +84,9 @@ def ensure_data(plan: Plan, out_dir: Path) -> Path:
     if plan.data_dir.is_dir():
         return plan.data_dir
     if plan.demo:
-        from evaluation.demo import write_demo_data
+        from evaluation.demo.scenarios import write_scenario
 
-        return write_demo_data(plan.data_dir)
+        return write_scenario(plan.demo_scenario or "national", plan.data_dir)
     raise UnreadableInputError(f"{plan.path}: data directory {plan.data_dir} does not exist")
 
 

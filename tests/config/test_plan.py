@@ -43,6 +43,11 @@ PLAN_KEYS = (
     "pseudonymize"
 )
 
+DEMO_MUST_BE = (
+    "demo must be true or false, or the name of a demo programme: national, partnership, consortium, etwinning, "
+    "sister_schools (true is national), found "
+)
+
 
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "plan.yaml"
@@ -121,9 +126,18 @@ def test_a_whole_number_is_text_for_programme_period_and_data(tmp_path):
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('demo: "no"', "demo must be true or false, found 'no'"),
-        ("demo: 'false'", "demo must be true or false, found 'false'"),
-        ("demo: no", "demo must be true or false, found 'no'"),  # YAML 1.1's boolean no is text here
+        (
+            'demo: "no"',
+            DEMO_MUST_BE + "'no'",
+        ),
+        (
+            "demo: 'false'",
+            DEMO_MUST_BE + "'false'",
+        ),
+        (
+            "demo: no",
+            DEMO_MUST_BE + "'no'",
+        ),  # YAML 1.1's boolean no is text here
         ("min_cell_size: true", "min_cell_size must be a whole number of at least 1, found true"),
         ("min_cell_size: yes", "min_cell_size must be a whole number of at least 1, found 'yes'"),
         ("subgroups: grade", "subgroups must be a list such as [grade, sex] (or [] for none), found 'grade'"),
@@ -162,7 +176,11 @@ def test_an_alias_bomb_in_programme_is_refused_at_once(tmp_path):
 @pytest.mark.parametrize(
     ("arguments", "line", "message"),
     [
-        (["run"], 'demo: "no"', "demo must be true or false, found 'no'"),
+        (
+            ["run"],
+            'demo: "no"',
+            DEMO_MUST_BE + "'no'",
+        ),
         (["run"], "min_cell_size: true", "min_cell_size must be a whole number of at least 1, found true"),
         (["run"], "subgroups: grade", "subgroups must be a list such as [grade, sex] (or [] for none), found 'grade'"),
         (["run"], "1: x", f"1 is not a key of the analysis plan (its keys are {PLAN_KEYS})"),
@@ -182,9 +200,10 @@ def test_evaluation_run_lists_every_problem_on_its_own_line(tmp_path, capsys):
     path = write(tmp_path, GOOD + 'demo: "no"\nsubgroups: grade\ncolour: blue\n')
     assert main(["run", str(path), "--out", str(tmp_path / "out")]) == EXIT_BAD_PLAN
     assert capsys.readouterr().err.splitlines() == [
-        f"evaluation run: {path}: demo must be true or false, found 'no'",
-        f"{path}: subgroups must be a list such as [grade, sex] (or [] for none), found 'grade'",
+        f"evaluation run: {path}: subgroups must be a list such as [grade, sex] (or [] for none), found 'grade'",
         f"{path}: colour is not a key of the analysis plan (its keys are {PLAN_KEYS})",
+        f"{path}: demo must be true or false, or the name of a demo programme: national, partnership, consortium, "
+        "etwinning, sister_schools (true is national), found 'no'",
     ]
 
 
@@ -253,7 +272,10 @@ def test_required_keys_of_the_wrong_type(tmp_path, old, new, message):
     [
         ("language: 1", "language must be one of en, tr, found 1"),
         ("language: de", "language must be one of en, tr, found 'de'"),
-        ("demo: 1", "demo must be true or false, found 1"),
+        (
+            "demo: 1",
+            DEMO_MUST_BE + "1",
+        ),
         ("alpha: '0.05'", "alpha must be a number above 0 and below 0.5, such as 0.05, found '0.05'"),
         ("alpha: true", "alpha must be a number above 0 and below 0.5, such as 0.05, found true"),
         ("alpha: 5", "alpha must be a number above 0 and below 0.5, such as 0.05, found 5"),
@@ -753,3 +775,12 @@ def test_every_problem_of_the_new_keys_is_listed_with_the_others(tmp_path):
         f"{path}: alpha must be a number above 0 and below 0.5, such as 0.05, found 2",
         f"{path}: covariates[0] must be one of {COVARIATE_NAMES}, found 'height'",
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "demo", "scenario"),
+    [("false", False, ""), ("true", True, "national"), ("partnership", True, "partnership")],
+)
+def test_demo_names_the_synthetic_programme(tmp_path, written, demo, scenario):
+    plan = load_plan(write(tmp_path, GOOD + f"demo: {written}\n"))
+    assert (plan.demo, plan.demo_scenario) == (demo, scenario)
