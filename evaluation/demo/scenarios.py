@@ -21,7 +21,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from evaluation.config.options import DEMO_SCENARIOS
+from evaluation.demo.etwinning import write_etwinning_data
 from evaluation.demo.params import DemoParameters
+from evaluation.demo.sister_schools import write_sister_schools_data
 from evaluation.demo.writer import write_demo_data
 
 DEFAULT_SEED = 20222023
@@ -45,6 +47,18 @@ def write_partnership(out_dir: Path, seed: int = DEFAULT_SEED) -> Path:
     return write_demo_data(out_dir, seed=seed, params=params)
 
 
+def write_etwinning(out_dir: Path, seed: int = DEFAULT_SEED) -> Path:
+    """eTwinning Schools' self-assessment (003): 30 primary and middle schools, their teams'
+    eTwinning School criteria before and after the year, the label per year in the indicators."""
+    return write_etwinning_data(out_dir, seed)
+
+
+def write_sister_schools(out_dir: Path, seed: int = DEFAULT_SEED) -> Path:
+    """A pair of sister schools in two countries (004): Türkiye and England, their grade-10
+    students' intercultural awareness before and after the year."""
+    return write_sister_schools_data(out_dir, seed)
+
+
 def _not_yet(name: str) -> Callable[[Path, int], Path]:
     def write(out_dir: Path, seed: int = DEFAULT_SEED) -> Path:
         raise NotImplementedError(f"the {name} demo programme is not written yet")
@@ -57,8 +71,8 @@ SCENARIOS: Mapping[str, Callable[..., Path]] = MappingProxyType(
         "national": write_national,
         "partnership": write_partnership,
         "consortium": _not_yet("consortium"),
-        "etwinning": _not_yet("etwinning"),
-        "sister_schools": _not_yet("sister_schools"),
+        "etwinning": write_etwinning,
+        "sister_schools": write_sister_schools,
     }
 )
 assert tuple(SCENARIOS) == DEMO_SCENARIOS, "a demo scenario of the plan's options has no writer"
