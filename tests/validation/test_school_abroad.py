@@ -80,3 +80,12 @@ def test_the_refusal_is_worded_in_english_and_turkish(tmp_path, capsys):
         assert fixes[language] in fix_list and RULE in fix_list
         other = fixes["tr" if language == "en" else "en"]
         assert other not in fix_list
+
+
+def test_a_schools_file_without_the_province_column_is_still_refused_as_a_whole(tmp_path):
+    tables = valid_tables()
+    for row in tables["schools"]:
+        row.pop("province")
+    report = validate_data_dir(write_data_dir(tmp_path / "data", tables))
+    failures = report.failures[report.failures["table"] == "schools"]
+    assert list(failures["rule"]) == ["required_column"] and list(failures["column"]) == ["province"]
