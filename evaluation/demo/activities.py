@@ -33,8 +33,12 @@ class ActivityType:
 # The kinds of "Yapılacak ortak çalışmalar" of the 2022-2023 school partnership activity plan (001).
 ACTIVITY_TYPES: Mapping[str, ActivityType] = MappingProxyType(
     {
-        "website_sharing": ActivityType((0, 0), (1, 2), "Ortak çalışmaların kurumsal internet sitelerinde paylaşılması"),
-        "online_meeting": ActivityType((0, 0), (2, 5), "Okul yöneticileri ve rehber öğretmenlerle çevrim içi toplantılar"),
+        "website_sharing": ActivityType(
+            (0, 0), (1, 2), "Ortak çalışmaların kurumsal internet sitelerinde paylaşılması"
+        ),
+        "online_meeting": ActivityType(
+            (0, 0), (2, 5), "Okul yöneticileri ve rehber öğretmenlerle çevrim içi toplantılar"
+        ),
         "coordination": ActivityType((0, 0), (1, 2), "Okul koordinatörlerinin belirlenmesi"),
         "teacher_meeting": ActivityType((0, 0), (4, 10), "Zümre başkanlarının katılımıyla ortak zümre toplantıları"),
         "school_visit": ActivityType((5, 20), (2, 5), "Okullar arası öğretmen ve öğrenci ziyaretleri"),

@@ -41,6 +41,6 @@ def run_sections(run: Run, notebook: str) -> list[Shown]:
 
 
 __all__ = [
-    "NOTEBOOKS", "WRITERS", "Run", "Shown", "activities", "evidence", "partner_vs_control", "prepost", "report", "run_sections",
-    "section", "setup", "validation",
+    "NOTEBOOKS", "WRITERS", "Run", "Shown", "activities", "evidence", "partner_vs_control", "prepost", "report",
+    "run_sections", "section", "setup", "validation",
 ]  # fmt: skip
