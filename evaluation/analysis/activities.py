@@ -118,16 +118,13 @@ def activity_summary(log: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
-def _months_of(partnership: str, log: pd.DataFrame) -> list[dict]:
+def _months_of(partnership: str, log: pd.DataFrame, first: int, last: int) -> list[dict]:
     planned = _month_number(log["planned_month"])
     held_month = _month_number(pd.to_datetime(log["completed_on"], errors="coerce"))
     done = (log["status"] == "done").fillna(False)
     done_month = held_month.fillna(planned).where(done)  # no date: its planned month
-    known = pd.concat([planned, done_month]).dropna()
-    if planned.dropna().empty:
-        return []
     rows = []
-    for month in range(int(planned.min()), int(known.max()) + 1):
+    for month in range(first, last + 1):
         by_now = (planned <= month).fillna(False)
         done_by_now = by_now & (done_month <= month).fillna(False)
         n_planned, n_done = int(by_now.sum()), int(done_by_now.sum())
@@ -146,7 +143,16 @@ def _months_of(partnership: str, log: pd.DataFrame) -> list[dict]:
 
 def activity_months(log: pd.DataFrame) -> pd.DataFrame:
     """The cumulative share done by month (`MONTH_COLUMNS`): per partnership and ``all``, of the
-    activities planned up to and including each month, how many were done by its end."""
-    rows = [row for pid, part in log.groupby("partnership_id", sort=True) for row in _months_of(str(pid), part)]
-    rows += _months_of(ALL, log)
+    activities planned up to and including each month, how many were done by its end (a done
+    activity without a date in its planned month). The months run, the same for every
+    partnership, from the first planned month to the last month planned or held."""
+    planned = _month_number(log["planned_month"]).dropna()
+    if planned.empty:
+        return pd.DataFrame(columns=MONTH_COLUMNS)
+    held = _month_number(pd.to_datetime(log["completed_on"], errors="coerce")).dropna()
+    first, last = int(planned.min()), int(pd.concat([planned, held]).max())
+    rows = [
+        row for pid, part in log.groupby("partnership_id", sort=True) for row in _months_of(str(pid), part, first, last)
+    ]
+    rows += _months_of(ALL, log, first, last)
     return pd.DataFrame(rows, columns=MONTH_COLUMNS)
