@@ -42,10 +42,13 @@ def _held_on(value: object, language: str) -> str:
 
 
 def _activity(row, language: str) -> str:
-    """An activity's name: its type as the catalogue names it, and its title when given."""
-    name = activity_type_label(row["activity_type"], language)
+    """An activity's name: its title as the plan words it, else its type as the catalogue names it."""
     title = row.get("title")
-    return f"{name}: {title}" if isinstance(title, str) and title.strip() else name
+    return (
+        title.strip()
+        if isinstance(title, str) and title.strip()
+        else activity_type_label(row["activity_type"], language)
+    )
 
 
 def calendar_table(log: pd.DataFrame, language: str, with_partnership: bool = False) -> pd.DataFrame:
