@@ -126,7 +126,7 @@ def activity_timeline(log: pd.DataFrame, language: str = "en") -> plt.Figure:
     planned = _mid_month(log["planned_month"])
     held = pd.to_datetime(log["completed_on"], errors="coerce")
     height = 0.28 * len(log) + 2.4 if per_activity else 0.6 * len(partnerships) + 2.4
-    fig, ax = plt.subplots(figsize=(10.0, height))
+    fig, ax = plt.subplots(figsize=(11.0 if per_activity else 10.0, height), layout="constrained")
     for position, (start, end) in enumerate(zip(planned, held)):
         if pd.notna(start) and pd.notna(end):
             ax.plot([start, end], [y[position]] * 2, color="#bdbdbd", linewidth=1, zorder=1)
@@ -154,8 +154,8 @@ def activity_timeline(log: pd.DataFrame, language: str = "en") -> plt.Figure:
         for status, (marker, colour, filled) in _STATUS_MARKS.items()
         if filled
     ]  # fmt: skip
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=5, fontsize="small", frameon=False)
-    fig.tight_layout()
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+    # (the figure's constrained layout makes room for the long labels and the legend on the right)
     return fig
 
 
