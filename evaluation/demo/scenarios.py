@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 from evaluation.config.options import DEMO_SCENARIOS
 from evaluation.demo.etwinning import write_etwinning_data
-from evaluation.demo.params import DemoParameters
+from evaluation.demo.params import SEED_ACTIVITY_CALENDAR, DemoParameters
 from evaluation.demo.sister_schools import write_sister_schools_data
 from evaluation.demo.writer import write_demo_data
 
@@ -37,12 +37,14 @@ def write_national(out_dir: Path, seed: int = DEFAULT_SEED) -> Path:
 
 def write_partnership(out_dir: Path, seed: int = DEFAULT_SEED) -> Path:
     """One partnership's monitoring year (001): Malatya Erman Ilıcak Fen Lisesi and Kayseri Bünyan
-    Fen Lisesi, joint exams in November and April, no control schools."""
+    Fen Lisesi, joint exams in November and April, no control schools, and the partnership's
+    calendar of 15 joint activities with their months (`SEED_ACTIVITY_CALENDAR`)."""
     params = replace(
         DemoParameters(),
         partnership_sizes=(2,),
         partnership_types=("science_high_school",),
         controls_per_partner_school=0,
+        activity_calendar=SEED_ACTIVITY_CALENDAR,
     )
     return write_demo_data(out_dir, seed=seed, params=params)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.reporting import activities as activity_section
 from evaluation.reporting import escaping as md
 from evaluation.reporting import evidence as evidence_text
 from evaluation.reporting import figures, sections, sensitivity
@@ -135,15 +136,17 @@ def reliability(run: Run) -> Shown:
 
 
 def activities(run: Run) -> Shown:
-    """The partnerships' activities: planned, done, partly done, cancelled."""
-    table = run.accepted.get("activities")
-    if table is None:
+    """Each partnership's calendar against what took place (results/activities.csv,
+    activity_summary.csv, activity_months.csv): the counts in words, the calendars (or, for many
+    partnerships, the summary and the activities not done), what was cancelled or postponed and
+    why, and the timeline chart."""
+    log = run.table("activities")
+    if log.empty:
         return Shown(heading("no_activities", run.language))
-    return Shown(
-        heading("activities", run.language),
-        _styled(run, sections.activities_table(table, run.language), index=True),
-        figure_of(figures.activities_plot(table, run.language)),
+    parts = activity_section.section_parts(
+        log, run.table("activity_summary"), run.table("activity_months"), run.language
     )
+    return Shown(heading("activities", run.language), *parts)
 
 
 def next_year(run: Run) -> Shown:

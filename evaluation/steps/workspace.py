@@ -285,6 +285,18 @@ def read_result(out_dir: Path, name: str) -> pd.DataFrame:
         return read_evidence(path)
     if name == "balance_test":
         return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    if name in ("activities", "activity_summary", "activity_months"):  # free text: "NA" is a word; ids keep zeros
+        texts = (
+            "partnership_id",
+            "activity_type",
+            "title",
+            "planned_month",
+            "completed_on",
+            "status",
+            "reason",
+            "month",
+        )
+        return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(texts, "string"))
     return pd.read_csv(path)
 
 

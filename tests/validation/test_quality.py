@@ -374,6 +374,9 @@ def test_warning_text_fills_every_template():
         "minutes": 2.5,
         "header_row": 3,
         "title": "T",
+        "partnership_id": "P1",
+        "activity_no": 4,
+        "status": "cancelled",
     }
     for language in LANGUAGES:
         keys = [

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from evaluation.config.instruments import Instrument, find_instrument, load_instrument
+from evaluation.validation.quality.activities import activity_warnings
 from evaluation.validation.quality.completeness import low_response, missing_schools_and_waves, roster_coverage
 from evaluation.validation.quality.messages import Finding, warning_text
 from evaluation.validation.quality.outliers import outliers
@@ -31,6 +32,8 @@ CHECKS = (
     "straight_lining",
     "speeding",
     "duplicate_submission",
+    "activity_without_date",
+    "participants_not_held",
 )
 SURVEYS_PREFIX = "surveys/"
 
@@ -90,6 +93,9 @@ def check_quality(
       fraction of the median; only for surveys with ``started_at`` and ``submitted_at``.
     - ``duplicate_submission``: the same answers from two respondents of a school and wave within
       minutes (the same respondent twice in a wave is already quarantined by the contract).
+    - ``activity_without_date``, ``participants_not_held``: an activity done without its date,
+      participants of an activity that did not take place
+      (`evaluation.validation.quality.activities`).
 
     Tables that are broken or have no accepted rows are not checked (they are reported by the
     validation itself); completeness is checked only when the schools table has accepted rows,
@@ -130,6 +136,8 @@ def check_quality(
         if instrument is not None:
             for check in (straight_lining, speeding, duplicate_submissions):
                 found += check(table, frame, instrument, settings)
+    if "activities" in frames:
+        found += activity_warnings(frames["activities"])
     return warnings_frame(found, report, language)
 
 
