@@ -93,6 +93,15 @@ def _mid_month(months: pd.Series) -> pd.Series:
     return pd.to_datetime(months.astype("string") + "-15", format="%Y-%m-%d", errors="coerce")
 
 
+#: Longest tick label of a chart's category axis: a longer one (an activity type or partnership id
+#: as a school wrote it) is cut with an ellipsis, so the plot keeps its width.
+TICK_LABEL_CHARACTERS = 40
+
+
+def _shortened(label: str, limit: int = TICK_LABEL_CHARACTERS) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def activity_timeline(log: pd.DataFrame, language: str = "en") -> plt.Figure:
     """Each activity's planned month (a hollow circle, mid-month) against the day it was held (a
     mark by status, joined to the planned month by a line); an activity not held is marked by its
@@ -136,7 +145,7 @@ def activity_timeline(log: pd.DataFrame, language: str = "en") -> plt.Figure:
         where = held.where(held.notna(), planned)[rows] if status in ("done", "partial") else planned[rows]
         if filled:
             ax.scatter(where, y[rows], s=46, marker=marker, color=colour, zorder=3)
-    ax.set_yticks(ticks, names)
+    ax.set_yticks(ticks, [_shortened(name) for name in names])
     ax.invert_yaxis()
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(

@@ -66,3 +66,11 @@ def test_the_totals_in_turkish() -> None:
     assert calendar["planlanan ay"].tolist() == ["Kasım 2022", "Aralık 2022", "Şubat 2023"]
     assert calendar["yapıldığı tarih"].tolist() == ["16.11.2022", "", "01.03.2023"]
     assert calendar["gecikme (ay)"].tolist() == [0, pd.NA, 1]
+
+
+def test_a_long_activity_type_is_cut_on_the_timeline_axis():
+    from evaluation.reporting.figures import TICK_LABEL_CHARACTERS, _shortened
+
+    long = "x" * 500
+    assert _shortened(long) == "x" * (TICK_LABEL_CHARACTERS - 1) + "…"
+    assert _shortened("joint lesson") == "joint lesson"
