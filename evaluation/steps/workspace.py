@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.config.plan import Plan
+from evaluation.config.plan import Plan, SchoolYear
 from evaluation.errors import PlanError, UnreadableInputError, ValidationFailed
 from evaluation.resources import CONTRACTS_DIR, package_version
 from evaluation.stats.estimate import EFFECT_COLUMNS, read_effects
@@ -69,8 +69,10 @@ def for_run(plan: Plan, out_dir: Path) -> Plan:
     """
     if not plan.demo:
         return plan
-    # load_plan refused a demo plan whose data is absolute or leaves its folder
-    return replace(plan, data_dir=Path(out_dir).resolve() / RESTRICTED / plan.data)
+    # load_plan refused a demo plan whose data (or an earlier year's) is absolute or leaves its folder
+    inside = Path(out_dir).resolve() / RESTRICTED
+    years = tuple(replace(year, data_dir=inside / year.data) for year in plan.earlier_years)
+    return replace(plan, data_dir=inside / plan.data, earlier_years=years)
 
 
 def ensure_data(plan: Plan, out_dir: Path) -> Path:
@@ -86,8 +88,54 @@ def ensure_data(plan: Plan, out_dir: Path) -> Path:
     if plan.demo:
         from evaluation.demo.scenarios import write_scenario
 
-        return write_scenario(plan.demo_scenario or "national", plan.data_dir)
+        return write_scenario(plan.demo_scenario or "national", plan.data_dir, period=plan.period)
     raise UnreadableInputError(f"{plan.path}: data directory {plan.data_dir} does not exist")
+
+
+def ensure_year_data(plan: Plan, year: SchoolYear, out_dir: Path) -> Path:
+    """The data directory of one of the plan's ``earlier_years`` (`ensure_data` for that year: a
+    demo plan's synthetic data for that period is written there when missing)."""
+    if plan.demo and not year.data_dir.is_relative_to(Path(out_dir).resolve()):
+        raise PlanError(f"{plan.path}: demo data is written inside the output folder {out_dir} only")
+    if year.data_dir.is_dir():
+        return year.data_dir
+    if plan.demo:
+        from evaluation.demo.scenarios import write_scenario
+
+        return write_scenario(plan.demo_scenario or "national", year.data_dir, period=year.period)
+    raise UnreadableInputError(
+        f"{plan.path}: data directory {year.data_dir} of the earlier year {year.period} does not exist"
+    )
+
+
+def load_year(plan: Plan, year: SchoolYear, out_dir: Path) -> dict[str, pd.DataFrame]:
+    """The accepted tables of an earlier year's data folder, each validated against its contract
+    (the schools table is required; the others are read when the folder has them). Its
+    quarantine is written to ``restricted/validation/earlier/<period>/``; a broken table, or
+    quarantined rows under ``on_quarantine: stop``, stops the run (ValidationFailed, exit 1)
+    naming the folder."""
+    from evaluation.validation.validate import validate_data_dir
+
+    data_dir = ensure_year_data(plan, year, out_dir)
+    report = validate_data_dir(data_dir, pseudonymize=plan.pseudonymize, required={"schools": ()})
+    target = out_dir / VALIDATION / "earlier" / _slug(year.period)
+    report.write(target)
+    broken = {key: result.broken for key, result in report.tables.items() if result.broken}
+    if broken or (len(report.failures) and plan.on_quarantine == "stop"):
+        tables = "; ".join(f"{table}: {reason}" for table, reason in broken.items())
+        raise ValidationFailed(
+            f"the data of the earlier year {year.period} ({data_dir}) broke its contracts"
+            + (f" ({tables})" if tables else "")
+            + f"; nothing was analysed.\n{report.summary()}\nEvery failing row is listed in "
+            f"{target / 'quarantine.csv'}."
+            + ("" if broken else " To analyse the accepted rows instead, set on_quarantine: continue in the plan.")
+        )
+    return dict(report.accepted)
+
+
+def _slug(period: str) -> str:
+    """A period as a folder name: letters, digits, ``-`` and ``_`` kept, anything else ``_``."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in period) or "_"
 
 
 def check_outcomes(plan: Plan) -> None:
@@ -143,6 +191,8 @@ def run_fingerprint(plan: Plan, out_dir: Path) -> str:
     """Hash of what every result depends on: the plan file's bytes, the data directory and the
     workbench (`code_fingerprint`)."""
     data = fingerprint(ensure_data(plan, out_dir))
+    for year in plan.earlier_years:  # none in a single-year plan, whose fingerprint stays as it was
+        data += "|" + fingerprint(ensure_year_data(plan, year, out_dir))
     return hashlib.sha256(f"{plan.sha256}|{data}|{code_fingerprint()}".encode()).hexdigest()
 
 
