@@ -78,7 +78,7 @@ def indicators_alt_text(indicators: pd.DataFrame, language: str) -> md.Markdown:
 def indicators_table(indicators: pd.DataFrame, language: str) -> pd.DataFrame:
     """The compact table: per indicator and group, the count per reporting school in each year
     (a column per year), the schools reporting in the last year and the change per school since
-    the first year."""
+    the first year; without a group column when there is one group (no control schools)."""
     rows = _overall(indicators).copy()
     if rows.empty:
         return pd.DataFrame()
@@ -102,6 +102,8 @@ def indicators_table(indicators: pd.DataFrame, language: str) -> pd.DataFrame:
         None if pd.isna(n) or year != last else int(n) for n, year in zip(latest["schools_reporting"], latest["year"])
     ]
     table[column("change_per_school", language)] = latest["change_per_school"].to_numpy()
+    if rows["group"].nunique() == 1:  # one group (all schools, no control schools): the column says nothing
+        table = table.drop(columns=column("group", language))
     return table
 
 

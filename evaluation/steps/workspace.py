@@ -108,29 +108,51 @@ def ensure_year_data(plan: Plan, year: SchoolYear, out_dir: Path) -> Path:
     )
 
 
-def load_year(plan: Plan, year: SchoolYear, out_dir: Path) -> dict[str, pd.DataFrame]:
+def load_year(plan: Plan, year: SchoolYear, out_dir: Path, named_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """The accepted tables of an earlier year's data folder, each validated against its contract
-    (the schools table is required; the others are read when the folder has them). Its
-    quarantine is written to ``restricted/validation/earlier/<period>/``; a broken table, or
-    quarantined rows under ``on_quarantine: stop``, stops the run (ValidationFailed, exit 1)
-    naming the folder."""
-    from evaluation.validation.validate import validate_data_dir
-
+    (the schools table is required; the others are read when the folder has them), cached in
+    ``restricted/work/earlier/<period>/`` while its files stay as they are. Its quarantine is
+    written to ``restricted/validation/earlier/<period>/``; a broken table, or quarantined rows
+    under ``on_quarantine: stop``, stops the run (ValidationFailed, exit 1) naming the folder
+    (and the quarantine's place in `named_dir`, the output folder the run becomes, else `out_dir`)."""
     data_dir = ensure_year_data(plan, year, out_dir)
-    report = validate_data_dir(data_dir, pseudonymize=plan.pseudonymize, required={"schools": ()})
-    target = out_dir / VALIDATION / "earlier" / _slug(year.period)
-    report.write(target)
-    broken = {key: result.broken for key, result in report.tables.items() if result.broken}
-    if broken or (len(report.failures) and plan.on_quarantine == "stop"):
-        tables = "; ".join(f"{table}: {reason}" for table, reason in broken.items())
+    cache = out_dir / WORK / "earlier" / _slug(year.period)
+    manifest_path = cache / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    wanted = {"fingerprint": fingerprint(data_dir), "data_dir": str(data_dir), "pseudonymized": plan.pseudonymize}
+    if {key: manifest.get(key) for key in wanted} != wanted:
+        manifest = _validate_year(plan, year, data_dir, out_dir, cache) | wanted
+        manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    if manifest["broken"] or (manifest["quarantined"] and plan.on_quarantine == "stop"):
+        tables = "; ".join(f"{table}: {reason}" for table, reason in manifest["broken"].items())
         raise ValidationFailed(
             f"the data of the earlier year {year.period} ({data_dir}) broke its contracts"
             + (f" ({tables})" if tables else "")
-            + f"; nothing was analysed.\n{report.summary()}\nEvery failing row is listed in "
-            f"{target / 'quarantine.csv'}."
-            + ("" if broken else " To analyse the accepted rows instead, set on_quarantine: continue in the plan.")
+            + f"; nothing was analysed.\n{manifest['summary']}\nEvery failing row is listed in "
+            f"{(named_dir or out_dir) / VALIDATION / 'earlier' / _slug(year.period) / 'quarantine.csv'}."
+            + ("" if manifest["broken"] else " To analyse the accepted rows instead, set on_quarantine: continue.")
         )
-    return dict(report.accepted)
+    return {table: pd.read_parquet(cache / _cache_name(table)) for table in manifest["tables"]}
+
+
+def _validate_year(plan: Plan, year: SchoolYear, data_dir: Path, out_dir: Path, cache: Path) -> dict:
+    """Validate an earlier year's folder: its quarantine and summary written, its accepted tables
+    cached in `cache`; returns what the manifest records of it."""
+    from evaluation.validation.validate import validate_data_dir
+
+    report = validate_data_dir(data_dir, pseudonymize=plan.pseudonymize, required={"schools": ()})
+    report.write(out_dir / VALIDATION / "earlier" / _slug(year.period))
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("*.parquet"):
+        old.unlink()
+    for table, frame in report.accepted.items():
+        frame.to_parquet(cache / _cache_name(table), index=False)
+    return {
+        "tables": sorted(report.accepted),
+        "broken": {key: result.broken for key, result in report.tables.items() if result.broken},
+        "quarantined": len(report.failures),
+        "summary": report.summary(),
+    }
 
 
 def _slug(period: str) -> str:

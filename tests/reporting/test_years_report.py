@@ -78,11 +78,18 @@ def test_hostile_indicator_ids_are_drawn_as_written_and_escaped_in_the_text_and_
 def test_the_compact_table_has_a_column_per_year_and_the_change_since_the_first() -> None:
     table = years_text.indicators_table(_indicators(["europass_mobility"], controls=False), "en")
     assert list(table.columns) == [
-        "indicator", "group", "2022", "2023", "2024", "schools reporting in 2024",
+        "indicator",
+        "2022",
+        "2023",
+        "2024",
+        "schools reporting in 2024",
         "change per school since the first year",
-    ]  # fmt: skip
+    ]  # fmt: skip  (one group, all schools: no group column)
     # all three schools: 2022 (1 + 2 + 3) / 3 = 2, 2023 4, 2024 6; change 6 - 2 = 4
-    assert table.iloc[0].tolist() == ["Europass mobility documents", "all schools", 2.0, 4.0, 6.0, 3, 4.0]
+    assert table.iloc[0].tolist() == ["Europass mobility documents", 2.0, 4.0, 6.0, 3, 4.0]
+    with_controls = years_text.indicators_table(_indicators(["europass_mobility"]), "en")
+    # partner schools A and B: 2024 (3 + 6) / 2 = 4.5; control school C alone: 2024 9
+    assert with_controls[["group", "2024"]].values.tolist() == [["partner schools", 4.5], ["control schools", 9.0]]
 
 
 def test_the_years_table_lists_each_year_of_each_outcome_with_its_note_in_words() -> None:
