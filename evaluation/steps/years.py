@@ -1,5 +1,6 @@
-"""Sections over the school years (run in notebook 02): the schools' indicators summed per year
-(results/indicators.csv) and each school year's findings side by side (results/years.csv).
+"""Sections over the school years: the schools' indicators summed per year (results/indicators.csv,
+notebook 02) and each school year's findings side by side (results/years.csv, notebook 04, after
+the plan's year's effects are written).
 
 A plan covers one school year unless it names ``earlier_years``, each with its own data folder
 (`evaluation.config.plan.SchoolYear`). Their tables are validated against the same contracts
