@@ -29,9 +29,9 @@ NOTEBOOKS = {
                                     partner_vs_control.subgroups, partner_vs_control.design),
     "04-evidence.ipynb": (evidence.method, evidence.evidence, evidence.attrition_levels, evidence.balance),
     "05-annual-report.ipynb": (report.title, report.findings, report.partner_vs_control, report.robustness,
-                               report.before_and_after, report.subgroups, report.attrition, report.evidence,
-                               report.balance, report.reliability, report.activities, report.next_year,
-                               report.data, report.methods, report.sensitivity_checks),
+                               report.before_and_after, report.schools, report.subgroups, report.attrition,
+                               report.evidence, report.balance, report.reliability, report.activities,
+                               report.next_year, report.data, report.methods, report.sensitivity_checks),
 }  # fmt: skip
 
 
