@@ -115,7 +115,7 @@ def test_partnership_table_names_the_schools_and_says_whether_the_gap_narrowed()
     assert table["partnership"].tolist() == ["OO-1", "OO-2", "all partnerships (mean)"]
     assert table["better-resourced school"].tolist()[:2] == ["Malatya Erman Ilıcak Fen Lisesi"] * 2
     assert table["less-resourced school"].tolist()[0] == "Kayseri Bünyan Fen Lisesi"
-    assert table["did the gap narrow?"].tolist() == ["no clear change", "the gap narrowed", "no clear change"]
+    assert table["gap narrowed?"].tolist() == ["no clear change", "the gap narrowed", "no clear change"]
     assert table["gap before"].tolist()[0] == 1.59 and table["gap after"].tolist()[0] == 1.65
 
 
