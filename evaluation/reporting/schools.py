@@ -89,16 +89,16 @@ def school_tables(
     shown["group"] = [info["group"].get(sid, "") for sid in shown["school_id"]]
     for count in _COUNTS:
         shown[count] = pd.array(shown[count], dtype="Int64")
-    shown["_order"] = [
-        (g != "partner", p == "", p, s) for g, p, s in zip(shown["group"], shown["partnership_id"], shown["school"])
-    ]
+    shown["_control"] = shown["group"] != "partner"
+    shown["_alone"] = shown["partnership_id"] == ""
+    order = ["_control", "_alone", "partnership_id", "school"]
     columns = {k: v for k, v in _SCHOOL_COLUMNS.items() if with_controls or k != "group"}
     parts = []
     for outcome in plan.outcomes:
         rows = shown[shown["outcome"] == outcome.id]
         if rows.empty:
             continue
-        rows = rows.sort_values("_order", key=lambda keys: keys.map(str)).copy()
+        rows = rows.sort_values(order, kind="stable").copy()
         rows["group"] = [label(g, language) for g in rows["group"]]
         rows = rows[list(columns)].rename(columns={name: column(key, language) for name, key in columns.items()})
         heading = md.Markdown("### {}").format(md.capitalise(label(outcome.id, language), language))
