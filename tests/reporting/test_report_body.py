@@ -161,21 +161,21 @@ def test_before_and_after_uses_the_clustered_rows_and_keeps_the_others_for_the_e
 def test_what_the_waves_are_exams_not_equated_equated_and_surveys():
     caveats = sections.prepost_caveats(plan())
     assert caveats == (
-        "In mathematics and English, the November and April exams were different tests, not equated to one scale: "
+        "In mathematics and English, the exams of the two waves were different tests, not equated to one scale: "
         "each change mixes the students' learning with the difference in difficulty between the two tests. "
-        "In science, the November and April exams were equated to one scale, so the change is not a change in the "
+        "In science, the exams of the two waves were equated to one scale, so the change is not a change in the "
         "tests' difficulty. "
         "The survey scales sense of belonging and teachers' professional collaboration asked the same questions in "
         "both waves."
     )
     turkish = sections.prepost_caveats(plan(language="tr"))
     assert turkish.startswith(
-        "Matematik ve İngilizce sınavlarında Kasım ve Nisan'da farklı testler uygulandı ve bu testler ortak bir "
+        "Matematik ve İngilizce sınavlarında iki uygulamada farklı testler uygulandı ve bu testler ortak bir "
         "ölçeğe eşitlenmedi"
     )
-    assert "Fen bilimleri sınavında Kasım ve Nisan testleri ortak bir ölçeğe eşitlendi" in turkish
+    assert "Fen bilimleri sınavında iki uygulamanın testleri ortak bir ölçeğe eşitlendi" in turkish
     one_exam = sections.prepost_caveats(plan(outcomes=OUTCOMES[:1]))
-    assert one_exam.startswith("In mathematics, the November and April exams were different tests") and (
+    assert one_exam.startswith("In mathematics, the exams of the two waves were different tests") and (
         "the change mixes" in one_exam
     )
     assert "survey" not in one_exam

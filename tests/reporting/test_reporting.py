@@ -89,8 +89,8 @@ def test_change_sentence_names_the_group_and_who_took_part() -> None:
         n_treatment=133,
     )
     assert change_sentence(row, "tr", "scale_points", "teachers").startswith(
-        "Karşılaştırma okullarında öğretmenlerin mesleki iş birliği Kasım'dan Nisan/Mayıs'a ortalama +0,05 ölçek "
-        "puanı değişti (%95 güven aralığı -0,03 ile 0,14; her iki uygulamaya katılan 133 öğretmen)."
+        "Karşılaştırma okullarında öğretmenlerin mesleki iş birliği ilk uygulamadan ikinci uygulamaya ortalama "
+        "+0,05 ölçek puanı değişti (%95 güven aralığı -0,03 ile 0,14; her iki uygulamaya katılan 133 öğretmen)."
     )
     assert "133 teachers took part in both waves" in change_sentence(row, "en", "scale_points", "teachers")
     one = _row(

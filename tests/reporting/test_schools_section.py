@@ -123,8 +123,9 @@ def test_one_partnership_gets_a_sentence_with_both_schools_and_its_gap_before_an
     sentences = schools.gap_sentences(partnership_rows(), SCHOOLS, plan(), {})
     assert sentences == (
         "- Mathematics, OO-1: the gap between Malatya Erman Ilıcak Fen Lisesi and Kayseri Bünyan Fen Lisesi (the "
-        "first school's mean minus the second's) was 1.59 points before and 1.65 after; it changed by +0.25 points "
-        "(95% interval -2.51 to 3.00): no clear change."
+        "first school's mean minus the second's) was 1.59 points before and 1.65 after (means of everyone tested in "
+        "each wave); among those tested in both waves it changed by +0.25 points (95% interval -2.51 to 3.00): no "
+        "clear change."
     )
     turkish = schools.gap_sentences(partnership_rows(), SCHOOLS, plan("tr"), {})
     assert "öncesinde 1,59 puan, sonrasında 1,65 puan" in turkish and "açık bir değişim yok" in turkish
