@@ -115,7 +115,7 @@ def outcome_level(outcome: Outcome, instruments: dict) -> str:
     """Who an outcome measures, as the `level` of attrition.csv and the `role` of schools.csv:
     ``students`` for an exam, else the survey instrument's role in the plural (``teachers`` for
     a teacher survey), ``respondents`` when the instrument names none."""
-    if outcome.source == "exam":
+    if outcome.source in ("exam", "test"):
         return "students"
     return f"{getattr(instruments[outcome.instrument], 'role', None) or 'respondent'}s"
 

@@ -23,14 +23,16 @@ NOTEBOOKS = {
     "01-validation.ipynb": (validation.validate, validation.what_to_fix, validation.rules_broken,
                             validation.linkage, validation.warnings, validation.fix_lists),
     "02-prepost.ipynb": (prepost.linkage, prepost.mean_change, prepost.means, prepost.attrition,
-                         prepost.reliability, prepost.schools_and_partnerships),
+                         prepost.reliability, prepost.schools_and_partnerships,
+                         prepost.tests_and_items),
     "03-partner-vs-control.ipynb": (partner_vs_control.estimates, partner_vs_control.headline,
                                     partner_vs_control.comparison_schools, partner_vs_control.missing_data,
                                     partner_vs_control.subgroups, partner_vs_control.design),
     "04-evidence.ipynb": (evidence.method, evidence.evidence, evidence.attrition_levels, evidence.balance),
     "05-annual-report.ipynb": (report.title, report.findings, report.partner_vs_control, report.robustness,
                                report.before_and_after, report.subgroups, report.attrition, report.evidence,
-                               report.balance, report.reliability, report.activities, report.next_year,
+                               report.balance, report.reliability, report.tests_and_items,
+                               report.activities, report.next_year,
                                report.data, report.methods, report.sensitivity_checks),
 }  # fmt: skip
 
