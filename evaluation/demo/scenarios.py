@@ -35,12 +35,14 @@ def write_national(out_dir: Path, seed: int = DEFAULT_SEED) -> Path:
 
 def write_partnership(out_dir: Path, seed: int = DEFAULT_SEED) -> Path:
     """One partnership's monitoring year (001): Malatya Erman Ilıcak Fen Lisesi and Kayseri Bünyan
-    Fen Lisesi, joint exams in November and April, no control schools."""
+    Fen Lisesi, joint exams in November and April (with their answer sheets item by item in
+    item_responses.csv), no control schools."""
     params = replace(
         DemoParameters(),
         partnership_sizes=(2,),
         partnership_types=("science_high_school",),
         controls_per_partner_school=0,
+        exam_item_responses=True,
     )
     return write_demo_data(out_dir, seed=seed, params=params)
 

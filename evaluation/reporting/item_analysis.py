@@ -62,6 +62,7 @@ def weak_item_sentences(tests: pd.DataFrame, items: pd.DataFrame, language: str)
                     len(low),
                     language,
                     items=md.listing(low, language),
+                    total=md.count(int(row.n_items), language),
                     threshold=threshold,
                     **names,
                 )
