@@ -142,8 +142,10 @@ def outcome_wording(plan: Plan, instruments: dict) -> dict[str, tuple[str, str]]
     """Per outcome id: the unit of its scale and who answered it ("students" or "teachers")."""
     wording = {}
     for outcome in plan.outcomes:
-        if outcome.source in ("exam", "test"):
+        if outcome.source == "exam":
             wording[outcome.id] = ("points", "students")
+        elif outcome.source == "test":  # the percentage of the items right
+            wording[outcome.id] = ("percentage_points", "students")
         else:
             role = getattr(instruments[outcome.instrument], "role", "student")
             wording[outcome.id] = ("scale_points", "teachers" if role == "teacher" else "students")

@@ -9,6 +9,7 @@ from evaluation.config.plan import Outcome, required_tables
 from evaluation.errors import UnreadableInputError
 from evaluation.validation.fix_instructions import RuleTexts
 from evaluation.validation.validate import validate_data_dir
+from evaluation.wording import text
 from tests.fixtures import STUDENTS, valid_tables, write_data_dir
 
 pytestmark = pytest.mark.slow  # each test validates a whole data directory (about 2 s)
@@ -73,9 +74,13 @@ def test_each_rule_quarantines_its_bad_row(tmp_path, change, rule, value):
     failed = failures(report, rule)
     assert 2 in set(failed["row"]), report.failures[["row", "rule", "value"]]
     assert value in set(failed["value"])
-    texts = RuleTexts(report, "en")
-    instruction = texts.instruction(failed.iloc[0])
-    assert instruction and "{" not in instruction
+    for language in ("en", "tr"):
+        instruction = RuleTexts(report, language).instruction(failed.iloc[0])
+        assert instruction and "{" not in instruction
+    if rule == "score_within_max":  # the catalogue's words, not the contract's description
+        assert RuleTexts(report, "tr").instruction(failed.iloc[0]) == text(
+            "validation.custom.score_within_max.fix", "tr"
+        )
 
 
 def test_an_item_has_one_max_score(tmp_path):
@@ -97,3 +102,14 @@ def test_the_table_is_optional_and_required_by_a_test_outcome(tmp_path):
     assert needed == {"schools": (), "item_responses": ("ethics",)}
     with pytest.raises(UnreadableInputError, match=r"item_responses table is missing.*ethics needs it"):
         validate_data_dir(data, required=needed)
+
+
+def test_turkish_headers_are_read(tmp_path):
+    rows = [
+        {"Test Kodu": r["test_id"], "Öğrenci No": r["student_id"], "Okul Kodu": r["school_id"], "Uygulama": r["wave"],
+         "Soru No": r["item"], "Puan": r["score"], "Tam Puan": r["max_score"]}
+        for r in item_rows()
+    ]  # fmt: skip
+    report = run(tmp_path, rows)
+    assert report.tables["item_responses"].n_accepted == len(rows)
+    assert set(report.accepted["item_responses"]["item"]) == {"q1", "q2", "q3"}
