@@ -13,7 +13,7 @@ from evaluation.reporting.headings import column
 from evaluation.reporting.sentences import label, note_text
 
 
-def tests_table(tests: pd.DataFrame, language: str) -> pd.DataFrame:
+def overview_of_tests(tests: pd.DataFrame, language: str) -> pd.DataFrame:
     """One row per test and wave: test, wave, students, items, KR-20 (or alpha), mean difficulty,
     mean and SD of the total, its maximum, and the suppression mark and note."""
     shown = pd.DataFrame(
@@ -27,7 +27,7 @@ def tests_table(tests: pd.DataFrame, language: str) -> pd.DataFrame:
             column("mean_difficulty", language): pd.to_numeric(tests["mean_difficulty"], errors="coerce"),
             column("mean_total", language): pd.to_numeric(tests["mean_total"], errors="coerce"),
             column("sd_total", language): pd.to_numeric(tests["sd_total"], errors="coerce"),
-            column("max_total", language): pd.to_numeric(tests["max_total"], errors="coerce"),
+            column("max_total", language): _whole(pd.to_numeric(tests["max_total"], errors="coerce")),
             column("suppressed", language): [column("suppressed", language) if s else "" for s in tests["suppressed"]],
         }
     )
@@ -75,3 +75,8 @@ def weak_item_sentences(tests: pd.DataFrame, items: pd.DataFrame, language: str)
             )
         bullets.append(md.Markdown(" ").join(parts))
     return md.Markdown("\n").join(md.Markdown("- {}").format(bullet) for bullet in bullets)
+
+
+def _whole(values: pd.Series) -> pd.Series:
+    """Full marks as whole numbers when they are (15, not 15.00)."""
+    return values.astype("Int64") if values.notna().all() and (values % 1 == 0).all() else values

@@ -145,7 +145,7 @@ def tests_and_items(run: Run) -> Shown:
     threshold = md.number(item_text.LOW_DISCRIMINATION, 2, run.language)
     return Shown(
         heading("test_items", run.language, threshold=threshold),
-        _styled(run, item_text.tests_table(tests, run.language)),
+        _styled(run, item_text.overview_of_tests(tests, run.language)),
         item_text.weak_item_sentences(tests, run.table("test_items"), run.language),
     )
 
