@@ -55,6 +55,10 @@ def weak_item_sentences(tests: pd.DataFrame, items: pd.DataFrame, language: str)
             bullets.append(md.text("report.test_items.all_discriminate", language, threshold=threshold, **names))
             continue
         parts = []
+        total = md.count(int(row.n_items), language)
+        if len(low) == row.n_items:
+            bullets.append(md.text("report.test_items.all_low", language, total=total, threshold=threshold, **names))
+            continue
         if low:
             parts.append(
                 md.plural(
@@ -62,7 +66,7 @@ def weak_item_sentences(tests: pd.DataFrame, items: pd.DataFrame, language: str)
                     len(low),
                     language,
                     items=md.listing(low, language),
-                    total=md.count(int(row.n_items), language),
+                    total=total,
                     threshold=threshold,
                     **names,
                 )

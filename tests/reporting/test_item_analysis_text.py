@@ -57,3 +57,13 @@ def test_turkish_sentences_and_table():
     assert list(table.columns)[:6] == ["test", "uygulama", "n", "madde", "katsayı", "güvenirlik"]
     assert table["en yüksek toplam puan"].tolist() == [4, 4, 20]
     assert table["açıklama"].iloc[2].startswith("öğrenci sayısı planın en küçük grup büyüklüğünün altında")
+
+
+def test_a_test_whose_items_all_correlate_weakly_is_said_so_in_one_sentence():
+    items = ITEMS.assign(corrected_point_biserial=[0.1, 0.05, 0.0, 0.19, 0.3, 0.3, 0.3, 0.3, math.nan])
+    lines = str(weak_item_sentences(TESTS, items, "en")).splitlines()
+    assert lines[0] == (
+        "- ethical consumption, before (pre): every one of its 4 items correlates weakly with the rest of the test "
+        "(below 0.20), so the test as a whole tells the students apart little."
+    )
+    assert "q1" not in lines[0]
