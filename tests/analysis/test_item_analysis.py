@@ -145,3 +145,29 @@ def test_knowledge_test_scores_are_the_percentage_of_items_right():
     assert (scores.xs("post", level="wave")["percent_correct"] == 0).all()
     points = long_rows(pd.DataFrame({"x": [2.0], "y": [3.0]}), "p", "pre", max_score=4.0)
     assert knowledge_test_scores(points)["percent_correct"].tolist() == [62.5]
+
+
+def test_a_test_outcome_frame_holds_each_students_percentage_before_and_after():
+    from evaluation.analysis.frames import prepost_frame
+    from evaluation.config.plan import Outcome
+    from evaluation.errors import PlanError
+
+    wide = constructed()
+    pre = long_rows(wide, "ethics", "pre")
+    post = long_rows(wide.iloc[:6].replace({0: 1}), "ethics", "pre").assign(wave="post")  # six students, all right
+    responses = pd.concat([pre, post], ignore_index=True)
+    schools = pd.DataFrame({"school_id": ["S1"], "group": ["partner"]})
+    outcome = Outcome(id="ethics_outcome", source="test", domain="citizenship", test="ethics")
+    frame = prepost_frame({"item_responses": responses, "schools": schools}, outcome, {}).set_index("unit_id")
+    frame = frame.loc[[f"ethics-pre-{i}" for i in range(12)]]  # the students in the order of `wide`
+    assert frame["pre"].to_numpy() == pytest.approx(100 * wide.sum(axis=1).to_numpy() / 4)
+    assert frame["post"].iloc[:6].tolist() == [100.0] * 6 and frame["post"].iloc[6:].isna().all()
+    assert (frame["treatment"] == 1).all()
+    with pytest.raises(PlanError, match="no accepted item responses for test 'other'; tests in the data: ethics"):
+        prepost_frame({"item_responses": responses, "schools": schools}, replace_test(outcome, "other"), {})
+
+
+def replace_test(outcome, test):
+    from dataclasses import replace
+
+    return replace(outcome, test=test)
