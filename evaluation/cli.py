@@ -92,10 +92,12 @@ def _plans(args: argparse.Namespace) -> int:
     from evaluation.resources import bundled_plans
 
     print("Bundled analysis plans (evaluation run NAME runs one; copy its file to start a plan of your own):")
-    for name, path in bundled_plans().items():
+    plans = bundled_plans()
+    width = max([12, *(len(name) for name in plans)])  # sister_schools is longer than the old 12
+    for name, path in plans.items():
         plan = load_plan(path)
-        print(f"  {name:<12} {plan.programme}, {plan.period}{' (synthetic data)' if plan.demo else ''}")
-        print(f"  {'':<12} {path}")
+        print(f"  {name:<{width}} {plan.programme}, {plan.period}{' (synthetic data)' if plan.demo else ''}")
+        print(f"  {'':<{width}} {path}")
     return EXIT_OK
 
 

@@ -204,6 +204,8 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
         if name == VALIDATION:
             try:
                 workspace.check_validation(workspace.validation_status(staging), plan, final)
+                for year in plan.earlier_years:  # each earlier year's folder against its contracts too
+                    workspace.load_year(plan, year, staging, named_dir=final)
             except ValidationFailed:
                 swap_in(staging, final)  # the fix lists and the validation page are this run's output
                 raise

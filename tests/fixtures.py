@@ -231,7 +231,7 @@ def planted_tables() -> dict[str, Table]:
     exams.append(dict(exams[20]))  # row 34 repeats row 22 (ST06 at S03)
     tables["students"][2]["grade"] = "13"  # row 4: ST03 at S02; its exam rows 10-13 are knock-ons
     activities = tables["activities"]
-    activities[1]["status"] = "postponed"  # row 3: partnership P1 = S01 and S02
+    activities[1]["status"] = "rescheduled"  # row 3: partnership P1 = S01 and S02
     activities[2]["partnership_id"] = "P9"  # row 4: no school has P9 -> unassigned
     return tables
 

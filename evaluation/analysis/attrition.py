@@ -114,10 +114,12 @@ def attrition_counts(
 def outcome_level(outcome: Outcome, instruments: dict) -> str:
     """Who an outcome measures, as the `level` of attrition.csv and the `role` of schools.csv:
     ``students`` for an exam, else the survey instrument's role in the plural (``teachers`` for
-    a teacher survey), ``respondents`` when the instrument names none."""
+    a teacher survey, ``staff`` for a school team's self-assessment), ``respondents`` when the
+    instrument names none."""
     if outcome.source in ("exam", "test"):
         return "students"
-    return f"{getattr(instruments[outcome.instrument], 'role', None) or 'respondent'}s"
+    role = getattr(instruments[outcome.instrument], "role", None) or "respondent"
+    return "staff" if role == "staff" else f"{role}s"
 
 
 def outcome_attrition(

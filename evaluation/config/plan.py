@@ -25,6 +25,12 @@ each outcome's ``confirmatory`` (default true) and, for an exam, ``equated`` (de
 and ``multiplicity_families``, the outcomes whose p-values are adjusted together (default: the
 confirmatory outcomes of each domain).
 
+``earlier_years`` names the programme's earlier school years, oldest first, each with its own
+data folder (``[{period: 2021-2022, data: ../data/2021-2022}]``): their indicators are read with the
+plan's year's, and each year's findings are computed the same way and shown year on year
+(`evaluation.steps.years`). Each period is distinct and before the next (and the plan's own
+``period``), each folder distinct from the others and from ``data``.
+
 ``pseudonymize: true`` asks validation to replace the student and respondent ids by keyed hashes
 right after reading (`evaluation.io.pseudonyms`); the key is never in the plan, only in the
 environment.
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -77,6 +84,7 @@ __all__ = [
     "Outcome",
     "Plan",
     "PlanDocument",
+    "SchoolYear",
     "SurveyOutcomeDocument",
     "load_plan",
     "plan_from_document",
@@ -110,6 +118,17 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class SchoolYear:
+    """An earlier school year of the plan (``earlier_years``): its period, its data folder as the
+    plan writes it, and that folder resolved against the plan file's folder (a demo plan's run
+    takes it from its output folder: `evaluation.steps.workspace.for_run`)."""
+
+    period: str
+    data: str
+    data_dir: Path
+
+
+@dataclass(frozen=True)
 class Plan:
     """A checked analysis plan. `data` is the data folder as the plan writes it; `data_dir` is it
     resolved against the plan file's folder (a demo plan's run takes it from its output folder
@@ -136,6 +155,7 @@ class Plan:
     pseudonymize: bool = False  # ids replaced by keyed hashes right after reading (evaluation.io.pseudonyms)
     sha256: str = field(default="", repr=False)
     data: str = ""
+    earlier_years: tuple[SchoolYear, ...] = ()  # oldest first; the plan's own period comes after them
 
     @property
     def hash(self) -> str:
@@ -199,6 +219,14 @@ class _Schema(BaseModel):
     what: ClassVar[str] = "this mapping"  # how messages name it: "... is not a key of an exam outcome"
 
 
+class EarlierYearDocument(_Schema):
+    """An earlier school year of ``earlier_years``: its period and its data folder."""
+
+    what: ClassVar[str] = "an earlier year"
+    period: FreeText
+    data: FreeText
+
+
 class PlanDocument(_Schema):
     """The plan file's keys and their types (the outcomes are checked one by one, by source)."""
 
@@ -220,6 +248,7 @@ class PlanDocument(_Schema):
     missing_data_threshold: Annotated[float, Field(ge=0, lt=1)] = 0.05
     attrition_boundary: AttritionBoundary = "cautious"
     pseudonymize: bool = False
+    earlier_years: list[EarlierYearDocument] = []
 
 
 class OutcomeDocument(_Schema):
@@ -309,6 +338,12 @@ EXPECTED = Expected(
         "more than 5% of the post-test)",
         "attrition_boundary": "cautious (the WWC's default) or optimistic (when the programme itself is unlikely to "
         "make students leave)",
+        "earlier_years": "a list of the earlier school years, oldest first, such as "
+        "[{period: 2021-2022, data: ../data/2021-2022}] (or [] for none)",
+        "earlier_years[]": "a mapping such as {period: 2021-2022, data: ../data/2021-2022}",
+        "earlier_years[].period": "text naming the school year, such as 2021-2022",
+        "earlier_years[].data": "text: that year's data directory, relative to the plan's folder, such as "
+        "../data/2021-2022",
         "pseudonymize": "true (replace student and respondent ids by keyed hashes right after reading, with the key "
         "in EVALUATION_PSEUDONYM_KEY or the key file named by EVALUATION_PSEUDONYM_KEY_FILE) or false",
     },
@@ -398,13 +433,15 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
         if len(outcomes) == len(raw_outcomes or []):  # outcome problems are reported on their own
             problems += _family_problems(families, outcomes, label)
     if plan is not None and scenario:
-        written = PurePosixPath(plan.data.replace("\\", "/"))
-        if written.is_absolute() or ".." in written.parts or str(written) in ("", ".") or ":" in plan.data:
-            problems.append(
-                f"{label}: data must be a folder inside the output folder such as data/2022-2023 in a demo "
-                f"plan (demo: true writes the synthetic demo data there), found {plan.data!r}; a plan for "
-                "real data says demo: false (the default)"
-            )
+        for where, data in (("data", plan.data), *_year_keys(plan, "data")):
+            if _leaves_folder(data):
+                problems.append(
+                    f"{label}: {where} must be a folder inside the output folder such as data/2022-2023 in a demo "
+                    f"plan (demo: true writes the synthetic demo data there), found {data!r}; a plan for "
+                    "real data says demo: false (the default)"
+                )
+    if plan is not None:
+        problems += _year_problems(plan, path, label)
     every_outcome_read = bool(outcomes) and len(outcomes) == len(raw_outcomes or [])
     exams = any(outcome.source == "exam" for outcome in outcomes)
     if plan is not None and plan.comparison == "matched" and every_outcome_read and not exams:
@@ -438,7 +475,54 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
         pseudonymize=plan.pseudonymize,
         sha256=sha256,
         data=plan.data,
+        earlier_years=tuple(
+            SchoolYear(period=year.period, data=year.data, data_dir=(path.parent / year.data).resolve())
+            for year in plan.earlier_years
+        ),
     )
+
+
+def _leaves_folder(data: str) -> bool:
+    """Whether a demo plan's data folder is absolute or leaves the output folder."""
+    written = PurePosixPath(data.replace("\\", "/"))
+    return written.is_absolute() or ".." in written.parts or str(written) in ("", ".") or ":" in data
+
+
+def _year_keys(plan: PlanDocument, key: str) -> list[tuple[str, str]]:
+    """(key path, value) of `key` (period or data) in each of the plan's ``earlier_years``."""
+    return [(f"earlier_years[{i}].{key}", getattr(year, key)) for i, year in enumerate(plan.earlier_years)]
+
+
+def _year_problems(plan: PlanDocument, path: Path, label: str) -> list[str]:
+    """What is wrong with the plan's ``earlier_years`` once each is well formed: a period written
+    twice (or the plan's own), periods not oldest first or not before the plan's period, a data
+    folder shared with another year or with the plan's ``data``."""
+    problems = []
+    periods = [*_year_keys(plan, "period"), ("period", plan.period)]
+    first_named: dict[str, str] = {"": ""}
+    for where, period in periods[:-1]:
+        other = "period" if period == plan.period else first_named.get(period)
+        if other:
+            problems.append(
+                f"{label}: {where} is {period!r}, the period of {other} too; each school year is named once"
+            )
+        first_named.setdefault(period, where)
+    for (where, period), (after, next_period) in pairwise(periods):
+        if period != next_period and period > next_period:
+            problems.append(
+                f"{label}: {where} is {period!r}, which comes after {after} ({next_period!r}); list the earlier "
+                "years oldest first, each before the plan's period"
+            )
+    seen: dict[Path, str] = {(path.parent / plan.data).resolve(): "data"}
+    for where, data in _year_keys(plan, "data"):
+        folder = (path.parent / data).resolve()
+        if folder in seen:
+            problems.append(
+                f"{label}: {where} is {data!r}, the data folder of {seen[folder]} too; each school year has its "
+                "own data folder"
+            )
+        seen.setdefault(folder, where)
+    return problems
 
 
 _COVARIATE_NAMES: TypeAdapter = TypeAdapter(list[Covariate])

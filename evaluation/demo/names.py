@@ -86,16 +86,21 @@ class SchoolNamer:
         Source of the random choices.
     reserved : iterable of str
         Names already taken (e.g. the anchor schools).
+    suffixes : mapping of str to str
+        The name's ending per school type (default ``TYPE_SUFFIX``, the high schools).
     """
 
-    def __init__(self, rng: np.random.Generator, reserved: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, rng: np.random.Generator, reserved: tuple[str, ...] = (), suffixes: Mapping[str, str] = TYPE_SUFFIX
+    ) -> None:
         self._rng = rng
         self._used = set(reserved)
+        self._suffixes = suffixes
 
     def name(self, province: str, school_type: str) -> str:
         """A new name: "<province> [<district>] [<honoree>] <type>", e.g. "Sivas Zara Anadolu Lisesi"."""
         districts = PROVINCES[province].districts
-        suffix = TYPE_SUFFIX[school_type]
+        suffix = self._suffixes[school_type]
         for _ in range(20):
             district = districts[self._rng.integers(len(districts))]
             honoree = HONOREES[self._rng.integers(len(HONOREES))]

@@ -49,6 +49,17 @@ class KnowledgeTest:
             raise ValueError("KnowledgeTest: response_rate must lie in (0, 1]")
 
 
+#: The 15 joint activities of the seed partnership's plan (001: "Yapılacak ortak çalışmalar",
+#: 2022-2023), as (activity_type, planned_month); `evaluation.demo.activities` knows each type.
+SEED_ACTIVITY_CALENDAR: tuple[tuple[str, str], ...] = (
+    ("website_sharing", "2022-08"), ("online_meeting", "2022-09"), ("coordination", "2022-09"),
+    ("teacher_meeting", "2022-09"), ("school_visit", "2022-09"), ("remedial_course", "2022-10"),
+    ("mock_exam", "2022-10"), ("joint_exam", "2022-11"), ("ip_registration", "2022-12"),
+    ("material_support", "2023-01"), ("career_guidance", "2023-02"), ("social_responsibility", "2023-03"),
+    ("joint_exam", "2023-04"), ("school_visit", "2023-05"), ("monitoring_report", "2023-07"),
+)  # fmt: skip
+
+
 def _frozen(mapping: Mapping) -> Mapping:
     """Read-only copy of a (possibly nested) mapping."""
     return MappingProxyType(
@@ -165,9 +176,15 @@ class DemoParameters:
         First and last day (ISO) of each survey wave: pre 2022-11-21 to 2022-12-02, post
         2023-05-15 to 2023-05-26; answers fall on weekdays.
     activity_status : mapping of str to float
-        Probabilities of the status of a planned activity (done 0.82, partial 0.12, cancelled
-        0.06); joint exams are always done, visits are more often partial or cancelled and
-        some monitoring reports are still planned.
+        Probabilities of the status of a planned activity (done 0.78, partial 0.10, postponed
+        0.06, cancelled 0.06); joint exams are always done, visits are more often partial,
+        postponed or cancelled and some monitoring reports are still planned. A done activity
+        is a month or two late with probability 0.15; a postponed or cancelled one has a reason
+        with probability 0.75.
+    activity_calendar : tuple of (str, str)
+        Every partnership's calendar: (activity_type, planned_month YYYY-MM) pairs, numbered in
+        order; the types are those of `evaluation.demo.activities.ACTIVITY_TYPES`. By default
+        the seed partnership's 15 activities of 2022-2023 (`SEED_ACTIVITY_CALENDAR`, 001).
     indicator_years : tuple of int
         Years of the school indicators (2022, 2023).
     indicator_base : mapping of str to float
@@ -253,7 +270,8 @@ class DemoParameters:
         pre=("2022-11-21", "2022-12-02"),
         post=("2023-05-15", "2023-05-26"),
     )
-    activity_status: Mapping[str, float] = _mapping(done=0.82, partial=0.12, cancelled=0.06)
+    activity_status: Mapping[str, float] = _mapping(done=0.78, partial=0.10, postponed=0.06, cancelled=0.06)
+    activity_calendar: tuple[tuple[str, str], ...] = SEED_ACTIVITY_CALENDAR
     indicator_years: tuple[int, int] = (2022, 2023)
     indicator_base: Mapping[str, float] = _mapping(
         europass_mobility=2.0,
@@ -305,6 +323,10 @@ class DemoParameters:
             problems.append("n_items, subject_mean, growth and partner_effect must name the same subjects")
         if round(sum(self.activity_status.values()), 9) != 1:
             problems.append("activity_status probabilities must sum to 1")
+        if not self.activity_calendar or any(
+            len(entry) != 2 or len(str(entry[1])) != 7 or str(entry[1])[4] != "-" for entry in self.activity_calendar
+        ):
+            problems.append("activity_calendar must be (activity_type, YYYY-MM) pairs")
         if set(self.indicator_growth) != set(self.indicator_base) or len(self.indicator_years) != 2:
             problems.append("indicator_base and indicator_growth must name the same indicators, for two years")
         if problems:

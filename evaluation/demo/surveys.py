@@ -28,6 +28,7 @@ class Respondents:
     partner: np.ndarray
     first_minute: int  # earliest and latest minute of the day answers are submitted
     last_minute: int
+    offset: np.ndarray | None = None  # added to every scale's trait in both waves (a school's standing)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,24 @@ def teacher_respondents(rng: np.random.Generator, schools: pd.DataFrame, params:
     return Respondents("teacher", ids, school_index, partner, 8 * 60, 21 * 60)
 
 
+def school_team_respondents(schools: pd.DataFrame, offset: np.ndarray | None = None) -> Respondents:
+    """One respondent per school: its team filling in a school self-assessment for the whole
+    school (role ``staff``, id ``TEAM-<school_id>``), answering between 09:00 and 17:00.
+
+    Parameters
+    ----------
+    schools : DataFrame
+        The schools table; the team of row i answers for school i.
+    offset : ndarray, optional
+        Per school, a shift of every scale's trait in both waves (e.g. +0.5 for a labelled
+        school); None for none.
+    """
+    school_ids = schools["school_id"].to_numpy()
+    partner = schools["group"].to_numpy() == "partner"
+    ids = np.char.add("TEAM-", school_ids.astype(str)).astype(object)
+    return Respondents("staff", ids, np.arange(len(schools)), partner, 9 * 60, 17 * 60, offset)
+
+
 def survey_traits(
     rng: np.random.Generator,
     respondents: Respondents,
@@ -90,6 +109,8 @@ def survey_traits(
     school = params.survey_school_sd * school_intercepts(rng, schools, k, rho, params)
     person = params.survey_person_sd * correlated_normals(rng, n, k, rho)
     pre = params.survey_pre_mean + school[respondents.school_index] + person
+    if respondents.offset is not None:
+        pre = pre + respondents.offset[:, None]
     post = (
         pre
         + params.survey_growth

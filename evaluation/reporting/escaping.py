@@ -240,14 +240,39 @@ class ReportTable(Styler):
 # --- what a section may show ---------------------------------------------------------------------
 
 
+class Chart:
+    """A chart with its alternative text, for readers who do not see it (screen readers, a PDF
+    read aloud): shown as an embedded PNG whose ``alt`` attribute is the text, escaped. (A bare
+    Figure is shown by the notebook's PNG formatter, which gives no ``alt``.)"""
+
+    def __init__(self, figure: Figure, alt: object) -> None:
+        self.figure = figure
+        self.alt = str(alt)
+
+    def png(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        return buffer.getvalue()
+
+    def _repr_html_(self) -> str:
+        import base64
+        import html
+
+        data = base64.b64encode(self.png()).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt, quote=True)}">'
+
+
 def shown_part(part: object) -> object:
     """``part`` when a notebook may show it as it is, else TypeError: `Markdown` (escaped text),
-    a `ReportTable` or a DataFrame (escaped by pandas), a matplotlib Figure, or an embedded
+    a `ReportTable` or a DataFrame (escaped by pandas), a matplotlib Figure (or a `Chart`: a
+    Figure with its alternative text, escaped), or an embedded
     IPython Image (pixels). A plain ``str`` is refused: text goes through `text`, `plural` or
     `escape` first."""
     from IPython.display import Image
 
-    if isinstance(part, Markdown | ReportTable | pd.DataFrame | Figure):
+    if isinstance(part, Markdown | ReportTable | pd.DataFrame | Figure | Chart):
         return part
     if isinstance(part, Image) and part.embed and part.url is None:
         return part

@@ -76,33 +76,108 @@ def prepost_plot(means: pd.DataFrame, language: str = "en") -> plt.Figure:
     return fig
 
 
-def activities_plot(activities: pd.DataFrame, language: str = "en") -> plt.Figure:
-    """Planned activities per partnership by status (done, partial, cancelled, planned)."""
+#: How each status is drawn in the activity timeline: marker, colour, whether it is filled.
+_STATUS_MARKS = {
+    "done": ("o", "#1b7837", True),
+    "partial": ("D", "#7fbc41", True),
+    "postponed": (">", "#e08214", True),
+    "cancelled": ("X", "#c51b7d", True),
+    "planned": ("o", "#737373", False),
+}
+#: Up to this many partnerships the timeline has one row per activity; beyond, one per partnership.
+TIMELINE_ROWS_PER_ACTIVITY = 3
+
+
+def _mid_month(months: pd.Series) -> pd.Series:
+    """The 15th of each YYYY-MM month (NaT where not a month)."""
+    return pd.to_datetime(months.astype("string") + "-15", format="%Y-%m-%d", errors="coerce")
+
+
+#: Longest tick label of a chart's category axis: a longer one (an activity type or partnership id
+#: as a school wrote it) is cut with an ellipsis, so the plot keeps its width.
+TICK_LABEL_CHARACTERS = 40
+
+
+def _shortened(label: str, limit: int = TICK_LABEL_CHARACTERS) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def activity_timeline(log: pd.DataFrame, language: str = "en") -> plt.Figure:
+    """Each activity's planned month (a hollow circle, mid-month) against the day it was held (a
+    mark by status, joined to the planned month by a line); an activity not held is marked by its
+    status at its planned month. `log` has the columns of results/activities.csv. With up to
+    `TIMELINE_ROWS_PER_ACTIVITY` partnerships one row per activity (its number and type), beyond
+    one row per partnership with its activities side by side."""
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    from evaluation.wording.formats import month as month_text
+
     _theme()
-    order = ["done", "partial", "planned", "cancelled"]
-    counts = (
-        activities.groupby(["partnership_id", "status"])
-        .size()
-        .unstack(fill_value=0)
-        .reindex(columns=order, fill_value=0)
-    )
-    counts.columns = [column(status, language) for status in order]
-    colours = ["#1b7837", "#a6dba0", "#d9d9d9", "#c51b7d"]
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(counts) + 1.5))
-    counts.plot.barh(stacked=True, ax=ax, color=colours, width=0.7)
+    log = log.sort_values(["partnership_id", "activity_no"], kind="stable").reset_index(drop=True)
+    partnerships = list(dict.fromkeys(log["partnership_id"].astype(str)))
+    per_activity = len(partnerships) <= TIMELINE_ROWS_PER_ACTIVITY
+    if per_activity:
+        y = pd.Series(range(len(log)), dtype=float)
+        prefix = len(partnerships) > 1
+        names = [
+            (f"{row.partnership_id} · " if prefix else "")
+            + f"{row.activity_no}. {activity_type_label(row.activity_type, language)}"
+            for row in log.itertuples()
+        ]
+        ticks = list(range(len(log)))
+    else:
+        row_of = {pid: number for number, pid in enumerate(partnerships)}
+        rank = log.groupby("partnership_id").cumcount()
+        size = log.groupby("partnership_id")["activity_no"].transform("size")
+        y = log["partnership_id"].astype(str).map(row_of) + (rank + 0.5) / size * 0.8 - 0.4
+        names, ticks = partnerships, list(range(len(partnerships)))
+    planned = _mid_month(log["planned_month"])
+    held = pd.to_datetime(log["completed_on"], errors="coerce")
+    height = 0.28 * len(log) + 2.4 if per_activity else 0.6 * len(partnerships) + 2.4
+    fig, ax = plt.subplots(figsize=(11.0 if per_activity else 10.0, height), layout="constrained")
+    for position, (start, end) in enumerate(zip(planned, held)):
+        if pd.notna(start) and pd.notna(end):
+            ax.plot([start, end], [y[position]] * 2, color="#bdbdbd", linewidth=1, zorder=1)
+    ax.scatter(planned, y, s=36, facecolors="none", edgecolors="#4d4d4d", linewidths=1, zorder=2)
+    for status, (marker, colour, filled) in _STATUS_MARKS.items():
+        rows = log["status"].astype(str) == status
+        where = held.where(held.notna(), planned)[rows] if status in ("done", "partial") else planned[rows]
+        if filled:
+            ax.scatter(where, y[rows], s=46, marker=marker, color=colour, zorder=3)
+    ax.set_yticks(ticks, [_shortened(name) for name in names])
     ax.invert_yaxis()
-    ax.set_xlabel(column("planned_activities", language))
-    ax.set_ylabel("")
-    ax.legend(
-        title="",
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.22 - 0.3 / len(counts)),
-        ncol=4,
-        fontsize="small",
-        frameon=False,
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(
+        plt.FuncFormatter(lambda value, _: month_text(mdates.num2date(value).date(), language))
     )
-    fig.tight_layout()
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.set_xlabel(text("figures.activity_timeline.x", language))
+    ax.set_ylabel(text("figures.activity_timeline.y", language) if per_activity else column("partnership_id", language))
+    ax.set_title(text("figures.activity_timeline.title", language))
+    handles = [
+        Line2D([], [], linestyle="", marker="o", markerfacecolor="none", markeredgecolor="#4d4d4d",
+               label=text("figures.activity_timeline.planned", language))
+    ] + [
+        Line2D([], [], linestyle="", marker=marker, color=colour, label=activity_status_label(status, language))
+        for status, (marker, colour, filled) in _STATUS_MARKS.items()
+        if filled
+    ]  # fmt: skip
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+    # (the figure's constrained layout makes room for the long labels and the legend on the right)
     return fig
+
+
+def activity_type_label(code: object, language: str) -> str:
+    """An activity type as the report names it (``activity_types.<code>``), else as written."""
+    key = f"activity_types.{code}"
+    return text(key, language) if isinstance(code, str) and has(key, language) else str(code).replace("_", " ")
+
+
+def activity_status_label(status: object, language: str) -> str:
+    """An activity status as the report names it (``activity_status.<status>``)."""
+    key = f"activity_status.{status}"
+    return text(key, language) if isinstance(status, str) and has(key, language) else str(status)
 
 
 #: The matching balance's covariates (results/matching_balance.csv) as the balance table names them.

@@ -14,7 +14,7 @@ notebook (tests do). A results table a section needs and no earlier section wrot
 
 from __future__ import annotations
 
-from evaluation.steps import evidence, partner_vs_control, prepost, report, validation
+from evaluation.steps import activities, evidence, partner_vs_control, prepost, report, validation, years
 from evaluation.steps.context import WRITERS, Run, section, setup
 from evaluation.steps.display import Shown
 
@@ -23,16 +23,17 @@ NOTEBOOKS = {
     "01-validation.ipynb": (validation.validate, validation.what_to_fix, validation.rules_broken,
                             validation.linkage, validation.warnings, validation.fix_lists),
     "02-prepost.ipynb": (prepost.linkage, prepost.mean_change, prepost.means, prepost.attrition,
-                         prepost.reliability, prepost.schools_and_partnerships,
-                         prepost.tests_and_items),
+                         prepost.reliability, prepost.schools_and_partnerships, activities.calendar,
+                         years.indicators, prepost.tests_and_items),
     "03-partner-vs-control.ipynb": (partner_vs_control.estimates, partner_vs_control.headline,
                                     partner_vs_control.comparison_schools, partner_vs_control.missing_data,
                                     partner_vs_control.subgroups, partner_vs_control.design),
-    "04-evidence.ipynb": (evidence.method, evidence.evidence, evidence.attrition_levels, evidence.balance),
+    "04-evidence.ipynb": (evidence.method, evidence.evidence, evidence.attrition_levels, evidence.balance,
+                         years.findings_by_year),
     "05-annual-report.ipynb": (report.title, report.findings, report.partner_vs_control, report.robustness,
                                report.before_and_after, report.subgroups, report.attrition, report.evidence,
-                               report.balance, report.reliability, report.tests_and_items,
-                               report.activities, report.next_year,
+                               report.balance, report.reliability, report.tests_and_items, report.activities,
+                               report.indicators_over_years, report.findings_by_year, report.next_year,
                                report.data, report.methods, report.sensitivity_checks),
 }  # fmt: skip
 
@@ -43,6 +44,6 @@ def run_sections(run: Run, notebook: str) -> list[Shown]:
 
 
 __all__ = [
-    "NOTEBOOKS", "WRITERS", "Run", "Shown", "evidence", "partner_vs_control", "prepost", "report", "run_sections",
-    "section", "setup", "validation",
+    "NOTEBOOKS", "WRITERS", "Run", "Shown", "activities", "evidence", "partner_vs_control", "prepost", "report",
+    "run_sections", "section", "setup", "validation", "years",
 ]  # fmt: skip

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure
 
-from evaluation.reporting.escaping import shown_part
+from evaluation.reporting.escaping import Chart, shown_part
 
 
 @dataclass
@@ -32,18 +32,26 @@ class Shown:
 
     @property
     def figures(self) -> list[Figure]:
-        return [part for part in self.parts if isinstance(part, Figure)]
+        """The charts shown (a `Chart`'s figure among them)."""
+        return [
+            part.figure if isinstance(part, Chart) else part for part in self.parts if isinstance(part, Figure | Chart)
+        ]
 
     @property
     def tables(self) -> list:
         """The tables shown (DataFrames or Stylers)."""
-        return [part for part in self.parts if not isinstance(part, (str, Figure))]
+        return [part for part in self.parts if not isinstance(part, (str, Figure, Chart))]
 
     def _ipython_display_(self) -> None:
         from IPython.display import Markdown, display
 
         for part in self.parts:
             display(Markdown(part) if isinstance(part, str) else part)
+
+
+def chart_of(figure: Figure, alt: object) -> Chart:
+    """`figure_of` with its alternative text: a `Chart` (shown as an image whose alt is the text)."""
+    return Chart(figure_of(figure), alt)
 
 
 def figure_of(axes_or_figure) -> Figure:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.reporting import activities as activity_section
 from evaluation.reporting import escaping as md
 from evaluation.reporting import evidence as evidence_text
 from evaluation.reporting import figures, sections, sensitivity
@@ -151,15 +152,17 @@ def tests_and_items(run: Run) -> Shown:
 
 
 def activities(run: Run) -> Shown:
-    """The partnerships' activities: planned, done, partly done, cancelled."""
-    table = run.accepted.get("activities")
-    if table is None:
+    """Each partnership's calendar against what took place (results/activities.csv,
+    activity_summary.csv, activity_months.csv): the counts in words, the calendars (or, for many
+    partnerships, the summary and the activities not done), what was cancelled or postponed and
+    why, and the timeline chart."""
+    log = run.table("activities")
+    if log.empty:
         return Shown(heading("no_activities", run.language))
-    return Shown(
-        heading("activities", run.language),
-        _styled(run, sections.activities_table(table, run.language), index=True),
-        figure_of(figures.activities_plot(table, run.language)),
+    parts = activity_section.section_parts(
+        log, run.table("activity_summary"), run.table("activity_months"), run.language
     )
+    return Shown(heading("activities", run.language), *parts)
 
 
 def next_year(run: Run) -> Shown:
@@ -223,3 +226,36 @@ def sensitivity_checks(run: Run) -> Shown:
     if len(imputation):
         parts += [heading("missing_data", run.language), _styled(run, imputation)]
     return Shown(*parts)
+
+
+def indicators_over_years(run: Run) -> Shown:
+    """The schools' indicators per reporting school, year by year: small multiples (one panel per
+    indicator, a line per group), the chart in words, and a compact table; nothing when the data
+    has no indicators."""
+    from evaluation.reporting import years as years_text
+
+    table = run.table("indicators")
+    if table.empty:
+        return Shown()
+    return Shown(
+        heading("indicators", run.language),
+        figure_of(years_text.indicators_plot(table, run.language)),
+        years_text.indicators_alt_text(table, run.language),
+        _styled(run, years_text.indicators_table(table, run.language)),
+    )
+
+
+def findings_by_year(run: Run) -> Shown:
+    """Each school year's headline per outcome, oldest first, when the plan names earlier years:
+    partner versus control with control schools, else the change before and after."""
+    from evaluation.analysis.years import monitoring_design
+    from evaluation.reporting import years as years_text
+
+    if not run.plan.earlier_years:
+        return Shown()
+    design = "prepost" if monitoring_design(run.accepted["schools"]) else "partner_vs_control"
+    what = md.text(f"report.years.{design}", run.language)
+    return Shown(
+        heading("years", run.language, what=what),
+        _styled(run, years_text.years_table(run.table("years"), run.language)),
+    )

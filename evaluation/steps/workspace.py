@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.config.plan import Plan
+from evaluation.config.plan import Plan, SchoolYear
 from evaluation.errors import PlanError, UnreadableInputError, ValidationFailed
 from evaluation.resources import CONTRACTS_DIR, package_version
 from evaluation.stats.estimate import EFFECT_COLUMNS, read_effects
@@ -69,8 +69,10 @@ def for_run(plan: Plan, out_dir: Path) -> Plan:
     """
     if not plan.demo:
         return plan
-    # load_plan refused a demo plan whose data is absolute or leaves its folder
-    return replace(plan, data_dir=Path(out_dir).resolve() / RESTRICTED / plan.data)
+    # load_plan refused a demo plan whose data (or an earlier year's) is absolute or leaves its folder
+    inside = Path(out_dir).resolve() / RESTRICTED
+    years = tuple(replace(year, data_dir=inside / year.data) for year in plan.earlier_years)
+    return replace(plan, data_dir=inside / plan.data, earlier_years=years)
 
 
 def ensure_data(plan: Plan, out_dir: Path) -> Path:
@@ -86,8 +88,76 @@ def ensure_data(plan: Plan, out_dir: Path) -> Path:
     if plan.demo:
         from evaluation.demo.scenarios import write_scenario
 
-        return write_scenario(plan.demo_scenario or "national", plan.data_dir)
+        return write_scenario(plan.demo_scenario or "national", plan.data_dir, period=plan.period)
     raise UnreadableInputError(f"{plan.path}: data directory {plan.data_dir} does not exist")
+
+
+def ensure_year_data(plan: Plan, year: SchoolYear, out_dir: Path) -> Path:
+    """The data directory of one of the plan's ``earlier_years`` (`ensure_data` for that year: a
+    demo plan's synthetic data for that period is written there when missing)."""
+    if plan.demo and not year.data_dir.is_relative_to(Path(out_dir).resolve()):
+        raise PlanError(f"{plan.path}: demo data is written inside the output folder {out_dir} only")
+    if year.data_dir.is_dir():
+        return year.data_dir
+    if plan.demo:
+        from evaluation.demo.scenarios import write_scenario
+
+        return write_scenario(plan.demo_scenario or "national", year.data_dir, period=year.period)
+    raise UnreadableInputError(
+        f"{plan.path}: data directory {year.data_dir} of the earlier year {year.period} does not exist"
+    )
+
+
+def load_year(plan: Plan, year: SchoolYear, out_dir: Path, named_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The accepted tables of an earlier year's data folder, each validated against its contract
+    (the schools table is required; the others are read when the folder has them), cached in
+    ``restricted/work/earlier/<period>/`` while its files stay as they are. Its quarantine is
+    written to ``restricted/validation/earlier/<period>/``; a broken table, or quarantined rows
+    under ``on_quarantine: stop``, stops the run (ValidationFailed, exit 1) naming the folder
+    (and the quarantine's place in `named_dir`, the output folder the run becomes, else `out_dir`)."""
+    data_dir = ensure_year_data(plan, year, out_dir)
+    cache = out_dir / WORK / "earlier" / _slug(year.period)
+    manifest_path = cache / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    wanted = {"fingerprint": fingerprint(data_dir), "data_dir": str(data_dir), "pseudonymized": plan.pseudonymize}
+    if {key: manifest.get(key) for key in wanted} != wanted:
+        manifest = _validate_year(plan, year, data_dir, out_dir, cache) | wanted
+        manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    if manifest["broken"] or (manifest["quarantined"] and plan.on_quarantine == "stop"):
+        tables = "; ".join(f"{table}: {reason}" for table, reason in manifest["broken"].items())
+        raise ValidationFailed(
+            f"the data of the earlier year {year.period} ({data_dir}) broke its contracts"
+            + (f" ({tables})" if tables else "")
+            + f"; nothing was analysed.\n{manifest['summary']}\nEvery failing row is listed in "
+            f"{(named_dir or out_dir) / VALIDATION / 'earlier' / _slug(year.period) / 'quarantine.csv'}."
+            + ("" if manifest["broken"] else " To analyse the accepted rows instead, set on_quarantine: continue.")
+        )
+    return {table: pd.read_parquet(cache / _cache_name(table)) for table in manifest["tables"]}
+
+
+def _validate_year(plan: Plan, year: SchoolYear, data_dir: Path, out_dir: Path, cache: Path) -> dict:
+    """Validate an earlier year's folder: its quarantine and summary written, its accepted tables
+    cached in `cache`; returns what the manifest records of it."""
+    from evaluation.validation.validate import validate_data_dir
+
+    report = validate_data_dir(data_dir, pseudonymize=plan.pseudonymize, required={"schools": ()})
+    report.write(out_dir / VALIDATION / "earlier" / _slug(year.period))
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("*.parquet"):
+        old.unlink()
+    for table, frame in report.accepted.items():
+        frame.to_parquet(cache / _cache_name(table), index=False)
+    return {
+        "tables": sorted(report.accepted),
+        "broken": {key: result.broken for key, result in report.tables.items() if result.broken},
+        "quarantined": len(report.failures),
+        "summary": report.summary(),
+    }
+
+
+def _slug(period: str) -> str:
+    """A period as a folder name: letters, digits, ``-`` and ``_`` kept, anything else ``_``."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in period) or "_"
 
 
 def check_outcomes(plan: Plan) -> None:
@@ -143,6 +213,8 @@ def run_fingerprint(plan: Plan, out_dir: Path) -> str:
     """Hash of what every result depends on: the plan file's bytes, the data directory and the
     workbench (`code_fingerprint`)."""
     data = fingerprint(ensure_data(plan, out_dir))
+    for year in plan.earlier_years:  # none in a single-year plan, whose fingerprint stays as it was
+        data += "|" + fingerprint(ensure_year_data(plan, year, out_dir))
     return hashlib.sha256(f"{plan.sha256}|{data}|{code_fingerprint()}".encode()).hexdigest()
 
 
@@ -285,6 +357,18 @@ def read_result(out_dir: Path, name: str) -> pd.DataFrame:
         return read_evidence(path)
     if name == "balance_test":
         return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    if name in ("activities", "activity_summary", "activity_months"):  # free text: "NA" is a word; ids keep zeros
+        texts = (
+            "partnership_id",
+            "activity_type",
+            "title",
+            "planned_month",
+            "completed_on",
+            "status",
+            "reason",
+            "month",
+        )
+        return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(texts, "string"))
     return pd.read_csv(path)
 
 

@@ -46,6 +46,8 @@ Custom rules (table-level, cross-field) use this convention for ``implementation
                                                             #   or {largestCountBy: [cols],
                                                             #   within: [some of cols]} = rows of the
                                                             #   most common cols within `within`
+                                                            #   or {monthsBetween: [a, b]} = months
+                                                            #   from a's month to b's (dates, YYYY-MM)
       expectation: expect_column_pair_values_to_be_equal    # a GX Core expectation type
       kwargs: {column_A: answers_total, column_B: n_items}  # its arguments, as GX takes them
       columns: [correct, wrong, blank, n_items]             # the columns a failure is reported on

@@ -129,7 +129,10 @@ def add_derived_columns(frame: pd.DataFrame, contract: Contract, rules: Iterable
     for rule in rules:
         for helper, formula in rule.derive.items():
             try:
-                if isinstance(formula, Mapping) and "largestCountBy" in formula:
+                if isinstance(formula, Mapping) and "monthsBetween" in formula:
+                    start, end = (_month_number(frame[column]) for column in formula["monthsBetween"])
+                    derived[helper] = (end - start).astype("float64")
+                elif isinstance(formula, Mapping) and "largestCountBy" in formula:
                     by, within = _columns(formula["largestCountBy"]), _columns(formula["within"])
                     sizes = frame.groupby(by, dropna=True)[by[0]].transform("size")
                     largest = sizes.groupby([frame[column] for column in within], dropna=True).transform("max")
@@ -143,6 +146,14 @@ def add_derived_columns(frame: pd.DataFrame, contract: Contract, rules: Iterable
             except Exception as error:
                 raise ContractError(f"{contract.label}: rule {rule.name}: cannot derive {helper!r} ({error})") from None
     return frame.assign(**derived) if derived else frame
+
+
+def _month_number(values: pd.Series) -> pd.Series:
+    """Months since year 0 of a date column, or of a text column of YYYY-MM months (NaN where
+    neither)."""
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        values = pd.to_datetime(values.astype("string"), format="%Y-%m", errors="coerce")
+    return values.dt.year * 12 + values.dt.month - 1
 
 
 def _columns(value: str | Iterable[str]) -> list[str]:

@@ -358,8 +358,9 @@ def join_key(values: tuple[str, ...] | list[str]) -> str:
 
 
 def _check_count(formula: Mapping[str, Any], helper: str, name: str, names: list[str], fail: Fail) -> None:
-    """A counting helper column: ``{countBy: [columns]}`` (rows sharing them) or ``{largestCountBy:
-    [columns], within: [some of them]}`` (rows of the most common value within each group)."""
+    """A counting helper column: ``{countBy: [columns]}`` (rows sharing them), ``{largestCountBy:
+    [columns], within: [some of them]}`` (rows of the most common value within each group) or
+    ``{monthsBetween: [a, b]}`` (months from the month of a to the month of b: dates or YYYY-MM)."""
 
     def columns(value: Any) -> list[str] | None:
         listed = [value] if isinstance(value, str) else value
@@ -367,11 +368,14 @@ def _check_count(formula: Mapping[str, Any], helper: str, name: str, names: list
 
     if set(formula) == {"countBy"} and columns(formula["countBy"]):
         return
+    if set(formula) == {"monthsBetween"} and len(columns(formula["monthsBetween"]) or []) == 2:
+        return
     if set(formula) == {"largestCountBy", "within"}:
         by, within = columns(formula["largestCountBy"]), columns(formula["within"])
         if by and within and set(within) < set(by):
             return
     raise fail(
-        f"rule {name}: derived column {helper!r} must be {{countBy: [columns of the table]}} or "
-        "{largestCountBy: [columns of the table], within: [some of those columns]}"
+        f"rule {name}: derived column {helper!r} must be {{countBy: [columns of the table]}}, "
+        "{largestCountBy: [columns of the table], within: [some of those columns]} or "
+        "{monthsBetween: [first column, second column]}"
     )

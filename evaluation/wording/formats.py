@@ -97,6 +97,12 @@ def date(day: dt.date, language: str) -> str:
     return format_date(day, format=style, locale=_locale(language))
 
 
+def month(day: dt.date, language: str) -> str:
+    """A month in the catalogue's ``formats.month`` (a CLDR pattern): ``Sep 2022`` in English,
+    ``Eylül 2022`` in Turkish."""
+    return format_date(day, format=catalogue(language).text("formats.month"), locale=_locale(language))
+
+
 def listing(items: list[str], language: str) -> str:
     """Items joined as the locale lists them: ``a, b, and c`` in English, ``a, b ve c`` in
     Turkish (CLDR's list pattern)."""

@@ -25,8 +25,10 @@ import pytest
 import yaml
 from matplotlib.figure import Figure
 
+from evaluation.analysis.activities import activity_log, activity_summary
 from evaluation.config.instruments import Instrument
 from evaluation.config.plan import load_plan
+from evaluation.reporting import activities as activity_section
 from evaluation.reporting import escaping as md
 from evaluation.reporting import evidence, render, sections
 from evaluation.reporting.headings import section
@@ -247,8 +249,17 @@ def test_report_title_and_notes_escape_the_plans_programme_and_period(tmp_path: 
 
 
 def test_report_tables_escape_data_values(tmp_path: Path) -> None:
-    activities = pd.DataFrame(
-        {"partnership_id": [ALL, ALL, PAYLOADS[5]], "status": ["done", "planned", "cancelled"], "activity_type": ALL}
+    activities = activity_log(
+        pd.DataFrame(
+            {
+                "partnership_id": [ALL, ALL, PAYLOADS[5]],
+                "activity_no": [1, 2, 1],
+                "activity_type": ALL,
+                "planned_month": "2022-10",
+                "status": ["done", "planned", "cancelled"],
+                "reason": ["", "", ALL],
+            }
+        )
     )
     balance = pd.DataFrame(
         {
@@ -278,7 +289,8 @@ def test_report_tables_escape_data_values(tmp_path: Path) -> None:
         "student_climate", {"en": ALL}, "student", 1, 5, {}, (), {}, scale_titles={"belonging": {"en": ALL}}
     )
     tables = [
-        sections.styled(sections.activities_table(activities, "en"), "en", index=True),
+        sections.styled(activity_section.summary_table(activity_summary(activities), "en"), "en"),
+        sections.styled(activity_section.calendar_table(activities, "en", with_partnership=True), "en"),
         sections.styled(evidence.balance_overview(balance, "en"), "en"),
         sections.styled(sections.scales_table(scales, "en", {"student_climate": instrument}), "en"),
     ]
@@ -289,14 +301,72 @@ def test_report_tables_escape_data_values(tmp_path: Path) -> None:
         assert ALL in page.words
 
 
+@pytest.mark.parametrize("n_partnerships", [1, 5])
+def test_the_activity_section_shows_reasons_titles_and_types_as_text(n_partnerships: int) -> None:
+    """The activity section (one partnership: its calendar; five: the summary and what was not
+    done) with a payload in every free-text field: the reason, the title, the activity type and
+    the partnership's id; the chart's alternative text is escaped too."""
+    from evaluation.analysis.activities import activity_months
+
+    ids = [f"P{number} {ALL}" for number in range(n_partnerships)]
+    raw = pd.DataFrame(
+        [
+            (pid, no, f"{ALL} type", f"{ALL} title", month, status, held, reason)
+            for pid in ids
+            for no, month, status, held, reason in (
+                (1, "2022-09", "done", "2022-09-14", ""),
+                (2, "2022-10", "cancelled", None, f"{ALL} reason"),
+                (3, "2022-11", "postponed", None, ""),
+            )
+        ],
+        columns=["partnership_id", "activity_no", "activity_type", "title", "planned_month", "status",
+                 "completed_on", "reason"],
+    )  # fmt: skip
+    raw["completed_on"] = pd.to_datetime(raw["completed_on"])
+    log = activity_log(raw)
+    parts = activity_section.section_parts(log, activity_summary(log), activity_months(log), "en")
+    shown = Shown(*parts)
+    assert len(shown.figures) == 1
+    text = rendered(shown.text)
+    assert not hostile_markup(text)
+    where = f" of partnership {ids[-1]}" if n_partnerships > 1 else ""
+    assert f"Activity 2{where}, {ALL} title (planned for Oct 2022): cancelled. Reason given: {ALL} reason" in (
+        text.words
+    )
+    assert f"Activity 3{where}" in text.words and "no reason was given" in text.words
+    for table in shown.tables:
+        page = Page(table.to_html())
+        assert not hostile_markup(page)
+        assert not any(tag in ("script", "img", "a") for tag, _ in page.elements)
+        assert ALL in page.words
+    chart = next(part for part in shown.parts if isinstance(part, md.Chart))
+    image = Page(chart._repr_html_())
+    assert [tag for tag, _ in image.elements] == ["img"]
+    attributes = image.elements[0][1]
+    assert set(attributes) == {"src", "alt"} and attributes["src"].startswith("data:image/png;base64,")
+    n = n_partnerships
+    assert ids[0] in attributes["alt"]
+    assert f"{n} done, 0 in part, {n} postponed, {n} cancelled, 0 still planned" in attributes["alt"]
+
+
 def test_charts_draw_labels_from_the_data_as_written() -> None:
     """Chart labels are pixels (no markup), and a ``$`` in them is no maths that could stop the chart."""
     import io
 
-    from evaluation.reporting.figures import activities_plot
+    from evaluation.reporting.figures import activity_timeline
 
-    ids = [PAYLOADS[0], "$\\foo{$", "P $x$"]
-    figure = activities_plot(pd.DataFrame({"partnership_id": ids, "status": ["done", "planned", "done"]}), "en")
+    ids = [PAYLOADS[0], "$\\foo{$", "P $x$", "P4"]
+    log = pd.DataFrame(
+        {
+            "partnership_id": ids,
+            "activity_no": 1,
+            "activity_type": "joint_exam",
+            "planned_month": "2022-11",
+            "completed_on": ["2022-11-16", "", "2022-12-01", ""],
+            "status": ["done", "planned", "done", "cancelled"],
+        }
+    )
+    figure = activity_timeline(log, "en")  # four partnerships: one row each, named by its id
     figure.savefig(io.BytesIO(), format="png")
     assert sorted(label.get_text() for label in figure.axes[0].get_yticklabels()) == sorted(ids)
 
@@ -423,6 +493,7 @@ def hostile_data(demo_data: Path, target: Path) -> Path:
     def hostile_activities(frame: pd.DataFrame) -> None:
         frame["partnership_id"] = frame["partnership_id"].map(with_all)
         frame["activity_type"] = frame["activity_type"].map(with_all)
+        frame["reason"] = frame["reason"].map(with_all)
 
     def hostile_indicators(frame: pd.DataFrame) -> None:
         rename_school(frame)

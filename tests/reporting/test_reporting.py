@@ -116,7 +116,7 @@ def test_capitalise_is_turkish_aware(text: str, language: str, expected: str) ->
 
 def test_sections_are_a_heading_and_an_introduction() -> None:
     assert section("findings", "tr").startswith("## Bulgular\n\n")
-    assert section("no_activities", "en") == "## The partnership's activities\n\nNo activity calendar was sent."
+    assert section("no_activities", "en") == "## Partnership activities\n\nNo activity calendar was sent."
 
 
 def test_turkish_tables_have_turkish_headers_and_labels() -> None:

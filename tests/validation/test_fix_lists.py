@@ -74,8 +74,8 @@ def test_school_list_holds_exactly_its_rows_and_what_to_change(english):
             "activities.csv",
             "3",
             "status",
-            "postponed",
-            "Write one of these in the status column: planned, done, partial, cancelled.",
+            "rescheduled",
+            "Write one of these in the status column: planned, done, partial, postponed, cancelled.",
             "status_allowed_values",
         ),
         (
@@ -96,7 +96,7 @@ def test_knock_on_failures_point_to_the_row_to_fix_first(english):
     s02 = read(english / "S02.csv", ",")
     # ST03's three results break two rules each: one line per rule, with the rows as a range
     assert lines(s02, "file", "row", "rule", "found") == [
-        ("activities.csv", "3", "status_allowed_values", "postponed"),
+        ("activities.csv", "3", "status_allowed_values", "rescheduled"),
         ("exam_results.csv", "11\u201313", "student_id_exists", "ST03"),
         ("exam_results.csv", "11\u201313", "student_school_matches_roster", "ST03 / S02"),
         ("students.csv", "4", "grade_range", "13"),
@@ -174,7 +174,7 @@ def test_turkish_lists_use_turkish_words_and_semicolons(turkish):
     s01 = read(turkish / "S01.csv", ";")
     assert list(s01.columns) == ["dosya", "satır", "sütun", "bulunan değer", "yapılması gereken", "kural", "durum"]
     assert lines(s01, "satır", "yapılması gereken") == [
-        ("3", "status (durum) sütununa şunlardan birini yazın: planned, done, partial, cancelled."),
+        ("3", "status (durum) sütununa şunlardan birini yazın: planned, done, partial, postponed, cancelled."),
         ("4", "score (puan) sütununa 0 ile 100 arasında bir değer yazın."),
         (
             "14",
@@ -203,7 +203,7 @@ def test_school_page_lists_rows_sorted_with_counts(english, turkish):
     assert "<title>What to fix: Kayseri Bünyan Fen Lisesi (S01)</title>" in page
     assert "made on 2026-11-24" in page
     assert "3 rejected rows, 3 problems to fix, 0 points to check." in page
-    assert page.index("postponed") < page.index(">120<") < page.index("ST04 / S01")
+    assert page.index("rescheduled") < page.index(">120<") < page.index("ST04 / S01")
     assert "To check (not rejected)" not in page
     s03 = (english / "S03.html").read_text(encoding="utf-8")
     assert s03.index("Rejected rows") < s03.index("To check (not rejected)") < s03.index("97.5")

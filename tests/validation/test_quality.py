@@ -384,6 +384,9 @@ def test_warning_text_fills_every_template():
         "correct": 6,
         "header_row": 3,
         "title": "T",
+        "partnership_id": "P1",
+        "activity_no": 4,
+        "status": "cancelled",
     }
     for language in LANGUAGES:
         keys = [

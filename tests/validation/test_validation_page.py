@@ -20,7 +20,7 @@ from fixtures import planted_tables, valid_data_dir, write_data_dir
 
 TODAY = dt.date(2026, 11, 24)
 #: Every id and value planted in the data (and in the warnings): none may reach the page.
-PLANTED = ("ST0", "S99", "P9", ">120<", "postponed", "E22-PRE", "97.5", "S77", "mathematics")
+PLANTED = ("ST0", "S99", "P9", ">120<", "rescheduled", "E22-PRE", "97.5", "S77", "mathematics")
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,10 @@ def test_rules_table_counts_rows_per_rule_with_its_description(pages):
             "2",
         ),
         ("activities.csv", "partnership_id_exists"): ("partnership_id must be in schools.csv", "1"),
-        ("activities.csv", "status_allowed_values"): ("status must be one of: planned, done, partial, cancelled", "1"),
+        ("activities.csv", "status_allowed_values"): (
+            "status must be one of: planned, done, partial, postponed, cancelled",
+            "1",
+        ),
     }
     turkish = rule_counts(pages["tr"])
     assert turkish[("exam_results.csv", "score_range")] == ("score (puan) 0 ile 100 arasında olmalı", "1")

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from evaluation.config.instruments import Instrument, find_instrument, load_instrument
+from evaluation.validation.quality.activities import activity_warnings
 from evaluation.validation.quality.completeness import low_response, missing_schools_and_waves, roster_coverage
 from evaluation.validation.quality.item_totals import items_against_exams
 from evaluation.validation.quality.messages import Finding, warning_text
@@ -33,6 +34,8 @@ CHECKS = (
     "speeding",
     "duplicate_submission",
     "items_disagree",
+    "activity_without_date",
+    "participants_not_held",
 )
 SURVEYS_PREFIX = "surveys/"
 
@@ -95,6 +98,9 @@ def check_quality(
     - ``items_disagree``: a student's right/wrong item responses to an exam subject in a wave
       that add up to another number than exam_results' ``correct``
       (`evaluation.validation.quality.item_totals`).
+    - ``activity_without_date``, ``participants_not_held``: an activity done without its date,
+      participants of an activity that did not take place
+      (`evaluation.validation.quality.activities`).
 
     Tables that are broken or have no accepted rows are not checked (they are reported by the
     validation itself); completeness is checked only when the schools table has accepted rows,
@@ -137,6 +143,8 @@ def check_quality(
         if instrument is not None:
             for check in (straight_lining, speeding, duplicate_submissions):
                 found += check(table, frame, instrument, settings)
+    if "activities" in frames:
+        found += activity_warnings(frames["activities"])
     return warnings_frame(found, report, language)
 
 
