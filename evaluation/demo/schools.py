@@ -118,6 +118,8 @@ def matched_partner_index(schools: pd.DataFrame, params: DemoParameters) -> np.n
     """
     n_partners = int((schools["group"] == "partner").sum())
     rows = np.arange(len(schools))
+    if params.controls_per_partner_school == 0:  # no control schools (one partnership): every row is its own
+        return rows
     return np.where(rows < n_partners, rows, (rows - n_partners) // params.controls_per_partner_school)
 
 

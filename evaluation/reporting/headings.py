@@ -12,8 +12,19 @@ from evaluation.reporting import escaping as md
 from evaluation.wording import has, text
 
 #: Sections that share another's heading (no activity calendar: the activities heading, another text).
-_HEADING_OF = {"no_activities": "activities"}
-_INTRO_OF = {"no_activities": "report.sections.activities.none"}
+_HEADING_OF = {
+    "no_activities": "activities",
+    "prepost_monitoring": "prepost",
+    "design_monitoring": "design",
+    "methods_monitoring": "methods",
+}
+_INTRO_OF = {
+    "no_activities": "report.sections.activities.none",
+    # a monitoring run (no control schools): the same headings, what such a design can say
+    "prepost_monitoring": "report.monitoring.prepost",
+    "design_monitoring": "report.monitoring.next_year",
+    "methods_monitoring": "report.monitoring.methods",
+}
 
 
 def section(key: str, language: str, **values: object) -> md.Markdown:

@@ -66,14 +66,17 @@ def findings(effects: pd.DataFrame, plan: Plan, instruments: dict, method: str) 
     return md.Markdown("\n").join(bullets)
 
 
-def changes(effects: pd.DataFrame, plan: Plan, instruments: dict) -> md.Markdown:
-    """One bullet per outcome and group (partner, control): the mean change with its
-    school-clustered interval (`PREPOST_METHOD` rows) in plain words; none without such rows."""
+def changes(
+    effects: pd.DataFrame, plan: Plan, instruments: dict, groups: tuple[str, ...] = ("partner", "control")
+) -> md.Markdown:
+    """One bullet per outcome and group of `groups` (partner, control; a monitoring run without
+    control schools passes partner alone): the mean change with its school-clustered interval
+    (`PREPOST_METHOD` rows) in plain words; none without such rows."""
     wording = outcome_wording(plan, instruments)
     rows = effects[
         (effects["analysis"] == "prepost")
         & (effects["subgroup"] == "all")
-        & effects["group"].isin(["partner", "control"])
+        & effects["group"].isin(list(groups))
         & (effects["method"] == PREPOST_METHOD)
     ]
     return md.Markdown("\n").join(
@@ -111,7 +114,8 @@ def prepost_caveats(plan: Plan) -> md.Markdown:
 
 def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFrame:
     """Schools, students with exam results and survey respondents per group (counts only); a
-    programme without exam results (a consortium of surveys alone) has no row of them."""
+    programme without exam results (a consortium of surveys alone) has no row of them, one without
+    control schools no column of them."""
     schools = accepted["schools"][["school_id", "group"]]
     counts = {column("schools", language): schools.groupby("group")["school_id"].nunique()}
     if "exam_results" in accepted:
@@ -122,7 +126,8 @@ def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFr
             merged = frame.merge(schools, on="school_id")
             name = column("respondents", language, instrument=table.removeprefix("surveys/"))
             counts[name] = merged.groupby("group")["respondent_id"].nunique()
-    overview = pd.DataFrame(counts).T.reindex(columns=["partner", "control"]).fillna(0).astype(int)
+    groups = [g for g in ("partner", "control") if g in set(schools["group"])]  # no control column without them
+    overview = pd.DataFrame(counts).T.reindex(columns=groups).fillna(0).astype(int)
     overview.columns = [label(c, language) for c in overview.columns]
     return overview
 
@@ -239,12 +244,15 @@ def _sample(method: str, primary: str, language: str) -> str:
     return text("report.sensitivity.headline", language, sample=sample) if method == primary else sample
 
 
-def prepost_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
+def prepost_table(effects: pd.DataFrame, language: str, groups: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The report body's pre/post rows of the whole sample: the mean change of the students (or
-    respondents) in both waves with its school-clustered interval (`PREPOST_METHOD`)."""
+    respondents) in both waves with its school-clustered interval (`PREPOST_METHOD`); of the
+    `groups` alone when given (a monitoring run: partner)."""
     rows = effects[
         (effects["analysis"] == "prepost") & (effects["subgroup"] == "all") & (effects["method"] == PREPOST_METHOD)
     ]
+    if groups is not None:
+        rows = rows[rows["group"].isin(list(groups))]
     return _format(
         rows,
         {
@@ -259,14 +267,18 @@ def prepost_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
     )
 
 
-def prepost_technical_table(effects: pd.DataFrame, language: str) -> pd.DataFrame:
+def prepost_technical_table(
+    effects: pd.DataFrame, language: str, groups: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """Pre/post rows of the whole sample by the methods that treat students as independent
     (`PREPOST_TECHNICAL`): paired t and Wilcoxon on the people in both waves, Welch on every
     value of each wave (for waves that do not link), so ``n`` counts pairs for the first two and
-    post-test values for Welch."""
+    post-test values for Welch; of the `groups` alone when given."""
     rows = effects[
         (effects["analysis"] == "prepost") & (effects["subgroup"] == "all") & effects["method"].isin(PREPOST_TECHNICAL)
     ]
+    if groups is not None:
+        rows = rows[rows["group"].isin(list(groups))]
     return _format(
         rows,
         {

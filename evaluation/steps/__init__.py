@@ -31,8 +31,9 @@ NOTEBOOKS = {
     "04-evidence.ipynb": (evidence.method, evidence.evidence, evidence.attrition_levels, evidence.balance,
                          years.findings_by_year),
     "05-annual-report.ipynb": (report.title, report.findings, report.partner_vs_control, report.robustness,
-                               report.before_and_after, report.subgroups, report.attrition, report.evidence,
-                               report.balance, report.reliability, report.tests_and_items, report.activities,
+                               report.before_and_after, report.schools, report.subgroups, report.attrition,
+                               report.evidence, report.balance, report.reliability, report.tests_and_items,
+                               report.activities,
                                report.indicators_over_years, report.findings_by_year, report.next_year,
                                report.data, report.methods, report.sensitivity_checks),
 }  # fmt: skip

@@ -96,6 +96,22 @@ class Run:
         return self._cached("frames", make)
 
     @property
+    def design(self) -> str:
+        """``comparison`` (partner against control schools) or ``monitoring`` (no control schools
+        with data: each school's and partnership's change before and after), from the analysed
+        schools and the outcomes' frames (`evaluation.analysis.study_design`)."""
+        from evaluation.analysis.study_design import study_design
+
+        return self._cached("design", lambda: study_design(self.analysed["schools"], self.frames))
+
+    @property
+    def monitoring(self) -> bool:
+        """True for a run without a comparison group (`design` is ``monitoring``)."""
+        from evaluation.analysis.study_design import MONITORING
+
+        return self.design == MONITORING
+
+    @property
     def primary(self) -> str:
         """The method of the report's body and summary: the plan's ``primary_method``."""
         return self.plan.primary_method

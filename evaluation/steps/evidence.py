@@ -9,7 +9,10 @@ notebook shows.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from evaluation.analysis.evidence import evidence_table, school_balance
+from evaluation.evidence import EVIDENCE_COLUMNS
 from evaluation.reporting import escaping as md
 from evaluation.reporting.evidence import attrition_levels_table, with_summaries
 from evaluation.steps.context import Run, section
@@ -28,7 +31,11 @@ def method(run: Run) -> Shown:
 @section("evidence")
 def evidence(run: Run) -> Shown:
     """results/evidence.csv: one row per outcome (all students) of the headline method, with its
-    summary sentence in the plan's language."""
+    summary sentence in the plan's language. A monitoring run (no control schools) has no finding
+    to rate: the table has its columns and no rows."""
+    if run.monitoring:
+        run.save(pd.DataFrame(columns=EVIDENCE_COLUMNS), "evidence")
+        return Shown(md.text("notebooks.monitoring", run.language))
     effects = run.table("effects")
     table = evidence_table(effects, run.table("attrition"), run.plan, run.primary)
     table = with_summaries(table, run.plan, run.instruments, effects, run.primary)

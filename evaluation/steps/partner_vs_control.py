@@ -2,6 +2,11 @@
 control schools by every method side by side, the comparison schools, missing outcome data, the
 plan's subgroups and next year's design.
 
+A run without control schools (`Run.design` is ``monitoring``: one partnership, a consortium)
+has nothing to compare its partner schools with: its sections say so and write no
+partner-versus-control or moderation rows (notebook 02 holds its changes per school and
+partnership).
+
 Each function is one section of the notebook: it writes its results table and returns what the
 notebook shows.
 """
@@ -17,6 +22,7 @@ from evaluation.reporting import escaping as md
 from evaluation.reporting.figures import covariate_name, forest_plot, love_plot
 from evaluation.reporting.sections import headline_rows, methods_table, subgroup_table
 from evaluation.reporting.sensitivity import LOVE_PLOT
+from evaluation.stats.estimate import effects_frame
 from evaluation.steps import workspace
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
@@ -29,7 +35,10 @@ def estimates(run: Run) -> Shown:
     differences and, above the plan's missing-data threshold, the imputed ANCOVA, each with the
     plan's covariates; p-values adjusted within the plan's multiplicity families; then the
     `moderation` rows, per outcome and plan subgroup the test of a difference in the partner
-    effect between its levels (exploratory: p not adjusted)."""
+    effect between its levels (exploratory: p not adjusted). None in a monitoring run."""
+    if run.monitoring:
+        run.save_effects(effects_frame([]), "partner_vs_control")
+        return Shown(md.text("notebooks.monitoring", run.language))
     plan, covariates = run.plan, run.covariates
     effects = adjust_p_values(
         pd.concat(
@@ -45,7 +54,9 @@ def estimates(run: Run) -> Shown:
 
 
 def headline(run: Run) -> Shown:
-    """The headline method and its effect sizes with their intervals."""
+    """The headline method and its effect sizes with their intervals (none in a monitoring run)."""
+    if run.monitoring:
+        return Shown(md.text("notebooks.monitoring", run.language))
     primary = run.primary
     figure = forest_plot(headline_rows(run.table("effects"), primary), run.language)
     return Shown(md.text("notebooks.headline", run.language, method=primary), figure_of(figure))
@@ -99,7 +110,9 @@ def missing_data(run: Run) -> Shown:
 
 
 def subgroups(run: Run) -> Shown:
-    """The headline method per subgroup of the plan."""
+    """The headline method per subgroup of the plan (none in a monitoring run)."""
+    if run.monitoring:
+        return Shown(md.text("notebooks.monitoring", run.language))
     return Shown(subgroup_table(run.table("effects"), run.language, run.primary))
 
 

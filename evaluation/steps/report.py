@@ -5,6 +5,12 @@ The body (findings to the data) shows the plan's primary method alone, and the s
 mean change before and after; the technical end (`methods`, `sensitivity`) holds how the numbers
 were made, every method side by side, the student-level pre/post tests and the imputation check.
 
+The sections follow the run's design (`Run.design`, `evaluation.analysis.study_design`): a run
+without control schools (one partnership, a consortium) is a monitoring report, whose findings are
+each outcome's change before and after with what such a design cannot show, and which leaves out
+the sections that need a comparison group (the partner-versus-control table, subgroups, attrition,
+evidence, balance), saying why once. Schools and partnerships are shown in both designs.
+
 The report writes no results table; every table it needs is read through `Run.table`, which
 runs the section that writes it first when a notebook before this one has not.
 """
@@ -19,6 +25,7 @@ from evaluation.reporting import evidence as evidence_text
 from evaluation.reporting import figures, sections, sensitivity
 from evaluation.reporting import item_analysis as item_text
 from evaluation.reporting import methods as methods_text
+from evaluation.reporting import schools as school_text
 from evaluation.reporting.headings import section as heading  # `section` of steps.context is the decorator
 from evaluation.steps import workspace
 from evaluation.steps.context import Run
@@ -37,15 +44,29 @@ def title(run: Run) -> Shown:
     return Shown(sections.header(run.plan), sections.quarantine_note(quarantined, run.language))
 
 
+#: The group whose change a monitoring run reports (it has no control schools).
+_MONITORED = ("partner",)
+
+
 def findings(run: Run) -> Shown:
-    """The partner-versus-control finding of every outcome in plain words."""
+    """The partner-versus-control finding of every outcome in plain words; in a monitoring run,
+    what a design without a comparison group can and cannot show, each outcome's change with its
+    school-clustered interval, and why the comparison's sections are left out."""
     effects = run.table("effects")
+    if run.monitoring:
+        return Shown(
+            heading("monitoring", run.language),
+            sections.changes(effects, run.plan, run.instruments, groups=_MONITORED),
+            md.text("report.monitoring.left_out", run.language),
+        )
     return Shown(heading("findings", run.language), sections.findings(effects, run.plan, run.instruments, run.primary))
 
 
 def partner_vs_control(run: Run) -> Shown:
     """The primary method's adjusted differences (the method named in words), and its effect sizes
-    drawn."""
+    drawn (nothing in a monitoring run: no control schools)."""
+    if run.monitoring:
+        return Shown()
     effects = run.table("effects")
     figure = figures.forest_plot(sections.headline_rows(effects, run.primary), run.language)
     method = md.text(f"report.methods.headline.{run.primary}", run.language)
@@ -60,7 +81,7 @@ def robustness(run: Run) -> Shown:
     """How the comparison schools were matched, when the plan matched them (the imputation check
     is in the technical end: `sensitivity`)."""
     parts = []
-    if run.plan.comparison == "matched":
+    if run.plan.comparison == "matched" and not run.monitoring:
         matching = sensitivity.matching_table(run.table("matching_balance"), run.language)
         if len(matching):
             from IPython.display import Image
@@ -79,6 +100,13 @@ def before_and_after(run: Run) -> Shown:
     table, and the group means drawn."""
     effects = run.table("effects")
     figure = figures.prepost_plot(run.table("group_means"), run.language)
+    if run.monitoring:  # the changes in words are the findings: here the table and the chart
+        return Shown(
+            heading("prepost_monitoring", run.language),
+            sections.prepost_caveats(run.plan),
+            _styled(run, sections.prepost_table(effects, run.language, groups=_MONITORED)),
+            figure_of(figure),
+        )
     table = sections.prepost_table(effects, run.language)
     return Shown(
         heading("prepost", run.language),
@@ -89,9 +117,40 @@ def before_and_after(run: Run) -> Shown:
     )
 
 
+def schools(run: Run) -> Shown:
+    """Schools and partnerships (both designs): each school by name with n and mean before and
+    after and its change with the interval (results/schools.csv), blank cells under the plan's
+    minimum with a note; each partnership's gap before and after between its better- and its
+    less-resourced school, its change with the interval and whether it narrowed, and the average
+    change over the partnerships (results/partnerships.csv). With control schools, what the
+    moderation test of resource level shows."""
+    school_table, partnership_table = run.table("schools"), run.table("partnerships")
+    names = run.accepted["schools"]
+    parts: list = [heading("schools", run.language)]
+    for title, table in school_text.school_tables(school_table, names, run.plan, run.language):
+        parts += [title, _styled(run, table)]
+    parts.append(school_text.suppressed_note(school_table, run.plan.min_cell_size, run.language))
+    if len(partnership_table):
+        parts += [
+            school_text.gap_sentences(partnership_table, names, run.plan, run.instruments),
+            _styled(run, school_text.partnership_table(partnership_table, names, run.language)),
+        ]
+    if not run.monitoring:
+        effects = run.table("effects")
+        resource = effects[(effects["analysis"] != "moderation") | (effects["subgroup"] == "resource_level")]
+        if (resource["analysis"] == "moderation").any():
+            parts += [
+                md.text("report.schools.resource", run.language),
+                sections.moderation_sentences(resource, run.plan, run.instruments),
+            ]
+    return Shown(*parts)
+
+
 def subgroups(run: Run) -> Shown:
     """The primary method within each subgroup (descriptive), and whether the effect differed
-    between a variable's levels (the moderation tests, exploratory)."""
+    between a variable's levels (the moderation tests, exploratory); nothing in a monitoring run."""
+    if run.monitoring:
+        return Shown()
     effects = run.table("effects")
     return Shown(
         heading("subgroups", run.language),
@@ -101,13 +160,20 @@ def subgroups(run: Run) -> Shown:
 
 
 def attrition(run: Run) -> Shown:
+    """Who took part in both waves, per group (nothing in a monitoring run: attrition is judged
+    against the comparison group's)."""
+    if run.monitoring:
+        return Shown()
     return Shown(
         heading("attrition", run.language), _styled(run, sections.attrition_table(run.table("attrition"), run.language))
     )
 
 
 def evidence(run: Run) -> Shown:
-    """How strong the evidence is, per finding in plain words and in a compact table."""
+    """How strong the evidence is, per finding in plain words and in a compact table (nothing in
+    a monitoring run: there is no finding to rate)."""
+    if run.monitoring:
+        return Shown()
     plan, effects, evidence_rows = run.plan, run.table("effects"), run.table("evidence")
     boundary = text(f"evidence.boundary.{plan.attrition_boundary}", plan.language)
     wording = sections.outcome_wording(plan, run.instruments)
@@ -119,7 +185,9 @@ def evidence(run: Run) -> Shown:
 
 
 def balance(run: Run) -> Shown:
-    """Were partner and control schools alike at the start?"""
+    """Were partner and control schools alike at the start? (Nothing in a monitoring run.)"""
+    if run.monitoring:
+        return Shown()
     return Shown(
         heading("balance", run.language),
         _styled(run, evidence_text.balance_overview(run.table("balance"), run.language)),
@@ -167,7 +235,10 @@ def activities(run: Run) -> Shown:
 
 def next_year(run: Run) -> Shown:
     """Next year's design: the MDES by number of schools of the academic exam outcomes; nothing
-    for a programme without one (a consortium of surveys alone has no design table to show)."""
+    for a programme without one (a consortium of surveys alone has no design table to show). A
+    monitoring run says what a comparison group would need instead."""
+    if run.monitoring:
+        return Shown(heading("design_monitoring", run.language))
     if not any(o.source == "exam" and o.domain == "academic" for o in run.plan.outcomes):
         return Shown()
     design = run.table("design")
@@ -200,7 +271,10 @@ def data(run: Run) -> Shown:
 
 
 def methods(run: Run) -> Shown:
-    """How the numbers were made: the primary method, the covariates, the multiplicity families."""
+    """How the numbers were made: the primary method, the covariates, the multiplicity families;
+    in a monitoring run, the changes' intervals (no partner-versus-control model)."""
+    if run.monitoring:
+        return Shown(heading("methods_monitoring", run.language, min_cell=run.plan.min_cell_size))
     effects = run.table("effects")
     return Shown(
         methods_text.methods_note(run.plan, run.primary),
@@ -214,6 +288,9 @@ def sensitivity_checks(run: Run) -> Shown:
     the pre/post tests that treat students as independent, and the imputed estimate beside the
     complete-case one where outcomes are missing."""
     effects = run.table("effects")
+    if run.monitoring:  # no partner-versus-control method to compare: the student-level tests
+        technical = sections.prepost_technical_table(effects, run.language, groups=_MONITORED)
+        return Shown(heading("prepost_technical", run.language), _styled(run, technical)) if len(technical) else Shown()
     method = md.text(f"report.methods.headline.{run.primary}", run.language)
     parts = [
         heading("sensitivity", run.language, method=method),

@@ -73,7 +73,7 @@ def test_demo_plan_loads_with_its_outcomes():
     assert plan.outcomes[4] == dataclasses.replace(
         plan.outcomes[4], source="survey", instrument="student_climate", scale="belonging", subject=None
     )
-    assert plan.subgroups == ("grade", "sex")
+    assert plan.subgroups == ("grade", "sex", "resource_level")
     assert plan.data_dir == DEMO_PLAN.parent / "data/2022-2023"  # the run takes it from its output folder
     assert len(plan.hash) == 12
 

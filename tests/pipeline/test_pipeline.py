@@ -55,12 +55,14 @@ def test_effects_table_has_the_data_models_columns_and_every_analysis(effects: p
         assert mine["domain"].eq(outcome.domain).all()
     # Subgroups of the plan are there too, with their cells named as the data model says, and one
     # moderation row per subgroup variable for each outcome whose students have it
-    assert effects["subgroup"].str.fullmatch(r"all|grade=\d+|sex=[FM]|grade|sex").all()
-    assert {"grade=9", "grade=10", "grade=11", "sex=F", "sex=M"} <= set(effects["subgroup"])
+    levels = r"resource_level=(high|medium|low)"
+    assert effects["subgroup"].str.fullmatch(rf"all|grade=\d+|sex=[FM]|{levels}|grade|sex|resource_level").all()
+    assert {"grade=9", "grade=10", "grade=11", "sex=F", "sex=M", "resource_level=low"} <= set(effects["subgroup"])
     moderation = effects[effects["analysis"] == "moderation"]
-    assert set(moderation["subgroup"]) == {"grade", "sex"} and set(moderation["method"]) == {"ancova_cr2"}
+    assert set(moderation["subgroup"]) == {"grade", "sex", "resource_level"}
+    assert set(moderation["method"]) == {"ancova_cr2"}
     assert not moderation.duplicated(["outcome", "subgroup"]).any()
-    assert set(moderation.loc[moderation["subgroup"] == "grade", "note"]) == {"wald_f:2"}
+    assert set(moderation.loc[moderation["subgroup"].isin(["grade", "resource_level"]), "note"]) == {"wald_f:2"}
     assert set(moderation.loc[moderation["subgroup"] == "sex", "note"]) == {""}
     assert moderation["p_value"].between(0, 1).all() and moderation["p_adjusted"].isna().all()
 

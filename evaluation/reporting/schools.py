@@ -1,0 +1,203 @@
+"""The report's section on schools and partnerships (both designs): each school by name with its
+means before and after and its change (results/schools.csv), each partnership's gap between its
+better- and its less-resourced school before and after with the change of the gap and whether it
+narrowed, and the average change of the gap over the partnerships (results/partnerships.csv).
+
+School names come from the schools table (data: untrusted); they reach the report only as cells
+of an escaping `ReportTable` or as escaped values of a catalogue sentence.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from evaluation.analysis.frames import outcome_wording
+from evaluation.analysis.schools import ALL_PARTNERSHIPS
+from evaluation.config.plan import Plan
+from evaluation.reporting import escaping as md
+from evaluation.reporting.headings import column
+from evaluation.reporting.sentences import label
+
+_COUNTS = ("n_pre", "n_post", "n_linked")
+_SCHOOL_COLUMNS = {
+    "partnership_id": "partnership_id",
+    "school": "school",
+    "group": "group",
+    "n_pre": "n_pre",
+    "mean_pre": "mean_pre",
+    "n_post": "n_post",
+    "mean_post": "mean_post",
+    "n_linked": "both_waves",
+    "change": "change",
+    "change_ci_low": "ci_low",
+    "change_ci_high": "ci_high",
+}
+_PARTNERSHIP_COLUMNS = {
+    "partnership_id": "partnership_id",
+    "outcome": "outcome",
+    "higher": "higher_school",
+    "lower": "lower_school",
+    "gap_pre": "gap_pre",
+    "gap_post": "gap_post",
+    "gap_change": "gap_change",
+    "gap_change_ci_low": "ci_low",
+    "gap_change_ci_high": "ci_high",
+    "narrowed": "narrowed",
+}
+
+
+def school_names(schools: pd.DataFrame) -> dict[str, str]:
+    """school_id -> the school's name as the schools table writes it (its id when it has none)."""
+    names = schools["school_name"] if "school_name" in schools.columns else schools["school_id"]
+    return {
+        sid: (name if isinstance(name, str) and name.strip() else sid) for sid, name in zip(schools["school_id"], names)
+    }
+
+
+def _is_true(value: object) -> bool:
+    return str(value).strip().lower() == "true"
+
+
+def verdict(narrowed: object, low: float, high: float) -> str:
+    """``narrowed``, ``widened`` or ``unclear`` from partnerships.csv's three-valued `narrowed`
+    (true, false, blank); "" when the row has no interval (blank for want of numbers)."""
+    written = str(narrowed).strip().lower()
+    if written in ("true", "false"):
+        return "narrowed" if written == "true" else "widened"
+    if math.isnan(low) or math.isnan(high):
+        return ""
+    return "unclear"
+
+
+def school_tables(
+    table: pd.DataFrame, schools: pd.DataFrame, plan: Plan, language: str
+) -> list[tuple[md.Markdown, pd.DataFrame]]:
+    """Per outcome of the plan, a heading and one row per school (results/schools.csv): its
+    partnership and name (and group, when the programme has control schools), n and mean before
+    and after, and the change of those in both waves with its 95% interval; blank where the
+    schools table blanked it. Schools in partnership order, partner schools first, then by name."""
+    names = school_names(schools)
+    info = schools.set_index("school_id")
+    with_controls = schools["group"].nunique() > 1
+    shown = table.copy()
+    shown["school"] = [names.get(sid, sid) for sid in shown["school_id"]]
+    shown["partnership_id"] = [
+        _text(info["partnership_id"].get(sid)) if "partnership_id" in info else "" for sid in shown["school_id"]
+    ]
+    shown["group"] = [info["group"].get(sid, "") for sid in shown["school_id"]]
+    for count in _COUNTS:
+        shown[count] = pd.array(shown[count], dtype="Int64")
+    shown["_control"] = shown["group"] != "partner"
+    shown["_alone"] = shown["partnership_id"] == ""
+    order = ["_control", "_alone", "partnership_id", "school"]
+    columns = {k: v for k, v in _SCHOOL_COLUMNS.items() if with_controls or k != "group"}
+    parts = []
+    for outcome in plan.outcomes:
+        rows = shown[shown["outcome"] == outcome.id]
+        if rows.empty:
+            continue
+        rows = rows.sort_values(order, kind="stable").copy()
+        rows["group"] = [label(g, language) for g in rows["group"]]
+        rows = rows[list(columns)].rename(columns={name: column(key, language) for name, key in columns.items()})
+        heading = md.Markdown("### {}").format(md.capitalise(label(outcome.id, language), language))
+        parts.append((heading, rows.reset_index(drop=True)))
+    return parts
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def partnership_table(table: pd.DataFrame, schools: pd.DataFrame, language: str) -> pd.DataFrame:
+    """One row per partnership and outcome (results/partnerships.csv): the better- and the
+    less-resourced school by name, the gap before and after, its change with the 95% interval and
+    whether it narrowed (yes, no, no clear change); the rows over all partnerships last."""
+    names = school_names(schools)
+    shown = table.copy()
+    every = shown["partnership_id"] == ALL_PARTNERSHIPS
+    shown["partnership_id"] = [
+        md.text("report.schools.all_partnerships", language) if a else p for a, p in zip(every, shown["partnership_id"])
+    ]
+    shown["higher"] = [names.get(s, s) if isinstance(s, str) else "" for s in shown["higher_school_id"]]
+    shown["lower"] = [names.get(s, s) if isinstance(s, str) else "" for s in shown["lower_school_id"]]
+    shown["narrowed"] = [
+        md.text(f"report.schools.verdict.{v}", language) if v else ""
+        for v in (
+            verdict(n, lo, hi)
+            for n, lo, hi in zip(shown["narrowed"], shown["gap_change_ci_low"], shown["gap_change_ci_high"])
+        )
+    ]
+    shown["outcome"] = [label(o, language) for o in shown["outcome"]]
+    shown = pd.concat([shown[~every], shown[every]])
+    columns = _PARTNERSHIP_COLUMNS
+    return (
+        shown[list(columns)]
+        .rename(columns={name: column(key, language) for name, key in columns.items()})
+        .reset_index(drop=True)
+    )
+
+
+def _signed(value: float, language: str) -> md.Markdown:
+    return (md.Markdown("+") if value >= 0 else md.Markdown("")) + md.number(value, 2, language)
+
+
+def gap_sentences(table: pd.DataFrame, schools: pd.DataFrame, plan: Plan, instruments: dict) -> md.Markdown:
+    """One bullet per outcome: with several partnerships, the average change of the gap with its
+    interval over the partnerships as units; with one, that partnership's gap before and after
+    and its change, both schools named."""
+    language, wording, names = plan.language, outcome_wording(plan, instruments), school_names(schools)
+    every = table["partnership_id"] == ALL_PARTNERSHIPS
+    rows = table[every] if every.any() else table
+    # the partnerships the mean of each outcome is over: those with a gap_change
+    counted = table[~every & table["gap_change"].notna()].groupby("outcome")["partnership_id"].nunique()
+    bullets = []
+    for _, row in rows.iterrows():
+        outcome = md.capitalise(label(row["outcome"], language), language)
+        unit = md.text(f"report.units.{wording.get(row['outcome'], ('points', 'students'))[0]}", language)
+        kind = verdict(row["narrowed"], row["gap_change_ci_low"], row["gap_change_ci_high"])
+        if not kind or math.isnan(row["gap_change"]):
+            if row["partnership_id"] != ALL_PARTNERSHIPS:
+                bullets.append(
+                    md.text("report.schools.gap_unknown", language, outcome=outcome, partnership=row["partnership_id"])
+                )
+            continue
+        values = dict(
+            outcome=outcome,
+            unit=unit,
+            change=_signed(row["gap_change"], language),
+            low=md.number(row["gap_change_ci_low"], 2, language),
+            high=md.number(row["gap_change_ci_high"], 2, language),
+            verdict=md.text(f"report.schools.verdict.{kind}", language),
+        )
+        if row["partnership_id"] == ALL_PARTNERSHIPS:
+            bullets.append(
+                md.text(
+                    "report.schools.across",
+                    language,
+                    n=md.count(int(counted.get(row["outcome"], 0)), language),
+                    **values,
+                )
+            )
+        elif not (math.isnan(row["gap_pre"]) or math.isnan(row["gap_post"])):
+            bullets.append(
+                md.text(
+                    "report.schools.gap",
+                    language,
+                    partnership=row["partnership_id"],
+                    higher=names.get(row["higher_school_id"], row["higher_school_id"]),
+                    lower=names.get(row["lower_school_id"], row["lower_school_id"]),
+                    gap_pre=md.number(row["gap_pre"], 2, language),
+                    gap_post=md.number(row["gap_post"], 2, language),
+                    **values,
+                )
+            )
+    return md.Markdown("\n").join(md.Markdown("- ") + bullet for bullet in bullets)
+
+
+def suppressed_note(table: pd.DataFrame, min_cell_size: int, language: str) -> md.Markdown:
+    """A note under the school tables when any cell is blank for privacy ("" otherwise)."""
+    if not table["suppressed"].map(_is_true).any():
+        return md.Markdown("")
+    return md.text("report.schools.suppressed", language, min_cell=md.count(min_cell_size, language))
