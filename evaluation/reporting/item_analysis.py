@@ -78,7 +78,7 @@ def weak_item_sentences(tests: pd.DataFrame, items: pd.DataFrame, language: str)
                 )
             )
         bullets.append(md.Markdown(" ").join(parts))
-    return md.Markdown("\n").join(md.Markdown("- {}").format(bullet) for bullet in bullets)
+    return md.Markdown("\n").join(md.Markdown("- {}").format(md.capitalise(bullet, language)) for bullet in bullets)
 
 
 def _whole(values: pd.Series) -> pd.Series:

@@ -112,7 +112,7 @@ def test_the_report_shows_the_tests_and_names_weak_items(item_run):
     for wave in ("pre", "post"):
         cell = items[(items["test_id"] == "mathematics") & (items["wave"] == wave)]
         weak = set(cell.loc[cell["corrected_point_biserial"] < 0.2, "item"])
-        start = f"mathematics, {text_of(f'labels.{wave}', 'en')}:"
+        start = f"Mathematics, {text_of(f'labels.{wave}', 'en')}:"
         (bullet,) = [b for b in bullets if b.startswith(start)]
         named = set(re.findall(r"\bq\d\d\b", bullet))
         if weak == set(cell["item"]):  # every item weak: said in one sentence, no item named
