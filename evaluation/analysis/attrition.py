@@ -116,7 +116,7 @@ def outcome_level(outcome: Outcome, instruments: dict) -> str:
     ``students`` for an exam, else the survey instrument's role in the plural (``teachers`` for
     a teacher survey, ``staff`` for a school team's self-assessment), ``respondents`` when the
     instrument names none."""
-    if outcome.source == "exam":
+    if outcome.source in ("exam", "test"):
         return "students"
     role = getattr(instruments[outcome.instrument], "role", None) or "respondent"
     return "staff" if role == "staff" else f"{role}s"

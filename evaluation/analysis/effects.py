@@ -95,8 +95,8 @@ def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.Dat
 
 def outcome_icc(outcome: Outcome) -> float:
     """The ICC of the WWC's cluster factor on the partner-versus-control g: the WWC's default for
-    the outcome, 0.20 for an exam (achievement) and 0.10 for a survey scale (any other outcome)."""
-    return default_icc("achievement" if outcome.source == "exam" else "behavioural")
+    the outcome, 0.20 for an exam or a knowledge test (achievement) and 0.10 for a survey scale."""
+    return default_icc("achievement" if outcome.source in ("exam", "test") else "behavioural")
 
 
 def partner_vs_control_effects(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from evaluation.analysis.covariates import school_sizes
-from evaluation.analysis.scores import scale_score
+from evaluation.analysis.scores import knowledge_test_scores, scale_score
 from evaluation.config.plan import Outcome, Plan
 from evaluation.errors import PlanError
 
@@ -59,6 +59,20 @@ def _survey_long(accepted: dict[str, pd.DataFrame], outcome: Outcome, instrument
     return frame
 
 
+def _test_long(accepted: dict[str, pd.DataFrame], outcome: Outcome) -> pd.DataFrame:
+    responses = accepted.get("item_responses")
+    rows = responses[responses["test_id"] == outcome.test] if responses is not None else None
+    if rows is None or rows.empty:
+        known = ", ".join(sorted(responses["test_id"].dropna().unique())) if responses is not None else ""
+        raise PlanError(
+            f"outcome {outcome.id}: no accepted item responses for test {outcome.test!r}"
+            + (f"; tests in the data: {known}" if known else "; the data has no item_responses table")
+        )
+    return knowledge_test_scores(rows).rename(columns={"student_id": "unit_id", "percent_correct": "value"})[
+        ["unit_id", "school_id", "wave", "value"]
+    ]
+
+
 def instrument_scale(instrument, scale: str, outcome_id: str) -> tuple[list[str], list[str], float, float]:
     """Items, reverse-keyed items and response range of one scale of an instrument."""
     if scale not in instrument.scales:
@@ -76,7 +90,12 @@ def prepost_frame(accepted: dict[str, pd.DataFrame], outcome: Outcome, instrumen
     0 control), pre, post, plus the subgroup and covariate columns the data has (grade, sex,
     special_needs, migrant_refugee from the roster; school_type, resource_level from schools;
     school_size, the school's students on the roster, else with exam results)."""
-    long = _exam_long(accepted, outcome) if outcome.source == "exam" else _survey_long(accepted, outcome, instruments)
+    if outcome.source == "exam":
+        long = _exam_long(accepted, outcome)
+    elif outcome.source == "test":
+        long = _test_long(accepted, outcome)
+    else:
+        long = _survey_long(accepted, outcome, instruments)
     wide = long.pivot(index=["unit_id", "school_id"], columns="wave", values="value")
     wide = wide.reindex(columns=["pre", "post"]).reset_index()
     wide.columns.name = None
@@ -125,6 +144,8 @@ def outcome_wording(plan: Plan, instruments: dict) -> dict[str, tuple[str, str]]
     for outcome in plan.outcomes:
         if outcome.source == "exam":
             wording[outcome.id] = ("points", "students")
+        elif outcome.source == "test":  # the percentage of the items right
+            wording[outcome.id] = ("percentage_points", "students")
         else:
             role = getattr(instruments[outcome.instrument], "role", "student")
             wording[outcome.id] = ("scale_points", "teachers" if role == "teacher" else "students")

@@ -15,8 +15,9 @@ from evaluation.wording import LANGUAGES as CATALOGUE_LANGUAGES
 #: Languages of the report, the fix lists and the instruments' texts: those the wording catalogue
 #: has a file for (`evaluation.wording.LANGUAGES`), so a third language is one more catalogue.
 Language = Literal[CATALOGUE_LANGUAGES]  # type: ignore[valid-type]
-#: Where an outcome's values come from: the exam results table or a survey export.
-Source = Literal["exam", "survey"]
+#: Where an outcome's values come from: the exam results table, a survey export, or the item
+#: responses of a knowledge test (the percentage of its items right).
+Source = Literal["exam", "survey", "test"]
 #: What a run does with quarantined rows: stop, or analyse the accepted rows and report the rest.
 OnQuarantine = Literal["stop", "continue"]
 #: The partner-versus-control method the report headlines (left out: ancova_cr2, at any number

@@ -80,6 +80,7 @@ __all__ = [
     "SOURCES",
     "SUBGROUPS",
     "ExamOutcomeDocument",
+    "KnowledgeTestOutcomeDocument",
     "Outcome",
     "Plan",
     "PlanDocument",
@@ -97,7 +98,8 @@ DEFAULT_PRIMARY_METHOD = "ancova_cr2"
 
 @dataclass(frozen=True)
 class Outcome:
-    """One outcome of the plan: an exam subject or a survey scale.
+    """One outcome of the plan: an exam subject, a survey scale or a knowledge test scored item by item
+    (`test`: its id in the item_responses table; the score is the percentage of its items right).
 
     `confirmatory` outcomes have their headline p-value adjusted within their multiplicity family;
     the others are exploratory. `equated` (exams only) says the November and April exams were put
@@ -110,6 +112,7 @@ class Outcome:
     subject: str | None = None
     instrument: str | None = None
     scale: str | None = None
+    test: str | None = None
     confirmatory: bool = True
     equated: bool = False
 
@@ -187,12 +190,13 @@ def required_tables(outcomes: tuple[Outcome, ...]) -> dict[str, tuple[str, ...]]
     """The tables a plan with these outcomes needs, table -> the ids of the outcomes that need it.
 
     ``schools`` always (with no outcome behind it); ``exam_results`` only when an outcome is an
-    exam; ``surveys/<instrument>`` for each instrument a survey outcome names. Every other table
-    (students, activities, indicators, a survey no outcome names) is optional.
+    exam; ``surveys/<instrument>`` for each instrument a survey outcome names; ``item_responses``
+    for a test outcome (a knowledge test scored item by item). Every other table (students,
+    activities, indicators, item responses, a survey no outcome names) is optional.
     """
     needed: dict[str, tuple[str, ...]] = {ALWAYS_REQUIRED: ()}
     for outcome in outcomes:
-        table = "exam_results" if outcome.source == "exam" else f"surveys/{outcome.instrument}"
+        table = {"exam": "exam_results", "test": "item_responses"}.get(outcome.source, f"surveys/{outcome.instrument}")
         needed[table] = (*needed.get(table, ()), outcome.id)
     return needed
 
@@ -253,7 +257,7 @@ class OutcomeDocument(_Schema):
     model_config = ConfigDict(extra="ignore")
     what: ClassVar[str] = "an outcome"
     id: Name
-    source: Literal["exam", "survey"]
+    source: Literal["exam", "survey", "test"]
     domain: Name
 
 
@@ -277,6 +281,15 @@ class SurveyOutcomeDocument(_Schema):
     confirmatory: bool = True
 
 
+class KnowledgeTestOutcomeDocument(_Schema):
+    what: ClassVar[str] = "a test outcome"
+    id: Name
+    source: Literal["test"]
+    domain: Name
+    test: Name
+    confirmatory: bool = True
+
+
 _EXAMPLE_OUTCOME = "{id: mathematics, source: exam, subject: mathematics, domain: academic}"
 
 #: What each key must be, in the words of the messages ("min_cell_size must be ...").
@@ -294,12 +307,15 @@ EXPECTED = Expected(
         "outcomes": f"a list of at least one outcome, such as [{_EXAMPLE_OUTCOME}]",
         "outcomes[]": f"a mapping such as {_EXAMPLE_OUTCOME}",
         "outcomes[].id": "text naming the outcome, such as mathematics",
-        "outcomes[].source": "exam (a subject of the exam results) or survey (a scale of a survey instrument)",
+        "outcomes[].source": "exam (a subject of the exam results), survey (a scale of a survey instrument) or test "
+        "(a knowledge test of the item responses)",
         "outcomes[].domain": "text naming the outcome's domain, such as academic or wellbeing",
         "outcomes[].subject": "text naming the subject as the exam results write it, such as mathematics",
         "outcomes[].instrument": "the id of a survey instrument, lower-case letters, digits and _ (the name of "
         "its survey file under surveys/), such as student_climate",
         "outcomes[].scale": "text naming a scale of the instrument, such as belonging",
+        "outcomes[].test": "text naming the test as the item responses write it in test_id, such as "
+        "ethical_consumption",
         "outcomes[].confirmatory": "true (a confirmatory outcome: its headline p-value is adjusted within its "
         "multiplicity family) or false (exploratory)",
         "outcomes[].equated": "true (the November and April exams were equated: put on one scale) or false",
@@ -353,7 +369,11 @@ def load_plan(path: Path | str) -> Plan:
 
 def _outcome_schema(raw: Any) -> type[_Schema]:
     source = raw.get("source") if isinstance(raw, dict) else None
-    for name, schema in (("exam", ExamOutcomeDocument), ("survey", SurveyOutcomeDocument)):
+    for name, schema in (
+        ("exam", ExamOutcomeDocument),
+        ("survey", SurveyOutcomeDocument),
+        ("test", KnowledgeTestOutcomeDocument),
+    ):
         if source == name:
             return schema
     return OutcomeDocument
@@ -392,7 +412,7 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
                 f"outcomes[{first_use[checked.id]}] too; each outcome needs its own id"
             )
         first_use.setdefault(checked.id, position)
-        if isinstance(checked, (ExamOutcomeDocument, SurveyOutcomeDocument)):
+        if isinstance(checked, (ExamOutcomeDocument, SurveyOutcomeDocument, KnowledgeTestOutcomeDocument)):
             outcomes.append(Outcome(**checked.model_dump()))
     if plan is not None:
         seen: set[str] = set()

@@ -5,8 +5,9 @@ control schools.
 One school year per data folder (``write_consortium(out_dir, period="2023-2024")``): the
 consortium's member schools that year, the teachers' and students' surveys before and after their
 mobility (``teacher_mobility``, ``student_mobility``), and the schools' indicators of that year
-(Europass mobility documents, certificates, eTwinning projects and labels, labs). No exam
-results, no roster, no activity calendar.
+(Europass mobility documents, certificates, eTwinning projects and labels, labs), and the
+ethical-consumption test the students take before and after, item by item (item_responses). No
+exam results, no roster, no activity calendar.
 
 The schools are drawn once for the whole accreditation (the same seed gives the same pool in
 every year); each year's members are the pool's schools that have joined by then and not left,
@@ -30,7 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.demo.params import DemoParameters
+from evaluation.demo.items import build_knowledge_test
+from evaluation.demo.params import DemoParameters, KnowledgeTest
 from evaluation.demo.randomness import random_stream
 from evaluation.demo.schools import SCHOOL_COLUMNS
 from evaluation.demo.students import pseudonymous_ids
@@ -188,8 +190,10 @@ def _student_respondents(rng: np.random.Generator, schools: pd.DataFrame) -> Res
 
 def write_consortium(out_dir: Path, seed: int, period: str | None = None) -> Path:
     """Write one school year of the consortium into `out_dir` (the plan's `period`, default
-    2024-2025; the demo holds 2022-2023 to 2024-2025): schools.csv, indicators.csv and
-    surveys/teacher_mobility.csv, surveys/student_mobility.csv."""
+    2024-2025; the demo holds 2022-2023 to 2024-2025): schools.csv, indicators.csv,
+    surveys/teacher_mobility.csv, surveys/student_mobility.csv, and item_responses.csv: the
+    ethical-consumption test (15 items, `evaluation.demo.items.build_knowledge_test`) taken before
+    and after by the students of the mobility groups."""
     start = school_year(period or DEFAULT_PERIOD)
     index = start - FIRST_YEAR
     if not 0 <= index < N_YEARS:
@@ -223,4 +227,12 @@ def write_consortium(out_dir: Path, seed: int, period: str | None = None) -> Pat
             params,
         )
         write_csv(frame, out_dir / "surveys" / f"{instrument_id}.csv")
+    students = respondents["student"]
+    takers = pd.DataFrame(
+        {"student_id": students.ids, "school_id": schools["school_id"].to_numpy()[students.school_index]}
+    )
+    test = build_knowledge_test(
+        random_stream(seed, f"consortium:ethical_consumption:{start}"), takers, schools, KnowledgeTest()
+    )
+    write_csv(test, out_dir / "item_responses.csv")
     return out_dir

@@ -19,6 +19,36 @@ SURVEY_OUTCOME_IDS: Mapping[tuple[str, str], str] = MappingProxyType(
 )
 
 
+@dataclass(frozen=True)
+class KnowledgeTest:
+    """A knowledge test scored item by item (right 1, wrong or blank 0), taken before and after
+    the year by the students of every school: its item_responses rows
+    (`evaluation.demo.items.build_knowledge_test`).
+
+    A student's ability is ``school + N(0, ability_sd)`` on the logit scale, plus ``growth +
+    partner_effect * partner`` after; item j is right with probability
+    ``logistic(discrimination_j * (ability - difficulty_j))`` (a two-parameter logistic model),
+    difficulties drawn from N(difficulty_mean, difficulty_sd) and discriminations from
+    U(0.8, 2.0) once per test, the same items in both waves.
+    """
+
+    test_id: str = "ethical_consumption"
+    n_items: int = 15
+    difficulty_mean: float = -0.3
+    difficulty_sd: float = 0.9
+    ability_sd: float = 1.0
+    school_sd: float = 0.3
+    growth: float = 0.3
+    partner_effect: float = 0.3
+    response_rate: float = 0.9
+
+    def __post_init__(self) -> None:
+        if not 2 <= self.n_items <= 99:
+            raise ValueError("KnowledgeTest: n_items must be from 2 to 99")
+        if not 0 < self.response_rate <= 1:
+            raise ValueError("KnowledgeTest: response_rate must lie in (0, 1]")
+
+
 #: The 15 joint activities of the seed partnership's plan (001: "Yapılacak ortak çalışmalar",
 #: 2022-2023), as (activity_type, planned_month); `evaluation.demo.activities` knows each type.
 SEED_ACTIVITY_CALENDAR: tuple[tuple[str, str], ...] = (
@@ -166,6 +196,11 @@ class DemoParameters:
     indicator_partner_ratio : float
         TRUE EFFECT on the indicators: partner schools' expected increase is this many times
         that of control schools (1.5).
+    exam_item_responses : bool
+        Write item_responses.csv with every exam answer sheet item by item (test_id the subject,
+        items q01...), consistent with exam_results' correct counts (False: no file).
+    knowledge_test : KnowledgeTest or None
+        A knowledge test scored item by item, written to item_responses.csv too (None: none).
 
     Notes
     -----
@@ -255,6 +290,8 @@ class DemoParameters:
         makerspace_lab=0.1,
     )
     indicator_partner_ratio: float = 1.5
+    exam_item_responses: bool = False
+    knowledge_test: KnowledgeTest | None = None
 
     def __post_init__(self) -> None:
         for item in fields(self):

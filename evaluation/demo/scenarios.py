@@ -41,13 +41,15 @@ def write_national(out_dir: Path, seed: int = DEFAULT_SEED, period: str | None =
 
 def write_partnership(out_dir: Path, seed: int = DEFAULT_SEED, period: str | None = None) -> Path:
     """One partnership's monitoring year (001): Malatya Erman Ilıcak Fen Lisesi and Kayseri Bünyan
-    Fen Lisesi, joint exams in November and April, no control schools, and the partnership's
-    calendar of 15 joint activities with their months (`SEED_ACTIVITY_CALENDAR`)."""
+    Fen Lisesi, joint exams in November and April (with their answer sheets item by item in
+    item_responses.csv), no control schools, and the partnership's calendar of 15 joint activities
+    with their months (`SEED_ACTIVITY_CALENDAR`)."""
     params = replace(
         DemoParameters(),
         partnership_sizes=(2,),
         partnership_types=("science_high_school",),
         controls_per_partner_school=0,
+        exam_item_responses=True,
         activity_calendar=SEED_ACTIVITY_CALENDAR,
     )
     return write_demo_data(out_dir, seed=seed, params=params)

@@ -12,6 +12,7 @@ import pyarrow.csv as pa_csv
 from evaluation.demo.activities import build_activities
 from evaluation.demo.exams import build_exam_results
 from evaluation.demo.indicators import build_indicators
+from evaluation.demo.items import build_knowledge_test, exam_item_responses
 from evaluation.demo.params import DemoParameters
 from evaluation.demo.randomness import random_stream
 from evaluation.demo.schools import build_schools
@@ -69,7 +70,8 @@ def write_demo_data(out_dir: Path, seed: int = 20222023, params: DemoParameters 
     -------
     Path
         ``out_dir``, holding schools.csv, students.csv, exam_results.csv, activities.csv,
-        indicators.csv and surveys/<instrument_id>.csv for each of ``params.instruments``.
+        indicators.csv and surveys/<instrument_id>.csv for each of ``params.instruments``, and
+        item_responses.csv when ``params.exam_item_responses`` or ``params.knowledge_test`` asks.
     """
     params = params or DemoParameters()
     out_dir = Path(out_dir)
@@ -85,7 +87,24 @@ def write_demo_data(out_dir: Path, seed: int = 20222023, params: DemoParameters 
     write_csv(activities, out_dir / "activities.csv")
     indicators = build_indicators(random_stream(seed, "indicators"), schools, params)
     write_csv(indicators, out_dir / "indicators.csv")
+    _write_item_responses(out_dir, seed, schools, roster.frame, exams.frame, params)
     return out_dir
+
+
+def _write_item_responses(
+    out_dir: Path, seed: int, schools: pd.DataFrame, students: pd.DataFrame, exams: pd.DataFrame, params: DemoParameters
+) -> None:
+    """item_responses.csv when the parameters ask for it: the exams item by item
+    (``exam_item_responses``) and the knowledge test (``knowledge_test``), each from a random stream
+    of its own, so that no other table changes."""
+    parts = []
+    if params.exam_item_responses:
+        parts.append(exam_item_responses(random_stream(seed, "item_responses:exams"), exams))
+    if params.knowledge_test is not None:
+        stream = random_stream(seed, f"item_responses:{params.knowledge_test.test_id}")
+        parts.append(build_knowledge_test(stream, students, schools, params.knowledge_test))
+    if parts:
+        write_csv(pd.concat(parts, ignore_index=True), out_dir / "item_responses.csv")
 
 
 def _write_surveys(

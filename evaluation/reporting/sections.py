@@ -94,6 +94,7 @@ def prepost_caveats(plan: Plan) -> md.Markdown:
         "not_equated": [o for o in plan.outcomes if o.source == "exam" and not o.equated],
         "equated": [o for o in plan.outcomes if o.source == "exam" and o.equated],
         "surveys": [o for o in plan.outcomes if o.source == "survey"],
+        "tests": [o for o in plan.outcomes if o.source == "test"],
     }
     sentences = [
         md.capitalise(

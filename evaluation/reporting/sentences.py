@@ -64,7 +64,7 @@ def finding_sentence(
     row: pd.Series, alpha: float, language: str, unit: str, who: str, exploratory: bool = False
 ) -> md.Markdown:
     """One plain sentence for a partner-versus-control row of the results table; `unit` is
-    "points" or "scale_points", `who` "students" or "teachers"; `exploratory` for an outcome the
+    "points", "scale_points" or "percentage_points", `who` "students" or "teachers"; `exploratory` for an outcome the
     plan marks ``confirmatory: false`` (its p-value is not adjusted, and the sentence says so)."""
     outcome = label(row["outcome"], language)
     if math.isnan(row["ci_low"]) and _note(row):  # the model could not be fitted (or gave no interval): say why

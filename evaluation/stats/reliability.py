@@ -128,3 +128,45 @@ def kr20(items: pd.DataFrame) -> float:
     if k < 2 or not var_total > 0:
         return math.nan
     return float(k / (k - 1) * (1 - np.sum(p * (1 - p)) / var_total))
+
+
+def item_discrimination(items: pd.DataFrame, max_scores: pd.Series | None = None) -> pd.DataFrame:
+    """Classical item analysis of a test's items (complete cases, one column per item): one row per
+    item with max_score, difficulty (the mean score as a proportion of max_score: for items scored
+    0/1, the proportion answering correctly), point_biserial (Pearson correlation of the item with
+    the total score, all items) and corrected_point_biserial (with the total of the other items,
+    psych's ``r.drop``).
+
+    Notes
+    -----
+    For a 0/1 item Pearson's r with a total is the point-biserial correlation. The uncorrected one
+    counts the item in the total it is compared with, and so overstates its discrimination the
+    more the fewer the items are; the corrected one is the usual screen (below 0.2 weak, below 0
+    the item works against the test). A constant item, or a constant rest score, has no
+    correlation (NaN).
+    """
+    values = _complete(items)
+    total = values.sum(axis=1)
+    maxima = (
+        np.ones(values.shape[1]) if max_scores is None else max_scores.reindex(items.columns).fillna(1.0).to_numpy()
+    )
+    rows = []
+    for i, name in enumerate(items.columns):
+        item = values[:, i]
+        rest = total - item
+        rows.append(
+            {
+                "item": name,
+                "max_score": float(maxima[i]),
+                "difficulty": float(item.mean() / maxima[i]) if len(item) else math.nan,
+                "point_biserial": _correlation(item, total),
+                "corrected_point_biserial": _correlation(item, rest),
+            }
+        )
+    return pd.DataFrame(rows, columns=["item", "max_score", "difficulty", "point_biserial", "corrected_point_biserial"])
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    if len(a) < 3 or not (np.ptp(a) > 0 and np.ptp(b) > 0):
+        return math.nan
+    return float(np.corrcoef(a, b)[0, 1])

@@ -24,7 +24,7 @@ NOTEBOOKS = {
                             validation.linkage, validation.warnings, validation.fix_lists),
     "02-prepost.ipynb": (prepost.linkage, prepost.mean_change, prepost.means, prepost.attrition,
                          prepost.reliability, prepost.schools_and_partnerships, activities.calendar,
-                         years.indicators),
+                         years.indicators, prepost.tests_and_items),
     "03-partner-vs-control.ipynb": (partner_vs_control.estimates, partner_vs_control.headline,
                                     partner_vs_control.comparison_schools, partner_vs_control.missing_data,
                                     partner_vs_control.subgroups, partner_vs_control.design),
@@ -32,7 +32,8 @@ NOTEBOOKS = {
                          years.findings_by_year),
     "05-annual-report.ipynb": (report.title, report.findings, report.partner_vs_control, report.robustness,
                                report.before_and_after, report.schools, report.subgroups, report.attrition,
-                               report.evidence, report.balance, report.reliability, report.activities,
+                               report.evidence, report.balance, report.reliability, report.tests_and_items,
+                               report.activities,
                                report.indicators_over_years, report.findings_by_year, report.next_year,
                                report.data, report.methods, report.sensitivity_checks),
 }  # fmt: skip

@@ -14,6 +14,8 @@ from evaluation.analysis.attrition import outcome_attrition, outcome_level
 from evaluation.analysis.descriptives import group_means
 from evaluation.analysis.effects import prepost_effects
 from evaluation.analysis.frames import linkage_rate
+from evaluation.analysis.item_analysis import ITEM_COLUMNS as TEST_ITEM_COLUMNS
+from evaluation.analysis.item_analysis import TEST_COLUMNS, item_analysis
 from evaluation.analysis.reliability import survey_reliability
 from evaluation.analysis.schools import PARTNERSHIP_COLUMNS, SCHOOL_COLUMNS, partnership_gaps, school_summary
 from evaluation.reporting.figures import prepost_plot
@@ -76,6 +78,22 @@ def reliability(run: Run) -> Shown:
     run.save(scales, "scales")
     run.save(items, "items")
     return Shown(scales_table(scales, run.language, run.instruments))
+
+
+@section("test_reliability", "test_items")
+def tests_and_items(run: Run) -> Shown:
+    """The tests scored item by item (the optional item_responses table): KR-20 (alpha for items
+    scored in points), mean and SD of the total per test and wave (results/test_reliability.csv),
+    and each item's difficulty and point-biserial correlations (results/test_items.csv); both
+    with their columns and no rows when the data has no item responses."""
+    responses = run.analysed.get("item_responses")
+    if responses is None or responses.empty:
+        tests, items = pd.DataFrame(columns=TEST_COLUMNS), pd.DataFrame(columns=TEST_ITEM_COLUMNS)
+    else:
+        tests, items = item_analysis(responses, run.plan.min_cell_size)
+    run.save(tests, "test_reliability")
+    run.save(items, "test_items")
+    return Shown(tests, items)
 
 
 @section("schools", "partnerships")

@@ -23,6 +23,7 @@ from evaluation.reporting import activities as activity_section
 from evaluation.reporting import escaping as md
 from evaluation.reporting import evidence as evidence_text
 from evaluation.reporting import figures, sections, sensitivity
+from evaluation.reporting import item_analysis as item_text
 from evaluation.reporting import methods as methods_text
 from evaluation.reporting import schools as school_text
 from evaluation.reporting.headings import section as heading  # `section` of steps.context is the decorator
@@ -200,6 +201,21 @@ def reliability(run: Run) -> Shown:
         return Shown()
     return Shown(
         heading("reliability", run.language), _styled(run, sections.scales_table(scales, run.language, run.instruments))
+    )
+
+
+def tests_and_items(run: Run) -> Shown:
+    """The tests scored item by item (results/test_reliability.csv, test_items.csv): per test and
+    wave KR-20, mean difficulty and total, and the items that discriminate weakly or negatively
+    named; nothing when the data has no item responses."""
+    tests = run.table("test_reliability")
+    if tests.empty:
+        return Shown()
+    threshold = md.number(item_text.LOW_DISCRIMINATION, 2, run.language)
+    return Shown(
+        heading("test_items", run.language, threshold=threshold),
+        _styled(run, item_text.overview_of_tests(tests, run.language)),
+        item_text.weak_item_sentences(tests, run.table("test_items"), run.language),
     )
 
 

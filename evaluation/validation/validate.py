@@ -9,8 +9,8 @@ allowed values are read Turkish-aware (``ÖN TEST``, ``ön test`` and ``Pre`` ar
 `canonical_labels`): the rules see the canonical value, the quarantine shows what was written.
 Rows that break a rule are quarantined; the others are accepted as typed canonical frames. A
 file without a required column, or a table file the workbench does not know, is "broken":
-reported, with no row-level results. So is an optional table (students, activities, indicators,
-a survey) whose file cannot be read at all, or that has two files: the other tables are still
+reported, with no row-level results. So is an optional table (students, item responses,
+activities, indicators, a survey) whose file cannot be read at all, or that has two files: the other tables are still
 checked, and the problem is reported under the rule ``unreadable_file``. A required table that
 is missing or cannot be read stops the validation (UnreadableInputError, exit 2): ``schools``
 always, and in a run the tables its plan's outcomes need (`evaluation.config.plan.required_tables`:
@@ -68,12 +68,12 @@ from evaluation.validation.report import (
 )
 from evaluation.validation.surveys import survey_contract
 
-TABLES = ("schools", "students", "exam_results", "activities", "indicators")
+TABLES = ("schools", "students", "exam_results", "item_responses", "activities", "indicators")
 #: What every data directory needs, whatever a plan asks: the schools (with no outcome behind them).
 REQUIRED_TABLES: dict[str, tuple[str, ...]] = {ALWAYS_REQUIRED: ()}
 SURVEYS_DIR = "surveys"
 INSTRUMENTS_DIR = "instruments"
-_ORDER = ("schools", "students", "exam_results", SURVEYS_DIR, "activities", "indicators")
+_ORDER = ("schools", "students", "exam_results", "item_responses", SURVEYS_DIR, "activities", "indicators")
 _MAX_LISTED_ROWS = 5
 #: Structural rules of files whose text `table_text` does not give: not read, or refused whole.
 _UNREAD = ("unknown_table", "unknown_instrument", "national_id", "unreadable_file")

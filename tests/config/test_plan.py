@@ -13,6 +13,7 @@ from evaluation.config.options import ATTRITION_BOUNDARIES, COMPARISONS, ON_QUAR
 from evaluation.config.plan import (
     EXPECTED,
     ExamOutcomeDocument,
+    KnowledgeTestOutcomeDocument,
     Plan,
     PlanDocument,
     SurveyOutcomeDocument,
@@ -375,23 +376,20 @@ def test_optional_keys_of_the_wrong_type_or_unknown(tmp_path, line, message):
         (
             "source: survey,",
             "source: [survey],",
-            "outcomes[2].source (outcome belonging) must be exam (a subject of the exam results) or survey (a scale "
-            "of a "
-            "survey instrument), found [survey]",
+            "outcomes[2].source (outcome belonging) must be exam (a subject of the exam results), survey (a scale "
+            "of a survey instrument) or test (a knowledge test of the item responses), found [survey]",
         ),
         (
             "source: survey,",
             "source: interview,",
-            "outcomes[2].source (outcome belonging) must be exam (a subject of the exam results) or survey (a scale "
-            "of a "
-            "survey instrument), found 'interview'",
+            "outcomes[2].source (outcome belonging) must be exam (a subject of the exam results), survey (a scale "
+            "of a survey instrument) or test (a knowledge test of the item responses), found 'interview'",
         ),
         (
             "source: survey, ",
             "",
-            "outcomes[2].source (outcome belonging) is missing (expected exam (a subject of the exam results) or "
-            "survey "
-            "(a scale of a survey instrument))",
+            "outcomes[2].source (outcome belonging) is missing (expected exam (a subject of the exam results), "
+            "survey (a scale of a survey instrument) or test (a knowledge test of the item responses))",
         ),
         (
             "subject: science, ",
@@ -518,9 +516,9 @@ def test_the_schema_offers_the_options_module_words():
 )
 def test_the_messages_explain_every_option(key, words):
     assert all(f"{word} (" in EXPECTED.words[key] for word in words)
-    assert set(typing.get_args(ExamOutcomeDocument.model_fields["source"].annotation)) | set(
-        typing.get_args(SurveyOutcomeDocument.model_fields["source"].annotation)
-    ) == set(SOURCES)
+    schemas = (ExamOutcomeDocument, SurveyOutcomeDocument, KnowledgeTestOutcomeDocument)
+    offered = {word for schema in schemas for word in typing.get_args(schema.model_fields["source"].annotation)}
+    assert offered == set(SOURCES)
 
 
 @pytest.mark.parametrize(("line", "key"), [("true: x", "true"), ("~: x", "null"), ("2.5: x", "2.5")])

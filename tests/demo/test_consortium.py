@@ -27,6 +27,7 @@ def test_each_year_has_schools_surveys_and_indicators_and_no_exams(years: dict[s
         files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*.csv"))
         assert files == [
             "indicators.csv",
+            "item_responses.csv",
             "schools.csv",
             "surveys/student_mobility.csv",
             "surveys/teacher_mobility.csv",

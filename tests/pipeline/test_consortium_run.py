@@ -23,7 +23,7 @@ from evaluation.wording import text as text_of
 pytestmark = pytest.mark.slow  # runs the whole pipeline on three school years
 
 PERIODS = ["2022-2023", "2023-2024", "2024-2025"]
-OUTCOMES = ["mobility_competence", "mobility_wellbeing", "mobility_skills"]
+OUTCOMES = ["mobility_competence", "mobility_wellbeing", "mobility_skills", "ethical_consumption"]
 
 
 @pytest.fixture(scope="module")

@@ -362,7 +362,8 @@ def test_links_inside_the_data_folder_are_followed(tmp_path):
 
 
 UNKNOWN_SURVEY = (
-    "unknown table: the tables are schools, students, exam_results, activities, indicators, surveys/<instrument_id>; "
+    "unknown table: the tables are schools, students, exam_results, item_responses, activities, indicators, "
+    "surveys/<instrument_id>; "
     "a survey file is named after its instrument's id, in lower-case letters, digits and _ (such as "
     "surveys/student_climate.csv)"
 )

@@ -136,6 +136,14 @@ def planted_tables() -> dict[str, list[dict[str, str]]]:
     # ST12 repeats ST11's answers 3 minutes later; ST21 repeats ST10's two hours later (not flagged)
     by_key["ST12", "pre"].update(_answers(1 + 3) | {"submitted_at": "2022-11-08 09:14"})
     by_key["ST21", "pre"].update(_answers(0 + 3) | {"submitted_at": "2022-11-08 11:10"})
+    # the mathematics pre-test item by item: ST01's 5 right answers agree with its exam row (correct 5),
+    # ST02's 7 do not (correct 6): rows 22-41, flagged on the first
+    tables["item_responses"] = [
+        {"test_id": "mathematics", "student_id": sid, "school_id": "S01", "wave": "pre", "item": f"q{k:02d}",
+         "score": "1" if k <= right else "0", "max_score": ""}
+        for sid, right in (("ST01", 5), ("ST02", 7))
+        for k in range(1, 21)
+    ]  # fmt: skip
     return tables
 
 
@@ -169,7 +177,8 @@ def test_warnings_frame_has_the_documented_columns(planted):
     _, warnings = planted
     assert tuple(warnings.columns) == WARNING_COLUMNS
     assert str(warnings["row"].dtype) == "Int64"
-    assert set(warnings["check"]) == set(CHECKS)
+    # every check but the activity log's, which tests/validation/test_activity_rules.py plants
+    assert set(warnings["check"]) == set(CHECKS) - {"activity_without_date", "participants_not_held"}
     assert warnings.loc[warnings["table"] == "exam_results", "file"].eq("exam_results.csv").all()
 
 
@@ -372,6 +381,8 @@ def test_warning_text_fills_every_template():
         "other_id": "R1",
         "other_row": 5,
         "minutes": 2.5,
+        "n_right": 7,
+        "correct": 6,
         "header_row": 3,
         "title": "T",
         "partnership_id": "P1",
@@ -499,9 +510,9 @@ def test_validate_writes_warnings(planted, tmp_path, capsys):
     assert list(warnings.columns) == list(WARNING_COLUMNS)
     assert warnings["message"].tolist() == expected["message"].tolist()
     assert (
-        "17 data-quality warnings for review (the rows stay accepted): 1 header_row, 3 missing_school, 2 missing_wave, "
+        "18 data-quality warnings for review (the rows stay accepted): 1 header_row, 3 missing_school, 2 missing_wave, "
         "1 missing_grade, 2 roster_not_tested, 1 low_response, 1 outlier, 3 straight_lining, 2 speeding, "
-        "1 duplicate_submission"
+        "1 duplicate_submission, 1 items_disagree"
     ) in out
 
 
@@ -524,3 +535,11 @@ def test_linkage_summary_counts_ids_in_both_waves(tmp_path):
     code = main(["validate", str(report.data_dir), "--out", str(tmp_path / "out")])
     assert code == 0
     assert pd.read_csv(tmp_path / "out" / "shared" / "linkage.csv").loc[0, "n_linked"] == 7
+
+
+@pytest.mark.slow
+def test_item_responses_that_disagree_with_the_exam_counts(planted):
+    _, warnings = planted
+    assert _found(warnings, "items_disagree") == [("item_responses", "S01", 22, "score", "7")]
+    message = warnings.loc[warnings["check"] == "items_disagree", "message"].iloc[0]
+    assert "add up to 7" in message and "gives 6 correct answers" in message

@@ -13,6 +13,7 @@ import pandas as pd
 from evaluation.config.instruments import Instrument, find_instrument, load_instrument
 from evaluation.validation.quality.activities import activity_warnings
 from evaluation.validation.quality.completeness import low_response, missing_schools_and_waves, roster_coverage
+from evaluation.validation.quality.item_totals import items_against_exams
 from evaluation.validation.quality.messages import Finding, warning_text
 from evaluation.validation.quality.outliers import outliers
 from evaluation.validation.quality.responses import duplicate_submissions, speeding, straight_lining
@@ -32,6 +33,7 @@ CHECKS = (
     "straight_lining",
     "speeding",
     "duplicate_submission",
+    "items_disagree",
     "activity_without_date",
     "participants_not_held",
 )
@@ -93,6 +95,9 @@ def check_quality(
       fraction of the median; only for surveys with ``started_at`` and ``submitted_at``.
     - ``duplicate_submission``: the same answers from two respondents of a school and wave within
       minutes (the same respondent twice in a wave is already quarantined by the contract).
+    - ``items_disagree``: a student's right/wrong item responses to an exam subject in a wave
+      that add up to another number than exam_results' ``correct``
+      (`evaluation.validation.quality.item_totals`).
     - ``activity_without_date``, ``participants_not_held``: an activity done without its date,
       participants of an activity that did not take place
       (`evaluation.validation.quality.activities`).
@@ -126,6 +131,8 @@ def check_quality(
         if "students" in frames:
             found += roster_coverage(exams, frames["students"], settings)
         found += outliers(exams, settings)
+        if "item_responses" in frames:
+            found += items_against_exams(frames["item_responses"], exams)
     for table, frame in frames.items():
         if not table.startswith(SURVEYS_PREFIX):
             continue
