@@ -167,16 +167,32 @@ def _pick(candidates: list[str], pre_mean: dict, pre_n: dict, min_cell_size: int
     return ordered[0]
 
 
+#: What orders a partnership's schools (`ordering_basis`): their resource levels, or the pre-test.
+BY_RESOURCES, BY_PRE_TEST = "resource_level", "pre_test"
+
+
+def _ranks(schools: pd.DataFrame) -> list[int | None]:
+    levels = schools["resource_level"] if "resource_level" in schools.columns else [None] * len(schools)
+    return [RESOURCE_RANK.get(level) if isinstance(level, str) else None for level in levels]
+
+
+def ordering_basis(schools: pd.DataFrame) -> str:
+    """What puts one partnership's schools (rows of the schools table) first and last:
+    ``resource_level`` when every school has a resource level and they are not all the same,
+    else ``pre_test`` (the mean at the pre-test)."""
+    ranks = _ranks(schools)
+    if any(rank is None for rank in ranks) or len(set(ranks)) <= 1:
+        return BY_PRE_TEST
+    return BY_RESOURCES
+
+
 def order_schools(
     schools: pd.DataFrame, pre_mean: dict, pre_n: dict, min_cell_size: int
 ) -> tuple[str | None, str | None]:
     """(higher, lower) school of one partnership: by resource level when every school has one and
     they are not all equal, ties and the rest by pre-test mean (see the module's docstring)."""
     ids = list(schools["school_id"])
-    levels = schools["resource_level"] if "resource_level" in schools.columns else pd.Series([None] * len(ids))
-    ranks = [RESOURCE_RANK.get(level) if isinstance(level, str) else None for level in levels]
-    if any(rank is None for rank in ranks) or len(set(ranks)) == 1:
-        ranks = [0] * len(ids)
+    ranks = _ranks(schools) if ordering_basis(schools) == BY_RESOURCES else [0] * len(ids)
     top = [s for s, r in zip(ids, ranks) if r == max(ranks)]
     bottom = [s for s, r in zip(ids, ranks) if r == min(ranks)]
     higher = _pick(top, pre_mean, pre_n, min_cell_size, top=True)
