@@ -3,10 +3,12 @@
 
 Schools (`school_summary`): per school, outcome and role, the wave means over everyone with a
 value in that wave and the mean change of those in both waves with its paired t interval within
-the school (`evaluation.stats.paired_change`). A row has three blocks, each blanked on its own
-when it counts fewer than the plan's ``min_cell_size`` units, counts included: the pre wave
-(n_pre, mean_pre, sd_pre), the post wave (n_post, mean_post, sd_post) and the linked units
-(n_linked, change, change_ci_low, change_ci_high); `suppressed` is true when any block is blank.
+the school (`evaluation.stats.paired_change`; a single linked unit, such as a school's one
+self-assessment form when the plan's minimum is 1, has its change and no interval). A row has
+three blocks, each blanked on its own when it counts fewer than the plan's ``min_cell_size``
+units, counts included: the pre wave (n_pre, mean_pre, sd_pre), the post wave (n_post,
+mean_post, sd_post) and the linked units (n_linked, change, change_ci_low, change_ci_high);
+`suppressed` is true when any block is blank.
 
 Partnerships (`partnership_gaps`): per partnership and outcome, the gap between its top and its
 bottom school,
@@ -96,6 +98,9 @@ def _school_row(part: pd.DataFrame, alpha: float) -> dict:
     """Unsuppressed numbers of one school's units (pre, post: NaN where the wave has no value)."""
     pre, post = part["pre"].dropna(), part["post"].dropna()
     change = paired_change(part, "pre", "post", alpha=alpha)
+    linked = part.dropna(subset=["pre", "post"])
+    # one linked unit (a school's own form): its change is the mean, with no interval
+    estimate = float((linked["post"] - linked["pre"]).iloc[0]) if len(linked) == 1 else change.estimate
     return {
         "n_pre": len(pre),
         "mean_pre": pre.mean() if len(pre) else math.nan,
@@ -104,7 +109,7 @@ def _school_row(part: pd.DataFrame, alpha: float) -> dict:
         "mean_post": post.mean() if len(post) else math.nan,
         "sd_post": post.std(ddof=1) if len(post) > 1 else math.nan,
         "n_linked": change.n_treatment,
-        "change": change.estimate,
+        "change": estimate,
         "change_ci_low": change.ci_low,
         "change_ci_high": change.ci_high,
     }

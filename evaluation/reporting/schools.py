@@ -228,6 +228,8 @@ def gap_sentences(table: pd.DataFrame, schools: pd.DataFrame, plan: Plan, instru
 def suppressed_note(table: pd.DataFrame, min_cell_size: int, language: str) -> md.Markdown:
     """A note under the school tables when a cell of a table shown is blank for privacy ("" otherwise:
     an outcome with no number at all has its own sentence, `school_tables`)."""
+    if min_cell_size <= 1:  # nothing is blanked for privacy: a blank is a wave without anyone
+        return md.Markdown("")
     shown = [rows for _, rows in table.groupby("outcome", sort=False) if not all_blank(rows)]
     if not any(rows["suppressed"].map(_is_true).any() for rows in shown):  # said once per outcome otherwise
         return md.Markdown("")
