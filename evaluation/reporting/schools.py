@@ -137,10 +137,35 @@ def _basis(schools: pd.DataFrame, partnership: str) -> str:
     return ordering_basis(schools[schools["partnership_id"] == partnership])
 
 
+def _bases(table: pd.DataFrame, schools: pd.DataFrame) -> set[str]:
+    """What ordered the schools of the partnerships whose rows name them."""
+    named = table[(table["partnership_id"] != ALL_PARTNERSHIPS) & table["higher_school_id"].map(_is_id)]
+    return {_basis(schools, p) for p in named["partnership_id"].unique()}
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _one_basis(table: pd.DataFrame, schools: pd.DataFrame) -> bool:
+    return len(_bases(table, schools)) <= 1
+
+
+def ordering_sentence(table: pd.DataFrame, schools: pd.DataFrame, language: str) -> md.Markdown:
+    """When every partnership's schools were ordered alike (by resources, or by the pre-test), one
+    sentence saying which is first ("" otherwise: the partnership table has a column for it)."""
+    bases = _bases(table, schools)
+    if len(bases) != 1:
+        return md.Markdown("")
+    (basis,) = bases
+    return md.text("report.schools.order_all", language, basis=md.text(f"report.schools.order.{basis}", language))
+
+
 def partnership_table(table: pd.DataFrame, schools: pd.DataFrame, language: str) -> pd.DataFrame:
     """One row per partnership and outcome (results/partnerships.csv): its first and second
     school by name and what ordered them (the better-resourced school first, or the one ahead at
-    the pre-test when resource levels are missing or the same), the gap (first minus second)
+    the pre-test when resource levels are missing or the same: a column when the partnerships
+    differ, else `ordering_sentence`), the gap (first minus second)
     before and after, its change with the 95% interval and whether it narrowed (yes, no, no clear
     change); the rows over all partnerships last."""
     names = school_names(schools)
@@ -165,6 +190,8 @@ def partnership_table(table: pd.DataFrame, schools: pd.DataFrame, language: str)
     shown["outcome"] = [label(o, language) for o in shown["outcome"]]
     shown = pd.concat([shown[~every], shown[every]])
     columns = _PARTNERSHIP_COLUMNS
+    if _one_basis(table, schools):  # said once in a sentence (`ordering_sentence`)
+        columns = {k: v for k, v in columns.items() if k != "basis"}
     return (
         shown[list(columns)]
         .rename(columns={name: column(key, language) for name, key in columns.items()})

@@ -132,6 +132,7 @@ def schools(run: Run) -> Shown:
     if len(partnership_table):
         parts += [
             school_text.gap_sentences(partnership_table, names, run.plan, run.instruments),
+            school_text.ordering_sentence(partnership_table, names, run.language),
             _styled(run, school_text.partnership_table(partnership_table, names, run.language)),
         ]
     if not run.monitoring:
