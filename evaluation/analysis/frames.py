@@ -138,8 +138,15 @@ def linkage_rate(frame: pd.DataFrame) -> float:
     return float((post & frame["pre"].notna()).sum() / post.sum()) if post.any() else math.nan
 
 
+#: Who answered, by an instrument's role, as the report's sentences name them; any other role
+#: (staff, parent) is "respondents".
+RESPONDENT_WORDS = {"student": "students", "teacher": "teachers"}
+
+
 def outcome_wording(plan: Plan, instruments: dict) -> dict[str, tuple[str, str]]:
-    """Per outcome id: the unit of its scale and who answered it ("students" or "teachers")."""
+    """Per outcome id: the unit of its scale and who answered it: "students" (exams, and
+    instruments of role student), "teachers" (role teacher) or "respondents" (role staff or parent:
+    a school team answering for its school, or parents, who are neither)."""
     wording = {}
     for outcome in plan.outcomes:
         if outcome.source == "exam":
@@ -147,6 +154,6 @@ def outcome_wording(plan: Plan, instruments: dict) -> dict[str, tuple[str, str]]
         elif outcome.source == "test":  # the percentage of the items right
             wording[outcome.id] = ("percentage_points", "students")
         else:
-            role = getattr(instruments[outcome.instrument], "role", "student")
-            wording[outcome.id] = ("scale_points", "teachers" if role == "teacher" else "students")
+            role = getattr(instruments.get(outcome.instrument), "role", "student") or "student"
+            wording[outcome.id] = ("scale_points", RESPONDENT_WORDS.get(role, "respondents"))
     return wording

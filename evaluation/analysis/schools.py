@@ -3,10 +3,12 @@
 
 Schools (`school_summary`): per school, outcome and role, the wave means over everyone with a
 value in that wave and the mean change of those in both waves with its paired t interval within
-the school (`evaluation.stats.paired_change`). A row has three blocks, each blanked on its own
-when it counts fewer than the plan's ``min_cell_size`` units, counts included: the pre wave
-(n_pre, mean_pre, sd_pre), the post wave (n_post, mean_post, sd_post) and the linked units
-(n_linked, change, change_ci_low, change_ci_high); `suppressed` is true when any block is blank.
+the school (`evaluation.stats.paired_change`; a single linked unit, such as a school's one
+self-assessment form when the plan's minimum is 1, has its change and no interval). A row has
+three blocks, each blanked on its own when it counts fewer than the plan's ``min_cell_size``
+units, counts included: the pre wave (n_pre, mean_pre, sd_pre), the post wave (n_post,
+mean_post, sd_post) and the linked units (n_linked, change, change_ci_low, change_ci_high);
+`suppressed` is true when any block is blank.
 
 Partnerships (`partnership_gaps`): per partnership and outcome, the gap between its top and its
 bottom school,
@@ -96,6 +98,9 @@ def _school_row(part: pd.DataFrame, alpha: float) -> dict:
     """Unsuppressed numbers of one school's units (pre, post: NaN where the wave has no value)."""
     pre, post = part["pre"].dropna(), part["post"].dropna()
     change = paired_change(part, "pre", "post", alpha=alpha)
+    linked = part.dropna(subset=["pre", "post"])
+    # one linked unit (a school's own form): its change is the mean, with no interval
+    estimate = float((linked["post"] - linked["pre"]).iloc[0]) if len(linked) == 1 else change.estimate
     return {
         "n_pre": len(pre),
         "mean_pre": pre.mean() if len(pre) else math.nan,
@@ -104,7 +109,7 @@ def _school_row(part: pd.DataFrame, alpha: float) -> dict:
         "mean_post": post.mean() if len(post) else math.nan,
         "sd_post": post.std(ddof=1) if len(post) > 1 else math.nan,
         "n_linked": change.n_treatment,
-        "change": change.estimate,
+        "change": estimate,
         "change_ci_low": change.ci_low,
         "change_ci_high": change.ci_high,
     }
@@ -167,16 +172,32 @@ def _pick(candidates: list[str], pre_mean: dict, pre_n: dict, min_cell_size: int
     return ordered[0]
 
 
+#: What orders a partnership's schools (`ordering_basis`): their resource levels, or the pre-test.
+BY_RESOURCES, BY_PRE_TEST = "resource_level", "pre_test"
+
+
+def _ranks(schools: pd.DataFrame) -> list[int | None]:
+    levels = schools["resource_level"] if "resource_level" in schools.columns else [None] * len(schools)
+    return [RESOURCE_RANK.get(level) if isinstance(level, str) else None for level in levels]
+
+
+def ordering_basis(schools: pd.DataFrame) -> str:
+    """What puts one partnership's schools (rows of the schools table) first and last:
+    ``resource_level`` when every school has a resource level and they are not all the same,
+    else ``pre_test`` (the mean at the pre-test)."""
+    ranks = _ranks(schools)
+    if any(rank is None for rank in ranks) or len(set(ranks)) <= 1:
+        return BY_PRE_TEST
+    return BY_RESOURCES
+
+
 def order_schools(
     schools: pd.DataFrame, pre_mean: dict, pre_n: dict, min_cell_size: int
 ) -> tuple[str | None, str | None]:
     """(higher, lower) school of one partnership: by resource level when every school has one and
     they are not all equal, ties and the rest by pre-test mean (see the module's docstring)."""
     ids = list(schools["school_id"])
-    levels = schools["resource_level"] if "resource_level" in schools.columns else pd.Series([None] * len(ids))
-    ranks = [RESOURCE_RANK.get(level) if isinstance(level, str) else None for level in levels]
-    if any(rank is None for rank in ranks) or len(set(ranks)) == 1:
-        ranks = [0] * len(ids)
+    ranks = _ranks(schools) if ordering_basis(schools) == BY_RESOURCES else [0] * len(ids)
     top = [s for s, r in zip(ids, ranks) if r == max(ranks)]
     bottom = [s for s, r in zip(ids, ranks) if r == min(ranks)]
     higher = _pick(top, pre_mean, pre_n, min_cell_size, top=True)

@@ -44,6 +44,7 @@ __all__ = [
     "percent",
     "plural",
     "shown_part",
+    "signed",
     "text",
 ]
 
@@ -180,6 +181,10 @@ def number(value: float, digits: int, language: str, group: bool = True) -> Mark
     return Markdown(wording.number(float(value), digits, language, group))
 
 
+def signed(value: float, digits: int, language: str) -> Markdown:
+    return Markdown(wording.signed(float(value), digits, language))
+
+
 def percent(share: float | None, language: str) -> Markdown:
     return Markdown(wording.percent(share, language))
 
@@ -204,6 +209,19 @@ def listing(items: Iterable[object], language: str) -> Markdown:
 # --- tables ----------------------------------------------------------------------------------------
 
 
+def _without_negative_zero(data: pd.DataFrame) -> pd.DataFrame:
+    """``data`` with its small negative decimals that two decimals show as zero made 0.0, so that
+    a cell reads 0.00 rather than -0.00 (as `evaluation.wording.number` writes them)."""
+    floats = [name for name, kind in data.dtypes.items() if pd.api.types.is_float_dtype(kind)]
+    if not floats:
+        return data
+    data = data.copy()
+    for name in floats:
+        values = data[name]
+        data[name] = values.mask((values < 0) & (values.round(2) == 0), 0.0)
+    return data
+
+
 class ReportTable(Styler):
     """A report table: two decimals with the locale's decimal mark (a comma in Turkish), blanks
     for missing, and every cell, column header, index label, index name and caption escaped for
@@ -212,7 +230,7 @@ class ReportTable(Styler):
 
     def __init__(self, data: pd.DataFrame, language: str = "en", index: bool = False) -> None:
         # (pandas copies a Styler as ``type(self)(data)`` and then its formats: hence the default)
-        super().__init__(data)
+        super().__init__(_without_negative_zero(data))
         self.format(precision=2, decimal=decimal_symbol(language), na_rep="")
         for axis in (0, 1):
             self.format_index(axis=axis)

@@ -20,7 +20,7 @@ from evaluation.wording import LANGUAGES, has, plural, text
 
 #: Who an outcome measures (`evaluation.analysis.frames.outcome_wording`): the catalogue has a
 #: sentence for each, so that each language words them with its own case endings.
-RESPONDENTS = ("students", "teachers")
+RESPONDENTS = ("students", "teachers", "respondents")
 
 
 def summary_sentence(
@@ -37,12 +37,12 @@ def summary_sentence(
     reason: str = "",
 ) -> str:
     """One sentence for a principal: effect, significance, importance, attrition and rating;
-    `respondents` is ``students`` or ``teachers`` (who the outcome measures); `reason` (words)
+    `respondents` is ``students``, ``teachers`` or ``respondents`` (who the outcome measures); `reason` (words)
     why no effect could be estimated, when its model could not be fitted."""
     if language not in LANGUAGES:
         raise EvidenceInputError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
     if respondents not in RESPONDENTS:
-        raise EvidenceInputError(f"respondents must be 'students' or 'teachers', got {respondents!r}")
+        raise EvidenceInputError(f"respondents must be one of {', '.join(RESPONDENTS)}, got {respondents!r}")
     who = (
         outcome
         if subgroup == "all"

@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from evaluation.analysis.frames import outcome_wording
-from evaluation.analysis.schools import ALL_PARTNERSHIPS
+from evaluation.analysis.schools import ALL_PARTNERSHIPS, ordering_basis
 from evaluation.config.plan import Plan
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import column
@@ -37,8 +37,9 @@ _SCHOOL_COLUMNS = {
 _PARTNERSHIP_COLUMNS = {
     "partnership_id": "partnership_id",
     "outcome": "outcome",
-    "higher": "higher_school",
-    "lower": "lower_school",
+    "higher": "first_school",
+    "lower": "second_school",
+    "basis": "ordered_by",
     "gap_pre": "gap_pre",
     "gap_post": "gap_post",
     "gap_change": "gap_change",
@@ -71,13 +72,26 @@ def verdict(narrowed: object, low: float, high: float) -> str:
     return "unclear"
 
 
+#: The numbers of a row of results/schools.csv, each blank under the plan's min_cell_size.
+_NUMBERS = ("n_pre", "mean_pre", "sd_pre", "n_post", "mean_post", "sd_post", "n_linked", "change",
+            "change_ci_low", "change_ci_high")  # fmt: skip
+
+
+def all_blank(rows: pd.DataFrame) -> bool:
+    """True when every number of these rows of results/schools.csv is blank (every school under
+    the plan's min_cell_size in every wave)."""
+    return bool(rows[[c for c in _NUMBERS if c in rows.columns]].isna().all(axis=None))
+
+
 def school_tables(
-    table: pd.DataFrame, schools: pd.DataFrame, plan: Plan, language: str
-) -> list[tuple[md.Markdown, pd.DataFrame]]:
+    table: pd.DataFrame, schools: pd.DataFrame, plan: Plan, language: str, instruments: dict | None = None
+) -> list[tuple[md.Markdown, pd.DataFrame | md.Markdown]]:
     """Per outcome of the plan, a heading and one row per school (results/schools.csv): its
     partnership and name (and group, when the programme has control schools), n and mean before
     and after, and the change of those in both waves with its 95% interval; blank where the
-    schools table blanked it. Schools in partnership order, partner schools first, then by name."""
+    schools table blanked it. Schools in partnership order, partner schools first, then by name.
+    An outcome whose every number is blank (every school under the plan's min_cell_size) has one
+    sentence saying so instead of a table of blanks."""
     names = school_names(schools)
     info = schools.set_index("school_id")
     with_controls = schools["group"].nunique() > 1
@@ -94,14 +108,20 @@ def school_tables(
     order = ["_control", "_alone", "partnership_id", "school"]
     columns = {k: v for k, v in _SCHOOL_COLUMNS.items() if with_controls or k != "group"}
     parts = []
+    wording = outcome_wording(plan, instruments or {})
     for outcome in plan.outcomes:
         rows = shown[shown["outcome"] == outcome.id]
         if rows.empty:
             continue
+        heading = md.Markdown("### {}").format(md.capitalise(label(outcome.id, language), language))
+        if all_blank(rows):  # no number to show: one sentence rather than an empty grid
+            who = wording.get(outcome.id, ("points", "students"))[1]
+            minimum = md.count(plan.min_cell_size, language)
+            parts.append((heading, md.text(f"report.schools.all_blank.{who}", language, min_cell=minimum)))
+            continue
         rows = rows.sort_values(order, kind="stable").copy()
         rows["group"] = [label(g, language) for g in rows["group"]]
         rows = rows[list(columns)].rename(columns={name: column(key, language) for name, key in columns.items()})
-        heading = md.Markdown("### {}").format(md.capitalise(label(outcome.id, language), language))
         parts.append((heading, rows.reset_index(drop=True)))
     return parts
 
@@ -110,10 +130,44 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _basis(schools: pd.DataFrame, partnership: str) -> str:
+    """What ordered the partnership's schools (`evaluation.analysis.schools.ordering_basis`)."""
+    if "partnership_id" not in schools.columns:
+        return "pre_test"
+    return ordering_basis(schools[schools["partnership_id"] == partnership])
+
+
+def _bases(table: pd.DataFrame, schools: pd.DataFrame) -> set[str]:
+    """What ordered the schools of the partnerships whose rows name them."""
+    named = table[(table["partnership_id"] != ALL_PARTNERSHIPS) & table["higher_school_id"].map(_is_id)]
+    return {_basis(schools, p) for p in named["partnership_id"].unique()}
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _one_basis(table: pd.DataFrame, schools: pd.DataFrame) -> bool:
+    return len(_bases(table, schools)) <= 1
+
+
+def ordering_sentence(table: pd.DataFrame, schools: pd.DataFrame, language: str) -> md.Markdown:
+    """When every partnership's schools were ordered alike (by resources, or by the pre-test), one
+    sentence saying which is first ("" otherwise: the partnership table has a column for it)."""
+    bases = _bases(table, schools)
+    if len(bases) != 1:
+        return md.Markdown("")
+    (basis,) = bases
+    return md.text("report.schools.order_all", language, basis=md.text(f"report.schools.order.{basis}", language))
+
+
 def partnership_table(table: pd.DataFrame, schools: pd.DataFrame, language: str) -> pd.DataFrame:
-    """One row per partnership and outcome (results/partnerships.csv): the better- and the
-    less-resourced school by name, the gap before and after, its change with the 95% interval and
-    whether it narrowed (yes, no, no clear change); the rows over all partnerships last."""
+    """One row per partnership and outcome (results/partnerships.csv): its first and second
+    school by name and what ordered them (the better-resourced school first, or the one ahead at
+    the pre-test when resource levels are missing or the same: a column when the partnerships
+    differ, else `ordering_sentence`), the gap (first minus second)
+    before and after, its change with the 95% interval and whether it narrowed (yes, no, no clear
+    change); the rows over all partnerships last."""
     names = school_names(schools)
     shown = table.copy()
     every = shown["partnership_id"] == ALL_PARTNERSHIPS
@@ -122,6 +176,10 @@ def partnership_table(table: pd.DataFrame, schools: pd.DataFrame, language: str)
     ]
     shown["higher"] = [names.get(s, s) if isinstance(s, str) else "" for s in shown["higher_school_id"]]
     shown["lower"] = [names.get(s, s) if isinstance(s, str) else "" for s in shown["lower_school_id"]]
+    shown["basis"] = [
+        "" if a or not isinstance(h, str) else md.text(f"report.schools.order.{_basis(schools, p)}", language)
+        for a, p, h in zip(every, table["partnership_id"], shown["higher_school_id"])
+    ]
     shown["narrowed"] = [
         md.text(f"report.schools.verdict.{v}", language) if v else ""
         for v in (
@@ -132,15 +190,13 @@ def partnership_table(table: pd.DataFrame, schools: pd.DataFrame, language: str)
     shown["outcome"] = [label(o, language) for o in shown["outcome"]]
     shown = pd.concat([shown[~every], shown[every]])
     columns = _PARTNERSHIP_COLUMNS
+    if _one_basis(table, schools):  # said once in a sentence (`ordering_sentence`)
+        columns = {k: v for k, v in columns.items() if k != "basis"}
     return (
         shown[list(columns)]
         .rename(columns={name: column(key, language) for name, key in columns.items()})
         .reset_index(drop=True)
     )
-
-
-def _signed(value: float, language: str) -> md.Markdown:
-    return (md.Markdown("+") if value >= 0 else md.Markdown("")) + md.number(value, 2, language)
 
 
 def gap_sentences(table: pd.DataFrame, schools: pd.DataFrame, plan: Plan, instruments: dict) -> md.Markdown:
@@ -166,7 +222,7 @@ def gap_sentences(table: pd.DataFrame, schools: pd.DataFrame, plan: Plan, instru
         values = dict(
             outcome=outcome,
             unit=unit,
-            change=_signed(row["gap_change"], language),
+            change=md.signed(row["gap_change"], 2, language),
             low=md.number(row["gap_change_ci_low"], 2, language),
             high=md.number(row["gap_change_ci_high"], 2, language),
             verdict=md.text(f"report.schools.verdict.{kind}", language),
@@ -197,7 +253,11 @@ def gap_sentences(table: pd.DataFrame, schools: pd.DataFrame, plan: Plan, instru
 
 
 def suppressed_note(table: pd.DataFrame, min_cell_size: int, language: str) -> md.Markdown:
-    """A note under the school tables when any cell is blank for privacy ("" otherwise)."""
-    if not table["suppressed"].map(_is_true).any():
+    """A note under the school tables when a cell of a table shown is blank for privacy ("" otherwise:
+    an outcome with no number at all has its own sentence, `school_tables`)."""
+    if min_cell_size <= 1:  # nothing is blanked for privacy: a blank is a wave without anyone
+        return md.Markdown("")
+    shown = [rows for _, rows in table.groupby("outcome", sort=False) if not all_blank(rows)]
+    if not any(rows["suppressed"].map(_is_true).any() for rows in shown):  # said once per outcome otherwise
         return md.Markdown("")
     return md.text("report.schools.suppressed", language, min_cell=md.count(min_cell_size, language))

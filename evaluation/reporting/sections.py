@@ -377,8 +377,7 @@ def moderation_sentences(effects: pd.DataFrame, plan: Plan, instruments: dict) -
                 language,
                 second=label(levels[-1], language),
                 first=label(levels[0], language),
-                estimate=(md.Markdown("+") if row["estimate"] >= 0 else md.Markdown(""))
-                + md.number(row["estimate"], 2, language),
+                estimate=md.signed(row["estimate"], 2, language),
                 unit=md.text(f"report.units.{unit}", language),
                 low=md.number(row["ci_low"], 2, language),
                 high=md.number(row["ci_high"], 2, language),

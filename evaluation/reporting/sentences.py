@@ -64,8 +64,8 @@ def finding_sentence(
     row: pd.Series, alpha: float, language: str, unit: str, who: str, exploratory: bool = False
 ) -> md.Markdown:
     """One plain sentence for a partner-versus-control row of the results table; `unit` is
-    "points", "scale_points" or "percentage_points", `who` "students" or "teachers"; `exploratory` for an outcome the
-    plan marks ``confirmatory: false`` (its p-value is not adjusted, and the sentence says so)."""
+    "points", "scale_points" or "percentage_points", `who` "students", "teachers" or "respondents"; `exploratory`
+    for an outcome the plan marks ``confirmatory: false`` (its p-value is not adjusted, and the sentence says so)."""
     outcome = label(row["outcome"], language)
     if math.isnan(row["ci_low"]) and _note(row):  # the model could not be fitted (or gave no interval): say why
         reason = note_text(_note(row), language)
@@ -124,8 +124,7 @@ def change_sentence(row: pd.Series, language: str, unit: str, who: str) -> md.Ma
             group=group,
             outcome=outcome,
             unit=md.text(f"report.units.{unit}", language),
-            estimate=(md.Markdown("+") if row["estimate"] >= 0 else md.Markdown(""))
-            + md.number(row["estimate"], 2, language),
+            estimate=md.signed(row["estimate"], 2, language),
             low=md.number(row["ci_low"], 2, language),
             high=md.number(row["ci_high"], 2, language),
         ),

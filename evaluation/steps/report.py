@@ -127,12 +127,13 @@ def schools(run: Run) -> Shown:
     school_table, partnership_table = run.table("schools"), run.table("partnerships")
     names = run.accepted["schools"]
     parts: list = [heading("schools", run.language)]
-    for title, table in school_text.school_tables(school_table, names, run.plan, run.language):
-        parts += [title, _styled(run, table)]
+    for title, table in school_text.school_tables(school_table, names, run.plan, run.language, run.instruments):
+        parts += [title, _styled(run, table) if isinstance(table, pd.DataFrame) else table]
     parts.append(school_text.suppressed_note(school_table, run.plan.min_cell_size, run.language))
     if len(partnership_table):
         parts += [
             school_text.gap_sentences(partnership_table, names, run.plan, run.instruments),
+            school_text.ordering_sentence(partnership_table, names, run.language),
             _styled(run, school_text.partnership_table(partnership_table, names, run.language)),
         ]
     if not run.monitoring:
@@ -223,7 +224,9 @@ def activities(run: Run) -> Shown:
     """Each partnership's calendar against what took place (results/activities.csv,
     activity_summary.csv, activity_months.csv): the counts in words, the calendars (or, for many
     partnerships, the summary and the activities not done), what was cancelled or postponed and
-    why, and the timeline chart."""
+    why, and the timeline chart. Left out (reading no table) when no activity table was sent."""
+    if "activities" not in run.accepted:
+        return Shown()
     log = run.table("activities")
     if log.empty:
         return Shown(heading("no_activities", run.language))
@@ -308,9 +311,12 @@ def sensitivity_checks(run: Run) -> Shown:
 def indicators_over_years(run: Run) -> Shown:
     """The schools' indicators per reporting school, year by year: small multiples (one panel per
     indicator, a line per group), the chart in words, and a compact table; nothing when the data
-    has no indicators."""
+    has no indicators (and no table read when no year's data could have them: no indicators table
+    this year and no earlier year named)."""
     from evaluation.reporting import years as years_text
 
+    if "indicators" not in run.accepted and not run.plan.earlier_years:
+        return Shown()
     table = run.table("indicators")
     if table.empty:
         return Shown()

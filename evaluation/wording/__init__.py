@@ -29,6 +29,7 @@ from evaluation.wording.formats import (
     percent,
     plain,
     short_number,
+    signed,
 )
 
 #: Codes of the data that name the same people as another code (a survey's role ``student``,
@@ -97,5 +98,6 @@ __all__ = [
     "plain",
     "plural",
     "short_number",
+    "signed",
     "text",
 ]

@@ -40,8 +40,19 @@ def number(value: float, digits: int, language: str, group: bool = True) -> str:
     if not math.isfinite(value):
         return f"{value:.{digits}f}"
     rounded = Decimal(f"{value:.{digits}f}")
+    if rounded.is_zero():  # a small negative value rounds to 0.00, not -0.00
+        rounded = abs(rounded)
     pattern = ("#,##0" if group else "0") + ("." + "0" * digits if digits else "")
     return format_decimal(rounded, format=pattern, locale=_locale(language))
+
+
+def signed(value: float, digits: int, language: str) -> str:
+    """`number` with its sign always written: ``+1.25``, ``-0.40``; a value that rounds to zero
+    has no sign (``0.00``, not ``+0.00`` or ``-0.00``). A change or a difference in a sentence."""
+    written = number(value, digits, language)
+    if math.isfinite(value) and value > 0 and not Decimal(f"{value:.{digits}f}").is_zero():
+        return "+" + written
+    return written
 
 
 def short_number(value: float, digits: int, language: str) -> str:

@@ -210,3 +210,29 @@ def test_one_partnership_has_no_row_across_partnerships() -> None:
     assert list(table["partnership_id"]) == ["P1"]
     no_partnerships = partnership_gaps(frame(), SCHOOLS.drop(columns="partnership_id"), "maths", min_cell_size=3)
     assert no_partnerships.empty and list(no_partnerships.columns) == PARTNERSHIP_COLUMNS
+
+
+def test_one_form_per_school_at_a_minimum_of_one_has_its_change_and_no_interval() -> None:
+    # A school's self-assessment: one form per wave (S), one with its first form only (T).
+    forms = frame({"S": [(2.5, 3.25)], "T": [(4.0, N)]})
+    table = school_summary(forms, ["S", "T"], "leadership", "staff", min_cell_size=1).set_index("school_id")
+    s = table.loc["S"]
+    assert (s["n_pre"], s["mean_pre"], s["n_post"], s["mean_post"], s["n_linked"]) == (1, 2.5, 1, 3.25, 1)
+    assert s["change"] == 0.75 and pd.isna(s["change_ci_low"]) and pd.isna(s["change_ci_high"])
+    assert not s["suppressed"]
+    t = table.loc["T"]  # no second form: its post wave and change are blank, as they have no one
+    assert (t["n_pre"], t["mean_pre"]) == (1, 4.0) and pd.isna(t["n_post"]) and pd.isna(t["change"])
+    # at the default minimum, one form is too few: all blank
+    default = school_summary(forms, ["S"], "leadership", "staff", min_cell_size=10)
+    assert default[SCHOOL_COLUMNS[3:-1]].isna().all(axis=None)
+
+
+def test_the_ordering_basis_is_the_resource_levels_only_when_every_school_has_a_different_one() -> None:
+    from evaluation.analysis.schools import ordering_basis
+
+    by_partnership = dict(list(SCHOOLS.groupby("partnership_id")))
+    assert ordering_basis(by_partnership["P1"]) == "resource_level"  # high, low
+    assert ordering_basis(by_partnership["P2"]) == "pre_test"  # no levels
+    assert ordering_basis(by_partnership["P3"]) == "resource_level"  # low, high, medium
+    assert ordering_basis(by_partnership["P1"].assign(resource_level="low")) == "pre_test"  # the same
+    assert ordering_basis(by_partnership["P1"].drop(columns="resource_level")) == "pre_test"

@@ -107,3 +107,17 @@ def test_the_report_shows_the_indicators_and_findings_year_on_year(consortium_ru
         assert period in text
     assert "Grafiğin açıklaması" in text and "2023 ile 2025 arasında" in text
     assert "Traceback" not in text and "exam_results" not in text
+
+
+def test_the_report_leaves_out_the_calendar_it_was_not_sent_and_names_who_answered(consortium_run) -> None:
+    _, out = consortium_run
+    text = " ".join(_report_text(out).split())
+    assert not list((out / "restricted" / "data" / PERIODS[-1]).glob("activities.*"))
+    # no activity table: no activities section at all (not a section saying none was sent)
+    assert text_of("report.sections.activities.heading", "tr") not in text
+    assert " ".join(text_of("report.sections.activities.none", "tr").split()) not in text
+    # the teachers' survey speaks of teachers, the students' of students (each change's sentence)
+    for outcome, who in (("mobility_competence", "öğretmen"), ("mobility_skills", "öğrenci")):
+        assert re.search(rf"{re.escape(label(outcome, 'tr'))} ilk uygulamadan [^;]*; her iki uygulamaya katılan \d+ "
+                         rf"{who}\)", text), outcome  # fmt: skip
+    assert "yanıt veren sayısı" not in text and "-0,00" not in text

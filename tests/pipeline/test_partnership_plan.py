@@ -101,3 +101,25 @@ def test_the_report_is_a_monitoring_report_with_nothing_compared(partnership_run
     effects = pd.read_csv(out / "shared" / "results" / "effects.csv")
     assert set(effects["analysis"]) == {"prepost"}  # nothing compared, nothing written as if it were
     assert pd.read_csv(out / "shared" / "results" / "evidence.csv").empty
+
+
+def test_the_report_shows_the_calendar_it_was_sent_and_says_what_ordered_the_schools(partnership_run):
+    language, code, out = partnership_run
+    assert code == EXIT_OK
+    report = _report_text(out)
+    # the calendar was sent: its section is there, not the sentence of a run without one
+    assert _sentence("report.sections.activities.heading", language) in report
+    assert _sentence("report.sections.activities.none", language) not in report
+    # the two schools' resource levels differ, so the better-resourced school is first, and the
+    # partnership table's headers say first and second school, true whatever ordered them
+    assert _sentence("report.schools.order.resource_level", language) in report
+    assert _sentence("report.schools.order.pre_test", language) not in report
+    assert _sentence("columns.first_school", language) in report
+    assert _sentence("columns.second_school", language) in report
+    # the joint exams: students, never teachers or respondents; and never minus zero
+    took_part = {"en": r"\d+ {} took part in both waves", "tr": r"katılan \d+ {}\)"}[language]
+    student, *others = {"en": ("students", "teachers", "respondents"), "tr": ("öğrenci", "öğretmen", "yanıt")}[language]
+    assert re.search(took_part.format(student), report)
+    assert not any(re.search(took_part.format(other), report) for other in others)
+    assert not re.search(r"yanıt veren sayısı|respondents? answered", report)
+    assert ("-0.00" if language == "en" else "-0,00") not in report

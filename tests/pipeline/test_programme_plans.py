@@ -104,3 +104,55 @@ def test_each_scales_reliability_is_in_scales_csv_and_the_report(plan_run):
     assert text("report.sections.reliability.heading", "en") in shown
     for scale_title in load_instrument(instrument_id).scale_titles.values():
         assert scale_title["en"] in shown
+
+
+def _shown(out: Path) -> str:
+    page = (out / "shared" / "report.html").read_text(encoding="utf-8")
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+#: Per plan: who answered, in the report's words; whether it sent an indicators table.
+ANSWERED = {"etwinning": ("respondents", True), "sister_schools": ("students", False)}
+
+
+def test_the_report_has_no_section_it_cannot_fill_and_names_who_answered(plan_run):
+    name, _, out = plan_run
+    who, indicators = ANSWERED[name]
+    shown = _shown(out)
+    # neither programme sent an activity calendar: no activities section at all
+    assert text("report.sections.activities.heading", "en") not in shown
+    assert text("report.sections.activities.none", "en") not in shown
+    assert (text("report.sections.indicators.heading", "en") in shown) == indicators
+    # the changes name who answered (a school team answering for its school is not a student)
+    assert re.search(rf"\d+ {who} (took part|answered) in both waves", shown), who
+    for other in {"students", "teachers", "respondents"} - {who}:
+        assert not re.search(rf"\d+ {other} (took part|answered) in both waves", shown), other
+    assert "-0.00" not in shown
+
+
+def test_every_school_is_shown_with_its_own_means(plan_run):
+    """The self-assessment has one form per school and wave: its plan's minimum of 1 shows each
+    school's own means (the sister schools' 40 and more students each are shown at 10)."""
+    name, _, out = plan_run
+    instrument_id, _role, outcomes = PLANS[name]
+    table = pd.read_csv(out / "shared" / "results" / "schools.csv")
+    keyed, scales = _keyed(_survey(out, instrument_id), instrument_id)
+    keyed = keyed.assign(score=keyed[list(scales[outcomes[0]])].mean(axis=1))
+    mine = table[table["outcome"] == outcomes[0]].set_index("school_id")
+    for wave in ("pre", "post"):  # every school with a form (or a student) in the wave shows its mean
+        by_school = keyed[keyed["wave"] == wave].groupby("school_id")["score"].agg(["mean", "size"])
+        assert mine.loc[by_school.index, f"n_{wave}"].tolist() == by_school["size"].tolist()
+        assert (by_school["size"] == 1).all() == (name == "etwinning")
+        expected = by_school["mean"].to_numpy()
+        assert mine.loc[by_school.index, f"mean_{wave}"].to_numpy() == pytest.approx(expected, abs=1e-12)
+    # each school's change: post minus pre of its own form (no interval), or its students' mean change
+    wide = keyed.pivot_table(index=["school_id", "respondent_id"], columns="wave", values="score").dropna()
+    change = (wide["post"] - wide["pre"]).groupby("school_id").mean()
+    assert mine.loc[change.index, "change"].to_numpy() == pytest.approx(change.to_numpy(), abs=1e-12)
+    assert mine.loc[change.index, "change_ci_low"].isna().all() == (name == "etwinning")
+    assert (~mine["suppressed"] | mine["n_pre"].isna() | mine["n_post"].isna()).all()
+    shown = _shown(out)
+    assert "Every school had fewer than" not in shown
+    schools = pd.read_csv(next((out / "restricted" / "data").glob("*/schools.csv")))
+    assert all(school in shown for school in schools["school_name"])

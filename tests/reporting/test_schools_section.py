@@ -113,8 +113,15 @@ def test_partnership_table_names_the_schools_and_says_whether_the_gap_narrowed()
         "en",
     )
     assert table["partnership"].tolist() == ["OO-1", "OO-2", "all partnerships (mean)"]
-    assert table["better-resourced school"].tolist()[:2] == ["Malatya Erman Ilıcak Fen Lisesi"] * 2
-    assert table["less-resourced school"].tolist()[0] == "Kayseri Bünyan Fen Lisesi"
+    assert table["first school"].tolist()[:2] == ["Malatya Erman Ilıcak Fen Lisesi"] * 2
+    assert table["second school"].tolist()[0] == "Kayseri Bünyan Fen Lisesi"
+    # SCHOOLS has no resource level: in each partnership the school ahead at the pre-test is first,
+    # said once in a sentence rather than in a column
+    assert "first school is" not in table.columns
+    assert schools.ordering_sentence(partnership_rows(), SCHOOLS, "en") == (
+        "In every partnership, the first school is the school ahead at the pre-test (resource levels missing or "
+        "the same)."
+    )
     assert table["gap narrowed?"].tolist() == ["no clear change", "the gap narrowed", "no clear change"]
     assert table["gap before"].tolist()[0] == 1.59 and table["gap after"].tolist()[0] == 1.65
 
@@ -143,3 +150,67 @@ def test_several_partnerships_get_the_average_change_over_the_partnerships():
         "- Mathematics: over the 2 partnerships, the gap changed by -1.38 points on average (95% interval -5.00 "
         "to -0.50, with the partnerships as the units): the gap narrowed."
     )
+
+
+def test_the_partnership_table_says_the_better_resourced_school_is_first_only_when_the_levels_say_so():
+    rows = partnership_rows(["OO-2", "mathematics", "TR-44-001", "TR-38-001", 4.0, 1.0, -2.5, -4.0, -1.0, True])
+    levels = SCHOOLS.assign(partnership_id=["OO-1", "OO-1", "OO-2"]).iloc[:2]
+    other = pd.DataFrame(
+        {"school_id": ["A", "B"], "school_name": ["A", "B"], "group": ["partner"] * 2, "partnership_id": ["OO-2"] * 2}
+    )
+    with_levels = pd.concat(
+        [levels.assign(resource_level=["high", "low"]), other.assign(resource_level=["low", "low"])]
+    )
+    for language, resourced, ahead in (
+        ("en", "the better-resourced school", "the school ahead at the pre-test (resource levels missing or the same)"),
+        ("tr", "kaynak düzeyi (kaynakları daha güçlü okul birinci)",
+         "ön test (ön testte önde olan okul birinci; kaynak düzeyleri eksik ya da aynı)"),
+    ):  # fmt: skip
+        table = schools.partnership_table(rows, with_levels, language)
+        assert table.columns.is_unique and schools.ordering_sentence(rows, with_levels, language) == ""
+        assert table.iloc[:, 4].tolist() == [resourced, ahead]  # OO-2's levels are the same
+        headers = " ".join(table.columns[2:4])
+        assert "resourced" not in headers and "kaynak" not in headers
+
+
+def every_school_blank() -> pd.DataFrame:
+    """Every school under min_cell_size in every wave: results/schools.csv blanks all its numbers."""
+    rows = [[sid, "mathematics", "students", *[NAN] * 10, True] for sid in ("TR-44-001", "TR-38-001")]
+    return pd.DataFrame(rows, columns=SCHOOL_COLUMNS)
+
+
+class _Staff:
+    role = "staff"
+
+
+def test_an_outcome_whose_every_school_is_blank_gets_one_sentence_not_an_empty_grid():
+    partners = SCHOOLS[SCHOOLS["group"] == "partner"]
+    ((heading, shown),) = schools.school_tables(every_school_blank(), partners, plan(), "en")
+    assert heading == "### Mathematics"
+    assert shown == (
+        "Every school had fewer than 10 students with a result in each wave, so no school's numbers are shown, to "
+        "protect their privacy."
+    )
+    # the note on blank cells is for tables shown: none here
+    assert schools.suppressed_note(every_school_blank(), 10, "en") == ""
+    # with another outcome shown with a blank cell, the note is there for it
+    both = pd.concat([every_school_blank(), school_rows().assign(outcome="science")])
+    assert "fewer than 10" in schools.suppressed_note(both, 10, "en")
+
+
+def test_a_staff_self_assessment_whose_every_school_is_blank_speaks_of_respondents():
+    outcome = Outcome("leadership", "survey", "school_development", instrument="criteria", scale="leadership")
+    staff_plan = Plan(
+        path=Path("plan.yaml"), programme="p", period="2025-2026", language="tr", data_dir=Path("."),
+        outcomes=(outcome,), min_cell_size=10,
+    )  # fmt: skip
+    rows = every_school_blank().assign(outcome="leadership", role="staff")
+    ((_, shown),) = schools.school_tables(rows, SCHOOLS.iloc[:2], staff_plan, "tr", {"criteria": _Staff()})
+    assert "yanıtlayan sayısı 10 sınırına ulaşmadı" in shown and "öğrenci" not in shown
+
+
+def test_at_a_minimum_of_one_a_blank_is_a_wave_without_anyone_and_no_privacy_note():
+    rows = school_rows()
+    assert rows["suppressed"].any()
+    assert schools.suppressed_note(rows, 1, "en") == ""
+    assert "fewer than 2" in schools.suppressed_note(rows, 2, "en")

@@ -97,5 +97,21 @@ def test_summary_of_a_teacher_survey_names_the_teachers():
     )
     assert turkish.startswith("iş birliği: ortak okulların öğretmenleri 0,45 SS daha yüksek")
     assert "az sayıda öğretmen veya okul örneklemden ayrıldı" in turkish
-    with pytest.raises(EvidenceInputError, match="'students' or 'teachers'"):
+    with pytest.raises(EvidenceInputError, match="one of students, teachers, respondents"):
         summary_sentence("x", "all", 0.1, True, False, 4.0, "low", "meets_with_reservations", respondents="parents")
+
+
+def test_summary_of_a_staff_or_parent_instrument_names_the_respondents():
+    english = summary_sentence(
+        "leadership", "all", 0.45, True, True, 17.4, "low", "meets_with_reservations", respondents="respondents"
+    )
+    assert english == (
+        "leadership: partner schools' respondents scored 0.45 SD higher (17 percentile points), "
+        "statistically significant, large enough to matter (|g| >= 0.25); few respondents or "
+        "schools were lost; meets the standard with reservations."
+    )
+    turkish = summary_sentence(
+        "liderlik", "all", 0.45, True, True, 17.4, "high", "meets_with_reservations", "tr", respondents="respondents"
+    )
+    assert turkish.startswith("liderlik: ortak okullarda yanıtlayanlar 0,45 SS daha yüksek")
+    assert "çok sayıda yanıtlayan veya okul örneklemden ayrıldı" in turkish

@@ -188,3 +188,86 @@ def test_a_comparison_run_keeps_the_partner_versus_control_sections_and_points_t
     assert text("report.schools.resource", "en") in schools.text
     assert "no evidence that the effect differed by resource level (high and low" in schools.text
     assert schools.tables[0].data["group"].tolist() == ["partner schools", "partner schools", "control schools"]
+
+
+class _Staff:
+    """An instrument answered by a school team for its school (role staff)."""
+
+    role = "staff"
+
+
+def staff_run(language: str) -> StandIn:
+    """A monitoring run of one self-assessment scale (role staff), its change of -0.001 points."""
+    outcome = Outcome("leadership", "survey", "school_development", instrument="criteria", scale="leadership")
+    run = monitoring_run(language)
+    run.plan = Plan(
+        path=Path("plan.yaml"), programme="p", period="2025-2026", language=language, data_dir=Path("."),
+        outcomes=(outcome,),
+    )  # fmt: skip
+    run.instruments = {"criteria": _Staff()}
+    nothing = dict(estimate=math.nan, ci_low=math.nan, ci_high=math.nan, p_value=math.nan, n_treatment=0)
+    survey = dict(outcome="leadership", domain="school_development", n_treatment=25, n_clusters_treatment=25)
+    run.tables["effects"] = effects_frame(
+        [
+            row(**survey, estimate=-0.001, ci_low=-0.2, ci_high=0.2),
+            row(**survey | nothing, group="control", note="too_few_students", suppressed=True),
+        ]
+    )
+    return run
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        ("en", "changed by 0.00 scale points on average from before to after (95% interval -0.20 to 0.20; 25 "
+               "respondents answered in both waves)", ("student", "teacher", "-0.00")),
+        ("tr", "ortalama 0,00 ölçek puanı değişti (%95 güven aralığı -0,20 ile 0,20; her iki uygulamada da yanıt veren "
+               "sayısı: 25)", ("öğrenci", "öğretmen", "-0,00")),
+    ],
+)  # fmt: skip
+def test_a_staff_self_assessment_speaks_of_respondents_and_a_change_rounding_to_zero_has_no_sign(
+    language, said, not_said
+):
+    bullets = [line for line in report.findings(staff_run(language)).text.split("\n") if line.startswith("- ")]
+    assert len(bullets) == 1 and said in bullets[0]
+    assert not any(word in bullets[0].lower() for word in not_said)
+
+
+def test_a_staff_instrument_is_answered_by_respondents_a_teacher_survey_by_teachers():
+    from evaluation.analysis.frames import outcome_wording
+
+    class Role:
+        def __init__(self, role):
+            self.role = role
+
+    roles = ("staff", "parent", "teacher", "student")
+    surveys = [Outcome(name, "survey", "d", instrument=name, scale="s") for name in roles]
+    outcomes = (*surveys, Outcome("maths", "exam", "academic", subject="mathematics"))
+    plan_ = Plan(path=Path("p.yaml"), programme="p", period="2025-2026", language="en", data_dir=Path("."),
+                 outcomes=outcomes)  # fmt: skip
+    wording = outcome_wording(plan_, {name: Role(name) for name in roles})
+    assert {k: who for k, (_, who) in wording.items()} == {
+        "staff": "respondents", "parent": "respondents", "teacher": "teachers", "student": "students",
+        "maths": "students",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("section", [report.activities, report.indicators_over_years])
+def test_a_section_without_its_table_is_left_out_and_reads_nothing(section):
+    run = monitoring_run("en")
+    run.tables = {}  # `table` raises for any table read
+    assert "activities" not in run.accepted and "indicators" not in run.accepted
+    assert section(run).parts == []
+
+
+def test_a_section_whose_table_was_sent_reads_it():
+    run = monitoring_run("en")
+    run.accepted["indicators"] = pd.DataFrame()
+    run.tables = {"indicators": pd.DataFrame()}  # sent, with nothing to show: still nothing shown
+    assert report.indicators_over_years(run).parts == []
+    run.tables = {}
+    with pytest.raises(KeyError):  # it is read
+        report.indicators_over_years(run)
+    run.accepted["activities"] = pd.DataFrame()
+    with pytest.raises(KeyError):
+        report.activities(run)

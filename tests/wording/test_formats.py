@@ -20,6 +20,7 @@ from evaluation.wording import (
     percent,
     plain,
     short_number,
+    signed,
 )
 
 
@@ -32,12 +33,35 @@ from evaluation.wording import (
         (0.165, 2, "0.17", "0,17"),  # Python's rounding of the binary value (Babel alone would write 0.16)
         (11.92, 0, "12", "12"),
         (1234.5, 2, "1,234.50", "1.234,50"),
-        (-0.001, 2, "-0.00", "-0,00"),
     ],
 )
 def test_number(value, digits, en, tr):
     assert number(value, digits, "en") == en == f"{value:,.{digits}f}"
     assert number(value, digits, "tr") == tr
+
+
+@pytest.mark.parametrize("value", [-0.001, -0.004, -0.0, -1e-12])
+def test_a_negative_number_that_rounds_to_zero_is_written_zero_not_minus_zero(value):
+    assert f"{value:.2f}" == "-0.00"  # what Python's rounding alone writes
+    assert number(value, 2, "en") == "0.00" and number(value, 2, "tr") == "0,00"
+    assert number(value, 0, "en") == "0"
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "tr"),
+    [
+        (1.254, "+1.25", "+1,25"),
+        (-0.4, "-0.40", "-0,40"),
+        (-0.0018, "0.00", "0,00"),  # a gap change of -0.0018: no sign on a zero
+        (0.004, "0.00", "0,00"),
+        (0.0, "0.00", "0,00"),
+        (0.005001, "+0.01", "+0,01"),
+        (-1234.5, "-1,234.50", "-1.234,50"),
+    ],
+)
+def test_signed_writes_the_sign_of_a_change_but_none_on_zero(value, en, tr):
+    assert signed(value, 2, "en") == en
+    assert signed(value, 2, "tr") == tr
 
 
 def test_number_without_grouping_and_not_finite():
