@@ -197,7 +197,11 @@ def balance(run: Run) -> Shown:
 
 
 def reliability(run: Run) -> Shown:
+    """Cronbach's alpha of the survey scales the plan analyses (results/scales.csv also holds the
+    other scales of the survey files sent); left out when the plan has none."""
+    analysed = {(o.instrument, o.scale) for o in run.plan.outcomes if o.source == "survey"}
     scales = run.table("scales")
+    scales = scales[[(i, s) in analysed for i, s in zip(scales["instrument"], scales["scale"])]]
     if scales.empty:
         return Shown()
     return Shown(

@@ -271,3 +271,26 @@ def test_a_section_whose_table_was_sent_reads_it():
     run.accepted["activities"] = pd.DataFrame()
     with pytest.raises(KeyError):
         report.activities(run)
+
+
+def scales_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"instrument": ["student_climate", "student_climate"], "scale": ["belonging", "peer_collaboration"],
+         "wave": ["pre", "pre"], "role": ["student", "student"], "n_items": [4, 4], "n": [300, 300],
+         "mean": [3.2, 3.1], "sd": [0.6, 0.6], "alpha": [0.81, 0.77], "alpha_ci_low": [0.78, 0.73],
+         "alpha_ci_high": [0.84, 0.81], "suppressed": [False, False]}
+    )  # fmt: skip
+
+
+def test_reliability_shows_only_the_scales_the_plan_analyses():
+    # a plan of exams alone: the survey files sent with the data are not its outcomes
+    run = monitoring_run("en")
+    run.tables["scales"] = scales_table()
+    assert report.reliability(run).parts == []
+    belonging = Outcome("belonging", "survey", "wellbeing", instrument="student_climate", scale="belonging")
+    run.plan = Plan(
+        path=Path("plan.yaml"), programme="p", period="2022-2023", language="en", data_dir=Path("."),
+        outcomes=OUTCOMES + (belonging,),
+    )  # fmt: skip
+    (table,) = [t.data for t in report.reliability(run).tables]
+    assert len(table) == 1 and table.iloc[0].astype(str).str.contains("0.81").any()
