@@ -290,7 +290,7 @@ def test_reliability_shows_only_the_scales_the_plan_analyses():
     belonging = Outcome("belonging", "survey", "wellbeing", instrument="student_climate", scale="belonging")
     run.plan = Plan(
         path=Path("plan.yaml"), programme="p", period="2022-2023", language="en", data_dir=Path("."),
-        outcomes=OUTCOMES + (belonging,),
+        outcomes=(*OUTCOMES, belonging),
     )  # fmt: skip
     (table,) = [t.data for t in report.reliability(run).tables]
     assert len(table) == 1 and table.iloc[0].astype(str).str.contains("0.81").any()
