@@ -10,13 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from babel.dates import format_date
 
-from evaluation.cli import main
 from evaluation.demo.params import SEED_ACTIVITY_CALENDAR
 from evaluation.errors import EXIT_OK
-from evaluation.resources import DEMO_PLAN
 from evaluation.wording import text as text_of
 
 pytestmark = pytest.mark.slow  # runs the whole pipeline on the partnership demo
@@ -29,14 +26,10 @@ SEED_MONTHS = [
 
 
 @pytest.fixture(scope="module")
-def partnership_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    plan = yaml.safe_load(DEMO_PLAN.read_text(encoding="utf-8"))
-    plan["demo"] = "partnership"
-    folder = tmp_path_factory.mktemp("partnership")
-    path = folder / "plan.yaml"
-    path.write_text(yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    out = folder / "out"
-    assert main(["run", str(path), "--out", str(out)]) == EXIT_OK
+def partnership_run(partnership_run_in) -> Path:
+    """The bundled partnership plan (001) in English, shared with test_partnership_plan.py."""
+    code, out = partnership_run_in("en")
+    assert code == EXIT_OK
     return out
 
 

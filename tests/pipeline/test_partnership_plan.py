@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from evaluation.cli import main
 from evaluation.errors import EXIT_OK
 from evaluation.resources import PIPELINES_DIR
 from evaluation.wording import label, number, text
@@ -28,16 +27,10 @@ SCHOOLS = ("Malatya Erman Ilıcak Fen Lisesi", "Kayseri Bünyan Fen Lisesi")
 
 
 @pytest.fixture(scope="module", params=["tr", "en"])
-def partnership_run(request, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, int, Path]:
+def partnership_run(request, partnership_run_in) -> tuple[str, int, Path]:
     """The bundled plan as it is (tr), and the same plan with ``language: en``."""
-    language = request.param
-    out = tmp_path_factory.mktemp(f"partnership-{language}") / "out"
-    plan = "partnership"
-    if language != "tr":
-        document = yaml.safe_load(PLAN.read_text(encoding="utf-8")) | {"language": language}
-        plan = str(tmp_path_factory.mktemp("plan") / "partnership.yaml")
-        Path(plan).write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return language, main(["run", plan, "--out", str(out)]), out
+    code, out = partnership_run_in(request.param)
+    return request.param, code, out
 
 
 def _report_text(out: Path) -> str:
