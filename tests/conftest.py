@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
 from evaluation.demo import write_demo_data
-from evaluation.resources import DEMO_PLAN
+from evaluation.resources import DEMO_PLAN, PIPELINES_DIR
 
 
 def plan_for(data_dir: Path, folder: Path, **changes) -> Path:
@@ -39,8 +40,31 @@ def demo_run(demo_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return run_plan(demo_plan, tmp_path_factory.mktemp("run") / "out")
 
 
+@pytest.fixture(scope="session")
+def partnership_run_in(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[int, Path]]:
+    """``partnership_run_in(language)``: the exit code and output folder of the bundled partnership
+    plan (seed 001) run from the command line, as it is (``tr``) or with another ``language``."""
+    runs: dict[str, tuple[int, Path]] = {}
+
+    def run(language: str) -> tuple[int, Path]:
+        if language not in runs:
+            from evaluation.cli import main
+
+            out = tmp_path_factory.mktemp(f"partnership-{language}") / "out"
+            plan = "partnership"
+            if language != "tr":
+                source = PIPELINES_DIR / "partnership.yaml"
+                document = yaml.safe_load(source.read_text(encoding="utf-8")) | {"language": language}
+                plan = str(tmp_path_factory.mktemp("plan") / "partnership.yaml")
+                Path(plan).write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+            runs[language] = (main(["run", plan, "--out", str(out)]), out)
+        return runs[language]
+
+    return run
+
+
 #: Fixtures that write or run the demo programme: a test that uses one is slow, marked or not.
-SLOW_FIXTURES = frozenset({"demo_data", "demo_plan", "demo_run"})
+SLOW_FIXTURES = frozenset({"demo_data", "demo_plan", "demo_run", "partnership_run_in"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
