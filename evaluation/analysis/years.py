@@ -27,11 +27,6 @@ YEAR_COLUMNS = [
 PREPOST_METHOD = "paired_cr2"
 
 
-def monitoring_design(schools: pd.DataFrame) -> bool:
-    """Whether a programme has no control schools (the schools table's group is never ``control``)."""
-    return not (schools["group"] == "control").any()
-
-
 def headline_of_year(effects: pd.DataFrame, period: str, monitoring: bool, primary: str) -> pd.DataFrame:
     """The headline rows of one year's effects (the rows of results/effects.csv), one per outcome
     in the order met: with `monitoring`, the ``paired_cr2`` change of group ``all``, else the

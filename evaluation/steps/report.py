@@ -335,12 +335,11 @@ def indicators_over_years(run: Run) -> Shown:
 def findings_by_year(run: Run) -> Shown:
     """Each school year's headline per outcome, oldest first, when the plan names earlier years:
     partner versus control with control schools, else the change before and after."""
-    from evaluation.analysis.years import monitoring_design
     from evaluation.reporting import years as years_text
 
     if not run.plan.earlier_years:
         return Shown()
-    design = "prepost" if monitoring_design(run.accepted["schools"]) else "partner_vs_control"
+    design = "prepost" if run.monitoring else "partner_vs_control"
     what = md.text(f"report.years.{design}", run.language)
     return Shown(
         heading("years", run.language, what=what),

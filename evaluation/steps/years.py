@@ -18,7 +18,7 @@ from evaluation.analysis.comparison import analysis_tables
 from evaluation.analysis.effects import partner_vs_control_effects, prepost_effects
 from evaluation.analysis.frames import prepost_frame
 from evaluation.analysis.indicators import indicator_rows, indicator_summary
-from evaluation.analysis.years import YEAR_COLUMNS, headline_of_year, missing_outcome, monitoring_design
+from evaluation.analysis.years import YEAR_COLUMNS, headline_of_year, missing_outcome
 from evaluation.config.instruments import find_instrument, load_instrument
 from evaluation.config.plan import SchoolYear, required_tables
 from evaluation.errors import PlanError
@@ -58,7 +58,7 @@ def findings_by_year(run: Run) -> Shown:
     and after of every school (`evaluation.analysis.years`). The plan's year's rows are those of
     results/effects.csv; an earlier year's come from the same functions on its accepted data."""
     plan = run.plan
-    monitoring = monitoring_design(run.accepted["schools"])
+    monitoring = run.monitoring  # the run's design (evaluation.analysis.study_design)
     rows = [_earlier_year(run, year, monitoring) for year in plan.earlier_years]
     rows.append(headline_of_year(run.table("effects"), plan.period, monitoring, plan.primary_method))
     table = pd.concat(rows, ignore_index=True)[YEAR_COLUMNS]

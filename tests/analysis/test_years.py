@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis.effects import prepost_effects
-from evaluation.analysis.years import YEAR_COLUMNS, headline_of_year, missing_outcome, monitoring_design
+from evaluation.analysis.years import YEAR_COLUMNS, headline_of_year, missing_outcome
 from evaluation.config.plan import Outcome, Plan
 from evaluation.stats.estimate import EFFECT_COLUMNS
 
@@ -62,11 +62,6 @@ def test_without_control_schools_the_clustered_change_of_every_school() -> None:
 def test_a_year_without_the_outcomes_table_has_an_empty_row_with_a_note() -> None:
     row = missing_outcome(Outcome("m", "exam", "academic", subject="m"), "2021-2022", "no_table").iloc[0]
     assert row["note"] == "no_table" and pd.isna(row["estimate"]) and row["period"] == "2021-2022"
-
-
-def test_monitoring_design_is_a_programme_without_control_schools() -> None:
-    assert monitoring_design(pd.DataFrame({"group": ["partner", "partner"]}))
-    assert not monitoring_design(pd.DataFrame({"group": ["partner", "control"]}))
 
 
 def test_the_change_of_a_constructed_year_against_a_hand_computation(tmp_path: Path) -> None:
