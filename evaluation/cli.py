@@ -132,6 +132,7 @@ def _run(args: argparse.Namespace) -> int:
         ("shared/report.pdf", "the same report for printing"),
         ("shared/results/", "the results tables (CSV, aggregates only)"),
         ("shared/validation/validation.html", "the validation page for officials (counts only)"),
+        ("shared/schools/index.html", "a page per school and per partnership, and their index"),
         ("restricted/validation/fix-lists/", "each school's rows to fix: never share restricted/"),
         ("restricted/notebooks/", "the executed notebooks"),
     ):

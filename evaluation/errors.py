@@ -12,6 +12,7 @@ EXIT_UNREADABLE = 2  # an input cannot be read at all, an output folder cannot b
 EXIT_BAD_PLAN = 3  # the analysis plan is missing, malformed or names unknown things; or the pseudonym key
 #                    is missing or unsafe (evaluation.io.pseudonyms)
 EXIT_ANALYSIS_FAILED = 4  # a notebook of the pipeline failed while executing
+EXIT_PAGES_FAILED = 5  # every page per school and partnership failed (the report was written)
 
 
 class EvaluationError(Exception):
@@ -72,6 +73,12 @@ class AnalysisFailed(EvaluationError):
     """A step of the pipeline (a notebook) failed while executing."""
 
     exit_code = EXIT_ANALYSIS_FAILED
+
+
+class PagesFailed(AnalysisFailed):
+    """Every school's and partnership's page failed; the report and the results were written."""
+
+    exit_code = EXIT_PAGES_FAILED
 
 
 class EvidenceInputError(EvaluationError, ValueError):

@@ -20,9 +20,10 @@ from typing import TextIO
 
 from evaluation import errors
 from evaluation.config.plan import load_plan
-from evaluation.errors import AnalysisFailed, UnreadableInputError, ValidationFailed
+from evaluation.errors import AnalysisFailed, PagesFailed, UnreadableInputError, ValidationFailed
 from evaluation.resources import NOTEBOOKS_DIR
 from evaluation.steps import NOTEBOOKS, workspace
+from evaluation.wording import text
 
 VALIDATION = "01-validation.ipynb"
 NOTEBOOK_ORDER = tuple(NOTEBOOKS)  # the order they run in: validation first, the report last
@@ -53,9 +54,39 @@ class Progress:
     def line(self, text: str) -> None:
         self._print(text)
 
+    def counter(self, name: str, total: int) -> UnitCounter:
+        """A step of `total` units (pages) that says how many are done as they finish."""
+        return UnitCounter(self, name, total)
+
     @property
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
+
+
+class UnitCounter:
+    """The progress of a step made of units, such as ``school pages 12/35``: on a terminal one line
+    rewritten as each unit finishes; in a log, a line at every tenth of the units; then the step's
+    line with its time, as `Progress.step` writes it."""
+
+    def __init__(self, progress: Progress, name: str, total: int) -> None:
+        self.progress, self.name, self.total, self.done = progress, name, total, 0
+        stream = progress.stream
+        self.terminal = stream is not None and hasattr(stream, "isatty") and stream.isatty()
+        self.every = max(1, -(-total // 10))
+        self.started = time.perf_counter()
+
+    def advance(self) -> None:
+        self.done += 1
+        counted = f"{self.done}/{self.total}"
+        if self.terminal:
+            self.progress._print(f"\r  {self.name:<32}{counted:>6}", end="")
+        elif self.done % self.every == 0 and self.done < self.total:
+            self.progress._print(f"  {self.name:<32}{counted:>6}")
+
+    def finish(self) -> None:
+        elapsed = time.perf_counter() - self.started
+        start = "\r" if self.terminal else ""
+        self.progress._print(f"{start}  {f'{self.name} {self.done}/{self.total}':<32}{elapsed:6.1f} s")
 
 
 @contextmanager
@@ -184,10 +215,13 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
     and the plan does not say `on_quarantine: continue`, naming the quarantine table: the
     validation outputs (fix lists, validation page) are then the run's output. AnalysisFailed
     (exit 4) names the notebook and cell that failed. `progress` prints each step with its
-    elapsed time.
+    elapsed time. After the report, a page per school and partnership (`render_pages`): a page
+    that fails is reported and the run completes; when every page fails, the run completes and
+    then raises PagesFailed (exit 5).
     """
     progress = progress or Progress()
     plan = load_plan(plan_path)
+    page_workers(1)  # a bad EVALUATION_PAGE_WORKERS is refused before anything is written
     final = (out_dir or default_out_dir(plan.path)).resolve()
     if not plan.demo:  # a missing data folder or table, or a survey outcome its instrument cannot
         workspace.ensure_data(plan, final)  # give, stops the run before anything is written
@@ -215,5 +249,142 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
         html = notebook_to_html(executed, staging / workspace.REPORT_HTML, title=f"{plan.programme} {plan.period}")
     with progress.step("report.pdf"):
         html_to_pdf(html, staging / workspace.REPORT_PDF)
+    pages = render_pages(plan.path, staging, progress)
     swap_in(staging, final)
+    check_pages(pages, final / SCHOOL_PAGES)
     return final
+
+
+def check_pages(pages: dict[tuple[str, str], str | None], folder: Path) -> None:
+    """The run's policy on pages that failed: some failing is reported (by `render_pages`) and the
+    run succeeds; all failing (and at least one unit) raises PagesFailed (exit 5), after the
+    output was written."""
+    failed = [reason for reason in pages.values() if reason is not None]
+    if pages and len(failed) == len(pages):
+        raise PagesFailed(
+            f"no page of {folder} could be made (the report and the results were written); the first reason: "
+            f"{failed[0]}"
+        )
+
+
+# --- the pages per school and per partnership ------------------------------------------------------
+
+#: Where the pages go, under the output folder: shared (aggregates only), with their index.
+SCHOOL_PAGES = workspace.SHARED / "schools"
+#: Where their executed notebooks go (with the others: restricted).
+EXECUTED_PAGES = workspace.EXECUTED_NOTEBOOKS / "pages"
+#: An environment variable that may lower the number of worker processes (a whole number, 1 or more).
+PAGE_WORKERS = "EVALUATION_PAGE_WORKERS"
+
+
+def page_workers(units: int) -> int:
+    """Worker processes for `units` pages: one per unit up to the processors this process may use,
+    fewer when the environment's EVALUATION_PAGE_WORKERS says so (a PlanError for anything but a
+    whole number of at least 1)."""
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(max(units, 1), available)
+    setting = os.environ.get(PAGE_WORKERS, "").strip()
+    if setting:
+        if not setting.isdigit() or int(setting) < 1:
+            raise errors.PlanError(
+                f"{PAGE_WORKERS}={setting!r}: the number of page workers must be a whole number of 1 or more"
+            )
+        workers = min(workers, int(setting))
+    return workers
+
+
+def _render_unit(notebook: str, plan_path: str, out_dir: str, kind: str, unit_id: str, language: str, page: str,
+                 executed: str, title: str) -> tuple[str, str, str | None]:  # fmt: skip
+    """In a worker process: run `notebook` (notebook 06) for one unit into `executed` and render it
+    to `page` (both relative to `out_dir`). Returns (kind, id, reason): reason None when the page was
+    written, else why not, in one line."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from evaluation.reporting.render import notebook_to_html
+
+    out = Path(out_dir)
+    executed_path = out / executed
+    executed_path.parent.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    parameters = dict(plan_path=plan_path, out_dir=out_dir, unit_kind=kind, unit_id=unit_id, language=language)
+    try:
+        with _stderr_to(executed_path.parent / "kernel.log"):
+            papermill.execute_notebook(
+                notebook,
+                str(executed_path),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(NOTEBOOKS_DIR),
+            )
+        notebook_to_html(executed_path, out / page, title=title)
+    except PapermillExecutionError as error:
+        return kind, unit_id, f"{error.ename}: {_one_line(error.evalue)} (cell {error.exec_count})"
+    except Exception as error:  # a kernel that died, a page that could not be written: this unit only
+        return kind, unit_id, f"{type(error).__name__}: {_one_line(str(error))}"
+    return kind, unit_id, None
+
+
+def _one_line(message: str, limit: int = 300) -> str:
+    line = " ".join(str(message).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def render_pages(
+    plan_path: Path,
+    out_dir: Path,
+    progress: Progress,
+    language: str | None = None,
+    folder: Path | None = None,
+    notebook: Path | None = None,
+) -> dict[tuple[str, str], str | None]:
+    """A page per school and per partnership of the run in `out_dir`: notebook 06 executed by
+    papermill once per unit in worker processes (`page_workers`), each rendered to
+    ``shared/schools/<kind>-<id>.html`` (`evaluation.reporting.school_pages.page_files`), its
+    executed notebook under ``restricted/notebooks/pages/``, then the index page
+    ``shared/schools/index.html``. `language` is the pages' (the plan's when None); `folder`
+    another folder under `out_dir` for them (a second language's). A unit that fails is reported
+    (on `progress` and in the index, with its reason) and the others go on. Returns (kind, id) ->
+    None for each page written, or the reason it is missing. `notebook` replaces notebook 06
+    (tests run one that fails for some units)."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
+    from evaluation import steps
+    from evaluation.reporting import school_pages
+
+    run = steps.setup(plan_path, out_dir)
+    language = language or run.language
+    for table in ("schools", "partnerships", "group_means", "effects", "activities"):
+        run.table(table)  # written now, once, if missing: the workers only read them
+    units = steps.school_page.units(run)
+    files = school_pages.page_files(units)
+    folder = folder or SCHOOL_PAGES
+    notebook = notebook or NOTEBOOKS_DIR / steps.PAGE_NOTEBOOK
+    (out_dir / folder).mkdir(parents=True, exist_ok=True)
+    outcome: dict[tuple[str, str], str | None] = {}
+    if units:
+        counter = progress.counter("school pages", len(units))
+        with ProcessPoolExecutor(page_workers(len(units)), mp_context=get_context("spawn")) as pool:
+            futures = {}
+            for unit in units:
+                page = folder / files[(unit.kind, unit.id)]
+                executed = EXECUTED_PAGES / language / page.with_suffix(".ipynb").name
+                arguments = (str(notebook), str(plan_path), str(out_dir), unit.kind, unit.id, language, str(page),
+                             str(executed))  # fmt: skip
+                futures[pool.submit(_render_unit, *arguments, unit.name)] = (unit.kind, unit.id)
+            for future in as_completed(futures):
+                try:
+                    _, _, reason = future.result()
+                except Exception as error:  # the worker process itself died
+                    reason = f"{type(error).__name__}: {_one_line(str(error))}"
+                outcome[futures[future]] = reason
+                counter.advance()
+        counter.finish()
+    failed = {key: reason for key, reason in outcome.items() if reason is not None}
+    title = text("pages.index.title", language, programme=run.plan.programme, period=run.plan.period)
+    school_pages.write_index(out_dir / folder / school_pages.INDEX, units, files, failed, title, language)
+    for (kind, unit_id), reason in failed.items():
+        progress.line(f"  {kind} {unit_id}: page not made: {reason}")
+    return outcome

@@ -14,7 +14,7 @@ notebook (tests do). A results table a section needs and no earlier section wrot
 
 from __future__ import annotations
 
-from evaluation.steps import activities, evidence, partner_vs_control, prepost, report, validation, years
+from evaluation.steps import activities, evidence, partner_vs_control, prepost, report, school_page, validation, years
 from evaluation.steps.context import WRITERS, Run, section, setup
 from evaluation.steps.display import Shown
 
@@ -39,12 +39,18 @@ NOTEBOOKS = {
 }  # fmt: skip
 
 
+#: The notebook run once per school and per partnership after the others (`school_page`), with
+#: its sections; the pipeline renders each run to a page of shared/schools/.
+PAGE_NOTEBOOK = "06-school-page.ipynb"
+PAGE_SECTIONS = school_page.SECTIONS
+
+
 def run_sections(run: Run, notebook: str) -> list[Shown]:
     """Every section of `notebook`, in order, without the notebook; returns what each shows."""
     return [function(run) for function in NOTEBOOKS[notebook]]
 
 
 __all__ = [
-    "NOTEBOOKS", "WRITERS", "Run", "Shown", "activities", "evidence", "partner_vs_control", "prepost", "report",
-    "run_sections", "section", "setup", "validation", "years",
+    "NOTEBOOKS", "PAGE_NOTEBOOK", "PAGE_SECTIONS", "WRITERS", "Run", "Shown", "activities", "evidence",
+    "partner_vs_control", "prepost", "report", "run_sections", "school_page", "section", "setup", "validation", "years",
 ]  # fmt: skip

@@ -10,16 +10,19 @@ import pytest
 
 from evaluation.pipeline import NOTEBOOK_ORDER
 from evaluation.resources import NOTEBOOKS_DIR
+from evaluation.steps import PAGE_NOTEBOOK, PAGE_SECTIONS
 
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+EVERY_NOTEBOOK = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+#: The notebooks the pipeline runs once each (the page notebook runs once per school and partnership).
+NOTEBOOKS = [path for path in EVERY_NOTEBOOK if path.name != PAGE_NOTEBOOK]
 
 
 def test_the_pipeline_runs_every_notebook_there_is_in_the_order_of_their_numbers() -> None:
-    assert [path.name for path in NOTEBOOKS] == list(NOTEBOOK_ORDER)
+    assert [path.name for path in EVERY_NOTEBOOK] == [*NOTEBOOK_ORDER, PAGE_NOTEBOOK]
     assert NOTEBOOK_ORDER[0] == "01-validation.ipynb" and NOTEBOOK_ORDER[-1] == "05-annual-report.ipynb"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=lambda p: p.name)
 def test_committed_without_outputs(path) -> None:
     notebook = nbformat.read(path, as_version=4)
     nbformat.validate(notebook)
@@ -58,3 +61,26 @@ def test_notebooks_communicate_and_do_not_compute(path) -> None:
         calls.append(lines[0].removeprefix("steps.").removesuffix("(run)"))
     listed = [f"{function.__module__.rsplit('.', 1)[-1]}.{function.__name__}" for function in SECTIONS[path.name]]
     assert calls == listed
+
+
+def test_the_page_notebook_takes_a_unit_and_a_language_and_calls_its_sections() -> None:
+    """Notebook 06: the plan, output folder, unit (kind and id) and language as parameters, the
+    demo's first partner school by default; a set-up cell making the page, then one call per
+    section of `evaluation.steps.PAGE_SECTIONS`, in order."""
+    notebook = nbformat.read(NOTEBOOKS_DIR / PAGE_NOTEBOOK, as_version=4)
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    names: dict = {}
+    exec(tagged[0].source, {}, names)
+    assert names == {
+        "plan_path": "../pipelines/demo.yaml", "out_dir": "../build/demo", "unit_kind": "school",
+        "unit_id": "TR-44-001", "language": "",
+    }  # fmt: skip
+    code = [c.source for c in notebook.cells if c.cell_type == "code" and c not in tagged]
+    setup_lines = [line for line in code[0].splitlines() if line and not line.startswith("#")]
+    assert setup_lines == [
+        "from evaluation import steps",
+        "run = steps.setup(plan_path, out_dir)",
+        "page = steps.school_page.unit_page(run, unit_kind, unit_id, language)",
+    ]
+    assert [source.strip() for source in code[1:]] == [f"steps.school_page.{f.__name__}(page)" for f in PAGE_SECTIONS]
+    assert all(c.cell_type == "code" for c in notebook.cells)  # no prose of the notebook's own on a page
