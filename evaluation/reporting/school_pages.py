@@ -205,7 +205,7 @@ def school_rows(school_results: pd.DataFrame, ids: list[str], found: list[Unit])
     names = {u.id: u.name for u in found if u.kind == SCHOOL}
     rows = []
     for sid in ids:
-        for _, result in school_results[school_results["school_id"] == sid].iterrows():
+        for _, result in school_results[school_results["school_id"].astype(str) == sid].iterrows():
             rows.append({"who": names.get(sid, sid), **{c: result[c] for c in _ROW_COLUMNS[1:]}})
     return rows
 

@@ -96,13 +96,14 @@ def results(page: Page) -> Shown:
     and their group (all partner, or all comparison schools): n and mean before and after and the
     change of those in both waves with its 95% interval; blanks under min_cell_size with the note."""
     run, language = page.run, page.language
-    school_results, group_means, effects = run.table("schools"), run.table("group_means"), run.table("effects")
+    school_results = run.table("schools").astype({"school_id": str})  # ids of digits alone stay text
+    group_means, effects = run.table("group_means"), run.table("effects")
     ids = page.school_ids
     if page.unit.kind == pages.SCHOOL and page.unit.partnership:
         ids += [u.id for u in page.units if u.kind == pages.SCHOOL and u.partnership == page.unit.partnership]
         ids = list(dict.fromkeys(ids))
     groups = list(dict.fromkeys(u.group for u in page.units if u.kind == pages.SCHOOL and u.id in ids and u.group))
-    shown_rows = school_results[school_results["school_id"].astype(str).isin(ids)]
+    shown_rows = school_results[school_results["school_id"].isin(ids)]
     who = "control" if page.unit.kind == pages.SCHOOL and page.unit.group == "control" else page.unit.kind
     parts: list = [_heading("results", page), md.text(f"pages.intro.results.{who}", language)]
     for outcome in page.plan.outcomes:

@@ -603,3 +603,33 @@ def test_the_pdf_has_no_attachment_and_read_nothing_from_outside(hostile_run: tu
     assert len(fetchers) == 1
     assert fetchers[0].refused == []  # nothing outside was even asked for
     assert fetchers[0].fetched and all(url.startswith("data:") for url in fetchers[0].fetched)
+
+
+@pytest.mark.slow
+def test_the_school_pages_and_their_index_show_every_payload_as_text(hostile_run: tuple[Path, list]) -> None:
+    """The pages per school and partnership of the hostile run: every file name a plain name (an id
+    holding the payloads gets a counter), no markup from the data in a page or the index, each
+    school's name and each partnership's id shown as written, and every page made (the payloads
+    went through papermill's parameters too)."""
+    out, _ = hostile_run
+    folder = out / "shared" / "schools"
+    schools = pd.read_csv(out.parent / "data" / "schools.csv", dtype=str, keep_default_na=False)
+    names = sorted(path.name for path in folder.iterdir())
+    assert len(names) == 1 + len(schools) + schools.loc[schools["partnership_id"] != "", "partnership_id"].nunique()
+    for name in names:
+        assert re.fullmatch(r"index\.html|(school|partnership)-[A-Za-z0-9_-]+\.html", name), name
+        written = (folder / name).read_text(encoding="utf-8")
+        page = Page(written)
+        assert not hostile_markup(page), name
+        for raw in ("<script>document.title", "<img src=x", '<a rel="attachment"', "</td></tr></table><script"):
+            assert raw not in written, name
+    index = Page((folder / "index.html").read_text(encoding="utf-8"))
+    assert "page not made" not in index.words
+    for school in schools.itertuples():
+        assert school.school_name in index.words  # with the payloads, as written
+    first = schools.iloc[0]
+    assert first["school_id"].endswith(ALL)  # the renamed id: its page has a counter's name
+    (counted,) = [name for name in names if re.fullmatch(r"school-\d+\.html", name)]
+    page = Page((folder / counted).read_text(encoding="utf-8"))
+    assert f"{first['school_name']} ({first['province']})" in page.words
+    assert f"{first['partnership_id']}" in page.words

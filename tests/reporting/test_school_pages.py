@@ -279,3 +279,23 @@ def test_the_privacy_note_shows_when_a_shown_school_is_blank() -> None:
     rows = pd.DataFrame({"suppressed": [False, True]})
     assert "fewer than 10" in pages.blank_note(rows, 10, "en")
     assert pages.blank_note(rows.iloc[:1], 10, "en") == "" and pages.blank_note(rows, 1, "en") == ""
+
+
+def test_a_schools_rows_are_found_when_its_id_is_read_as_a_number() -> None:
+    """results/schools.csv read back gives an id of digits alone (a MEB institution code) as a
+    number; the page still finds the school's row, named from the schools table."""
+    results = pd.DataFrame(
+        {
+            "school_id": [123456, 654321], "outcome": ["m", "m"], "n_pre": [12, 30], "mean_pre": [50.5, 40.0],
+            "n_post": [11, 30], "mean_post": [52.0, 41.0], "n_linked": [float("nan"), 29],
+            "change": [float("nan"), 1.0], "change_ci_low": [float("nan"), 0.5], "change_ci_high": [float("nan"), 1.5],
+        }
+    )  # fmt: skip
+    found = [pages.Unit("school", "123456", "Birinci Lisesi"), pages.Unit("school", "654321", "İkinci Lisesi")]
+    rows = pages.school_rows(results, ["654321", "123456"], found)
+    assert [(row["who"], row["n_pre"], row["mean_pre"]) for row in rows] == [
+        ("İkinci Lisesi", 30, 40.0), ("Birinci Lisesi", 12, 50.5),
+    ]  # fmt: skip
+    table = pages.outcome_table(rows, "en")
+    assert list(table.columns)[:3] == ["school", "pre wave", "mean before"]
+    assert table["both waves"].tolist()[0] == 29 and pd.isna(table["both waves"].tolist()[1])  # blank stays blank
