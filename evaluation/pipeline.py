@@ -238,6 +238,7 @@ def render_language(
 
     progress = progress or Progress()
     folder = out_dir / workspace.shared_in(plan, language)
+    folder.mkdir(parents=True, exist_ok=True)
     prefix = "" if language == plan.language else f"{language}/"
     if executed is None:
         with progress.step(f"{prefix}{REPORT_NOTEBOOK.removesuffix('.ipynb')}"):
