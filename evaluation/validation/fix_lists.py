@@ -605,7 +605,13 @@ _SHOWN = ("file", "student", "subject", "wave", "row", "column", "value", "fix",
 
 def _with_labels(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     out = frame[list(_SHOWN)].copy()
-    out["column"] = out["column"].map(
-        lambda columns: ", ".join(column_label(c, language) for c in str(columns).split(", ")) if columns else ""
-    )
+    out["column"] = out["column"].map(lambda columns: _column_labels(str(columns), language) if columns else "")
     return out
+
+
+def _column_labels(columns: str, language: str) -> str:
+    """The columns of a line (``score``; ``student_id; student_id, school_id`` for a knock-on
+    line of two rules), each as `column_label` names it."""
+    return "; ".join(
+        ", ".join(column_label(column, language) for column in group.split(", ")) for group in columns.split("; ")
+    )
