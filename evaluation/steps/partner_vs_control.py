@@ -19,7 +19,7 @@ from evaluation.analysis.design import outcome_design_tables
 from evaluation.analysis.effects import adjust_p_values, moderation_effects, partner_vs_control_effects
 from evaluation.analysis.missing import missing_shares
 from evaluation.reporting import escaping as md
-from evaluation.reporting.figures import covariate_name, forest_plot, love_plot
+from evaluation.reporting.figures import covariate_name, forest_alt, forest_plot, love_alt, love_plot
 from evaluation.reporting.sections import headline_rows, methods_table, subgroup_table
 from evaluation.reporting.sensitivity import LOVE_PLOT
 from evaluation.stats.estimate import effects_frame
@@ -58,8 +58,9 @@ def headline(run: Run) -> Shown:
     if run.monitoring:
         return Shown(md.text("notebooks.monitoring", run.language))
     primary = run.primary
-    figure = forest_plot(headline_rows(run.table("effects"), primary), run.language)
-    return Shown(md.text("notebooks.headline", run.language, method=primary), figure_of(figure))
+    rows = headline_rows(run.table("effects"), primary)
+    figure = figure_of(forest_plot(rows, run.language), forest_alt(rows, run.language))
+    return Shown(md.text("notebooks.headline", run.language, method=primary), figure)
 
 
 @section("matching", "matching_balance")
@@ -83,7 +84,7 @@ def comparison_schools(run: Run) -> Shown:
             run.language,
             matched=md.count(len(matching.comparison_ids), run.language),
         ),
-        figure_of(figure),
+        figure_of(figure, love_alt(matching.balance, run.language)),
     )
 
 
