@@ -171,6 +171,14 @@ def _group_style(group: object) -> dict:
     return {"color": PALETTE.get(str(group), OKABE_ITO["black"]), "linestyle": line, "marker": marker}
 
 
+def _by_group(part: pd.DataFrame):
+    """``part``'s rows per group, partner schools first, then control schools (the legend's and the
+    alternative text's order, whichever the table has first)."""
+    order = {group: position for position, group in enumerate(PALETTE)}
+    groups = sorted(dict.fromkeys(part["group"]), key=lambda group: order.get(str(group), len(order)))
+    return [(group, part[part["group"] == group]) for group in groups]
+
+
 def _waves(lines: pd.DataFrame) -> pd.DataFrame:
     return lines.set_index("wave").reindex(["pre", "post"]).dropna(subset=["mean"])
 
@@ -190,7 +198,7 @@ def prepost_plot(
     fig, axes = plt.subplots(rows, columns, figsize=(3.3 * columns, 3.2 * rows + 0.5), squeeze=False)
     for ax, outcome in zip(axes.flat, outcomes):
         part = means[means["outcome"] == outcome]
-        for group, lines in part.groupby("group", sort=False):
+        for group, lines in _by_group(part):
             lines = _waves(lines)
             ax.errorbar(
                 range(len(lines)),
@@ -239,7 +247,7 @@ def prepost_alt(means: pd.DataFrame, language: str = "en", scales: Mapping[str, 
     for outcome in dict.fromkeys(means["outcome"]):
         part = means[means["outcome"] == outcome]
         groups = []
-        for group, lines in part.groupby("group", sort=False):
+        for group, lines in _by_group(part):
             lines = _waves(lines)["mean"]
             values = {wave: _number(lines[wave], language) for wave in lines.index}
             name = label(group, language)
