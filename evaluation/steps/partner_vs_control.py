@@ -74,7 +74,10 @@ def comparison_schools(run: Run) -> Shown:
     run.save(matching.balance, "matching_balance")
     names = {covariate: covariate_name(covariate, run.language) for covariate in matching.balance["covariate"]}
     figure = love_plot(matching.balance, labels=names, language=run.language)
-    figure.savefig(run.wrote(run.out_dir / workspace.RESULTS / LOVE_PLOT), dpi=150)
+    alt = love_alt(matching.balance, run.language)
+    # the PNG file carries its title and the chart in words (PNG text chunks Title and Description)
+    metadata = {"Title": figure.axes[0].get_title(), "Description": alt}
+    figure.savefig(run.wrote(run.out_dir / workspace.RESULTS / LOVE_PLOT), dpi=150, metadata=metadata)
     return Shown(
         matching.pairs,
         matching.balance,
@@ -84,7 +87,7 @@ def comparison_schools(run: Run) -> Shown:
             run.language,
             matched=md.count(len(matching.comparison_ids), run.language),
         ),
-        figure_of(figure, love_alt(matching.balance, run.language)),
+        figure_of(figure, alt),
     )
 
 
