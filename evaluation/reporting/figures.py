@@ -76,7 +76,7 @@ def localise_numbers(ax: Axes, language: str, x: bool = False, y: bool = False) 
             axis.set_major_formatter(DecimalFormatter(language))
 
 
-def _number(value: float, language: str, digits: int = 2) -> str:
+def alt_number(value: float, language: str, digits: int = 2) -> str:
     """A number of an alternative text (plain text: the Chart escapes it)."""
     return wording.number(float(value), digits, language)
 
@@ -124,7 +124,7 @@ def forest_plot(effects: pd.DataFrame, language: str = "en") -> plt.Figure:
         zorder=3,
     )
     ax.axvline(0, color="#555555", linewidth=1, label=text("figures.forest.zero", language))
-    threshold = text("figures.forest.threshold", language, size=_number(IMPORTANT_EFFECT, language))
+    threshold = text("figures.forest.threshold", language, size=alt_number(IMPORTANT_EFFECT, language))
     for sign in (-1, 1):
         ax.axvline(
             sign * IMPORTANT_EFFECT,
@@ -157,16 +157,17 @@ def forest_alt(effects: pd.DataFrame, language: str = "en") -> str:
             "figures.forest.alt_row",
             language,
             outcome=label(row.outcome, language),
-            g=_number(row.effect_size, language),
-            low=_number(row.effect_size_ci_low, language),
-            high=_number(row.effect_size_ci_high, language),
+            g=alt_number(row.effect_size, language),
+            low=alt_number(row.effect_size_ci_low, language),
+            high=alt_number(row.effect_size_ci_high, language),
         )
         for row in rows.itertuples(index=False)
     ]
-    return text("figures.forest.alt", language, rows="; ".join(items), size=_number(IMPORTANT_EFFECT, language))
+    return text("figures.forest.alt", language, rows="; ".join(items), size=alt_number(IMPORTANT_EFFECT, language))
 
 
-def _group_style(group: object) -> dict:
+def group_style(group: object) -> dict:
+    """How a group's line is drawn (colour, line style, marker): the same in every chart."""
     line, marker = _LINE_STYLES.get(str(group), ("-", "o"))
     return {"color": PALETTE.get(str(group), OKABE_ITO["black"]), "linestyle": line, "marker": marker}
 
@@ -206,7 +207,7 @@ def prepost_plot(
                 capsize=3,
                 yerr=[lines["mean"] - lines["ci_low"], lines["ci_high"] - lines["mean"]],
                 label=label(group, language),
-                **_group_style(group),
+                **group_style(group),
             )
         ax.set_xticks([0, 1], [label("pre", language), label("post", language)])
         ax.set_xlim(-0.3, 1.3)
@@ -222,8 +223,8 @@ def prepost_plot(
                 text(
                     f"figures.prepost.y_axis.{scale.kind}",
                     language,
-                    low=_number(scale.low, language, 0),
-                    high=_number(scale.high, language, 0),
+                    low=alt_number(scale.low, language, 0),
+                    high=alt_number(scale.high, language, 0),
                 )
             )
         else:
@@ -249,7 +250,7 @@ def prepost_alt(means: pd.DataFrame, language: str = "en", scales: Mapping[str, 
         groups = []
         for group, lines in _by_group(part):
             lines = _waves(lines)["mean"]
-            values = {wave: _number(lines[wave], language) for wave in lines.index}
+            values = {wave: alt_number(lines[wave], language) for wave in lines.index}
             name = label(group, language)
             if len(values) == 2:
                 groups.append(text("figures.prepost.alt_group", language, group=name, **values))
@@ -259,7 +260,9 @@ def prepost_alt(means: pd.DataFrame, language: str = "en", scales: Mapping[str, 
                 )
         scale = scales.get(outcome)
         key = "figures.prepost.alt_panel" if scale is not None else "figures.prepost.alt_panel_no_range"
-        ranges = {"low": _number(scale.low, language, 0), "high": _number(scale.high, language, 0)} if scale else {}
+        ranges = (
+            {"low": alt_number(scale.low, language, 0), "high": alt_number(scale.high, language, 0)} if scale else {}
+        )
         panels.append(text(key, language, outcome=label(outcome, language), groups=", ".join(groups), **ranges))
     return text("figures.prepost.alt", language, panels="; ".join(panels))
 
@@ -424,8 +427,8 @@ def love_alt(balance: pd.DataFrame, language: str = "en", threshold: float = 0.1
             "matching.alt_row",
             language,
             characteristic=covariate_name(row.covariate, language),
-            before=_number(row.std_diff_before, language),
-            after=_number(row.std_diff_after, language),
+            before=alt_number(row.std_diff_before, language),
+            after=alt_number(row.std_diff_after, language),
         )
         for row in balance.itertuples(index=False)
     ]
@@ -433,6 +436,6 @@ def love_alt(balance: pd.DataFrame, language: str = "en", threshold: float = 0.1
         "matching.alt",
         language,
         rows="; ".join(rows),
-        threshold=_number(threshold, language),
-        wwc=_number(0.25, language),
+        threshold=alt_number(threshold, language),
+        wwc=alt_number(0.25, language),
     )

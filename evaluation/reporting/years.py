@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from evaluation.reporting import escaping as md
-from evaluation.reporting.figures import _group_style, _number, _theme, localise_numbers
+from evaluation.reporting.figures import _theme, alt_number, group_style, localise_numbers
 from evaluation.reporting.headings import column
 from evaluation.reporting.sentences import label, note_text
 from evaluation.wording import text
@@ -47,7 +47,7 @@ def indicators_plot(indicators: pd.DataFrame, language: str = "en") -> plt.Figur
                 lines["year"].astype(int),
                 lines["per_school"],
                 label=label(str(group), language),
-                **_group_style(group),
+                **group_style(group),
             )
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(label(name, language), fontsize="medium")
@@ -95,7 +95,7 @@ def indicators_alt(indicators: pd.DataFrame, language: str) -> str:
                         "figures.indicators.alt_group_one_year",
                         language,
                         group=label(str(group), language),
-                        value=_number(first["per_school"], language),
+                        value=alt_number(first["per_school"], language),
                         year=str(int(first["year"])),
                     )
                 )
@@ -105,9 +105,9 @@ def indicators_alt(indicators: pd.DataFrame, language: str) -> str:
                     "figures.indicators.alt_group",
                     language,
                     group=label(str(group), language),
-                    first=_number(first["per_school"], language),
+                    first=alt_number(first["per_school"], language),
                     first_year=str(int(first["year"])),
-                    last=_number(last["per_school"], language),
+                    last=alt_number(last["per_school"], language),
                     last_year=str(int(last["year"])),
                 )
             )

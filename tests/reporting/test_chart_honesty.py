@@ -299,3 +299,12 @@ def test_the_bundled_instruments_give_a_scale_to_every_survey_outcome_of_the_dem
     }
     scales = figures.outcome_scales(plan, instruments)
     assert set(scales) == {o.id for o in plan.outcomes}
+
+
+def test_a_knowledge_test_is_drawn_as_the_percentage_right_over_0_to_100() -> None:
+    plan = SimpleNamespace(outcomes=[SimpleNamespace(id="ethics", source="test", instrument=None)])
+    scales = figures.outcome_scales(plan, {})
+    means = _means().replace({"outcome": {"mathematics": "ethics"}})
+    means = means[means["outcome"] == "ethics"]
+    ax = _drawn(figures.prepost_plot(means, "en", scales)).axes[0]
+    assert ax.get_ylim() == (0.0, 100.0) and ax.get_ylabel() == "mean percentage right (0–100)"
