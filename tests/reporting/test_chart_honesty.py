@@ -32,6 +32,15 @@ PUBLISHED_OKABE_ITO = {
 }  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """The charts drawn here are closed after each test (pyplot keeps them open otherwise)."""
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
 def _plan_and_instruments():
     plan = SimpleNamespace(
         outcomes=[
