@@ -221,9 +221,10 @@ def test_the_page_reads_in_chromium_on_a_desktop_and_a_phone(small_page: Path, b
 
 
 def words_past_the_right_edge(pdf: Path) -> list:
-    """Words of ``pdf`` whose box runs into the right margin or off the page."""
+    """Words of ``pdf`` whose box runs into the right margin or off the page (by more than a
+    point: pdftotext's box of a right-aligned word may end a little past its advance)."""
     _, words = pdf_words(pdf)
-    return [w for w in words if w.x_max > w.page_width - RIGHT_MARGIN_PT + 0.5]
+    return [w for w in words if w.x_max > w.page_width - RIGHT_MARGIN_PT + 1.0]
 
 
 def assert_tagged(pdf: Path, language: str) -> None:
@@ -266,15 +267,26 @@ def test_the_edge_check_catches_a_cut_table(tmp_path: Path) -> None:
     assert cut and {w.page for w in cut} == {1}
 
 
+@pytest.mark.slow
+def test_the_page_printed_from_chromium_is_a4_and_nothing_is_cut(small_page: Path, browser, tmp_path: Path) -> None:
+    pdf = browser.print_to_pdf(small_page, tmp_path / "printed.pdf")
+    pages, words = pdf_words(pdf)
+    assert {(round(width), round(height)) for width, height in pages} == {(595, 842)}
+    assert "heading" in {w.text for w in words}  # the wide table was printed
+    assert words_past_the_right_edge(pdf) == []
+
+
 # --- the reports of the demo and of a Turkish run ---------------------------------------------------
 
 
 @pytest.mark.slow
-def test_the_demo_report_reads_in_chromium(demo_run: Path, browser) -> None:
+def test_the_demo_report_reads_in_chromium(demo_run: Path, browser, tmp_path: Path) -> None:
     report = demo_run / "shared" / "report.html"
     assert re.search(r'<html lang="en">', report.read_text(encoding="utf-8"))
     _assert_reads_well(browser.load(report), phone=False)
     _assert_reads_well(browser.load(report, **PHONE), phone=True)
+    printed = browser.print_to_pdf(report, tmp_path / "printed.pdf")
+    assert words_past_the_right_edge(printed) == []
 
 
 @pytest.mark.slow
