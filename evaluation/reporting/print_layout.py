@@ -4,26 +4,31 @@ A table cell can wrap between words but not inside one, so a table is at least a
 of its columns' longest words. `mark_wide_tables` estimates that width at the PDF's table type
 size and gives the output holding a table that would not fit a portrait A4 page (with its
 introduction: a short text with a heading just above it) the class `WIDE`, which the print style
-sheet puts on landscape pages. The estimate only chooses the orientation: the style sheet also
-lets a word break inside itself when nothing else fits, so no table runs past the page's edge
-even where the estimate is wrong.
+sheet puts on landscape pages. A table whose words would not fit even a landscape page gets the
+class `BREAK_WORDS`, which lets its cells break inside a word (elsewhere words stay whole: a cell
+that may break anywhere is narrowed to a few characters as soon as its table is crowded).
 """
 
 from __future__ import annotations
 
 #: The class of the outputs printed on landscape pages.
 WIDE = "wide-table"
+#: The class of the tables whose cells may break inside a word.
+BREAK_WORDS = "break-words"
 
 #: Portrait A4's text width at the print margins (210 mm less 2 x 12 mm), in points.
 PORTRAIT_WIDTH_PT = (210 - 2 * 12) / 25.4 * 72
-#: The PDF's table type size, the width of an average character in it (DejaVu Sans, the usual
-#: sans-serif on Debian, is about 0.6 em) and a cell's padding and border, in points.
+LANDSCAPE_WIDTH_PT = (297 - 2 * 12) / 25.4 * 72
+#: The PDF's table type size, the width of a character in it (in DejaVu Sans, the usual sans-serif
+#: on Debian, letters average about 0.6 em and digits 0.64 em) and a cell's padding and border, in
+#: points.
 TABLE_FONT_PT = 7.0
-CHARACTER_EM = 0.6
+CHARACTER_EM = 0.65
 CELL_PADDING_PT = 5.0
-#: A table whose words need more than this share of the portrait width goes landscape: near the
-#: edge a portrait table would be all narrow columns of broken words.
+#: A table whose words need more than this share of the portrait width goes landscape, and one
+#: that needs more than this share of the landscape width may break its words.
 PORTRAIT_SHARE = 0.9
+LANDSCAPE_SHARE = 0.95
 #: The longest introduction (characters) that moves to the landscape page with its table.
 INTRODUCTION_CHARS = 1500
 
@@ -66,19 +71,23 @@ def narrowest_width_pt(table) -> float:
 def mark_wide_tables(root) -> int:
     """Give the class `WIDE` to each output (``jp-OutputArea-child``) of the parsed page `root`
     (an ElementTree element) holding a table too wide for a portrait page, and to the short
-    introduction with a heading just before it; returns how many tables were too wide."""
+    introduction with a heading just before it, and `BREAK_WORDS` to each table too wide for a
+    landscape page; returns how many tables were too wide for a portrait page."""
     parent = {child: element for element in root.iter() for child in element}
     wide = 0
     for table in [e for e in root.iter() if _local(e.tag) == "table"]:
-        if narrowest_width_pt(table) <= PORTRAIT_SHARE * PORTRAIT_WIDTH_PT:
+        width = narrowest_width_pt(table)
+        if width <= PORTRAIT_SHARE * PORTRAIT_WIDTH_PT:
             continue
         wide += 1
+        if width > LANDSCAPE_SHARE * LANDSCAPE_WIDTH_PT:
+            _add_class(table, BREAK_WORDS)
         output = table
         while output is not None and _OUTPUT not in _classes(output):
             output = parent.get(output)
         if output is None:
             continue
-        _add_class(output)
+        _add_class(output, WIDE)
         siblings = list(parent[output])
         before = siblings[siblings.index(output) - 1] if siblings.index(output) > 0 else None
         if (
@@ -88,10 +97,10 @@ def mark_wide_tables(root) -> int:
             and any(_local(e.tag) in _HEADINGS for e in before.iter())
             and not any(_local(e.tag) == "table" for e in before.iter())
         ):
-            _add_class(before)
+            _add_class(before, WIDE)
     return wide
 
 
-def _add_class(element) -> None:
-    if WIDE not in _classes(element):
-        element.set("class", " ".join([*_classes(element), WIDE]))
+def _add_class(element, name: str) -> None:
+    if name not in _classes(element):
+        element.set("class", " ".join([*_classes(element), name]))

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from evaluation.reporting.page_css import pruned_head
-from evaluation.reporting.print_layout import WIDE, mark_wide_tables
+from evaluation.reporting.print_layout import BREAK_WORDS, WIDE, mark_wide_tables
 
 #: Classes that make MathJax 2 (``tex2jax_ignore``) and 3 (``mathjax_ignore``) skip an element.
 NO_MATHS = "tex2jax_ignore mathjax_ignore"
@@ -68,7 +68,7 @@ img { max-width: 100%; height: auto; }
   .jp-Notebook { padding: 0; }
   .jp-OutputArea-output { overflow: visible; }
   .jp-RenderedHTMLCommon table { font-size: 7pt; }
-  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 2px 3px; overflow-wrap: anywhere; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 2px 3px; }
   tr, img { break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }
 }
@@ -117,11 +117,13 @@ def _with_class(tag: str, classes: str) -> str:
 
 
 #: Print layout of report.pdf: A4 pages, tables small enough to fit the page's width; the outputs
-#: `print_layout` marks as wide on landscape pages (every output names its page, so that the
-#: pages after a landscape one turn back to portrait). A cell's text may break inside a word when
-#: nothing else fits, so no table runs past the page's right edge. WeasyPrint takes this sheet as
-#: the user's, which the page's own (the lab's ``@page``) would override: the pages' sizes and
-#: margins are therefore ``!important``.
+#: `print_layout` marks as wide on landscape pages (the body and every output name their page, so
+#: that the pages after a landscape one turn back to portrait, and the first page is not a blank
+#: unnamed one); the cells of a table too wide even for those may break inside a word, those of
+#: others never (WeasyPrint narrows a column to its letters when the page's ``overflow-wrap:
+#: break-word`` reaches its cells). WeasyPrint
+#: takes this sheet as the user's, which the page's own (the lab's ``@page``) would override: the
+#: pages' sizes and margins are therefore ``!important``.
 PRINT_CSS = f"""
 @page {{
   size: A4 !important; margin: 14mm 12mm !important;
@@ -129,17 +131,18 @@ PRINT_CSS = f"""
 }}
 @page portrait {{ size: A4 portrait !important; }}
 @page landscape {{ size: A4 landscape !important; }}
-.jp-OutputArea-child {{ page: portrait; }}
+body, .jp-OutputArea-child {{ page: portrait; }}
 .jp-OutputArea-child.{WIDE} {{ page: landscape; }}
 body {{ font-size: 9.5pt; }}
-table {{ font-size: 7pt; page-break-inside: auto; }}
+table {{ font-size: 7pt; page-break-inside: auto; overflow-wrap: normal; }}
 .jp-Cell-outputWrapper, .jp-OutputArea-child, .jp-OutputArea-output {{
   display: block !important; width: auto !important; overflow: visible !important;
 }}
 .jp-Notebook, .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea {{ padding: 0 !important; margin: 0 !important; }}
 .jp-Collapser, .jp-OutputPrompt, .jp-InputPrompt {{ display: none !important; }}
 .jp-RenderedHTMLCommon {{ padding-right: 0 !important; }}
-.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {{ padding: 2px 3px !important; overflow-wrap: anywhere; }}
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {{ padding: 2px 3px !important; }}
+table.{BREAK_WORDS} td, table.{BREAK_WORDS} th {{ overflow-wrap: anywhere; }}
 tr {{ page-break-inside: avoid; }}
 img {{ max-width: 100%; page-break-inside: avoid; }}
 h2 {{ page-break-after: avoid; }}

@@ -92,18 +92,21 @@ def test_a_tables_narrowest_width_is_its_columns_longest_words() -> None:
         '<tr><td colspan="2">abcdefghijklmnopqrstuvwxyz0123</td></tr></table>'
     )
     # column 1: "0123456789" (10 characters, the spanning cell's 30 shared as 15 each -> 15);
-    # column 2: 20 characters. At 7 pt and 0.6 em a character, plus 5 pt of padding a column.
-    assert print_layout.narrowest_width_pt(table) == pytest.approx((15 + 20) * 7 * 0.6 + 2 * 5)
+    # column 2: 20 characters. At 7 pt and 0.65 em a character, plus 5 pt of padding a column.
+    assert print_layout.narrowest_width_pt(table) == pytest.approx((15 + 20) * 7 * 0.65 + 2 * 5)
 
 
 def test_only_a_table_too_wide_for_portrait_is_marked_with_its_short_introduction() -> None:
-    # 15 columns of 10-character words: 15 x (10 x 4.2 + 5) = 705 pt, above the 527 pt of portrait
-    # A4 between the margins; 5 columns need 235 pt.
-    root = _page_with(_table(5, "abcdefghij"), _table(15, "abcdefghij"))
-    assert print_layout.mark_wide_tables(root) == 1
+    # 12 columns of 10-character words: 12 x (10 x 4.55 + 5) = 606 pt, above 0.9 x the 527 pt of
+    # portrait A4 between the margins, below 0.95 x the 774 pt of landscape; 5 columns need 253 pt,
+    # 20 columns 1010 pt.
+    root = _page_with(_table(5, "abcdefghij"), _table(12, "abcdefghij"), _table(20, "abcdefghij"))
+    assert print_layout.mark_wide_tables(root) == 2
     outputs = [e for e in root.iter() if "jp-OutputArea-child" in (e.get("class") or "")]
     marked = [print_layout.WIDE in (e.get("class") or "") for e in outputs]
-    assert marked == [False, False, True, True]
+    assert marked == [False, False, True, True, True, True]
+    tables = [e for e in root.iter() if e.tag == "table"]
+    assert [print_layout.BREAK_WORDS in (e.get("class") or "") for e in tables] == [False, False, True]
     long_introduction = "<h2>Results</h2><p>" + "word " * 400 + "</p>"
     root = _page_with(_table(15, "abcdefghij"), introduction=long_introduction)
     assert print_layout.mark_wide_tables(root) == 1
@@ -227,6 +230,15 @@ def words_past_the_right_edge(pdf: Path) -> list:
     return [w for w in words if w.x_max > w.page_width - RIGHT_MARGIN_PT + 1.0]
 
 
+def assert_fits_a4(pdf: Path) -> None:
+    """A4 pages either way round, every one with text (no blank page), no word past the right
+    margin."""
+    pages, words = pdf_words(pdf)
+    assert {tuple(sorted(round(side) for side in size)) for size in pages} == {(595, 842)}
+    assert {w.page for w in words} == set(range(1, len(pages) + 1))
+    assert words_past_the_right_edge(pdf) == []
+
+
 def assert_tagged(pdf: Path, language: str) -> None:
     info = subprocess.run([tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True, timeout=60).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
@@ -237,7 +249,8 @@ def assert_tagged(pdf: Path, language: str) -> None:
 
 @pytest.mark.slow  # WeasyPrint: a few seconds
 def test_a_wide_table_goes_on_a_landscape_page_and_nothing_is_cut(tmp_path: Path) -> None:
-    wide = _table(16, "abcdefghijkl")
+    wide = _table(12, "abcdefghijkl")  # landscape, its words whole
+    widest = _table(40, "abcdefghijkl")  # landscape, its words broken
     narrow = _table(4, "abc")
     page = tmp_path / "page.html"
     page.write_text(
@@ -245,6 +258,7 @@ def test_a_wide_table_goes_on_a_landscape_page_and_nothing_is_cut(tmp_path: Path
         f'<div class="jp-OutputArea"><div class="jp-OutputArea-child"><p>Before.</p>{narrow}</div>'
         f'<div class="jp-OutputArea-child"><h2>Wide</h2><p>Its introduction.</p></div>'
         f'<div class="jp-OutputArea-child">{wide}</div>'
+        f'<div class="jp-OutputArea-child">{widest}</div>'
         f'<div class="jp-OutputArea-child"><p>After.</p></div></div>'
         "</main></body></html>",
         encoding="utf-8",
@@ -254,6 +268,8 @@ def test_a_wide_table_goes_on_a_landscape_page_and_nothing_is_cut(tmp_path: Path
     assert [(round(width), round(height)) for width, height in pages] == [(595, 842), (842, 595), (595, 842)]
     on = {w.text: w.page for w in words}
     assert (on["Before."], on["Wide"], on["introduction."], on["After."]) == (1, 2, 2, 3)
+    assert "abcdefghijkl" in on  # the first wide table's words are whole
+    assert words_past_the_right_edge(pdf) == []
     assert words_past_the_right_edge(pdf) == []
     assert_tagged(pdf, "en")
 
@@ -292,9 +308,7 @@ def test_the_demo_report_reads_in_chromium(demo_run: Path, browser, tmp_path: Pa
 @pytest.mark.slow
 def test_the_demo_pdf_is_tagged_a4_and_no_word_runs_past_the_right_edge(demo_run: Path) -> None:
     pdf = demo_run / "shared" / "report.pdf"
-    pages, _ = pdf_words(pdf)
-    assert {tuple(sorted(round(side) for side in size)) for size in pages} == {(595, 842)}  # A4 either way round
-    assert words_past_the_right_edge(pdf) == []
+    assert_fits_a4(pdf)
     assert_tagged(pdf, "en")
 
 
@@ -306,7 +320,5 @@ def test_the_turkish_report_reads_in_chromium_and_its_pdf_fits(partnership_run_i
     assert re.search(r'<html lang="tr">', report.read_text(encoding="utf-8"))
     _assert_reads_well(browser.load(report, **PHONE), phone=True)
     pdf = out / "shared" / "report.pdf"
-    pages, _ = pdf_words(pdf)
-    assert {tuple(sorted(round(side) for side in size)) for size in pages} == {(595, 842)}
-    assert words_past_the_right_edge(pdf) == []
+    assert_fits_a4(pdf)
     assert_tagged(pdf, "tr")
