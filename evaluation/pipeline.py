@@ -244,7 +244,9 @@ def render_language(
         with progress.step(f"{prefix}{REPORT_NOTEBOOK.removesuffix('.ipynb')}"):
             executed = execute_notebook(REPORT_NOTEBOOK, plan.path, out_dir, language=language)
     with progress.step(f"{prefix}report.html"):
-        html = notebook_to_html(executed, folder / "report.html", title=f"{plan.programme} {plan.period}")
+        html = notebook_to_html(
+            executed, folder / "report.html", title=f"{plan.programme} {plan.period}", language=language
+        )
     with progress.step(f"{prefix}report.pdf"):
         html_to_pdf(html, folder / "report.pdf")
     with progress.step(f"{prefix}results.xlsx"):
