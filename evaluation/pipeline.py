@@ -212,7 +212,9 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
     from evaluation.reporting.render import html_to_pdf, notebook_to_html
 
     with progress.step("report.html"):
-        html = notebook_to_html(executed, staging / workspace.REPORT_HTML, title=f"{plan.programme} {plan.period}")
+        html = notebook_to_html(
+            executed, staging / workspace.REPORT_HTML, title=f"{plan.programme} {plan.period}", language=plan.language
+        )
     with progress.step("report.pdf"):
         html_to_pdf(html, staging / workspace.REPORT_PDF)
     swap_in(staging, final)

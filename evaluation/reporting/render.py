@@ -20,8 +20,9 @@ import nbformat
 NO_MATHS = "tex2jax_ignore mathjax_ignore"
 
 
-def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
-    """Write `target` from an executed notebook, leaving out code, prompts and stderr streams."""
+def notebook_to_html(notebook: Path, target: Path, title: str, language: str = "en") -> Path:
+    """Write `target` from an executed notebook, leaving out code, prompts and stderr streams; the
+    page's ``<html lang>`` is `language` (the plan's), so that readers and screen readers know it."""
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
@@ -32,7 +33,11 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
             ]
     nb.metadata["title"] = title
     exporter = HTMLExporter(
-        template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code=language,
     )
     body, _ = exporter.from_notebook_node(nb)
     target.write_text(_without_maths(body), encoding="utf-8")
