@@ -208,7 +208,7 @@ def styled(table: pd.DataFrame, language: str, index: bool = False) -> md.Report
 def _subgroup(code: str, language: str) -> str:
     """'grade=9' as 'grade 9' ('sınıf 9')."""
     name, _, level = code.partition("=")
-    return text("report.subgroup", language, name=label(name, language), level=level).strip()
+    return text("report.subgroup", language, name=label(name, language), level=label(level, language)).strip()
 
 
 _INTERVALS = {

@@ -28,7 +28,7 @@ from evaluation.validation.quality.linkage import linkage_summary
 from evaluation.validation.report import ValidationReport
 from evaluation.validation.safe_csv import write_csv
 from evaluation.validation.wording import check_language
-from evaluation.wording import date, percent, text
+from evaluation.wording import date, has, percent, table_name, text
 
 
 def write_validation_page(
@@ -130,7 +130,10 @@ def write_validation_page(
             heading(t("validation.page.checks_heading")),
             table(
                 [t("columns.file"), t("columns.check"), t("columns.rows")],
-                [(texts.file_of(key), check, n) for key, check, n in checks.itertuples(index=False)],
+                [
+                    (texts.file_of(key), _check_name(check, language), n)
+                    for key, check, n in checks.itertuples(index=False)
+                ],
                 numeric=(2,),
             ),
         ]
@@ -150,7 +153,14 @@ def write_validation_page(
                     t("validation.page.columns.linkage_rate"),
                 ],
                 [
-                    (row.table, row.id_column, row.n_pre, row.n_post, row.n_linked, percent(row.linkage_rate, language))
+                    (
+                        table_name(row.table, language),
+                        row.id_column,
+                        row.n_pre,
+                        row.n_post,
+                        row.n_linked,
+                        percent(row.linkage_rate, language),
+                    )
                     for row in linkage.itertuples(index=False)
                 ],
                 numeric=(2, 3, 4, 5),
@@ -279,3 +289,9 @@ def _broken_reason(report: ValidationReport, key: str, language: str) -> str:
         if rule in rules:
             return text(f"validation.broken.{rule}", language)
     return report.tables[key].broken or ""
+
+
+def _check_name(check: str, language: str) -> str:
+    """A data-quality check by its name in the language (``quality.checks.<check>``), else its code."""
+    key = f"quality.checks.{check}"
+    return text(key, language) if has(key, language) else check

@@ -73,10 +73,13 @@ def has(key: str, language: str) -> bool:
 
 def label(code: str, language: str) -> str:
     """The readable name of a code of the data (an outcome, group, wave, level, school type):
-    ``labels.<code>`` of the catalogue; a code without a label is shown as written, ``_`` as a
-    space."""
+    ``labels.<code>`` of the catalogue, or for a subgroup variable (``resource_level``) its name
+    as a covariate; a code without either is shown as written, ``_`` as a space."""
     key = f"labels.{_SAME_AS.get(code, code)}"
-    return text(key, language) if has(key, language) else code.replace("_", " ")
+    if has(key, language):
+        return text(key, language)
+    covariate = f"report.methods.covariate_names.{code}"  # a subgroup variable such as resource_level
+    return text(covariate, language) if has(covariate, language) else code.replace("_", " ")
 
 
 def method_name(code: str, language: str) -> str:

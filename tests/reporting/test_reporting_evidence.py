@@ -62,7 +62,7 @@ def test_design_overview_one_row_per_outcome_with_a_column_per_number_of_schools
         "MDES, 40 schools",
     ]
     assert table.iloc[0].tolist() == ["Mathematics", 0.16, 0.62, 0.48, 25, 0.2471, 0.1234]
-    assert list(text.design_overview(_design(), "tr").columns)[-1] == "40 okulla en küçük saptanabilir etki"
+    assert list(text.design_overview(_design(), "tr").columns)[-1] == "saptanabilir etki (40 okul)"
 
 
 def _joint(**values) -> pd.DataFrame:
@@ -85,7 +85,10 @@ def test_joint_sentence() -> None:
         "orthogonality: F(13, 27) = 1.84, p = 0.087; 3,726 students in 28 schools with every characteristic)."
     )
     turkish = text.joint_sentence(_joint(p_value=0.01), 0.05, "tr")
-    assert "bir okulun ortak okul olup olmadığını anlamlı biçimde yordamaktadır (birleşik denge testi: " in turkish
+    assert (
+        "Özelliklerin tümü birlikte ele alındığında, bir okulun ortak okul olup olmadığını anlamlı biçimde" in turkish
+    )
+    assert "yordamaktadır (birleşik denge testi: " in turkish
     assert "F(13; 27) = 1,84, p = 0,010; her özelliği bilinen 28 okuldaki 3.726 öğrenci" in turkish
     missing = _joint(statistic=math.nan, p_value=math.nan, note="balance: the characteristics x, y are collinear")
     assert text.joint_sentence(missing, 0.05, "en") == (
