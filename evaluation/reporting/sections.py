@@ -16,7 +16,9 @@ from datetime import date
 import pandas as pd
 
 from evaluation.analysis.frames import outcome_wording
+from evaluation.config.instruments import load_instrument
 from evaluation.config.plan import Plan
+from evaluation.errors import ContractError
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import check_name, column
 from evaluation.reporting.sentences import change_sentence, finding_sentence, label, note_text, p_cell
@@ -148,10 +150,17 @@ def validation_overview(summary: pd.DataFrame, language: str, instruments: dict 
 
 
 def _instrument_title(table: str, language: str, instruments: dict | None) -> str:
-    """The title in `language` of the instrument of ``surveys/<id>``, else its label."""
-    instrument = (instruments or {}).get(table.removeprefix("surveys/"))
+    """The title in `language` of the instrument of ``surveys/<id>`` (of `instruments`, the plan's,
+    else the workbench's bundled definition of that id), else its label."""
+    instrument_id = table.removeprefix("surveys/")
+    instrument = (instruments or {}).get(instrument_id)
+    if instrument is None:  # a survey the plan analyses no outcome of
+        try:
+            instrument = load_instrument(instrument_id)
+        except ContractError:
+            instrument = None
     title = getattr(instrument, "title", None) or {}
-    return title.get(language) or label(table.removeprefix("surveys/"), language)
+    return title.get(language) or label(instrument_id, language)
 
 
 def _table_name(table: str, language: str, instruments: dict | None) -> str:

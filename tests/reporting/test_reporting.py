@@ -135,7 +135,7 @@ def test_turkish_tables_have_turkish_headers_and_labels() -> None:
         ]
     )
     table = sections.partner_vs_control_table(effects, "tr", "ancova_cr1")
-    assert list(table.columns[:3]) == ["sonuç ölçüsü", "n ortak", "n karşılaştırma"]
+    assert list(table.columns[:3]) == ["sonuç ölçüsü", "n (ortak)", "n (karşılaştırma)"]
     assert table.iloc[0]["sonuç ölçüsü"] == "matematik" and table.iloc[0]["p"] == "<0,001"
     assert len(table) == 1 and "yöntem" not in table.columns  # the body's table: one method, named in words
     subgroups = sections.subgroup_table(effects, "tr", "ancova_cr1")
@@ -152,13 +152,13 @@ def test_quality_overview_counts_warnings_per_table_and_check() -> None:
     assert sentence.startswith("The data-quality checks raised 3 points for the schools to check")
     assert counts.values.tolist() == [
         ["exam results", "unusual score", 2],
-        ["survey: student climate", "same answer to every item", 1],
+        ["survey: School Climate and Belonging Survey (Students)", "same answer to every item", 1],
     ]
     sentence, counts = sections.quality_overview(warnings, "tr")
     assert "3 nokta" in sentence
     assert list(counts.columns) == ["tablo", "kontrol", "kontrol edilecek nokta"]
     assert counts.iloc[0, 1] == "olağan dışı puan"
-    assert list(counts["tablo"]) == ["sınav sonuçları", "anket: student climate"]
+    assert list(counts["tablo"]) == ["sınav sonuçları", "anket: Okul İklimi ve Aidiyet Anketi (Öğrenci)"]
 
 
 def test_quality_overview_without_warnings() -> None:
