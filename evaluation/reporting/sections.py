@@ -16,9 +16,8 @@ from datetime import date
 import pandas as pd
 
 from evaluation.analysis.frames import outcome_wording
-from evaluation.config.instruments import load_instrument
+from evaluation.config.instruments import instrument_title
 from evaluation.config.plan import Plan
-from evaluation.errors import ContractError
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import check_name, column
 from evaluation.reporting.sentences import change_sentence, finding_sentence, label, note_text, p_cell
@@ -155,12 +154,8 @@ def _instrument_title(table: str, language: str, instruments: dict | None) -> st
     instrument_id = table.removeprefix("surveys/")
     instrument = (instruments or {}).get(instrument_id)
     if instrument is None:  # a survey the plan analyses no outcome of
-        try:
-            instrument = load_instrument(instrument_id)
-        except ContractError:
-            instrument = None
-    title = getattr(instrument, "title", None) or {}
-    return title.get(language) or label(instrument_id, language)
+        return instrument_title(instrument_id, language) or label(instrument_id, language)
+    return instrument.title.get(language) or label(instrument_id, language)
 
 
 def _table_name(table: str, language: str, instruments: dict | None) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation.config.instruments import instrument_title
 from evaluation.validation.fix_instructions import STRUCTURAL_RULES, RuleTexts
 from evaluation.validation.fix_lists import (
     FIX_LISTS_DIR,
@@ -154,7 +155,7 @@ def write_validation_page(
                 ],
                 [
                     (
-                        table_name(row.table, language),
+                        _table_name(row.table, language, report.data_dir),
                         row.id_column,
                         row.n_pre,
                         row.n_post,
@@ -295,3 +296,10 @@ def _check_name(check: str, language: str) -> str:
     """A data-quality check by its name in the language (``quality.checks.<check>``), else its code."""
     key = f"quality.checks.{check}"
     return text(key, language) if has(key, language) else check
+
+
+def _table_name(table: str, language: str, data_dir: Path) -> str:
+    """A table of the data folder by its name in the language; a survey by its instrument's title."""
+    if table.startswith("surveys/"):
+        return table_name(table, language, instrument_title(table.removeprefix("surveys/"), language, data_dir))
+    return table_name(table, language)

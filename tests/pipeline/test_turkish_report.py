@@ -69,3 +69,10 @@ def test_a_turkish_report_names_methods_codes_and_dates_in_turkish(demo_data: Pa
         assert term in body, term
     for calque in ("bitirdi", "etkisizlik", "okul içi korelasyon", "diklik", "%95 aralık", "exam_results"):
         assert calque not in body, calque
+
+    # the validation page: checks and tables by their names, surveys by their instruments' titles
+    validation = _Text()
+    validation.feed((out / "shared" / "validation" / "validation.html").read_text(encoding="utf-8"))
+    shown = re.sub(r"\s+", " ", "".join(validation.parts))
+    assert "her maddeye aynı yanıt" in shown and "anket: Okul İklimi ve Aidiyet Anketi (Öğrenci)" in shown
+    assert re.search(r"(?<![\w/])(straight_lining|outlier|duplicate_submission)(?![\w.])", shown) is None
