@@ -84,8 +84,9 @@ def label(code: str, language: str) -> str:
 
 def method_name(code: str, language: str) -> str:
     """A method of results/effects.csv (``ancova_cr2``, ``paired_t``) as a table cell names it:
-    ``report.method_names.<code>`` of the catalogue; a code without a name is shown as written."""
-    key = f"report.method_names.{code}"
+    ``workbook.methods.<code>`` of the catalogue (the workbook's names, the same in the report); a
+    code without a name is shown as written."""
+    key = f"workbook.methods.{code}"
     return text(key, language) if has(key, language) else code
 
 

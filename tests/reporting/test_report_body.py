@@ -131,11 +131,11 @@ def test_the_sensitivity_table_has_every_method_and_what_each_analyses():
     maths = table[table["outcome"] == "mathematics"].set_index("method")
     # each method named in words, not by its code
     named = {
-        "ancova_cr1": "ANCOVA, CR1 standard errors",
-        "ancova_cr2": "ANCOVA, CR2 standard errors",
-        "mixed_reml": "random-intercept model",
+        "ancova_cr1": "analysis of covariance, CR1 standard errors",
+        "ancova_cr2": "analysis of covariance, CR2 standard errors",
+        "mixed_reml": "random-intercept model (REML)",
         "did": "difference in differences",
-        "ancova_mi": "ANCOVA with multiple imputation",
+        "ancova_mi": "analysis of covariance, post-tests imputed",
     }
     assert list(maths.index) == [named[method] for method in PARTNER_METHODS]
     sample = maths["analysed sample and model"]

@@ -105,7 +105,8 @@ def test_the_glossary_terms_are_used(key, term):
 def test_codes_of_the_data_are_named_in_turkish():
     assert [label(code, "tr") for code in ("F", "M", "True", "False")] == ["kız", "erkek", "evet", "hayır"]
     assert label("resource_level", "tr") == "kaynak düzeyi"
-    assert method_name("ancova_cr2", "tr") == "kovaryans analizi (CR2 standart hataları)"
+    assert method_name("ancova_cr2", "tr") == "kovaryans analizi, CR2 standart hataları"
+    assert method_name("mixed_reml", "tr") == "karma etkiler modeli (REML)"
     assert method_name("paired_t", "tr") == "eşleştirilmiş t testi"
     assert method_name("an_unknown_method", "tr") == "an_unknown_method"
     assert table_name("exam_results", "tr") == "sınav sonuçları"
