@@ -265,14 +265,16 @@ def data(run: Run) -> Shown:
     """Who is in the analysis, what the contracts accepted from each file, and the data-quality
     checks (counts only)."""
     warnings = workspace.validation_file(run.out_dir, "warnings.csv", keep_default_na=False, dtype=str)
-    quality_note, quality_counts = sections.quality_overview(warnings, run.language)
+    quality_note, quality_counts = sections.quality_overview(warnings, run.language, run.instruments)
     return Shown(
         heading("data", run.language),
-        sections.data_overview(run.accepted, run.language),
+        sections.data_overview(run.accepted, run.language, run.instruments),
         _styled(
             run,
             sections.validation_overview(
-                workspace.validation_file(run.out_dir, "validation-summary.csv", keep_default_na=False), run.language
+                workspace.validation_file(run.out_dir, "validation-summary.csv", keep_default_na=False),
+                run.language,
+                run.instruments,
             ),
         ),
         quality_note,
