@@ -19,7 +19,7 @@ from evaluation.analysis.frames import outcome_wording
 from evaluation.config.plan import Plan
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import check_name, column
-from evaluation.reporting.sentences import change_sentence, finding_sentence, label, note_text, p_cell
+from evaluation.reporting.sentences import change_sentence, finding_sentence, label, note_text, p_cell, percent
 from evaluation.wording import has, text
 
 #: The pre/post estimate of the report's body: the mean change with school-clustered CR2 errors.
@@ -170,7 +170,10 @@ def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.D
         shown["group"] = [label(g, language) for g in shown["group"]]
     if "subgroup" in shown:
         shown["subgroup"] = [_subgroup(s, language) for s in shown["subgroup"]]
-    if "suppressed" in shown:
+    if "suppressed" in shown and not shown["suppressed"].astype(bool).any():
+        shown = shown.drop(columns="suppressed")  # no empty column when nothing is suppressed
+        columns = {name: key for name, key in columns.items() if name != "suppressed"}
+    elif "suppressed" in shown:
         shown["suppressed"] = [column("suppressed", language) if s else "" for s in shown["suppressed"]]
     headers = {name: column(key, language) for name, key in columns.items()}
     return shown.rename(columns=headers).reset_index(drop=True)
@@ -182,9 +185,18 @@ def styled(table: pd.DataFrame, language: str, index: bool = False) -> md.Report
     return md.ReportTable(table, language, index=index)
 
 
+def level_label(variable: str, level: str, language: str) -> str:
+    """A subgroup variable's level in words: its label ``labels.<variable>_<level>`` (lower-case:
+    ``sex_f``, girls) when the catalogue has one, else the level's own label or the level as written."""
+    key = f"{variable}_{level}".lower()
+    return label(key, language) if has(f"labels.{key}", language) else label(level, language)
+
+
 def _subgroup(code: str, language: str) -> str:
-    """'grade=9' as 'grade 9' ('sınıf 9')."""
+    """'grade=9' as 'grade 9' ('sınıf 9'); a level the catalogue names ('sex=F': girls) by its label alone."""
     name, _, level = code.partition("=")
+    if has(f"labels.{name}_{level}".lower(), language):
+        return level_label(name, level, language)
     return text("report.subgroup", language, name=label(name, language), level=level).strip()
 
 
@@ -375,8 +387,8 @@ def moderation_sentences(effects: pd.DataFrame, plan: Plan, instruments: dict) -
             test = md.text(
                 "report.moderation.difference",
                 language,
-                second=label(levels[-1], language),
-                first=label(levels[0], language),
+                second=level_label(variable, levels[-1], language),
+                first=level_label(variable, levels[0], language),
                 estimate=md.signed(row["estimate"], 2, language),
                 unit=md.text(f"report.units.{unit}", language),
                 low=md.number(row["ci_low"], 2, language),
@@ -384,7 +396,7 @@ def moderation_sentences(effects: pd.DataFrame, plan: Plan, instruments: dict) -
                 p=p,
             )
         verdict = "differed" if row["p_value"] < plan.alpha else "no_evidence"
-        shown_levels = md.listing([label(level, language) for level in levels], language)
+        shown_levels = md.listing([level_label(variable, level, language) for level in levels], language)
         bullets.append(md.text(f"report.moderation.{verdict}", language, levels=shown_levels, test=test, **common))
     lines = [md.Markdown("- ") + bullet for bullet in bullets]
     return md.text("report.moderation.intro", language) + md.Markdown("\n\n") + md.Markdown("\n").join(lines)
@@ -442,6 +454,8 @@ def attrition_table(attrition: pd.DataFrame, language: str) -> pd.DataFrame:
         for o, g in zip(people["outcome"], people["group"])
     ]
     people["level"] = [label(level, language) for level in people["level"]]
+    # a percentage, as the evidence section and the missing-data table write shares
+    people["attrition"] = [percent(a, language) if pd.notna(a) else "" for a in people["attrition"]]
     columns = {
         "outcome": "outcome",
         "group": "group",

@@ -197,17 +197,18 @@ def test_a_difference_between_subgroups_is_said_only_from_the_moderation_rows():
     intro, _, bullets = text.partition("\n\n")
     assert "exploratory" in intro and "not adjusted" in intro
     assert bullets.split("\n") == [
-        "- Mathematics: no evidence that the effect differed by sex (F and M; M minus F: -0.15 points, 95% interval "
-        "-2.60 to 2.30, p = 0.900).",
+        "- Mathematics: no evidence that the effect differed by sex (girls and boys; boys minus girls: -0.15 points, "
+        "95% interval -2.60 to 2.30, p = 0.900).",
         "- Mathematics: the effect differed by grade (9, 10, and 11; F = 4.20 on 2 and 11.3 degrees of freedom, "
         "p = 0.040).",
         "- English: whether the effect differed by sex could not be tested.",
     ]
     assert sections.moderation_sentences(effects(moderation=False), plan(), INSTRUMENTS) == ""
     turkish = sections.moderation_sentences(effects(), plan(language="tr"), INSTRUMENTS)
-    assert "- Matematik: etkinin cinsiyet değişkenine göre farklılaştığına dair kanıt yok (F ve M; M eksi F: " in (
-        turkish
-    )
+    assert (
+        "- Matematik: etkinin cinsiyet değişkenine göre farklılaştığına dair kanıt yok "
+        "(kızlar ve erkekler; erkekler eksi kızlar: "
+    ) in turkish
     assert "- Matematik: etki sınıf değişkenine göre farklılaştı (9, 10 ve 11; F = 4,20, serbestlik dereceleri 2 " in (
         turkish
     )
