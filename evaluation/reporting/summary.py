@@ -20,7 +20,7 @@ from evaluation.analysis.frames import outcome_wording
 from evaluation.config.plan import Plan
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import column
-from evaluation.reporting.sentences import label, note_text
+from evaluation.reporting.sentences import capitalise, label, note_text
 
 #: A year of learning counted in months: months of learning = effect / yearly growth x 12.
 MONTHS_PER_YEAR = 12
@@ -65,14 +65,24 @@ def programme_sentences(plan: Plan, schools: pd.DataFrame, monitoring: bool) -> 
     """The programme in two sentences: its name, period, partner schools and partnerships, then
     what the evaluation compares (with control schools) or follows (a monitoring run)."""
     language, counts = plan.language, _counts(schools)
-    first = md.text(
-        "report.summary.programme",
-        language,
-        programme=plan.programme,
-        period=plan.period,
-        partner_schools=md.plural("report.summary.counts.partner_schools", counts["partner"], language),
-        partnerships=md.plural("report.summary.counts.partnerships", counts["partnerships"], language),
-    )
+    partner_schools = md.plural("report.summary.counts.partner_schools", counts["partner"], language)
+    if counts["partnerships"]:
+        first = md.text(
+            "report.summary.programme",
+            language,
+            programme=plan.programme,
+            period=plan.period,
+            partner_schools=partner_schools,
+            partnerships=md.plural("report.summary.counts.partnerships", counts["partnerships"], language),
+        )
+    else:  # a schools table without partnerships
+        first = md.text(
+            "report.summary.programme_schools",
+            language,
+            programme=plan.programme,
+            period=plan.period,
+            partner_schools=partner_schools,
+        )
     outcomes = md.plural("report.summary.counts.outcomes", len(plan.outcomes), language)
     if monitoring:
         second = md.text("report.summary.design.monitoring", language, outcomes=outcomes)
@@ -165,7 +175,9 @@ def findings_table(
             )
         else:
             reason = note_text(row["note"] if row is not None else "", language)
-            cells["effect"] = reason or str(md.text("report.summary.cell.not_estimated", language))
+            cells["effect"] = (
+                capitalise(reason, language) if reason else str(md.text("report.summary.cell.not_estimated", language))
+            )
             cells["effect_size"] = ""
         index = judged["improvement_index"] if judged is not None else None
         cells["improvement_index"] = _whole_signed(index, language) if _finite(estimate) else ""
@@ -204,7 +216,9 @@ def changes_table(effects: pd.DataFrame, plan: Plan, instruments: dict) -> pd.Da
             )
         else:
             reason = note_text(row["note"] if row is not None else "", language)
-            cells["change"] = reason or str(md.text("report.summary.cell.not_estimated", language))
+            cells["change"] = (
+                capitalise(reason, language) if reason else str(md.text("report.summary.cell.not_estimated", language))
+            )
             cells["effect_size"] = ""
         cells["schools_monitored"] = (
             md.count(int(row["n_clusters_treatment"]), language)
