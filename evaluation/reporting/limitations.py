@@ -150,13 +150,13 @@ def section_text(limits: list[md.Markdown], recommendations: list[md.Markdown], 
     """The two lists under their subheadings (a sentence instead of an empty list)."""
     parts = [md.Markdown("### ") + md.text("report.limitations.heading", language)]
     parts.append(
-        md.Markdown("\n").join(md.Markdown("- ") + s for s in limits)
+        md.Markdown("\n").join(md.Markdown("- ") + md.capitalise(s, language) for s in limits)
         if limits
         else md.text("report.limitations.none", language)
     )
     parts.append(md.Markdown("### ") + md.text("report.recommendations.heading", language))
     parts.append(
-        md.Markdown("\n").join(md.Markdown("- ") + s for s in recommendations)
+        md.Markdown("\n").join(md.Markdown("- ") + md.capitalise(s, language) for s in recommendations)
         if recommendations
         else md.text("report.recommendations.none", language)
     )
