@@ -40,10 +40,14 @@ def input_files(plan_path: Path, folders: list[tuple[str, Path]], language: str)
     return table.rename(columns={name: column(name, language) for name in table.columns})
 
 
-def contract_versions(contracts_dir: Path, language: str) -> pd.DataFrame:
-    """Each data contract's name and version (its ``name`` and ``version`` keys)."""
+def contract_versions(contracts_dir: Path, tables: list[str], language: str) -> pd.DataFrame:
+    """The name and version (its ``name`` and ``version`` keys) of each data contract that checked
+    one of the run's `tables` (``surveys/<instrument>`` by the survey contract)."""
+    used = {"survey" if table.startswith("surveys/") else table for table in tables}
     rows = []
     for path in sorted(contracts_dir.glob("*.yaml")):
+        if path.stem not in used:
+            continue
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         rows.append({"contract": str(document.get("name", path.stem)), "version": str(document.get("version", ""))})
     table = pd.DataFrame(rows, columns=["contract", "version"])

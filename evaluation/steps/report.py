@@ -131,7 +131,7 @@ def provenance(run: Run) -> Shown:
         _heading(md.text("report.provenance.heading", language)),
         md.text("report.provenance.intro", language),
         _styled(run, provenance_text.input_files(plan.path, folders, language)),
-        _styled(run, provenance_text.contract_versions(CONTRACTS_DIR, language)),
+        _styled(run, provenance_text.contract_versions(CONTRACTS_DIR, list(run.accepted), language)),
         _styled(run, provenance_text.package_versions(language)),
     )
 

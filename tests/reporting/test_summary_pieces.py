@@ -227,3 +227,10 @@ def test_the_programme_in_two_sentences_counts_schools_and_partnerships():
     assert summary_text.programme_sentences(TURKISH, alone, monitoring=True).startswith(
         "Test programme, 2022-2023 döneminde 4 ortak okulu bir araya getirdi. Karşılaştırma okulu olmadığından"
     )
+
+
+def test_the_contract_versions_are_those_of_the_tables_the_run_read(tmp_path):
+    for name, version in (("schools", "1.0.0"), ("exam_results", "2.1.0"), ("survey", "1.3.0")):
+        (tmp_path / f"{name}.yaml").write_text(f"name: {name}\nversion: {version}\n", encoding="utf-8")
+    table = provenance.contract_versions(tmp_path, ["schools", "surveys/student_climate"], "en")
+    assert table.to_numpy().tolist() == [["schools", "1.0.0"], ["survey", "1.3.0"]]  # no exam results read
