@@ -130,7 +130,12 @@ def _run(args: argparse.Namespace) -> int:
     for name, what in (
         ("shared/report.html", "the annual report"),
         ("shared/report.pdf", "the same report for printing"),
+        ("shared/results.xlsx", "the results tables as one workbook"),
         ("shared/results/", "the results tables (CSV, aggregates only)"),
+        *(
+            (f"shared/{language}/", "the report, its PDF and the workbook in that language")
+            for language in checked.translations
+        ),
         ("shared/validation/validation.html", "the validation page for officials (counts only)"),
         ("restricted/validation/fix-lists/", "each school's rows to fix: never share restricted/"),
         ("restricted/notebooks/", "the executed notebooks"),

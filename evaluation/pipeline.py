@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from evaluation import errors
-from evaluation.config.plan import load_plan
+from evaluation.config.plan import Plan, load_plan
 from evaluation.errors import AnalysisFailed, UnreadableInputError, ValidationFailed
 from evaluation.resources import NOTEBOOKS_DIR
 from evaluation.steps import NOTEBOOKS, workspace
@@ -74,12 +74,18 @@ def _stderr_to(log: Path) -> Iterator[None]:
             os.close(saved)
 
 
-def execute_notebook(name: str, plan_path: Path, out_dir: Path) -> Path:
-    """Run one notebook of `notebooks/` with the plan and output folder as parameters."""
+def execute_notebook(name: str, plan_path: Path, out_dir: Path, language: str = "") -> Path:
+    """Run one notebook of `notebooks/` with the plan and output folder as parameters; with a
+    `language` (the report notebook in one of the plan's translations) that too, the executed
+    notebook kept in ``restricted/notebooks/<language>/``."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    parameters = {"plan_path": str(plan_path), "out_dir": str(out_dir)}
     target = out_dir / workspace.EXECUTED_NOTEBOOKS / name
+    if language:
+        parameters["language"] = language
+        target = out_dir / workspace.EXECUTED_NOTEBOOKS / language / name
     target.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
@@ -87,7 +93,7 @@ def execute_notebook(name: str, plan_path: Path, out_dir: Path) -> Path:
             papermill.execute_notebook(
                 str(NOTEBOOKS_DIR / name),
                 str(target),
-                parameters={"plan_path": str(plan_path), "out_dir": str(out_dir)},
+                parameters=parameters,
                 kernel_name="python3",
                 progress_bar=False,
                 cwd=str(NOTEBOOKS_DIR),
@@ -209,11 +215,41 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
             except ValidationFailed:
                 swap_in(staging, final)  # the fix lists and the validation page are this run's output
                 raise
-    from evaluation.reporting.render import html_to_pdf, notebook_to_html
-
-    with progress.step("report.html"):
-        html = notebook_to_html(executed, staging / workspace.REPORT_HTML, title=f"{plan.programme} {plan.period}")
-    with progress.step("report.pdf"):
-        html_to_pdf(html, staging / workspace.REPORT_PDF)
+    render_language(plan, staging, plan.language, executed, progress)
+    for language in plan.translations:  # the analysis ran once: only the report is written again
+        render_language(plan, staging, language, None, progress)
     swap_in(staging, final)
     return final
+
+
+REPORT_NOTEBOOK = NOTEBOOK_ORDER[-1]
+
+
+def render_language(
+    plan: Plan, out_dir: Path, language: str, executed: Path | None = None, progress: Progress | None = None
+) -> Path:
+    """Write the run's outputs for people in one `language` (the plan's own, or one of its
+    ``translations``) into ``shared/`` or ``shared/<language>/`` (`workspace.shared_in`): the
+    report from the executed report notebook (`executed`; None: the report notebook is executed
+    again with `language` as its parameter, on the results this run wrote), its PDF and the
+    results workbook. Returns that folder."""
+    from evaluation.reporting.render import html_to_pdf, notebook_to_html
+    from evaluation.steps.workbook import write_workbook
+
+    progress = progress or Progress()
+    folder = out_dir / workspace.shared_in(plan, language)
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = "" if language == plan.language else f"{language}/"
+    if executed is None:
+        with progress.step(f"{prefix}{REPORT_NOTEBOOK.removesuffix('.ipynb')}"):
+            executed = execute_notebook(REPORT_NOTEBOOK, plan.path, out_dir, language=language)
+    with progress.step(f"{prefix}report.html"):
+        html = notebook_to_html(
+            executed, folder / "report.html", title=f"{plan.programme} {plan.period}", language=language
+        )
+    with progress.step(f"{prefix}report.pdf"):
+        html_to_pdf(html, folder / "report.pdf")
+    with progress.step(f"{prefix}results.xlsx"):
+        write_workbook(plan, out_dir, folder / "results.xlsx", language)
+    # Seam for the pages per school and per partnership (issue 14, part 2): rendered here in `language`.
+    return folder

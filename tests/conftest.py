@@ -13,8 +13,10 @@ from evaluation.resources import DEMO_PLAN, PIPELINES_DIR
 
 
 def plan_for(data_dir: Path, folder: Path, **changes) -> Path:
-    """A copy of the demo plan reading `data_dir` (never writing demo data), with `changes`."""
+    """A copy of the demo plan reading `data_dir` (never writing demo data), with `changes`; without
+    the demo's translations unless `changes` name them (each would render the report again)."""
     plan = yaml.safe_load(DEMO_PLAN.read_text(encoding="utf-8"))
+    plan.pop("translations", None)
     plan.update({"data": str(data_dir), "demo": False}, **changes)
     target = folder / "plan.yaml"
     target.write_text(yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -29,7 +31,9 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_plan(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return plan_for(demo_data, tmp_path_factory.mktemp("plan"))
+    """The demo plan on the session's demo data, with its translations (the report in Turkish too)."""
+    translations = yaml.safe_load(DEMO_PLAN.read_text(encoding="utf-8")).get("translations", [])
+    return plan_for(demo_data, tmp_path_factory.mktemp("plan"), translations=translations)
 
 
 @pytest.fixture(scope="session")

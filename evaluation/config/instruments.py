@@ -143,6 +143,15 @@ def load_instrument(path_or_id: str | Path, data_dir: Path | None = None) -> Ins
     return instrument
 
 
+def instrument_title(instrument_id: str, language: str, data_dir: Path | None = None) -> str | None:
+    """The title in `language` of the instrument `instrument_id` (the data folder's definition
+    first, else the workbench's), None when there is no readable definition or no such title."""
+    try:
+        return load_instrument(instrument_id, data_dir).title.get(language)
+    except ContractError:
+        return None
+
+
 # --- the schema ---------------------------------------------------------------------------------
 
 

@@ -31,6 +31,11 @@ plan's year's, and each year's findings are computed the same way and shown year
 (`evaluation.steps.years`). Each period is distinct and before the next (and the plan's own
 ``period``), each folder distinct from the others and from ``data``.
 
+``translations`` names further languages the report is written in from the same run (``[tr]``):
+the analysis runs once, in the plan's ``language``, and the report, its PDF and the workbook are
+rendered again in each (``OUT/shared/<language>/``). Each must be a language the workbench speaks,
+not the plan's own, and named once.
+
 ``pseudonymize: true`` asks validation to replace the student and respondent ids by keyed hashes
 right after reading (`evaluation.io.pseudonyms`); the key is never in the plan, only in the
 environment.
@@ -157,6 +162,7 @@ class Plan:
     sha256: str = field(default="", repr=False)
     data: str = ""
     earlier_years: tuple[SchoolYear, ...] = ()  # oldest first; the plan's own period comes after them
+    translations: tuple[str, ...] = ()  # further languages of the report, rendered from the same run
 
     @property
     def hash(self) -> str:
@@ -251,6 +257,7 @@ class PlanDocument(_Schema):
     attrition_boundary: AttritionBoundary = "cautious"
     pseudonymize: bool = False
     earlier_years: list[EarlierYearDocument] = []
+    translations: list[Language] = []
 
 
 class OutcomeDocument(_Schema):
@@ -351,6 +358,9 @@ EXPECTED = Expected(
         "earlier_years[].period": "text naming the school year, such as 2021-2022",
         "earlier_years[].data": "text: that year's data directory, relative to the plan's folder, such as "
         "../data/2021-2022",
+        "translations": f"a list of further languages of the report, such as [tr] (or [] for none), among "
+        f"{', '.join(LANGUAGES)}",
+        "translations[]": f"one of {', '.join(LANGUAGES)}",
         "pseudonymize": "true (replace student and respondent ids by keyed hashes right after reading, with the key "
         "in EVALUATION_PSEUDONYM_KEY or the key file named by EVALUATION_PSEUDONYM_KEY_FILE) or false",
     },
@@ -449,6 +459,7 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
                 )
     if plan is not None:
         problems += _year_problems(plan, path, label)
+        problems += _translation_problems(plan, label)
     every_outcome_read = bool(outcomes) and len(outcomes) == len(raw_outcomes or [])
     exams = any(outcome.source == "exam" for outcome in outcomes)
     if plan is not None and plan.comparison == "matched" and every_outcome_read and not exams:
@@ -486,7 +497,26 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
             SchoolYear(period=year.period, data=year.data, data_dir=(path.parent / year.data).resolve())
             for year in plan.earlier_years
         ),
+        translations=tuple(plan.translations),
     )
+
+
+def _translation_problems(plan: PlanDocument, label: str) -> list[str]:
+    """What is wrong with the plan's ``translations`` once each is a known language: the plan's own
+    language (its report is written in it anyway), or a language named twice."""
+    problems, seen = [], set()
+    for position, language in enumerate(plan.translations):
+        if language == plan.language:
+            problems.append(
+                f"{label}: translations[{position}] is {language}, the plan's own language; list only the other "
+                "languages the report is also written in"
+            )
+        elif language in seen:
+            problems.append(
+                f"{label}: translations[{position}] lists {language} a second time; name each language once"
+            )
+        seen.add(language)
+    return problems
 
 
 def _leaves_folder(data: str) -> bool:

@@ -1,32 +1,118 @@
 """Seaborn charts of the report. Every chart shows aggregates only (means, intervals, counts),
-never a point per student."""
+never a point per student.
+
+Every chart has a title and axis labels from the wording catalogues, numbers on its axes with the
+language's decimal mark (`localise_numbers`), the colour-blind-safe Okabe-Ito colours (`OKABE_ITO`),
+honest axes (a score's full range: `OutcomeScale`) and the thresholds the report's text uses drawn
+on it; each has an alternative text in words built from the same data (``*_alt``), which
+`evaluation.reporting.escaping.Chart` puts into the page's ``alt`` attribute."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator, ScalarFormatter
 
+from evaluation import wording
 from evaluation.reporting.headings import column
 from evaluation.reporting.sentences import label
-from evaluation.wording import has, text
+from evaluation.wording import decimal_symbol, has, text
 
-PALETTE = {"partner": "#1b7837", "control": "#762a83", "all": "#4d4d4d"}
+#: The colour-blind-safe palette of Okabe and Ito (2008), used by every chart of the report.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+#: Each group's colour; the control group is also drawn with dashed lines and square marks, so the
+#: groups differ in print without colour too.
+PALETTE = {"partner": OKABE_ITO["blue"], "control": OKABE_ITO["vermillion"], "all": OKABE_ITO["black"]}
+_LINE_STYLES = {"control": ("--", "s")}
+#: Reference lines (zero, thresholds) and connectors: a neutral grey, not a colour of the data.
+REFERENCE_GREY = "#999999"
+#: The effect size the What Works Clearinghouse calls substantively important, which the report's
+#: text uses; drawn on the forest plot.
+IMPORTANT_EFFECT = 0.25
 
 
 def _theme() -> None:
     # Labels come from the data (partnership ids, outcome names): a "$" in them is a dollar sign,
     # not maths (``$\foo$`` would stop the chart, and with it the report).
-    sns.set_theme(style="whitegrid", context="notebook", rc={"text.parse_math": False})
+    sns.set_theme(
+        style="whitegrid", context="notebook", palette=list(OKABE_ITO.values()), rc={"text.parse_math": False}
+    )
+
+
+class DecimalFormatter(ScalarFormatter):
+    """Matplotlib's tick numbers with the language's decimal mark (``3,5`` in Turkish)."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(useOffset=False, useMathText=False)
+        self.mark = decimal_symbol(language)
+
+    def __call__(self, x, pos=None) -> str:
+        return super().__call__(x, pos).replace(".", self.mark)
+
+    def format_data_short(self, value) -> str:
+        return super().format_data_short(value).replace(".", self.mark)
+
+
+def localise_numbers(ax: Axes, language: str, x: bool = False, y: bool = False) -> None:
+    """The numeric axes ``x`` and/or ``y`` of ``ax`` written with the language's decimal mark."""
+    for wanted, axis in ((x, ax.xaxis), (y, ax.yaxis)):
+        if wanted:
+            axis.set_major_formatter(DecimalFormatter(language))
+
+
+def alt_number(value: float, language: str, digits: int = 2) -> str:
+    """A number of an alternative text (plain text: the Chart escapes it)."""
+    return wording.number(float(value), digits, language)
+
+
+@dataclass(frozen=True)
+class OutcomeScale:
+    """The full range of an outcome's score, which its chart's axis spans: an exam's 0 to 100, a
+    knowledge test's percentage right (0 to 100), a survey scale's mean answer (the instrument's
+    lowest to highest scale point). ``kind`` is the outcome's source (exam, test or survey)."""
+
+    low: float
+    high: float
+    kind: str
+
+
+def outcome_scales(plan, instruments: Mapping) -> dict[str, OutcomeScale]:
+    """Per outcome id of ``plan``, its `OutcomeScale` (an exam's range is its contract's, 0 to 100;
+    a survey's the scale points of its instrument in ``instruments``, as `evaluation.steps.context.Run`
+    loads them); an outcome whose instrument is not loaded is left out (its axis follows the data)."""
+    scales = {}
+    for outcome in plan.outcomes:
+        if outcome.source in ("exam", "test"):
+            scales[outcome.id] = OutcomeScale(0.0, 100.0, outcome.source)
+        elif outcome.instrument in instruments:
+            instrument = instruments[outcome.instrument]
+            scales[outcome.id] = OutcomeScale(float(instrument.scale_min), float(instrument.scale_max), "survey")
+    return scales
 
 
 def forest_plot(effects: pd.DataFrame, language: str = "en") -> plt.Figure:
-    """Hedges' g with its interval, one line per outcome (partner versus control, all students)."""
+    """Hedges' g with its interval, one line per outcome (partner versus control, all students),
+    with lines at 0 (no difference) and at +/- `IMPORTANT_EFFECT` (the WWC's substantively
+    important size, which the report's text uses), labelled in the legend."""
     _theme()
     rows = effects[~effects["suppressed"]].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(rows) + 1.4))
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * len(rows) + 2.2))
     names = [label(o, language) for o in rows["outcome"]]
     ax.errorbar(
         rows["effect_size"],
@@ -35,54 +121,159 @@ def forest_plot(effects: pd.DataFrame, language: str = "en") -> plt.Figure:
         color=PALETTE["partner"],
         xerr=[rows["effect_size"] - rows["effect_size_ci_low"], rows["effect_size_ci_high"] - rows["effect_size"]],
         capsize=4,
+        zorder=3,
     )
-    ax.axvline(0, color="#999999", linewidth=1)
+    ax.axvline(0, color="#555555", linewidth=1, label=text("figures.forest.zero", language))
+    threshold = text("figures.forest.threshold", language, size=alt_number(IMPORTANT_EFFECT, language))
+    for sign in (-1, 1):
+        ax.axvline(
+            sign * IMPORTANT_EFFECT,
+            color=REFERENCE_GREY,
+            linestyle="--",
+            linewidth=1,
+            label=threshold if sign > 0 else None,
+        )
+    values = pd.concat([rows["effect_size_ci_low"], rows["effect_size_ci_high"]]).dropna()
+    margin = 0.05
+    low = min(-IMPORTANT_EFFECT, float(values.min()) if len(values) else 0.0) - margin
+    high = max(IMPORTANT_EFFECT, float(values.max()) if len(values) else 0.0) + margin
+    ax.set_xlim(low, high)
     ax.set_yticks(range(len(rows)), names)
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.5, -0.5)  # the first outcome at the top
+    localise_numbers(ax, language, x=True)
     ax.set_xlabel(text("figures.forest.axis", language))
+    ax.set_ylabel(text("figures.forest.y_axis", language))
     ax.set_title(text("figures.forest.title", language))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 if len(rows) > 2 else -0.3), ncol=2, frameon=False)
     fig.tight_layout()
     return fig
 
 
-def prepost_plot(means: pd.DataFrame, language: str = "en") -> plt.Figure:
+def forest_alt(effects: pd.DataFrame, language: str = "en") -> str:
+    """The forest plot in words: each outcome's effect size with its interval, and the lines."""
+    rows = effects[~effects["suppressed"]]
+    items = [
+        text(
+            "figures.forest.alt_row",
+            language,
+            outcome=label(row.outcome, language),
+            g=alt_number(row.effect_size, language),
+            low=alt_number(row.effect_size_ci_low, language),
+            high=alt_number(row.effect_size_ci_high, language),
+        )
+        for row in rows.itertuples(index=False)
+    ]
+    return text("figures.forest.alt", language, rows="; ".join(items), size=alt_number(IMPORTANT_EFFECT, language))
+
+
+def group_style(group: object) -> dict:
+    """How a group's line is drawn (colour, line style, marker): the same in every chart."""
+    line, marker = _LINE_STYLES.get(str(group), ("-", "o"))
+    return {"color": PALETTE.get(str(group), OKABE_ITO["black"]), "linestyle": line, "marker": marker}
+
+
+def _by_group(part: pd.DataFrame):
+    """``part``'s rows per group, partner schools first, then control schools (the legend's and the
+    alternative text's order, whichever the table has first)."""
+    order = {group: position for position, group in enumerate(PALETTE)}
+    groups = sorted(dict.fromkeys(part["group"]), key=lambda group: order.get(str(group), len(order)))
+    return [(group, part[part["group"] == group]) for group in groups]
+
+
+def _waves(lines: pd.DataFrame) -> pd.DataFrame:
+    return lines.set_index("wave").reindex(["pre", "post"]).dropna(subset=["mean"])
+
+
+def prepost_plot(
+    means: pd.DataFrame, language: str = "en", scales: Mapping[str, OutcomeScale] | None = None
+) -> plt.Figure:
     """Mean before and after with 95% intervals, one panel per outcome, one line per group.
-    `means` has columns outcome, group, wave, mean, ci_low, ci_high."""
+    `means` has columns outcome, group, wave, mean, ci_low, ci_high. With `scales` (per outcome
+    id, `outcome_scales`), each panel's y axis spans its outcome's full range (widened only when
+    an interval runs past it), so that a small change looks small; without, it follows the data."""
     _theme()
+    scales = scales or {}
     outcomes = list(dict.fromkeys(means["outcome"]))
     columns = min(4, len(outcomes))
     rows = -(-len(outcomes) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(3.3 * columns, 3.0 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.3 * columns, 3.2 * rows + 0.5), squeeze=False)
     for ax, outcome in zip(axes.flat, outcomes):
         part = means[means["outcome"] == outcome]
-        for group, lines in part.groupby("group", sort=False):
-            lines = lines.set_index("wave").reindex(["pre", "post"]).dropna(subset=["mean"])
+        for group, lines in _by_group(part):
+            lines = _waves(lines)
             ax.errorbar(
                 range(len(lines)),
                 lines["mean"],
                 capsize=3,
-                marker="o",
                 yerr=[lines["mean"] - lines["ci_low"], lines["ci_high"] - lines["mean"]],
-                color=PALETTE.get(group, "#4d4d4d"),
                 label=label(group, language),
+                **group_style(group),
             )
         ax.set_xticks([0, 1], [label("pre", language), label("post", language)])
         ax.set_xlim(-0.3, 1.3)
+        scale = scales.get(outcome)
+        if scale is not None:
+            drawn = pd.concat([part["ci_low"], part["ci_high"], part["mean"]]).dropna()
+            low = min(scale.low, float(drawn.min())) if len(drawn) else scale.low
+            high = max(scale.high, float(drawn.max())) if len(drawn) else scale.high
+            ax.set_ylim(low, high)
+            if scale.kind == "survey" and scale.high - scale.low <= 10:  # a tick at each scale point
+                ax.yaxis.set_major_locator(MultipleLocator(1))
+            ax.set_ylabel(
+                text(
+                    f"figures.prepost.y_axis.{scale.kind}",
+                    language,
+                    low=alt_number(scale.low, language, 0),
+                    high=alt_number(scale.high, language, 0),
+                )
+            )
+        else:
+            ax.set_ylabel(text("figures.prepost.y_axis.mean", language))
+        localise_numbers(ax, language, y=True)
+        ax.set_xlabel(text("figures.prepost.x_axis", language))
         ax.set_title(label(outcome, language))
     for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
     axes.flat[0].legend(loc="best", fontsize="small")
+    fig.suptitle(text("figures.prepost.title", language))
     fig.tight_layout()
     return fig
 
 
+def prepost_alt(means: pd.DataFrame, language: str = "en", scales: Mapping[str, OutcomeScale] | None = None) -> str:
+    """The before-and-after chart in words: per outcome (and its range) each group's mean
+    before and after."""
+    scales = scales or {}
+    panels = []
+    for outcome in dict.fromkeys(means["outcome"]):
+        part = means[means["outcome"] == outcome]
+        groups = []
+        for group, lines in _by_group(part):
+            lines = _waves(lines)["mean"]
+            values = {wave: alt_number(lines[wave], language) for wave in lines.index}
+            name = label(group, language)
+            if len(values) == 2:
+                groups.append(text("figures.prepost.alt_group", language, group=name, **values))
+            for wave, value in values.items() if len(values) == 1 else ():
+                groups.append(
+                    text("figures.prepost.alt_one_wave", language, group=name, wave=label(wave, language), mean=value)
+                )
+        scale = scales.get(outcome)
+        key = "figures.prepost.alt_panel" if scale is not None else "figures.prepost.alt_panel_no_range"
+        ranges = (
+            {"low": alt_number(scale.low, language, 0), "high": alt_number(scale.high, language, 0)} if scale else {}
+        )
+        panels.append(text(key, language, outcome=label(outcome, language), groups=", ".join(groups), **ranges))
+    return text("figures.prepost.alt", language, panels="; ".join(panels))
+
+
 #: How each status is drawn in the activity timeline: marker, colour, whether it is filled.
 _STATUS_MARKS = {
-    "done": ("o", "#1b7837", True),
-    "partial": ("D", "#7fbc41", True),
-    "postponed": (">", "#e08214", True),
-    "cancelled": ("X", "#c51b7d", True),
-    "planned": ("o", "#737373", False),
+    "done": ("o", OKABE_ITO["bluish_green"], True),
+    "partial": ("D", OKABE_ITO["sky_blue"], True),
+    "postponed": (">", OKABE_ITO["orange"], True),
+    "cancelled": ("X", OKABE_ITO["vermillion"], True),
+    "planned": ("o", OKABE_ITO["black"], False),
 }
 #: Up to this many partnerships the timeline has one row per activity; beyond, one per partnership.
 TIMELINE_ROWS_PER_ACTIVITY = 3
@@ -139,7 +330,7 @@ def activity_timeline(log: pd.DataFrame, language: str = "en") -> plt.Figure:
     for position, (start, end) in enumerate(zip(planned, held)):
         if pd.notna(start) and pd.notna(end):
             ax.plot([start, end], [y[position]] * 2, color="#bdbdbd", linewidth=1, zorder=1)
-    ax.scatter(planned, y, s=36, facecolors="none", edgecolors="#4d4d4d", linewidths=1, zorder=2)
+    ax.scatter(planned, y, s=36, facecolors="none", edgecolors=OKABE_ITO["black"], linewidths=1, zorder=2)
     for status, (marker, colour, filled) in _STATUS_MARKS.items():
         rows = log["status"].astype(str) == status
         where = held.where(held.notna(), planned)[rows] if status in ("done", "partial") else planned[rows]
@@ -156,7 +347,7 @@ def activity_timeline(log: pd.DataFrame, language: str = "en") -> plt.Figure:
     ax.set_ylabel(text("figures.activity_timeline.y", language) if per_activity else column("partnership_id", language))
     ax.set_title(text("figures.activity_timeline.title", language))
     handles = [
-        Line2D([], [], linestyle="", marker="o", markerfacecolor="none", markeredgecolor="#4d4d4d",
+        Line2D([], [], linestyle="", marker="o", markerfacecolor="none", markeredgecolor=OKABE_ITO["black"],
                label=text("figures.activity_timeline.planned", language))
     ] + [
         Line2D([], [], linestyle="", marker=marker, color=colour, label=activity_status_label(status, language))
@@ -199,26 +390,52 @@ def love_plot(
 ) -> Figure:
     """Standardised differences before (open circles) and after matching (filled), one row per
     covariate, with dashed lines at +/- `threshold` (0.1 by convention; the WWC's 0.25 is the
-    outer dotted line). The legend and the axis are in ``language``; ``labels`` may rename them
-    (``before``, ``after``, ``axis``) and name the covariates (by their column name, e.g. with
-    `covariate_name`). Returns a matplotlib Figure (no global pyplot state)."""
+    outer dotted line). The legend, the axis and the title (``title``, else the catalogue's) are
+    in ``language``; ``labels`` may rename them (``before``, ``after``, ``axis``) and name the
+    covariates (by their column name, e.g. with `covariate_name`). Returns a matplotlib Figure
+    (no global pyplot state)."""
     labels = {
         "before": text("matching.before", language),
         "after": text("matching.after", language),
         "axis": text("matching.axis", language),
         **(labels or {}),
     }
-    figure = Figure(figsize=(6.0, 0.5 * len(balance) + 1.8))
+    figure = Figure(figsize=(6.0, 0.5 * len(balance) + 2.2))
     axes = figure.subplots()
     y = np.arange(len(balance))[::-1]
-    axes.scatter(balance["std_diff_before"], y, facecolors="none", edgecolors="#555555", label=labels["before"])
-    axes.scatter(balance["std_diff_after"], y, color="#1f77b4", label=labels["after"])
+    axes.scatter(
+        balance["std_diff_before"], y, facecolors="none", edgecolors=OKABE_ITO["black"], label=labels["before"]
+    )
+    axes.scatter(balance["std_diff_after"], y, color=PALETTE["partner"], label=labels["after"])
     for x, style in ((0.0, "-"), (threshold, "--"), (-threshold, "--"), (0.25, ":"), (-0.25, ":")):
-        axes.axvline(x, color="#999999", linestyle=style, linewidth=0.8)
+        axes.axvline(x, color=REFERENCE_GREY, linestyle=style, linewidth=0.8)
     axes.set_yticks(y, [labels.get(name, name) for name in balance["covariate"]])
+    localise_numbers(axes, language, x=True)
     axes.set_xlabel(labels["axis"])
-    if title:
-        axes.set_title(title)
+    axes.set_ylabel(text("matching.y_axis", language))
+    axes.set_title(title or text("matching.title", language))
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(balance) < 4 else -0.12), ncol=2, frameon=False)
     figure.tight_layout()
     return figure
+
+
+def love_alt(balance: pd.DataFrame, language: str = "en", threshold: float = 0.1) -> str:
+    """The love plot in words: each characteristic's standardised difference before and after
+    matching, and the lines drawn."""
+    rows = [
+        text(
+            "matching.alt_row",
+            language,
+            characteristic=covariate_name(row.covariate, language),
+            before=alt_number(row.std_diff_before, language),
+            after=alt_number(row.std_diff_after, language),
+        )
+        for row in balance.itertuples(index=False)
+    ]
+    return text(
+        "matching.alt",
+        language,
+        rows="; ".join(rows),
+        threshold=alt_number(threshold, language),
+        wwc=alt_number(0.25, language),
+    )

@@ -2,10 +2,16 @@
 that page to a PDF.
 
 The page's text and tables were escaped before they reached the notebook
-(`evaluation.reporting.escaping`). The page asks MathJax to leave its text alone (the report has
-no formulas; a ``$`` in a value stays a dollar sign). The PDF is printed offline: WeasyPrint may
-read only ``data:`` URLs (the page's embedded charts and icons), nothing from the disk or the
-network, and attaches no file (a ``rel="attachment"`` link would embed the file it points to).
+(`evaluation.reporting.escaping`). The page is self-contained: no script at all (nbconvert's lab
+template would load require.js, MathJax and mermaid from CDNs, which fails offline), the lab's
+style sheets cut to what the page uses (`page_css`), charts embedded; its ``lang`` is the plan's
+language, and it reads on a phone (wide tables scroll inside their box, images scale) and prints.
+With no MathJax a ``$`` in a value stays a dollar sign; the body still carries the classes that
+tell MathJax to leave it alone, should the page ever be opened where MathJax runs. The PDF is
+printed offline: WeasyPrint may read only ``data:`` URLs (the page's embedded charts and icons),
+nothing from the disk or the network, and attaches no file (a ``rel="attachment"`` link would
+embed the file it points to). Its pages are A4, tables too wide for a portrait page on landscape
+pages (`print_layout`), and it is tagged (structure tree, alt texts, the page's language).
 """
 
 from __future__ import annotations
@@ -16,12 +22,63 @@ from pathlib import Path
 
 import nbformat
 
+from evaluation.reporting.page_css import pruned_head
+from evaluation.reporting.print_layout import BREAK_WORDS, WIDE, mark_wide_tables
+
 #: Classes that make MathJax 2 (``tex2jax_ignore``) and 3 (``mathjax_ignore``) skip an element.
 NO_MATHS = "tex2jax_ignore mathjax_ignore"
 
 
-def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
-    """Write `target` from an executed notebook, leaving out code, prompts and stderr streams."""
+#: The page's template: nbconvert's lab page without its scripts (require.js, MathJax, mermaid,
+#: widgets), with `SCREEN_CSS` after the lab's own style sheets.
+REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}
+<style type="text/css">
+{{ resources.report_css }}
+</style>
+{%- endblock html_head_css -%}
+"""
+
+#: The page on a screen of any width, and printed from a browser.
+SCREEN_CSS = """
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { margin: 0; overflow-wrap: break-word; }
+main { max-width: 72rem; margin: 0 auto; }
+.jp-Notebook { padding: 1rem; }
+.jp-Cell { padding: 0; }
+.jp-OutputArea-output { max-width: 100%; overflow-x: auto; }
+.jp-RenderedHTMLCommon { padding-right: 0; }
+.jp-RenderedHTMLCommon table { margin-left: 0; margin-right: 0; }
+.jp-RenderedHTMLCommon th { white-space: normal; }
+.jp-OutputArea-output pre { white-space: pre-wrap; }
+img { max-width: 100%; height: auto; }
+@media (max-width: 40rem) {
+  .jp-Notebook { padding: 0.5rem; }
+  .jp-RenderedHTMLCommon h1 { font-size: 1.5rem; }
+  .jp-RenderedHTMLCommon h2 { font-size: 1.25rem; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.3em 0.4em; }
+}
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  main { max-width: none; }
+  .jp-Notebook { padding: 0; }
+  .jp-OutputArea-output { overflow: visible; }
+  .jp-RenderedHTMLCommon table { font-size: 7pt; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 2px 3px; }
+  tr, img { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+}
+"""
+
+
+def notebook_to_html(notebook: Path, target: Path, title: str, language: str = "en") -> Path:
+    """Write `target` from an executed notebook, leaving out code, prompts and stderr streams;
+    `language` (ISO 639-1, the plan's) is the page's ``lang``."""
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
@@ -32,10 +89,16 @@ def notebook_to_html(notebook: Path, target: Path, title: str) -> Path:
             ]
     nb.metadata["title"] = title
     exporter = HTMLExporter(
-        template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        template_name="lab",
+        template_file="report.html.j2",
+        extra_loaders=[DictLoader({"report.html.j2": REPORT_TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code=language,
     )
-    body, _ = exporter.from_notebook_node(nb)
-    target.write_text(_without_maths(body), encoding="utf-8")
+    body, _ = exporter.from_notebook_node(nb, resources={"report_css": SCREEN_CSS})
+    target.write_text(pruned_head(_without_maths(body)), encoding="utf-8")
     return target
 
 
@@ -53,21 +116,36 @@ def _with_class(tag: str, classes: str) -> str:
     return tag[:-1] + f' class="{classes}">'
 
 
-#: Print layout of report.pdf: A4 pages, tables small enough to fit the page's width.
-PRINT_CSS = """
-@page { size: A4; margin: 14mm 12mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
-body { font-size: 9.5pt; }
-table { font-size: 7pt; page-break-inside: auto; }
-.jp-OutputArea-child, .jp-OutputArea-output {
+#: Print layout of report.pdf: A4 pages, tables small enough to fit the page's width; the outputs
+#: `print_layout` marks as wide on landscape pages (the body and every output name their page, so
+#: that the pages after a landscape one turn back to portrait, and the first page is not a blank
+#: unnamed one); the cells of a table too wide even for those may break inside a word, those of
+#: others never (WeasyPrint narrows a column to its letters when the page's ``overflow-wrap:
+#: break-word`` reaches its cells). WeasyPrint
+#: takes this sheet as the user's, which the page's own (the lab's ``@page``) would override: the
+#: pages' sizes and margins are therefore ``!important``.
+PRINT_CSS = f"""
+@page {{
+  size: A4 !important; margin: 14mm 12mm !important;
+  @bottom-right {{ content: counter(page) " / " counter(pages); font-size: 8pt; }}
+}}
+@page portrait {{ size: A4 portrait !important; }}
+@page landscape {{ size: A4 landscape !important; }}
+body, .jp-OutputArea-child {{ page: portrait; }}
+.jp-OutputArea-child.{WIDE} {{ page: landscape; }}
+body {{ font-size: 9.5pt; }}
+table {{ font-size: 7pt; page-break-inside: auto; overflow-wrap: normal; }}
+.jp-Cell-outputWrapper, .jp-OutputArea-child, .jp-OutputArea-output {{
   display: block !important; width: auto !important; overflow: visible !important;
-}
-.jp-Notebook, .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea { padding: 0 !important; margin: 0 !important; }
-.jp-Collapser, .jp-OutputPrompt, .jp-InputPrompt { display: none !important; }
-.jp-RenderedHTMLCommon { padding-right: 0 !important; }
-.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 2px 3px !important; }
-tr { page-break-inside: avoid; }
-img { max-width: 100%; page-break-inside: avoid; }
-h2 { page-break-after: avoid; }
+}}
+.jp-Notebook, .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea {{ padding: 0 !important; margin: 0 !important; }}
+.jp-Collapser, .jp-OutputPrompt, .jp-InputPrompt {{ display: none !important; }}
+.jp-RenderedHTMLCommon {{ padding-right: 0 !important; }}
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {{ padding: 2px 3px !important; }}
+table.{BREAK_WORDS} td, table.{BREAK_WORDS} th {{ overflow-wrap: anywhere; }}
+tr {{ page-break-inside: avoid; }}
+img {{ max-width: 100%; page-break-inside: avoid; }}
+h2 {{ page-break-after: avoid; }}
 """
 
 
@@ -119,9 +197,9 @@ def strip_attachments(root) -> int:
 
 
 def html_to_pdf(html: Path, target: Path, url_fetcher=None) -> Path:
-    """Print the self-contained report page to a PDF (WeasyPrint: no browser needed), offline:
-    ``url_fetcher`` (`offline_fetcher()` unless given) reads only ``data:`` URLs, and no file is
-    attached."""
+    """Print the self-contained report page to a tagged A4 PDF (WeasyPrint: no browser needed),
+    wide tables on landscape pages, offline: ``url_fetcher`` (`offline_fetcher()` unless given)
+    reads only ``data:`` URLs, and no file is attached."""
     import logging
 
     from weasyprint import CSS, HTML
@@ -131,5 +209,11 @@ def html_to_pdf(html: Path, target: Path, url_fetcher=None) -> Path:
     fetcher = url_fetcher if url_fetcher is not None else offline_fetcher()
     page = HTML(filename=str(html), url_fetcher=fetcher)
     strip_attachments(page.etree_element)
-    page.write_pdf(str(target), stylesheets=[CSS(string=PRINT_CSS, url_fetcher=fetcher)], attachments=[])
+    mark_wide_tables(page.etree_element)
+    page.write_pdf(
+        str(target),
+        stylesheets=[CSS(string=PRINT_CSS, url_fetcher=fetcher)],
+        attachments=[],
+        pdf_tags=True,
+    )
     return target

@@ -16,11 +16,12 @@ from datetime import date
 import pandas as pd
 
 from evaluation.analysis.frames import outcome_wording
+from evaluation.config.instruments import instrument_title
 from evaluation.config.plan import Plan
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import check_name, column
 from evaluation.reporting.sentences import change_sentence, finding_sentence, label, note_text, p_cell, percent
-from evaluation.wording import has, text
+from evaluation.wording import has, method_name, table_name, text
 
 #: The pre/post estimate of the report's body: the mean change with school-clustered CR2 errors.
 PREPOST_METHOD = "paired_cr2"
@@ -112,10 +113,11 @@ def prepost_caveats(plan: Plan) -> md.Markdown:
     return md.Markdown(" ").join(sentences)
 
 
-def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFrame:
+def data_overview(accepted: dict[str, pd.DataFrame], language: str, instruments: dict | None = None) -> pd.DataFrame:
     """Schools, students with exam results and survey respondents per group (counts only); a
     programme without exam results (a consortium of surveys alone) has no row of them, one without
-    control schools no column of them."""
+    control schools no column of them. A survey is named by its instrument's title in `instruments`
+    where given."""
     schools = accepted["schools"][["school_id", "group"]]
     counts = {column("schools", language): schools.groupby("group")["school_id"].nunique()}
     if "exam_results" in accepted:
@@ -124,7 +126,7 @@ def data_overview(accepted: dict[str, pd.DataFrame], language: str) -> pd.DataFr
     for table, frame in accepted.items():
         if table.startswith("surveys/"):
             merged = frame.merge(schools, on="school_id")
-            name = column("respondents", language, instrument=table.removeprefix("surveys/"))
+            name = column("respondents", language, instrument=_instrument_title(table, language, instruments))
             counts[name] = merged.groupby("group")["respondent_id"].nunique()
     groups = [g for g in ("partner", "control") if g in set(schools["group"])]  # no control column without them
     overview = pd.DataFrame(counts).T.reindex(columns=groups).fillna(0).astype(int)
@@ -137,12 +139,34 @@ def quarantine_note(quarantined: int, language: str) -> md.Markdown:
     return md.plural("report.notes.quarantined", quarantined, language) if quarantined else md.Markdown("")
 
 
-def validation_overview(summary: pd.DataFrame, language: str) -> pd.DataFrame:
-    """Rows read, accepted and quarantined per file (validation-summary.csv)."""
+def validation_overview(summary: pd.DataFrame, language: str, instruments: dict | None = None) -> pd.DataFrame:
+    """Rows read, accepted and quarantined per file (validation-summary.csv), each table by its
+    name in the language (`table_name`)."""
+    summary = summary.copy()
+    if "table" in summary:
+        summary["table"] = [_table_name(str(table), language, instruments) for table in summary["table"]]
     return summary.rename(columns={name: column(name, language) for name in summary.columns})
 
 
-def quality_overview(warnings: pd.DataFrame, language: str) -> tuple[md.Markdown, pd.DataFrame]:
+def _instrument_title(table: str, language: str, instruments: dict | None) -> str:
+    """The title in `language` of the instrument of ``surveys/<id>`` (of `instruments`, the plan's,
+    else the workbench's bundled definition of that id), else its label."""
+    instrument_id = table.removeprefix("surveys/")
+    instrument = (instruments or {}).get(instrument_id)
+    if instrument is None:  # a survey the plan analyses no outcome of
+        return instrument_title(instrument_id, language) or label(instrument_id, language)
+    return instrument.title.get(language) or label(instrument_id, language)
+
+
+def _table_name(table: str, language: str, instruments: dict | None) -> str:
+    if table.startswith("surveys/"):
+        return table_name(table, language, _instrument_title(table, language, instruments))
+    return table_name(table, language)
+
+
+def quality_overview(
+    warnings: pd.DataFrame, language: str, instruments: dict | None = None
+) -> tuple[md.Markdown, pd.DataFrame]:
     """A sentence on the data-quality `warnings` (warnings.csv) and their count per table and check
     (counts only; the warnings themselves, row by row, stay in the restricted folder and the fix
     lists)."""
@@ -150,6 +174,7 @@ def quality_overview(warnings: pd.DataFrame, language: str) -> tuple[md.Markdown
         return md.text("report.notes.no_warnings", language), pd.DataFrame()
     counts = warnings.groupby(["table", "check"], sort=False).size().rename("warnings").reset_index()
     counts["check"] = [check_name(check, language) for check in counts["check"]]
+    counts["table"] = [_table_name(str(table), language, instruments) for table in counts["table"]]
     counts = counts.rename(columns={name: column(name, language) for name in counts.columns})
     return md.plural("report.notes.warnings", len(warnings), language), counts
 
@@ -166,6 +191,8 @@ def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.D
         shown["p_value"] = [p_cell(p, language) for p in shown["p_value"]]
     if "outcome" in shown:
         shown["outcome"] = [label(o, language) for o in shown["outcome"]]
+    if "method" in shown:
+        shown["method"] = [method_name(m, language) for m in shown["method"]]
     if "group" in shown:
         shown["group"] = [label(g, language) for g in shown["group"]]
     if "subgroup" in shown:
@@ -185,19 +212,10 @@ def styled(table: pd.DataFrame, language: str, index: bool = False) -> md.Report
     return md.ReportTable(table, language, index=index)
 
 
-def level_label(variable: str, level: str, language: str) -> str:
-    """A subgroup variable's level in words: its label ``labels.<variable>_<level>`` (lower-case:
-    ``sex_f``, girls) when the catalogue has one, else the level's own label or the level as written."""
-    key = f"{variable}_{level}".lower()
-    return label(key, language) if has(f"labels.{key}", language) else label(level, language)
-
-
 def _subgroup(code: str, language: str) -> str:
-    """'grade=9' as 'grade 9' ('sınıf 9'); a level the catalogue names ('sex=F': girls) by its label alone."""
+    """'grade=9' as 'grade 9' ('sınıf 9')."""
     name, _, level = code.partition("=")
-    if has(f"labels.{name}_{level}".lower(), language):
-        return level_label(name, level, language)
-    return text("report.subgroup", language, name=label(name, language), level=level).strip()
+    return text("report.subgroup", language, name=label(name, language), level=label(level, language)).strip()
 
 
 _INTERVALS = {
@@ -387,8 +405,8 @@ def moderation_sentences(effects: pd.DataFrame, plan: Plan, instruments: dict) -
             test = md.text(
                 "report.moderation.difference",
                 language,
-                second=level_label(variable, levels[-1], language),
-                first=level_label(variable, levels[0], language),
+                second=label(levels[-1], language),
+                first=label(levels[0], language),
                 estimate=md.signed(row["estimate"], 2, language),
                 unit=md.text(f"report.units.{unit}", language),
                 low=md.number(row["ci_low"], 2, language),
@@ -396,7 +414,7 @@ def moderation_sentences(effects: pd.DataFrame, plan: Plan, instruments: dict) -
                 p=p,
             )
         verdict = "differed" if row["p_value"] < plan.alpha else "no_evidence"
-        shown_levels = md.listing([level_label(variable, level, language) for level in levels], language)
+        shown_levels = md.listing([label(level, language) for level in levels], language)
         bullets.append(md.text(f"report.moderation.{verdict}", language, levels=shown_levels, test=test, **common))
     lines = [md.Markdown("- ") + bullet for bullet in bullets]
     return md.text("report.moderation.intro", language) + md.Markdown("\n\n") + md.Markdown("\n").join(lines)

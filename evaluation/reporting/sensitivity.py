@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.reporting.figures import covariate_name
+from evaluation.reporting.escaping import Chart
+from evaluation.reporting.figures import covariate_name, love_alt, love_plot
 from evaluation.reporting.headings import column
 from evaluation.reporting.sentences import label, number, percent
 from evaluation.wording import text
@@ -70,3 +71,10 @@ def _estimate(row, language: str) -> str:
         low=number(row.ci_low, 2, language),
         high=number(row.ci_high, 2, language),
     )
+
+
+def love_chart(balance: pd.DataFrame, language: str) -> Chart:
+    """The love plot of results/matching_balance.csv (as results/love_plot.png draws it) with its
+    alternative text, for the report."""
+    names = {covariate: covariate_name(covariate, language) for covariate in balance["covariate"]}
+    return Chart(love_plot(balance, labels=names, language=language), love_alt(balance, language))

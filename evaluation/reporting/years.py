@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from evaluation.reporting import escaping as md
-from evaluation.reporting.figures import PALETTE, _theme
+from evaluation.reporting.figures import _theme, alt_number, group_style, localise_numbers
 from evaluation.reporting.headings import column
 from evaluation.reporting.sentences import label, note_text
 from evaluation.wording import text
@@ -46,15 +46,15 @@ def indicators_plot(indicators: pd.DataFrame, language: str = "en") -> plt.Figur
             ax.plot(
                 lines["year"].astype(int),
                 lines["per_school"],
-                marker="o",
-                color=PALETTE.get(str(group), "#4d4d4d"),
                 label=label(str(group), language),
+                **group_style(group),
             )
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(label(name, language), fontsize="medium")
         ax.set_xlabel(text("figures.indicators.x_axis", language))
         ax.set_ylabel(text("figures.indicators.y_axis", language))
         ax.set_ylim(bottom=0)
+        localise_numbers(ax, language, y=True)
     for ax in list(axes.flat)[len(names) :]:
         ax.set_visible(False)
     if names:
@@ -72,6 +72,55 @@ def indicators_alt_text(indicators: pd.DataFrame, language: str) -> md.Markdown:
     names = md.listing([label(str(n), language) for n in dict.fromkeys(rows["indicator"].astype(str))], language)
     return md.text(
         "report.indicators.alt", language, first=str(years[0]), last=str(years[-1]), groups=groups, indicators=names
+    )
+
+
+def indicators_alt(indicators: pd.DataFrame, language: str) -> str:
+    """The chart's alternative text (plain text: the Chart escapes it): what is drawn, over which
+    years, and each group's count per reporting school in the first and the last year."""
+    from evaluation.wording import listing
+
+    rows = _overall(indicators)
+    years = sorted(int(year) for year in rows["year"].unique())
+    panels = []
+    for name in dict.fromkeys(rows["indicator"].astype(str)):
+        part = rows[rows["indicator"].astype(str) == name]
+        groups = []
+        for group, lines in part.groupby("group", sort=False):
+            lines = lines.sort_values("year")
+            first, last = lines.iloc[0], lines.iloc[-1]
+            if len(lines) == 1:
+                groups.append(
+                    text(
+                        "figures.indicators.alt_group_one_year",
+                        language,
+                        group=label(str(group), language),
+                        value=alt_number(first["per_school"], language),
+                        year=str(int(first["year"])),
+                    )
+                )
+                continue
+            groups.append(
+                text(
+                    "figures.indicators.alt_group",
+                    language,
+                    group=label(str(group), language),
+                    first=alt_number(first["per_school"], language),
+                    first_year=str(int(first["year"])),
+                    last=alt_number(last["per_school"], language),
+                    last_year=str(int(last["year"])),
+                )
+            )
+        panels.append(
+            text("figures.indicators.alt_panel", language, indicator=label(name, language), groups=", ".join(groups))
+        )
+    return text(
+        "figures.indicators.alt",
+        language,
+        first=str(years[0]) if years else "",
+        last=str(years[-1]) if years else "",
+        groups=listing([label(str(g), language) for g in dict.fromkeys(rows["group"].astype(str))], language),
+        panels="; ".join(panels),
     )
 
 

@@ -31,6 +31,9 @@ class Run:
 
     plan: Plan
     out_dir: Path
+    #: The plan as loaded, when `plan` is it with another report language (`setup`'s `language`):
+    #: validation and its cache keep the plan's own language (the fix lists and validation page).
+    validated_plan: Plan | None = None
     _cache: dict = field(default_factory=dict, repr=False)
     _written: list[Path] = field(default_factory=list, repr=False)
 
@@ -55,7 +58,7 @@ class Run:
         stops (ValidationFailed) as the pipeline does when the plan's `on_quarantine` says so."""
 
         def load() -> dict[str, pd.DataFrame]:
-            tables = workspace.load_accepted(self.plan, self.out_dir)
+            tables = workspace.load_accepted(self.validated_plan or self.plan, self.out_dir)
             workspace.check_validation(workspace.validation_status(self.out_dir), self.plan, self.out_dir)
             return tables
 
@@ -180,9 +183,12 @@ def section(*writes: str) -> Callable:
     return register
 
 
-def setup(plan_path: str | Path, out_dir: str | Path) -> Run:
+def setup(plan_path: str | Path, out_dir: str | Path, language: str = "") -> Run:
     """The shared set-up of a notebook: the checked plan and the output folder (relative paths as
-    given, from the notebook's folder), figures shown inline."""
+    given, from the notebook's folder), figures shown inline. `language` (one the workbench speaks;
+    "" for the plan's own) writes what the notebook shows in another language than the plan's, as
+    the pipeline renders the report of each of the plan's ``translations``: the results and the
+    validation outputs stay as the plan's run wrote them."""
     _inline_figures()
     out = Path(out_dir).resolve()
     if out.exists() and not out.is_dir():
@@ -190,6 +196,12 @@ def setup(plan_path: str | Path, out_dir: str | Path) -> Run:
     plan = workspace.for_run(load_plan(plan_path), out)
     out.mkdir(parents=True, exist_ok=True)
     workspace.ensure_data(plan, out)  # a demo plan's data is written now; a missing folder stops here
+    if language and language != plan.language:
+        from dataclasses import replace
+
+        from evaluation.wording import check_language
+
+        return Run(plan=replace(plan, language=check_language(language)), out_dir=out, validated_plan=plan)
     return Run(plan=plan, out_dir=out)
 
 

@@ -51,14 +51,17 @@ class Shown:
 
 def chart_of(figure: Figure, alt: object) -> Chart:
     """`figure_of` with its alternative text: a `Chart` (shown as an image whose alt is the text)."""
-    return Chart(figure_of(figure), alt)
+    return figure_of(figure, alt)
 
 
-def figure_of(axes_or_figure) -> Figure:
+def figure_of(axes_or_figure, alt: object = None) -> Figure | Chart:
     """The matplotlib Figure of what a chart function returned, closed to pyplot so that a
-    notebook shows it once (through `Shown`), not a second time at the end of the cell."""
+    notebook shows it once (through `Shown`), not a second time at the end of the cell. With
+    ``alt`` (the chart in words, plain text: it is escaped), a `Chart`: shown as an image whose
+    ``alt`` attribute is that text, where a bare Figure gets nbconvert's placeholder ("No
+    description has been provided for this image")."""
     import matplotlib.pyplot as plt
 
     figure = axes_or_figure if isinstance(axes_or_figure, Figure) else axes_or_figure.get_figure()
     plt.close(figure)
-    return figure
+    return figure if alt is None else Chart(figure, alt)

@@ -19,7 +19,7 @@ from evaluation.analysis.design import outcome_design_tables
 from evaluation.analysis.effects import adjust_p_values, moderation_effects, partner_vs_control_effects
 from evaluation.analysis.missing import missing_shares
 from evaluation.reporting import escaping as md
-from evaluation.reporting.figures import covariate_name, forest_plot, love_plot
+from evaluation.reporting.figures import covariate_name, forest_alt, forest_plot, love_alt, love_plot
 from evaluation.reporting.sections import headline_rows, methods_table, subgroup_table
 from evaluation.reporting.sensitivity import LOVE_PLOT
 from evaluation.stats.estimate import effects_frame
@@ -58,8 +58,9 @@ def headline(run: Run) -> Shown:
     if run.monitoring:
         return Shown(md.text("notebooks.monitoring", run.language))
     primary = run.primary
-    figure = forest_plot(headline_rows(run.table("effects"), primary), run.language)
-    return Shown(md.text("notebooks.headline", run.language, method=primary), figure_of(figure))
+    rows = headline_rows(run.table("effects"), primary)
+    figure = figure_of(forest_plot(rows, run.language), forest_alt(rows, run.language))
+    return Shown(md.text("notebooks.headline", run.language, method=primary), figure)
 
 
 @section("matching", "matching_balance")
@@ -73,7 +74,10 @@ def comparison_schools(run: Run) -> Shown:
     run.save(matching.balance, "matching_balance")
     names = {covariate: covariate_name(covariate, run.language) for covariate in matching.balance["covariate"]}
     figure = love_plot(matching.balance, labels=names, language=run.language)
-    figure.savefig(run.wrote(run.out_dir / workspace.RESULTS / LOVE_PLOT), dpi=150)
+    alt = love_alt(matching.balance, run.language)
+    # the PNG file carries its title and the chart in words (PNG text chunks Title and Description)
+    metadata = {"Title": figure.axes[0].get_title(), "Description": alt}
+    figure.savefig(run.wrote(run.out_dir / workspace.RESULTS / LOVE_PLOT), dpi=150, metadata=metadata)
     return Shown(
         matching.pairs,
         matching.balance,
@@ -83,7 +87,7 @@ def comparison_schools(run: Run) -> Shown:
             run.language,
             matched=md.count(len(matching.comparison_ids), run.language),
         ),
-        figure_of(figure),
+        figure_of(figure, alt),
     )
 
 

@@ -18,7 +18,7 @@ from evaluation.analysis.item_analysis import ITEM_COLUMNS as TEST_ITEM_COLUMNS
 from evaluation.analysis.item_analysis import TEST_COLUMNS, item_analysis
 from evaluation.analysis.reliability import survey_reliability
 from evaluation.analysis.schools import PARTNERSHIP_COLUMNS, SCHOOL_COLUMNS, partnership_gaps, school_summary
-from evaluation.reporting.figures import prepost_plot
+from evaluation.reporting.figures import outcome_scales, prepost_alt, prepost_plot
 from evaluation.reporting.sections import attrition_table, prepost_table, prepost_technical_table, scales_table
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
@@ -52,7 +52,8 @@ def means(run: Run) -> Shown:
         ignore_index=True,
     )[GROUP_MEAN_COLUMNS]
     run.save(table, "group_means")
-    return Shown(figure_of(prepost_plot(table, run.language)))
+    scales = outcome_scales(plan, run.instruments)
+    return Shown(figure_of(prepost_plot(table, run.language, scales), prepost_alt(table, run.language, scales)))
 
 
 @section("attrition")

@@ -156,12 +156,13 @@ def partner_vs_control(run: Run) -> Shown:
     if run.monitoring:
         return Shown()
     effects = run.table("effects")
-    figure = figures.forest_plot(sections.headline_rows(effects, run.primary), run.language)
+    headline = sections.headline_rows(effects, run.primary)
+    figure = figures.forest_plot(headline, run.language)
     method = md.text(f"report.methods.headline.{run.primary}", run.language)
     return Shown(
         heading("partner_vs_control", run.language, method=method),
         _styled(run, sections.partner_vs_control_table(effects, run.language, run.primary)),
-        figure_of(figure),
+        figure_of(figure, figures.forest_alt(headline, run.language)),
     )
 
 
@@ -170,14 +171,13 @@ def robustness(run: Run) -> Shown:
     is in the technical end: `sensitivity`)."""
     parts = []
     if run.plan.comparison == "matched" and not run.monitoring:
-        matching = sensitivity.matching_table(run.table("matching_balance"), run.language)
+        balance = run.table("matching_balance")
+        matching = sensitivity.matching_table(balance, run.language)
         if len(matching):
-            from IPython.display import Image
-
             parts += [
                 heading("matching", run.language),
                 _styled(run, matching),
-                Image(filename=str(run.out_dir / workspace.RESULTS / sensitivity.LOVE_PLOT)),
+                sensitivity.love_chart(balance, run.language),
             ]
     return Shown(*parts)
 
@@ -187,13 +187,16 @@ def before_and_after(run: Run) -> Shown:
     tests), the change of each group with its school-clustered interval in plain words and in a
     table, and the group means drawn."""
     effects = run.table("effects")
-    figure = figures.prepost_plot(run.table("group_means"), run.language)
+    means, scales = run.table("group_means"), figures.outcome_scales(run.plan, run.instruments)
+    figure = figure_of(
+        figures.prepost_plot(means, run.language, scales), figures.prepost_alt(means, run.language, scales)
+    )
     if run.monitoring:  # the changes in words are the findings: here the table and the chart
         return Shown(
             heading("prepost_monitoring", run.language),
             sections.prepost_caveats(run.plan),
             _styled(run, sections.prepost_table(effects, run.language, groups=_MONITORED)),
-            figure_of(figure),
+            figure,
         )
     table = sections.prepost_table(effects, run.language)
     return Shown(
@@ -201,7 +204,7 @@ def before_and_after(run: Run) -> Shown:
         sections.prepost_caveats(run.plan),
         sections.changes(effects, run.plan, run.instruments),
         _styled(run, table) if len(table) else None,
-        figure_of(figure),
+        figure,
     )
 
 
@@ -350,14 +353,16 @@ def data(run: Run) -> Shown:
     """Who is in the analysis, what the contracts accepted from each file, and the data-quality
     checks (counts only)."""
     warnings = workspace.validation_file(run.out_dir, "warnings.csv", keep_default_na=False, dtype=str)
-    quality_note, quality_counts = sections.quality_overview(warnings, run.language)
+    quality_note, quality_counts = sections.quality_overview(warnings, run.language, run.instruments)
     return Shown(
         heading("data", run.language),
-        sections.data_overview(run.accepted, run.language),
+        sections.data_overview(run.accepted, run.language, run.instruments),
         _styled(
             run,
             sections.validation_overview(
-                workspace.validation_file(run.out_dir, "validation-summary.csv", keep_default_na=False), run.language
+                workspace.validation_file(run.out_dir, "validation-summary.csv", keep_default_na=False),
+                run.language,
+                run.instruments,
             ),
         ),
         quality_note,
@@ -415,7 +420,7 @@ def indicators_over_years(run: Run) -> Shown:
         return Shown()
     return Shown(
         heading("indicators", run.language),
-        figure_of(years_text.indicators_plot(table, run.language)),
+        figure_of(years_text.indicators_plot(table, run.language), years_text.indicators_alt(table, run.language)),
         years_text.indicators_alt_text(table, run.language),
         _styled(run, years_text.indicators_table(table, run.language)),
     )

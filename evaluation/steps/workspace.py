@@ -6,6 +6,8 @@ Layout (`evaluation.pipeline` adds the executed notebooks and the rendered repor
 
     OUT/shared/                      aggregates only: may be shared (README.txt says so)
         report.html, report.pdf      the annual report
+        results.xlsx                 the results tables as one workbook for people
+        <language>/                  the report, its PDF and the workbook in each of the plan's translations
         results/<name>.csv           the results tables
         validation/                  validation.html (the page for officials), validation-summary.csv,
                                      linkage.csv: counts per file, rule, check and school
@@ -45,6 +47,7 @@ RESTRICTED = Path("restricted")
 RESULTS = SHARED / "results"
 REPORT_HTML = SHARED / "report.html"
 REPORT_PDF = SHARED / "report.pdf"
+RESULTS_XLSX = SHARED / "results.xlsx"
 SHARED_VALIDATION = SHARED / "validation"
 VALIDATION = RESTRICTED / "validation"
 EXECUTED_NOTEBOOKS = RESTRICTED / "notebooks"
@@ -54,6 +57,12 @@ EFFECT_PARTS = WORK / "effects"
 SECTIONS = WORK / "sections"
 #: The analysis steps whose rows make up results/effects.csv, in the order of its rows.
 EFFECT_ANALYSES = ("partner_vs_control", "prepost")
+
+
+def shared_in(plan: Plan, language: str) -> Path:
+    """Where the report, its PDF and the workbook in `language` go, relative to the output folder:
+    ``shared/`` for the plan's own language, ``shared/<language>/`` for one of its ``translations``."""
+    return SHARED if language == plan.language else SHARED / language
 
 
 def for_run(plan: Plan, out_dir: Path) -> Plan:

@@ -168,7 +168,7 @@ class RuleTexts:
             "minimum": plain(rule.kwargs["min_value"], self.language) if "min_value" in rule.kwargs else "",
             "maximum": plain(rule.kwargs["max_value"], self.language) if "max_value" in rule.kwargs else "",
             "pattern": str(rule.kwargs.get("regex", "")),
-            "values": ", ".join(str(value) for value in values),
+            "values": accepted_values(values, prop.canonical_values if prop is not None else {}, self.language),
             "file": self.file_of(rule.referenced_table) if rule.referenced_table else "",
         }
 
@@ -176,6 +176,19 @@ class RuleTexts:
         """The file name of a table of the report (``students.csv``), or ``<table>.csv`` if absent."""
         result = self.report.tables.get(table)
         return self.report.display(result.file) if result is not None else f"{table}.csv"
+
+
+def accepted_values(values: Iterable[object], spellings: Mapping[str, str], language: str) -> str:
+    """The values a rule accepts as a school would write them: in English the codes
+    (``pre, post``); in another language each code's first spelling of the contract's
+    ``canonicalValues`` that is a word, not a one-letter abbreviation, with the code beside it
+    (``Ön test (pre), Son test (post)``; ``Kadın (F), Erkek (M)``), both of which are accepted."""
+    words: dict[str, str] = {}
+    if language != "en":
+        for spelling, code in spellings.items():
+            if len(spelling) > 1 and spelling.casefold() != str(code).casefold():
+                words.setdefault(str(code), spelling)
+    return ", ".join(f"{words[str(value)]} ({value})" if str(value) in words else str(value) for value in values)
 
 
 def named_rows(message: str) -> list[int]:

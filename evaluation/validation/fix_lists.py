@@ -23,21 +23,32 @@ import pandas as pd
 
 from evaluation.validation.fix_instructions import RuleTexts
 from evaluation.validation.html_page import heading, paragraph, table, write_page
-from evaluation.validation.report import ValidationReport
+from evaluation.validation.report import KNOCK_ON_NOTE, ValidationReport
 from evaluation.validation.safe_csv import write_csv
 from evaluation.validation.validate import table_text, without_leading_zeros
 from evaluation.validation.wording import check_language, column_label, rows_cell
-from evaluation.wording import csv_separator, date, plural, text
+from evaluation.wording import csv_separator, date, decimal_symbol, plural, text
 
 FIX_LISTS_DIR = "fix-lists"
 UNASSIGNED = "unassigned"
 #: Columns of the warnings frame `write_fix_lists` accepts (made by the data-collection checks).
 WARNING_COLUMNS = ("table", "file", "school_id", "row", "column", "value", "check", "message")
 INDEX_COLUMNS = ("school_id", "school_name", "quarantined_rows", "warnings", "file")
-_ITEM_COLUMNS = ("file", "row", "column", "value", "fix", "rule", "status")
+_ITEM_COLUMNS = ("file", "student", "subject", "wave", "row", "column", "value", "fix", "rule", "status")
+#: Where a school finds a row in its own sheet besides its number: the columns of the file
+#: (as the school wrote them) shown beside each line, first found of each tuple.
+_LOCATION = {"student": ("student_id", "respondent_id"), "subject": ("subject",), "wave": ("wave",)}
+#: At most this many distinct values of a location column are shown for one line.
+_MAX_LOCATION_VALUES = 3
+#: Checks whose warnings name no column in the fix lists: their message says what was checked
+#: in words (a survey scale's item ids, ``col_1, col_2, ...``, mean nothing to a school).
+_UNNAMED_COLUMN_CHECKS = ("straight_lining",)
 #: Headers of the fix lists: the catalogue's key of each column.
 _HEADERS = {
     "file": "columns.file",
+    "student": "validation.fix_list.columns.student",
+    "subject": "validation.fix_list.columns.subject",
+    "wave": "validation.fix_list.columns.wave",
     "row": "validation.fix_list.columns.row",
     "column": "validation.fix_list.columns.column",
     "value": "validation.fix_list.columns.value",
@@ -171,6 +182,7 @@ def fix_list_items(
     directory = directory or school_directory(report)
     attribution = _Attribution(report, directory)
     texts = RuleTexts(report, language)
+    roots = _RootCauses(report, attribution, texts)
     fix, check = text("validation.fix_list.status.fix", language), text("validation.fix_list.status.check", language)
     lines: dict[str, list[dict]] = {}
     instructions: dict[tuple, str] = {}
@@ -185,24 +197,189 @@ def fix_list_items(
             if not duplicate:
                 instructions[key] = instruction
         line = _line("broken" if not rows else "fix", record, rows, instruction, rule, fix, language)
+        root = roots.of(record) if rows else None
+        if root is not None:
+            line["_root"] = root
         lines.setdefault(group.school, []).append(line)
     if warnings is not None:
         frame = warnings[list(WARNING_COLUMNS)]
         for group in _groups(frame, ("table", "file", "check", "column", "value", "message"), attribution):
             record = {key: "" if pd.isna(value) else str(value) for key, value in group.record.items()}
+            if record["check"] in _UNNAMED_COLUMN_CHECKS:
+                record["column"] = ""
             line = _line("check", record, group.rows, record["message"], record["check"], check, language)
             lines.setdefault(group.school, []).append(line)
     position = {school: number for number, school in enumerate([*directory.names, UNASSIGNED])}
-    kinds = {"broken": 0, "fix": 1, "check": 2}
+    kinds = {"broken": 0, "fix": 1, "follows": 1, "check": 2}
+    follows = text("validation.fix_list.status.follows", language)
     result = {}
     for school in sorted(lines, key=position.__getitem__):
-        frame = pd.DataFrame.from_records(lines[school], columns=["kind", "table", *_ITEM_COLUMNS, "_rows"])
+        records = _knock_ons_merged(lines[school], follows, language)
+        frame = pd.DataFrame.from_records(records, columns=["kind", "table", *_ITEM_COLUMNS, "_rows", "_root"])
         frame["_kind"] = frame["kind"].map(kinds)
         frame["_first"] = [rows[0] if rows else None for rows in frame["_rows"]]
         frame["_first"] = frame["_first"].astype("Int64")
         frame = frame.sort_values(["_kind", "file", "_first"], kind="stable", na_position="first")
-        result[school] = frame.drop(columns=["_kind", "_first"]).reset_index(drop=True)
+        frame = _after_their_root(frame.drop(columns=["_kind", "_first"]).reset_index(drop=True), fix)
+        _locate(frame, attribution)
+        frame["value"] = local_numbers(frame["value"], language)
+        result[school] = frame.drop(columns=["_root"])
     return result
+
+
+class _RootCauses:
+    """The row a knock-on failure comes from: a reference failure whose value is in the
+    referenced file, but on a quarantined row (``S002496`` is in students.csv, on row 2, whose
+    grade is 19). Each referenced table's quarantined rows are read once; looking a failure up
+    costs a dictionary access."""
+
+    def __init__(self, report: ValidationReport, attribution: _Attribution, texts: RuleTexts) -> None:
+        self.report = report
+        self.attribution = attribution
+        self.texts = texts
+        self._maps: dict[tuple[str, tuple[str, ...]], dict[tuple[str, ...], int]] = {}
+
+    def of(self, record: dict) -> tuple[str, str, int] | None:
+        """(table, file, row) of the quarantined row ``record`` (a failure) depends on; None
+        for a failure that is not a knock-on, or whose row cannot be found."""
+        if not str(record["message"]).endswith(KNOCK_ON_NOTE):
+            return None
+        rule = self.texts.rule(str(record["table"]), str(record["rule"]))
+        if rule is None or rule.kind != "reference" or not rule.references:
+            return None
+        table = rule.references[0].split(".")[0]
+        columns = tuple(reference.split(".", 1)[1] for reference in rule.references)
+        values = tuple(part.strip() for part in str(record["value"]).split(" / "))
+        if len(values) != len(columns):
+            return None
+        row = self._map(table, columns).get(values)
+        return None if row is None else (table, self.texts.file_of(table), row)
+
+    def _map(self, table: str, columns: tuple[str, ...]) -> dict[tuple[str, ...], int]:
+        if (table, columns) not in self._maps:
+            failures = self.report.failures
+            rows = failures.loc[(failures["table"] == table) & failures["row"].notna(), "row"].astype(int).unique()
+            frame = self.attribution.text(table)
+            found: dict[tuple[str, ...], int] = {}
+            if frame is not None and all(column in frame.columns for column in columns):
+                chosen = frame.loc[frame.index.intersection(rows), list(columns)].sort_index()
+                for row, values in zip(chosen.index, chosen.itertuples(index=False), strict=True):
+                    found.setdefault(tuple("" if pd.isna(v) else str(v).strip() for v in values), int(row))
+            self._maps[(table, columns)] = found
+        return self._maps[(table, columns)]
+
+
+def _knock_ons_merged(lines: list[dict], status: str, language: str) -> list[dict]:
+    """A school's lines with the knock-on failures of one file that come from one quarantined
+    row merged into one line (``kind`` ``follows``): the rows of a student whose roster row was
+    rejected break two reference rules each, and are one mistake, the roster row's."""
+    merged: dict[tuple, dict] = {}
+    out = []
+    for line in lines:
+        root = line.get("_root")
+        if root is None:
+            out.append(line)
+            continue
+        key = (line["table"], line["file"], root)
+        if key not in merged:
+            _, root_file, root_row = root
+            merged[key] = {
+                **line,
+                "kind": "follows",
+                "status": status,
+                "fix": text("validation.fixes.root_cause", language, file=root_file, row=str(root_row)),
+                "_rows": list(line["_rows"]),
+            }
+            out.append(merged[key])
+            continue
+        entry = merged[key]
+        entry["_rows"] = sorted({*entry["_rows"], *line["_rows"]})
+        for name in ("column", "rule"):
+            if line[name] not in entry[name].split("; "):
+                entry[name] = f"{entry[name]}; {line[name]}"
+        entry["value"] = entry["value"] if line["value"] == entry["value"] else entry["value"].split(" / ")[0]
+    for entry in merged.values():
+        entry["row"] = rows_cell(entry["_rows"], language)
+    return out
+
+
+def _after_their_root(frame: pd.DataFrame, fix_status: str) -> pd.DataFrame:
+    """``frame``'s lines with each knock-on line right after the line of the row it comes from,
+    those root-cause lines first (after any broken file); a knock-on whose row is not in this
+    list (another school's roster row) stays a line to fix (status ``fix_status``), still
+    naming that row."""
+    follows = frame["kind"] == "follows"
+    if not follows.any():
+        return frame
+    homes: dict[tuple[str, int], int] = {}
+    lines = zip(frame["kind"], frame["table"], frame["_rows"], strict=True)
+    for position, (kind, file_table, rows) in enumerate(lines):
+        if kind == "fix":
+            for row in rows:
+                homes.setdefault((file_table, row), position)
+    order: list[int] = []
+    attached: dict[int, list[int]] = {}
+    kinds = frame["kind"].tolist()
+    for position, root in enumerate(frame["_root"]):
+        if kinds[position] != "follows":
+            continue
+        home = homes.get((root[0], root[2]))
+        if home is None:
+            kinds[position] = "fix"
+        else:
+            attached.setdefault(home, []).append(position)
+    # root causes first: the lines whose fixing lets other rows pass, each with its knock-ons
+    broken = [position for position in range(len(frame)) if kinds[position] == "broken"]
+    firsts = [position for position in range(len(frame)) if position in attached]
+    rest = [position for position in range(len(frame)) if position not in attached and kinds[position] != "broken"]
+    for position in [*broken, *firsts, *rest]:
+        if kinds[position] == "follows":
+            continue
+        order.append(position)
+        order += attached.get(position, [])
+    out = frame.iloc[order].reset_index(drop=True)
+    out["kind"] = [kinds[position] for position in order]
+    out.loc[out["kind"].eq("fix"), "status"] = fix_status
+    return out
+
+
+def _locate(frame: pd.DataFrame, attribution: _Attribution) -> None:
+    """Fill the location columns (`_LOCATION`) of ``frame``'s lines from their files as the
+    school wrote them: the value shared by a line's rows, or its first few values and ``…``.
+    Each line's rows are looked up at once (a line of 200,000 rows is one lookup)."""
+    for name in _LOCATION:
+        frame[name] = ""
+    for position, (file_table, rows) in enumerate(zip(frame["table"], frame["_rows"], strict=True)):
+        if not rows:
+            continue
+        source = attribution.text(file_table)
+        if source is None:
+            continue
+        present = source.index.intersection(rows)
+        for name, candidates in _LOCATION.items():
+            column = next((c for c in candidates if c in source.columns), None)
+            if column is None:
+                continue
+            values = pd.unique(source.loc[present, column].dropna().astype(str))
+            shown = ", ".join(values[:_MAX_LOCATION_VALUES])
+            frame.iat[position, frame.columns.get_loc(name)] = shown + (
+                ", …" if len(values) > _MAX_LOCATION_VALUES else ""
+            )
+
+
+_DECIMAL = re.compile(r"[+-]?\d+\.\d+")
+
+
+def local_numbers(values: pd.Series, language: str) -> pd.Series:
+    """``values`` (text) with each cell that is a plain decimal number written with the
+    language's decimal mark (``11.67`` -> ``11,67`` in Turkish); other text, codes and dates
+    (``12.05.2023``) unchanged."""
+    mark = decimal_symbol(language)
+    if mark == ".":
+        return values
+    text_values = values.astype(str)
+    numbers = text_values.str.fullmatch(_DECIMAL.pattern).fillna(False)
+    return text_values.where(~numbers, text_values.str.replace(".", mark, regex=False))
 
 
 @dataclass(frozen=True)
@@ -252,6 +429,7 @@ def _line(kind: str, record: dict, rows: list[int], fix: str, rule: str, status:
         "rule": rule,
         "status": status,
         "_rows": rows,
+        "_root": None,
     }
 
 
@@ -350,8 +528,8 @@ def file_names(schools: list[str]) -> dict[str, str]:
 
 
 def _rejected_rows(frame: pd.DataFrame) -> int:
-    """Distinct rows (per table) of a list's lines to fix."""
-    fixes = frame[frame["kind"] == "fix"]
+    """Distinct rows (per table) of a list's lines to fix, knock-on rows too."""
+    fixes = frame[frame["kind"].isin(("fix", "follows"))]
     return len({(table, row) for table, rows in zip(fixes["table"], fixes["_rows"], strict=True) for row in rows})
 
 
@@ -374,7 +552,8 @@ def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, languag
         language,
         date=date(today, language),
     )
-    n_problems, n_checks = _count(frame, ("broken", "fix")), _count(frame, ("check",))
+    # problems are root causes: one per line (one mistake), knock-on lines not counted
+    n_problems, n_checks = int(frame["kind"].isin(("broken", "fix")).sum()), _count(frame, ("check",))
     counts = text(
         "validation.fix_list.counts.sentence",
         language,
@@ -395,14 +574,14 @@ def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, languag
                 row_class="broken",
             ),
         ]
-    rows = frame[frame["kind"] == "fix"]
+    rows = frame[frame["kind"].isin(("fix", "follows"))]
     parts.append(heading(text("validation.fix_list.rows_heading", language)))
     if len(rows):
         parts.append(
             table(
-                [headers[c] for c in ("file", "row", "column", "value", "fix", "rule")],
+                [headers[c] for c in _SHOWN],
                 _with_labels(rows, language).itertuples(index=False),
-                numeric=(1,),
+                numeric=(4,),
             )
         )
     else:
@@ -413,24 +592,26 @@ def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, languag
             heading(text("validation.fix_list.warnings_heading", language)),
             paragraph(text("validation.fix_list.warnings_intro", language)),
             table(
-                [
-                    headers["file"],
-                    headers["row"],
-                    headers["column"],
-                    headers["value"],
-                    headers["note"],
-                    headers["check"],
-                ],
+                [headers[c] for c in (*_SHOWN[:-2], "note", "check")],
                 _with_labels(checks, language).itertuples(index=False),
-                numeric=(1,),
+                numeric=(4,),
             ),
         ]
     return write_page(path, text("validation.fix_list.title", language, name=title_name), parts, language)
 
 
+_SHOWN = ("file", "student", "subject", "wave", "row", "column", "value", "fix", "rule")
+
+
 def _with_labels(frame: pd.DataFrame, language: str) -> pd.DataFrame:
-    out = frame[["file", "row", "column", "value", "fix", "rule"]].copy()
-    out["column"] = out["column"].map(
-        lambda columns: ", ".join(column_label(c, language) for c in str(columns).split(", ")) if columns else ""
-    )
+    out = frame[list(_SHOWN)].copy()
+    out["column"] = out["column"].map(lambda columns: _column_labels(str(columns), language) if columns else "")
     return out
+
+
+def _column_labels(columns: str, language: str) -> str:
+    """The columns of a line (``score``; ``student_id; student_id, school_id`` for a knock-on
+    line of two rules), each as `column_label` names it."""
+    return "; ".join(
+        ", ".join(column_label(column, language) for column in group.split(", ")) for group in columns.split("; ")
+    )

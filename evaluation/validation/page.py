@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation.config.instruments import instrument_title
 from evaluation.validation.fix_instructions import STRUCTURAL_RULES, RuleTexts
 from evaluation.validation.fix_lists import (
     FIX_LISTS_DIR,
@@ -28,7 +29,7 @@ from evaluation.validation.quality.linkage import linkage_summary
 from evaluation.validation.report import ValidationReport
 from evaluation.validation.safe_csv import write_csv
 from evaluation.validation.wording import check_language
-from evaluation.wording import date, percent, text
+from evaluation.wording import date, has, percent, table_name, text
 
 
 def write_validation_page(
@@ -130,7 +131,10 @@ def write_validation_page(
             heading(t("validation.page.checks_heading")),
             table(
                 [t("columns.file"), t("columns.check"), t("columns.rows")],
-                [(texts.file_of(key), check, n) for key, check, n in checks.itertuples(index=False)],
+                [
+                    (texts.file_of(key), _check_name(check, language), n)
+                    for key, check, n in checks.itertuples(index=False)
+                ],
                 numeric=(2,),
             ),
         ]
@@ -150,7 +154,14 @@ def write_validation_page(
                     t("validation.page.columns.linkage_rate"),
                 ],
                 [
-                    (row.table, row.id_column, row.n_pre, row.n_post, row.n_linked, percent(row.linkage_rate, language))
+                    (
+                        _table_name(row.table, language, report.data_dir),
+                        row.id_column,
+                        row.n_pre,
+                        row.n_post,
+                        row.n_linked,
+                        percent(row.linkage_rate, language),
+                    )
                     for row in linkage.itertuples(index=False)
                 ],
                 numeric=(2, 3, 4, 5),
@@ -279,3 +290,16 @@ def _broken_reason(report: ValidationReport, key: str, language: str) -> str:
         if rule in rules:
             return text(f"validation.broken.{rule}", language)
     return report.tables[key].broken or ""
+
+
+def _check_name(check: str, language: str) -> str:
+    """A data-quality check by its name in the language (``quality.checks.<check>``), else its code."""
+    key = f"quality.checks.{check}"
+    return text(key, language) if has(key, language) else check
+
+
+def _table_name(table: str, language: str, data_dir: Path) -> str:
+    """A table of the data folder by its name in the language; a survey by its instrument's title."""
+    if table.startswith("surveys/"):
+        return table_name(table, language, instrument_title(table.removeprefix("surveys/"), language, data_dir))
+    return table_name(table, language)

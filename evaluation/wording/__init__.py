@@ -33,8 +33,20 @@ from evaluation.wording.formats import (
 )
 
 #: Codes of the data that name the same people as another code (a survey's role ``student``,
-#: the level ``students`` of the attrition table, the level ``school`` of the balance table).
-_SAME_AS = {"student": "students", "teacher": "teachers", "school": "schools"}
+#: the level ``students`` of the attrition table, the level ``school`` of the balance table), and
+#: levels of a subgroup written as a letter or a truth value (``sex`` F/M, as the reader maps the
+#: schools' K/E; ``special_needs`` True/False), named by a label key.
+_SAME_AS = {
+    "student": "students",
+    "teacher": "teachers",
+    "school": "schools",
+    "F": "female",
+    "M": "male",
+    "True": "yes",
+    "False": "no",
+    "true": "yes",
+    "false": "no",
+}
 
 
 def text(key: str, language: str, **values: object) -> str:
@@ -61,10 +73,32 @@ def has(key: str, language: str) -> bool:
 
 def label(code: str, language: str) -> str:
     """The readable name of a code of the data (an outcome, group, wave, level, school type):
-    ``labels.<code>`` of the catalogue; a code without a label is shown as written, ``_`` as a
-    space."""
+    ``labels.<code>`` of the catalogue, or for a subgroup variable (``resource_level``) its name
+    as a covariate; a code without either is shown as written, ``_`` as a space."""
     key = f"labels.{_SAME_AS.get(code, code)}"
-    return text(key, language) if has(key, language) else code.replace("_", " ")
+    if has(key, language):
+        return text(key, language)
+    covariate = f"report.methods.covariate_names.{code}"  # a subgroup variable such as resource_level
+    return text(covariate, language) if has(covariate, language) else code.replace("_", " ")
+
+
+def method_name(code: str, language: str) -> str:
+    """A method of results/effects.csv (``ancova_cr2``, ``paired_t``) as a table cell names it:
+    ``workbook.methods.<code>`` of the catalogue (the workbook's names, the same in the report); a
+    code without a name is shown as written."""
+    key = f"workbook.methods.{code}"
+    return text(key, language) if has(key, language) else code
+
+
+def table_name(table: str, language: str, instrument_title: str | None = None) -> str:
+    """A table of the data folder (``exam_results``, ``surveys/student_climate``) as the reader
+    names it: ``tables.<table>``, a survey ``tables.survey`` with its instrument's title (or the
+    instrument's label when no title is given); a table without a name is shown as written."""
+    if table.startswith("surveys/"):
+        instrument = table.removeprefix("surveys/")
+        return text("tables.survey", language, instrument=instrument_title or label(instrument, language))
+    key = f"tables.{table}"
+    return text(key, language) if has(key, language) else table
 
 
 def check_language(language: str) -> str:
@@ -90,6 +124,7 @@ __all__ = [
     "label",
     "languages",
     "listing",
+    "method_name",
     "number",
     "p_cell",
     "p_text",
@@ -99,5 +134,6 @@ __all__ = [
     "plural",
     "short_number",
     "signed",
+    "table_name",
     "text",
 ]

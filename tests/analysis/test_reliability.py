@@ -189,6 +189,6 @@ def test_report_table_in_turkish_uses_the_instruments_scale_titles() -> None:
         "gizlendi",
     ]
     assert list(table["ölçek"]) == ["Okula aidiyet", "Okula aidiyet"]
-    assert list(table["uygulama"]) == ["önce (ön test)", "sonra (son test)"]
+    assert list(table["uygulama"]) == ["ön test", "son test"]
     assert list(table["yanıtlayan"]) == ["öğrenciler", "öğrenciler"] and list(table["gizlendi"]) == ["", "gizlendi"]
     assert round(table.iloc[0]["alfa"], 3) == 0.812 and pd.isna(table.iloc[1]["alfa"])

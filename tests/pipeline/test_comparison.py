@@ -74,6 +74,12 @@ def test_balance_before_and_after_and_the_love_plot(matched_run) -> None:
     baseline = balance.set_index("covariate").loc["baseline_mean"]
     assert abs(baseline["std_diff_after"]) < abs(baseline["std_diff_before"])
     assert (out / "shared" / "results" / "love_plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    # the PNG carries the chart in words: each characteristic's differences as the CSV has them
+    described = Image.open(out / "shared" / "results" / "love_plot.png").text["Description"]
+    for row in balance.itertuples():
+        assert f"{row.std_diff_before:.2f} before and {row.std_diff_after:.2f} after" in described
 
 
 def test_fixed_comparison_keeps_every_control_school(demo_data: Path, tmp_path: Path) -> None:

@@ -118,6 +118,6 @@ def test_the_report_leaves_out_the_calendar_it_was_not_sent_and_names_who_answer
     assert " ".join(text_of("report.sections.activities.none", "tr").split()) not in text
     # the teachers' survey speaks of teachers, the students' of students (each change's sentence)
     for outcome, who in (("mobility_competence", "öğretmen"), ("mobility_skills", "öğrenci")):
-        assert re.search(rf"{re.escape(label(outcome, 'tr'))} ilk uygulamadan [^;]*; her iki uygulamaya katılan \d+ "
-                         rf"{who}\)", text), outcome  # fmt: skip
+        assert re.search(rf"{re.escape(label(outcome, 'tr'))} puanı ilk uygulamadan [^;]*; her iki uygulamaya "
+                         rf"katılan \d+ {who}\)", text), outcome  # fmt: skip
     assert "yanıt veren sayısı" not in text and "-0,00" not in text

@@ -111,7 +111,7 @@ def test_the_report_shows_the_calendar_it_was_sent_and_says_what_ordered_the_sch
     assert _sentence("columns.second_school", language) in report
     # the joint exams: students, never teachers or respondents; and never minus zero
     took_part = {"en": r"\d+ {} took part in both waves", "tr": r"katılan \d+ {}\)"}[language]
-    student, *others = {"en": ("students", "teachers", "respondents"), "tr": ("öğrenci", "öğretmen", "yanıt")}[language]
+    student, *others = {"en": ("students", "teachers", "respondents"), "tr": ("öğrenci", "öğretmen", "kişi")}[language]
     assert re.search(took_part.format(student), report)
     assert not any(re.search(took_part.format(other), report) for other in others)
     assert not re.search(r"yanıt veren sayısı|respondents? answered", report)

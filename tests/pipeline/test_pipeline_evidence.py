@@ -163,7 +163,7 @@ def test_turkish_evidence_and_design_from_the_demo_results(
     design = evidence_text.design_sentences(pd.read_csv(demo_run / "shared" / "results" / "design.csv"), "tr")
     assert design.count("SS'lik bir etki %80 güçle saptanabilir") == 4 and "40 okulla" in design
     table = evidence_text.evidence_overview(evidence, effects, "tr", method)
-    assert list(table.columns)[-1] == "WWC tarzı derece" and len(table) == 7
+    assert list(table.columns)[-1] == "WWC ölçütlerine göre derece" and len(table) == 7
 
 
 def test_report_puts_the_imputation_estimates_beside_the_complete_cases(demo_run: Path) -> None:

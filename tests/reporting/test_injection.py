@@ -451,7 +451,7 @@ def _dom_in_chromium(page: Path, profile: Path) -> str:
         "--disable-gpu",
         "--no-first-run",
         f"--user-data-dir={profile}",
-        "--host-resolver-rules=MAP * ~NOTFOUND",  # the CDN scripts fail to load: nothing leaves the machine
+        "--host-resolver-rules=MAP * ~NOTFOUND",  # whatever the page asked for would not leave the machine
         "--virtual-time-budget=5000",
         "--dump-dom",
         page.as_uri(),

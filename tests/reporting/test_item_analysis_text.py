@@ -51,7 +51,7 @@ def test_weak_and_negative_items_are_named_and_suppressed_cells_are_not():
 
 def test_turkish_sentences_and_table():
     text = str(weak_item_sentences(TESTS, ITEMS, "tr"))
-    assert "Etik tüketim, önce (ön test): 4 maddeden biri, q2, testin geri kalanıyla zayıf" in text
+    assert "Etik tüketim, ön test: 4 maddeden biri, q2, testin geri kalanıyla zayıf" in text
     assert "0,20" in text and "q3 maddesi testin geri kalanıyla ters yönde ilişkili" in text
     table = overview_of_tests(TESTS, "tr")
     assert list(table.columns)[:6] == ["test", "uygulama", "n", "madde", "katsayı", "güvenirlik"]

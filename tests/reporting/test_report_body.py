@@ -129,14 +129,22 @@ def test_the_body_table_and_findings_show_the_primary_method_only():
 def test_the_sensitivity_table_has_every_method_and_what_each_analyses():
     table = sections.methods_table(effects(), "ancova_cr2", "en")
     maths = table[table["outcome"] == "mathematics"].set_index("method")
-    assert list(maths.index) == list(PARTNER_METHODS)
+    # each method named in words, not by its code
+    named = {
+        "ancova_cr1": "analysis of covariance, CR1 standard errors",
+        "ancova_cr2": "analysis of covariance, CR2 standard errors",
+        "mixed_reml": "random-intercept model (REML)",
+        "did": "difference in differences",
+        "ancova_mi": "analysis of covariance, post-tests imputed",
+    }
+    assert list(maths.index) == [named[method] for method in PARTNER_METHODS]
     sample = maths["analysed sample and model"]
-    assert sample["ancova_cr2"] == (
+    assert sample[named["ancova_cr2"]] == (
         "the findings' method; students with both tests; analysis of covariance, CR2 standard errors"
     )
-    assert sample["did"] == "every observed score, not only the students with both tests"
-    assert sample["ancova_mi"] == "students with a pre-test; post-tests imputed for those who missed them"
-    assert sample["mixed_reml"] == "students with both tests; a random-intercept model of students in schools"
+    assert sample[named["did"]] == "every observed score, not only the students with both tests"
+    assert sample[named["ancova_mi"]] == "students with a pre-test; post-tests imputed for those who missed them"
+    assert sample[named["mixed_reml"]] == "students with both tests; a random-intercept model of students in schools"
     assert "adjusted p" not in table.columns  # checks, not findings: no adjusted p-values
     turkish = sections.methods_table(effects(), "did", "tr")
     assert turkish.iloc[3]["analiz edilen örneklem ve model"].startswith("bulguların yöntemi; yalnızca")
@@ -152,7 +160,8 @@ def test_before_and_after_uses_the_clustered_rows_and_keeps_the_others_for_the_e
     changes = sections.changes(effects(), plan(), INSTRUMENTS).split("\n")
     assert len(changes) == 4 and changes[0].startswith("- In partner schools, mathematics changed by +2.50 points")
     technical = sections.prepost_technical_table(effects(), "en")
-    assert set(technical["method"]) == {"paired_t", "wilcoxon", "welch_t"} and len(technical) == 18
+    assert set(technical["method"]) == {"paired t-test", "Wilcoxon signed-rank test", "Welch's t-test"}
+    assert len(technical) == 18
     # without paired_cr2 rows (before the clustered analysis is merged) the body says no number
     assert sections.prepost_table(effects(with_clustered=False), "en").empty
     assert sections.changes(effects(with_clustered=False), plan(), INSTRUMENTS) == ""
@@ -206,10 +215,10 @@ def test_a_difference_between_subgroups_is_said_only_from_the_moderation_rows():
     assert sections.moderation_sentences(effects(moderation=False), plan(), INSTRUMENTS) == ""
     turkish = sections.moderation_sentences(effects(), plan(language="tr"), INSTRUMENTS)
     assert (
-        "- Matematik: etkinin cinsiyet değişkenine göre farklılaştığına dair kanıt yok "
-        "(kızlar ve erkekler; erkekler eksi kızlar: "
-    ) in turkish
-    assert "- Matematik: etki sınıf değişkenine göre farklılaştı (9, 10 ve 11; F = 4,20, serbestlik dereceleri 2 " in (
+        "- Matematik: etkinin cinsiyet değişkenine göre farklılaştığına dair kanıt yok (kız ve erkek; erkek eksi "
+        in (turkish)
+    )
+    assert "- Matematik: etki sınıf değişkenine göre farklılaştı (9, 10 ve 11; F(2; 11,3) = 4,20, p = 0,040)." in (
         turkish
     )
 
@@ -279,4 +288,4 @@ def test_the_methods_paragraph_names_the_primary_method_in_words():
     assert note.startswith("## How the numbers were made\n\n")
     assert "by an analysis of covariance with school-clustered CR2 standard errors and Satterthwaite" in note
     assert "Groups smaller than 10 are suppressed" in note
-    assert "iki düzeyli rastgele sabitli model" in methods.methods_note(plan(language="tr"), "mixed_reml")
+    assert "iki düzeyli karma etkiler modeli" in methods.methods_note(plan(language="tr"), "mixed_reml")

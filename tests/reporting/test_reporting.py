@@ -57,17 +57,23 @@ def test_findings_are_judged_on_the_adjusted_p_value_when_there_is_one() -> None
         "the data cannot tell it from no effect."
     )
     assert finding_sentence(row, 0.05, "tr", "points", "students").endswith(
-        "Bu fark tesadüf olabilir (p = 0,070, birden çok sonuç ölçüsü için düzeltilmiş): "
-        "veriler onu etkisizlikten ayıramıyor."
+        "Bu fark istatistiksel olarak anlamlı değildir (p = 0,070, birden çok sonuç ölçüsü için düzeltilmiş); "
+        "şans eseri ortaya çıkmış olabilir, veriler sıfır etkiyle de bağdaşmaktadır."
     )
 
 
 def test_non_significant_negative_finding_in_turkish_uses_decimal_commas() -> None:
     row = _row(outcome="english", estimate=-0.57, ci_low=-1.87, ci_high=0.73, p_value=0.378, effect_size=-0.04)
     sentence = finding_sentence(row, 0.05, "tr", "points", "students")
-    assert sentence.startswith("İngilizce alanında ortak okullardaki öğrenciler")
-    assert "0,57 puan daha düşük" in sentence and "(%95 aralık -1,87 ile 0,73" in sentence
-    assert sentence.endswith("Bu fark tesadüf olabilir (p = 0,378): veriler onu etkisizlikten ayıramıyor.")
+    assert sentence.startswith(
+        "İngilizce alanında, yıla aynı düzeyde başlayan öğrenciler karşılaştırıldığında ortak okullardaki "
+        "öğrencilerin yıl sonu puanı karşılaştırma okullarındakilerden ortalama 0,57 puan daha düşük bulundu "
+        "(%95 güven aralığı: -1,87 ile 0,73 arası; etki büyüklüğü g = -0,04)."
+    )
+    assert sentence.endswith(
+        "Bu fark istatistiksel olarak anlamlı değildir (p = 0,378); şans eseri ortaya çıkmış olabilir, veriler "
+        "sıfır etkiyle de bağdaşmaktadır."
+    )
 
 
 def test_suppressed_row_gives_no_numbers() -> None:
@@ -89,8 +95,9 @@ def test_change_sentence_names_the_group_and_who_took_part() -> None:
         n_treatment=133,
     )
     assert change_sentence(row, "tr", "scale_points", "teachers").startswith(
-        "Karşılaştırma okullarında öğretmenlerin mesleki iş birliği ilk uygulamadan ikinci uygulamaya ortalama "
-        "+0,05 ölçek puanı değişti (%95 güven aralığı -0,03 ile 0,14; her iki uygulamaya katılan 133 öğretmen)."
+        "Karşılaştırma okullarında öğretmenlerin mesleki iş birliği puanı ilk uygulamadan ikinci uygulamaya "
+        "ortalama +0,05 ölçek puanı değişti (%95 güven aralığı: -0,03 ile 0,14 arası; her iki uygulamaya katılan "
+        "133 öğretmen)."
     )
     assert "133 teachers took part in both waves" in change_sentence(row, "en", "scale_points", "teachers")
     one = _row(
@@ -128,11 +135,11 @@ def test_turkish_tables_have_turkish_headers_and_labels() -> None:
         ]
     )
     table = sections.partner_vs_control_table(effects, "tr", "ancova_cr1")
-    assert list(table.columns[:3]) == ["sonuç ölçüsü", "n ortak", "n karşılaştırma"]
+    assert list(table.columns[:3]) == ["sonuç ölçüsü", "n (ortak)", "n (karşılaştırma)"]
     assert table.iloc[0]["sonuç ölçüsü"] == "matematik" and table.iloc[0]["p"] == "<0,001"
     assert len(table) == 1 and "yöntem" not in table.columns  # the body's table: one method, named in words
     subgroups = sections.subgroup_table(effects, "tr", "ancova_cr1")
-    assert list(subgroups["alt grup"]) == ["sınıf 9", "sınıf 10"]
+    assert list(subgroups["alt grup"]) == ["sınıf: 9", "sınıf: 10"]
     assert list(subgroups["gizlendi"]) == ["", "gizlendi"]
 
 
@@ -144,13 +151,14 @@ def test_quality_overview_counts_warnings_per_table_and_check() -> None:
     sentence, counts = sections.quality_overview(warnings, "en")
     assert sentence.startswith("The data-quality checks raised 3 points for the schools to check")
     assert counts.values.tolist() == [
-        ["exam_results", "unusual score", 2],
-        ["surveys/student_climate", "same answer to every item", 1],
+        ["exam results", "unusual score", 2],
+        ["survey: School Climate and Belonging Survey (Students)", "same answer to every item", 1],
     ]
     sentence, counts = sections.quality_overview(warnings, "tr")
     assert "3 nokta" in sentence
     assert list(counts.columns) == ["tablo", "kontrol", "kontrol edilecek nokta"]
     assert counts.iloc[0, 1] == "olağan dışı puan"
+    assert list(counts["tablo"]) == ["sınav sonuçları", "anket: Okul İklimi ve Aidiyet Anketi (Öğrenci)"]
 
 
 def test_quality_overview_without_warnings() -> None:

@@ -44,9 +44,9 @@ def test_design_sentence_says_what_each_number_of_schools_could_detect() -> None
         "of 0.25 SD could be detected with 80% power; with 40 schools, 0.12 SD."
     )
     assert text.design_sentences(_design(), "tr") == (
-        "- **Matematik** (okul içi korelasyon ICC = 0,16; ön testin açıkladığı fark: okullar arasında %62, okul "
-        "içinde %48; okul başına 25 öğrenci, ortak okul oranı %50): 20 okulla 0,25 SS'lik bir etki %80 güçle "
-        "saptanabilir; 40 okulla 0,12 SS."
+        "- **Matematik** (sınıf içi korelasyon katsayısı ICC = 0,16; ön testin açıkladığı varyans: okullar "
+        "arasında %62, okul içinde %48; okul başına 25 öğrenci, ortak okul oranı %50): 20 okulla 0,25 SS'lik bir "
+        "etki %80 güçle saptanabilir; 40 okulla 0,12 SS."
     )
 
 
@@ -62,7 +62,7 @@ def test_design_overview_one_row_per_outcome_with_a_column_per_number_of_schools
         "MDES, 40 schools",
     ]
     assert table.iloc[0].tolist() == ["Mathematics", 0.16, 0.62, 0.48, 25, 0.2471, 0.1234]
-    assert list(text.design_overview(_design(), "tr").columns)[-1] == "MDES, 40 okul"
+    assert list(text.design_overview(_design(), "tr").columns)[-1] == "saptanabilir etki (40 okul)"
 
 
 def _joint(**values) -> pd.DataFrame:
@@ -85,7 +85,11 @@ def test_joint_sentence() -> None:
         "orthogonality: F(13, 27) = 1.84, p = 0.087; 3,726 students in 28 schools with every characteristic)."
     )
     turkish = text.joint_sentence(_joint(p_value=0.01), 0.05, "tr")
-    assert "hangi okulların ortak okul olduğunu öngörüyor" in turkish and "28 okuldaki 3.726 öğrenci" in turkish
+    assert (
+        "Özelliklerin tümü birlikte ele alındığında, bir okulun ortak okul olup olmadığını anlamlı biçimde" in turkish
+    )
+    assert "yordamaktadır (birleşik denge testi: " in turkish
+    assert "F(13; 27) = 1,84, p = 0,010; her özelliği bilinen 28 okuldaki 3.726 öğrenci" in turkish
     missing = _joint(statistic=math.nan, p_value=math.nan, note="balance: the characteristics x, y are collinear")
     assert text.joint_sentence(missing, 0.05, "en") == (
         "The joint test could not be computed: balance: the characteristics x, y are collinear."
@@ -192,8 +196,8 @@ def test_evidence_summary_in_words_a_principal_understands() -> None:
     )
     assert turkish.startswith("**Matematik.** Tasarım: ortak okullar programa kendi isteğiyle katıldı;")
     assert "başlangıçtaki öğrencilerden analize girmeyenlerin oranı %6 (ortak okullarda %5" in turkish
-    assert "analize girmeyen okul sayısı 20 okuldan 1. WWC'nin temkinli sınırına göre bu kayıp yüksektir." in turkish
-    assert "yüzdelik sıralamada 12 puan yükselirdi" in turkish
+    assert "20 okuldan 1 okul analize girmedi. WWC'nin temkinli sınırına göre bu kayıp yüksektir." in turkish
+    assert "ortalama bir öğrencinin yüzdelik sırası, programa katılsaydı 12 puan yükselirdi." in turkish
 
 
 def test_evidence_overview_is_one_compact_row_per_finding() -> None:
@@ -216,7 +220,7 @@ def test_evidence_overview_is_one_compact_row_per_finding() -> None:
     turkish = text.evidence_overview(evidence, effects, "tr", "ancova_cr2")
     assert turkish.iloc[0].tolist()[1:3] == ["%5 / %10", "yüksek"]
     assert turkish.iloc[0].tolist()[5:] == [
-        "0,30 (0,21 ile 0,40)",
+        "0,30 (0,21; 0,40)",
         "<0,001",
         "evet",
         "evet",

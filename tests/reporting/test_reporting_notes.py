@@ -101,7 +101,7 @@ def test_change_of_a_group_without_post_test_says_why():
         "partner schools has a post-test value)."
     )
     assert change_sentence(row, "tr", "points", "students").startswith(
-        "Ortak okullarda fen bilimleri alanındaki değişim hesaplanamadı (ortak okullar:"
+        "Ortak okullarda fen bilimleri puanındaki değişim hesaplanamadı (ortak okullar:"
     )
 
 
@@ -151,7 +151,7 @@ def test_balance_table_and_joint_sentence_say_what_was_left_out():
     )
     missing = joint.assign(statistic=math.nan, p_value=math.nan, note="too_many_characteristics")
     assert evidence.joint_sentence(missing, 0.05, "tr") == (
-        "Ortak test hesaplanamadı: ortak diklik testi, okul sayısından daha az özellik gerektirir."
+        "Birleşik denge testi hesaplanamadı: birleşik denge testi için özellik sayısı okul sayısından az olmalıdır."
     )
 
 

@@ -206,7 +206,7 @@ def test_a_staff_self_assessment_whose_every_school_is_blank_speaks_of_responden
     )  # fmt: skip
     rows = every_school_blank().assign(outcome="leadership", role="staff")
     ((_, shown),) = schools.school_tables(rows, SCHOOLS.iloc[:2], staff_plan, "tr", {"criteria": _Staff()})
-    assert "yanıtlayan sayısı 10 sınırına ulaşmadı" in shown and "öğrenci" not in shown
+    assert "katılımcı sayısı 10 sınırına ulaşmadı" in shown and "öğrenci" not in shown
 
 
 def test_at_a_minimum_of_one_a_blank_is_a_wave_without_anyone_and_no_privacy_note():

@@ -59,8 +59,8 @@ def test_summary_in_turkish_of_a_subgroup_with_high_attrition():
         p_adjusted=0.40,
     )
     assert summary(row, "matematik", "tr") == (
-        "matematik (grade=9): ortak okulların öğrencileri 0,10 SS daha düşük puan aldı (4 "
-        "yüzdelik sıra), istatistiksel olarak anlamlı değil, önemli sayılan 0,25 SS'den "
+        "matematik (grade=9): ortak okulların öğrencileri 0,10 SS daha düşük puan aldı (yüzdelik "
+        "sırada 4 puan), istatistiksel olarak anlamlı değil, önemli sayılan 0,25 SS'den "
         "küçük; çok sayıda öğrenci veya okul örneklemden ayrıldı; standardı karşılamıyor."
     )
 
@@ -113,5 +113,5 @@ def test_summary_of_a_staff_or_parent_instrument_names_the_respondents():
     turkish = summary_sentence(
         "liderlik", "all", 0.45, True, True, 17.4, "high", "meets_with_reservations", "tr", respondents="respondents"
     )
-    assert turkish.startswith("liderlik: ortak okullarda yanıtlayanlar 0,45 SS daha yüksek")
-    assert "çok sayıda yanıtlayan veya okul örneklemden ayrıldı" in turkish
+    assert turkish.startswith("liderlik: ortak okullardaki katılımcılar 0,45 SS daha yüksek")
+    assert "çok sayıda katılımcı veya okul örneklemden ayrıldı" in turkish

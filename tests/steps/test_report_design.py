@@ -221,8 +221,8 @@ def staff_run(language: str) -> StandIn:
     [
         ("en", "changed by 0.00 scale points on average from before to after (95% interval -0.20 to 0.20; 25 "
                "respondents answered in both waves)", ("student", "teacher", "-0.00")),
-        ("tr", "ortalama 0,00 ölçek puanı değişti (%95 güven aralığı -0,20 ile 0,20; her iki uygulamada da yanıt veren "
-               "sayısı: 25)", ("öğrenci", "öğretmen", "-0,00")),
+        ("tr", "ortalama 0,00 ölçek puanı değişti (%95 güven aralığı: -0,20 ile 0,20 arası; her iki uygulamaya "
+               "katılan 25 kişi)", ("öğrenci", "öğretmen", "-0,00")),
     ],
 )  # fmt: skip
 def test_a_staff_self_assessment_speaks_of_respondents_and_a_change_rounding_to_zero_has_no_sign(

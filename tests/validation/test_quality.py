@@ -249,10 +249,11 @@ def test_outlier(planted):
     row = int(exams.index[exams["student_id"] == "ST20"][0])
     assert _found(warnings, "outlier") == [("exam_results", "S01", row, "score", "100")]
     message = warnings.loc[warnings["check"] == "outlier", "message"].item()
-    # the 14 pre scores (25, 30 and the new ones): median 47, MAD 6, z = 0.6745 * (100 - 47) / 6 = 5.96
+    # the 14 pre scores (25, 30 and the new ones): median 47, MAD 6, z = 0.6745 * (100 - 47) / 6 = 5.96;
+    # the school reads the median in words, and no z
     assert message == (
-        "Score 100 is far from the school's median of 47 in mathematics on exam E22-PRE "
-        "(robust z = 6); check that it was entered correctly."
+        "A score of 100 in mathematics (exam E22-PRE) is far from your school's other scores in that subject: "
+        "half of them are above 47 and half below. Check that it was entered correctly."
     )
 
 
@@ -274,22 +275,22 @@ def test_straight_lining(planted):
                 "bel_1, bel_2, bel_3, bel_4, bel_5",
                 "4",
             ),
-            ("surveys/student_climate", "S03", _climate_row(report, "ST06", "post"), "col_1, col_2, col_3, col_4", "3"),
             ("surveys/teacher_collaboration", "S01", teacher_row, "tc_1, tc_2, tc_3, tc_4, tc_5", "2"),
         ]
     )
     messages = warnings.loc[warnings["check"] == "straight_lining"].set_index("value")["message"]
     assert messages["4"] == (
-        "The same answer (4) to all 5 items of the scale belonging, although 2 of them are "
-        "worded the other way round: the answers contradict each other."
+        "The same answer, \u201cAgree\u201d (4), to all 5 questions of \u201cSense of belonging at school\u201d, "
+        "although some of them are asked the other way round, so the answers contradict each other; check that "
+        "the survey was answered with care."
     )
-    assert messages["3"] == (
-        "The same answer (3) to all 4 items of the scale peer_collaboration; "
-        "check that the survey was answered with care."
-    )
-    without_midpoint = check_quality(report, settings=QualitySettings(straight_lining_midpoint=False))
-    assert sorted(_found(without_midpoint, "straight_lining"))[0][4] == "4"
-    assert len(_found(without_midpoint, "straight_lining")) == 2
+    # ST06's all-neutral answers to the four peer-collaboration questions are flagged only when
+    # four items count as a long scale
+    long = check_quality(report, settings=QualitySettings(straight_lining_long_scale=4))
+    assert ("S03", _climate_row(report, "ST06", "post"), "3") in {
+        (school, row, value) for _, school, row, _, value in _found(long, "straight_lining")
+    }
+    assert len(_found(long, "straight_lining")) == 3
 
 
 @pytest.mark.slow
@@ -346,8 +347,8 @@ def test_turkish_messages(planted):
         "S03 okulundan teacher_collaboration anketine ön test yanıtları gelmiş, ancak son test yanıtları yok."
     )
     assert messages["outlier"] == (
-        "100 puanı, okulun E22-PRE sınavındaki mathematics puanlarının ortancasından "
-        "(47) çok uzak (sağlam z = 6); doğru girildiğini kontrol edin."
+        "E22-PRE sınavında mathematics puanı 100; bu, okulunuzun bu dersteki öteki puanlarından çok farklı "
+        "(puanların yarısı 47 puanın üstünde, yarısı altında). Doğru girilip girilmediğini kontrol edin."
     )
     with pytest.raises(ValueError, match="language 'de'"):
         check_quality(report, language="de")
@@ -478,18 +479,26 @@ def test_demo_warnings(demo):
         ]["score"]
         mad = (group - group.median()).abs().median()
         assert abs(0.6745 * (row["score"] - group.median()) / mad) > 3.5
-    # straight-lining: counted again, scale by scale, with nunique
-    expected = 0
+    # straight-lining: counted again, scale by scale, with nunique: a response once, when one
+    # answer to a scale contradicts its reverse-keyed items (not the middle answer 3) or the
+    # scale has 8+ items (none in the demo)
+    expected, all_neutral = 0, 0
     for table, instrument_id in (
         ("surveys/student_climate", "student_climate"),
         ("surveys/teacher_collaboration", "teacher_collaboration"),
     ):
         frame = report.accepted[table]
-        for items in load_instrument(instrument_id).scales.values():
+        instrument = load_instrument(instrument_id)
+        flagged = pd.Series(False, index=frame.index)
+        for items in instrument.scales.values():
             answers = frame[list(items)]
-            expected += int(((answers.nunique(axis=1) == 1) & answers.notna().all(axis=1)).sum())
+            same = (answers.nunique(axis=1) == 1) & answers.notna().all(axis=1)
+            reversed_items = any(instrument.item(item).reverse for item in items)
+            flagged |= same & ((reversed_items & (answers.iloc[:, 0] != 3)) | (len(items) >= 8))
+            all_neutral += int((same & (answers.iloc[:, 0] == 3)).sum())
+        expected += int(flagged.sum())
     assert counts["straight_lining"] == expected
-    assert 0.05 < expected / sum(len(report.accepted[t]) for t in report.accepted if t.startswith("surveys/")) < 0.15
+    assert 0 < expected < all_neutral / 10  # the all-neutral responses were most of the old warnings
     # chance double submissions: identical answers within ten minutes at one school, at most a few
     climate = report.accepted["surveys/student_climate"]
     for record in warnings[warnings["check"] == "duplicate_submission"].itertuples():
@@ -510,8 +519,8 @@ def test_validate_writes_warnings(planted, tmp_path, capsys):
     assert list(warnings.columns) == list(WARNING_COLUMNS)
     assert warnings["message"].tolist() == expected["message"].tolist()
     assert (
-        "18 data-quality warnings for review (the rows stay accepted): 1 header_row, 3 missing_school, 2 missing_wave, "
-        "1 missing_grade, 2 roster_not_tested, 1 low_response, 1 outlier, 3 straight_lining, 2 speeding, "
+        "17 data-quality warnings for review (the rows stay accepted): 1 header_row, 3 missing_school, 2 missing_wave, "
+        "1 missing_grade, 2 roster_not_tested, 1 low_response, 1 outlier, 2 straight_lining, 2 speeding, "
         "1 duplicate_submission, 1 items_disagree"
     ) in out
 

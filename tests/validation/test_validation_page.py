@@ -101,7 +101,7 @@ def test_schools_table_counts_and_links_to_fix_lists(pages):
         '<a href="fix-lists/unassigned.html">open</a>',
     ]
     assert "<td>S04</td>" not in page
-    assert re.search(r"<td>exam_results.csv</td><td>outlier</td><td class=\"number\">1</td>", page)
+    assert re.search(r"<td>exam_results.csv</td><td>unusual score</td><td class=\"number\">1</td>", page)
 
 
 @pytest.mark.slow

@@ -5,8 +5,9 @@ chosen by its *message key* (the check name, or ``<check>.<variant>`` where one 
 different things: ``missing_school.exam``, ``straight_lining.reversed``), filled with a few
 parameters. Wave codes among the parameters (``wave``, ``present``, ``missing``, ``low_wave``,
 ``high_wave``) are written as the language says them (``post`` -> "post-test", "son test");
-decimal numbers as the language writes them (a decimal comma in Turkish). Messages about a count
-that may be one (`COUNTED`) have plural forms, chosen by that count.
+decimal numbers as the language writes them (a decimal comma in Turkish); a parameter given as
+a mapping of language to text (a scale's title from its instrument) in the language's text.
+Messages about a count that may be one (`COUNTED`) have plural forms, chosen by that count.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def warning_text(key: str, params: Mapping[str, Any], language: str = "en") -> s
     check_language(language)
     values = {}
     for name, value in params.items():
+        if isinstance(value, Mapping):  # a text per language (a scale's title, an answer's label)
+            value = value.get(language) or value.get("en") or next(iter(value.values()), "")
         if name in _WAVE_PARAMS:
             value = text(f"quality.waves.{value}", language) if str(value) in ("pre", "post") else value
         elif isinstance(value, float):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -13,40 +15,88 @@ from evaluation.validation.quality.settings import QualitySettings
 def straight_lining(
     table: str, frame: pd.DataFrame, instrument: Instrument, settings: QualitySettings
 ) -> list[Finding]:
-    """``straight_lining``: the same answer to every item of a scale of at least
-    ``settings.straight_lining_min_items`` items (all of them answered).
+    """``straight_lining``: the same answer to every item of a scale, where that says something.
 
-    When the scale has reverse-keyed items and the answer is not the middle of the response
-    scale, the answers contradict each other and the message says so (``straight_lining.reversed``).
+    A response is flagged when it gives one answer to every item of a scale of at least
+    ``settings.straight_lining_min_items`` items (all answered) and either
+
+    - the scale has reverse-keyed items and the answer is not the middle of the response scale
+      (agreeing with "I feel lonely at school" and with "I am happy to come to my school": the
+      answers contradict each other; ``straight_lining.reversed``), or
+    - the scale has at least ``settings.straight_lining_long_scale`` items (one answer to that
+      many questions is unlikely from someone who read them; ``straight_lining.same``).
+
+    So the same middle answer ("neither agree nor disagree") to a short scale, and the same answer
+    to a short scale whose items all point one way, are not flagged: an honest respondent can
+    give them. A response is flagged once, for its first such scale (a contradictory one first),
+    so the warnings count responses. Vectorised per scale: linear in the rows.
     """
     midpoint = (instrument.scale_min + instrument.scale_max) / 2
-    found = []
+    flagged: list[pd.DataFrame] = []
     for scale, items in instrument.scales.items():
         items = [item for item in items if item in frame.columns]
         if len(items) < settings.straight_lining_min_items:
             continue
         answers = frame[items].astype("Float64")
         low, high = answers.min(axis=1, skipna=False), answers.max(axis=1, skipna=False)
-        same = (low == high).fillna(False)
-        if not settings.straight_lining_midpoint:
-            same &= low != midpoint
+        same = (low == high).fillna(False).to_numpy(dtype=bool)
         n_reverse = sum(instrument.item(item).reverse for item in items)
-        for row, answer in low[same.to_numpy(dtype=bool)].items():
-            contradictory = n_reverse > 0 and answer != midpoint
-            key = "straight_lining.reversed" if contradictory else "straight_lining.same"
-            found.append(
-                Finding(
-                    table,
-                    frame.at[row, "school_id"],
-                    int(row),
-                    ", ".join(items),
-                    f"{answer:g}",
-                    "straight_lining",
-                    key,
-                    {"answer": f"{answer:g}", "n_items": len(items), "scale": scale, "n_reverse": n_reverse},
-                )
+        contradictory = same & (n_reverse > 0) & (low != midpoint).fillna(False).to_numpy(dtype=bool)
+        keep = contradictory | (same & (len(items) >= settings.straight_lining_long_scale))
+        if not keep.any():
+            continue
+        flagged.append(
+            pd.DataFrame(
+                {
+                    "row": frame.index[keep],
+                    "answer": low[keep].to_numpy(dtype="float64"),
+                    "contradictory": contradictory[keep],
+                    "scale": scale,
+                    "items": ", ".join(items),
+                    "n_items": len(items),
+                    "n_reverse": n_reverse,
+                }
             )
-    return found
+        )
+    if not flagged:
+        return []
+    found = pd.concat(flagged, ignore_index=True).sort_values("contradictory", ascending=False, kind="stable")
+    found = found.drop_duplicates("row").sort_values("row", kind="stable")
+    schools = frame.loc[found["row"], "school_id"].to_numpy(dtype=object)
+    labels = instrument.labels
+    return [
+        Finding(
+            table,
+            school,
+            int(record.row),
+            record.items,
+            f"{record.answer:g}",
+            "straight_lining",
+            "straight_lining.reversed" if record.contradictory else "straight_lining.same",
+            {
+                "answer": _answer_label(record.answer, instrument.scale_min, labels),
+                "n_items": record.n_items,
+                "scale": instrument.scale_titles.get(record.scale) or record.scale,
+                "n_reverse": record.n_reverse,
+            },
+        )
+        for school, record in zip(schools, found.itertuples(index=False), strict=True)
+    ]
+
+
+def _answer_label(answer: float, scale_min: int, labels: Mapping[str, tuple[str, ...]]) -> Mapping[str, str] | str:
+    """An answer as the respondent saw it, per language (``"Kararsızım" (3)``), or the number
+    when the instrument has no labels for it."""
+    number = f"{answer:g}"
+    position = int(answer) - scale_min
+    if answer != int(answer) or not labels:
+        return number
+    worded = {
+        language: f"\u201c{texts[position]}\u201d ({number})"
+        for language, texts in labels.items()
+        if 0 <= position < len(texts)
+    }
+    return worded or number
 
 
 def speeding(table: str, frame: pd.DataFrame, instrument: Instrument, settings: QualitySettings) -> list[Finding]:

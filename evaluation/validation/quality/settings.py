@@ -26,10 +26,11 @@ class QualitySettings:
         median and MAD say too little.
     straight_lining_min_items : int
         Only scales with at least this many items (4) are checked for straight-lining.
-    straight_lining_midpoint : bool
-        Whether the same middle answer to every item (``3`` on a 1-5 scale, "neither agree nor
-        disagree") counts as straight-lining (True). Such answers do not contradict reverse-keyed
-        items but may still mean the items were not read.
+    straight_lining_long_scale : int
+        One answer to every item of a scale of at least this many items (8) is flagged whatever
+        the answer; on a shorter scale only an answer that contradicts its reverse-keyed items is
+        (the same middle answer, "neither agree nor disagree", to four or five questions is what an
+        undecided respondent gives, and it flagged one student response in ten in the demo).
     speeding_seconds_per_item : float
         ``speeding`` warns when a response took less than this many seconds per answered item (2).
     speeding_median_fraction : float
@@ -47,7 +48,7 @@ class QualitySettings:
     outlier_z: float = 3.5
     outlier_min_group: int = 10
     straight_lining_min_items: int = 4
-    straight_lining_midpoint: bool = True
+    straight_lining_long_scale: int = 8
     speeding_seconds_per_item: float = 2.0
     speeding_median_fraction: float = 1 / 3
     duplicate_window_minutes: float = 10.0
@@ -61,7 +62,12 @@ class QualitySettings:
         for name in ("outlier_z", "speeding_seconds_per_item", "duplicate_window_minutes"):
             if getattr(self, name) < 0:
                 problems.append(f"{name} must not be negative (found {getattr(self, name)!r})")
-        for name in ("outlier_min_group", "straight_lining_min_items", "duplicate_min_items"):
+        for name in (
+            "outlier_min_group",
+            "straight_lining_min_items",
+            "straight_lining_long_scale",
+            "duplicate_min_items",
+        ):
             if getattr(self, name) < 1:
                 problems.append(f"{name} must be at least 1 (found {getattr(self, name)!r})")
         if problems:
