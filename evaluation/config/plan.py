@@ -120,6 +120,7 @@ class Outcome:
     test: str | None = None
     confirmatory: bool = True
     equated: bool = False
+    yearly_growth: float | None = None  # typical growth in a school year, in the outcome's units (months of learning)
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ def _digits(value: Any) -> Any:
 Name = Annotated[str, StringConstraints(pattern=r"\S")]  # text that is not blank
 FreeText = Annotated[str, BeforeValidator(_digits), StringConstraints(pattern=r"\S")]
 InstrumentId = Annotated[str, StringConstraints(pattern=rf"^{INSTRUMENT_ID}$")]
+YearlyGrowth = Annotated[float, Field(gt=0)]  # a whole number (8) is a number too
 
 
 class _Schema(BaseModel):
@@ -276,6 +278,7 @@ class ExamOutcomeDocument(_Schema):
     subject: Name
     confirmatory: bool = True
     equated: bool = False
+    yearly_growth: YearlyGrowth | None = None
 
 
 class SurveyOutcomeDocument(_Schema):
@@ -286,6 +289,7 @@ class SurveyOutcomeDocument(_Schema):
     instrument: InstrumentId
     scale: Name
     confirmatory: bool = True
+    yearly_growth: YearlyGrowth | None = None
 
 
 class KnowledgeTestOutcomeDocument(_Schema):
@@ -295,6 +299,7 @@ class KnowledgeTestOutcomeDocument(_Schema):
     domain: Name
     test: Name
     confirmatory: bool = True
+    yearly_growth: YearlyGrowth | None = None
 
 
 _EXAMPLE_OUTCOME = "{id: mathematics, source: exam, subject: mathematics, domain: academic}"
@@ -326,6 +331,8 @@ EXPECTED = Expected(
         "outcomes[].confirmatory": "true (a confirmatory outcome: its headline p-value is adjusted within its "
         "multiplicity family) or false (exploratory)",
         "outcomes[].equated": "true (the November and April exams were equated: put on one scale) or false",
+        "outcomes[].yearly_growth": "a number above 0: how much the outcome typically grows in a school year, in its "
+        "own units (points, scale points), such as 8; the report's summary then gives the effect in months of learning",
         "subgroups": "a list such as [grade, sex] (or [] for none)",
         "subgroups[]": f"one of {', '.join(SUBGROUPS)}",
         "on_quarantine": "stop (quarantined rows stop the run) or continue (analyse the accepted rows and report "

@@ -234,26 +234,55 @@ def evidence_summaries(
     method: str,
     wording: dict[str, tuple[str, str]],
 ) -> md.Markdown:
-    """One paragraph per finding, for a principal: design, attrition, starting point, effect with
-    its interval, significance, importance and the overall rating. `wording` is
-    `evaluation.reporting.sections.outcome_wording` (who answered each outcome)."""
+    """For a principal: design, attrition, starting point, effect with its interval, significance,
+    importance and the overall rating of each finding. `wording` is
+    `evaluation.reporting.sections.outcome_wording` (who answered each outcome).
+
+    One finding gets one paragraph. With several, what they share is said once: the design first;
+    then the attrition, one line per distinct statement with the outcomes it holds for (outcomes
+    measured on the same students share it); then a paragraph per finding (starting point and
+    effect, and its rating when the ratings differ); and the rating, when all share it, last."""
     language = plan.language
     exploratory = {o.id for o in plan.outcomes if not o.confirmatory}
-    paragraphs = []
+    findings = []
     for _, row in evidence.iterrows():
         who = wording.get(row["outcome"], ("points", "students"))[1]
         levels = attrition_levels(counts, row["outcome"], plan.attrition_boundary)
-        parts = [
-            md.Markdown("**{}.**").format(md.capitalise(label(row["outcome"], language), language)),
-            md.text("evidence.design", language),
-            _attrition_sentence(levels, who, plan.attrition_boundary, language),
-            _baseline_sentence(row, who, language, _baseline_note(effects, row["outcome"])),
-            _effect_sentence(
-                row, _headline(effects, row["outcome"], method), who, language, row["outcome"] in exploratory
-            ),
-            md.text(f"evidence.overall.{row['rating']}", language),
-        ]
-        paragraphs.append(md.Markdown(" ").join(parts))
+        findings.append(
+            {
+                "name": md.Markdown("**{}.**").format(md.capitalise(label(row["outcome"], language), language)),
+                "outcome": row["outcome"],
+                "attrition": _attrition_sentence(levels, who, plan.attrition_boundary, language),
+                "baseline": _baseline_sentence(row, who, language, _baseline_note(effects, row["outcome"])),
+                "effect": _effect_sentence(
+                    row, _headline(effects, row["outcome"], method), who, language, row["outcome"] in exploratory
+                ),
+                "overall": md.text(f"evidence.overall.{row['rating']}", language),
+            }
+        )
+    design = md.text("evidence.design", language)
+    if len(findings) == 1:
+        only = findings[0]
+        return md.Markdown(" ").join(
+            [only["name"], design, only["attrition"], only["baseline"], only["effect"], only["overall"]]
+        )
+    shared_rating = len({f["overall"] for f in findings}) == 1
+    by_attrition: dict[str, list[str]] = {}
+    for finding in findings:
+        by_attrition.setdefault(finding["attrition"], []).append(finding["outcome"])
+    attrition_lines = [
+        md.Markdown("- {outcomes}: {sentence}").format(
+            outcomes=md.capitalise(md.listing([label(o, language) for o in outcomes], language), language),
+            sentence=sentence,
+        )
+        for sentence, outcomes in by_attrition.items()
+    ]
+    paragraphs = [design, md.Markdown("\n").join(attrition_lines)]
+    for finding in findings:
+        parts = [finding["name"], finding["baseline"], finding["effect"]]
+        paragraphs.append(md.Markdown(" ").join(parts if shared_rating else [*parts, finding["overall"]]))
+    if shared_rating:
+        paragraphs.append(md.text("evidence.every_finding", language, overall=findings[0]["overall"]))
     return md.Markdown("\n\n").join(paragraphs)
 
 

@@ -20,7 +20,7 @@ from evaluation.config.instruments import instrument_title
 from evaluation.config.plan import Plan
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import check_name, column
-from evaluation.reporting.sentences import change_sentence, finding_sentence, label, note_text, p_cell
+from evaluation.reporting.sentences import change_sentence, finding_sentence, label, note_text, p_cell, percent
 from evaluation.wording import has, method_name, table_name, text
 
 #: The pre/post estimate of the report's body: the mean change with school-clustered CR2 errors.
@@ -197,7 +197,10 @@ def _format(frame: pd.DataFrame, columns: dict[str, str], language: str) -> pd.D
         shown["group"] = [label(g, language) for g in shown["group"]]
     if "subgroup" in shown:
         shown["subgroup"] = [_subgroup(s, language) for s in shown["subgroup"]]
-    if "suppressed" in shown:
+    if "suppressed" in shown and not shown["suppressed"].astype(bool).any():
+        shown = shown.drop(columns="suppressed")  # no empty column when nothing is suppressed
+        columns = {name: key for name, key in columns.items() if name != "suppressed"}
+    elif "suppressed" in shown:
         shown["suppressed"] = [column("suppressed", language) if s else "" for s in shown["suppressed"]]
     headers = {name: column(key, language) for name, key in columns.items()}
     return shown.rename(columns=headers).reset_index(drop=True)
@@ -469,6 +472,8 @@ def attrition_table(attrition: pd.DataFrame, language: str) -> pd.DataFrame:
         for o, g in zip(people["outcome"], people["group"])
     ]
     people["level"] = [label(level, language) for level in people["level"]]
+    # a percentage, as the evidence section and the missing-data table write shares
+    people["attrition"] = [percent(a, language) if pd.notna(a) else "" for a in people["attrition"]]
     columns = {
         "outcome": "outcome",
         "group": "group",

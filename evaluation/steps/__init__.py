@@ -30,12 +30,12 @@ NOTEBOOKS = {
                                     partner_vs_control.subgroups, partner_vs_control.design),
     "04-evidence.ipynb": (evidence.method, evidence.evidence, evidence.attrition_levels, evidence.balance,
                          years.findings_by_year),
-    "05-annual-report.ipynb": (report.title, report.findings, report.partner_vs_control, report.robustness,
-                               report.before_and_after, report.schools, report.subgroups, report.attrition,
-                               report.evidence, report.balance, report.reliability, report.tests_and_items,
-                               report.activities,
-                               report.indicators_over_years, report.findings_by_year, report.next_year,
-                               report.data, report.methods, report.sensitivity_checks),
+    "05-annual-report.ipynb": (report.title, report.summary, report.findings, report.partner_vs_control,
+                               report.robustness, report.before_and_after, report.subgroups, report.activities,
+                               report.schools, report.indicators_over_years, report.findings_by_year,
+                               report.limitations, report.appendix, report.methods, report.sensitivity_checks,
+                               report.attrition, report.evidence, report.balance, report.reliability,
+                               report.tests_and_items, report.next_year, report.data, report.provenance),
 }  # fmt: skip
 
 

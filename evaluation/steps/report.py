@@ -24,8 +24,11 @@ from evaluation.reporting import escaping as md
 from evaluation.reporting import evidence as evidence_text
 from evaluation.reporting import figures, sections, sensitivity
 from evaluation.reporting import item_analysis as item_text
+from evaluation.reporting import limitations as limitation_text
 from evaluation.reporting import methods as methods_text
+from evaluation.reporting import provenance as provenance_text
 from evaluation.reporting import schools as school_text
+from evaluation.reporting import summary as summary_text
 from evaluation.reporting.headings import section as heading  # `section` of steps.context is the decorator
 from evaluation.steps import workspace
 from evaluation.steps.context import Run
@@ -46,6 +49,91 @@ def title(run: Run) -> Shown:
 
 #: The group whose change a monitoring run reports (it has no control schools).
 _MONITORED = ("partner",)
+
+
+def _heading(heading: md.Markdown, level: int = 2) -> md.Markdown:
+    return (md.Markdown("# ") if level == 1 else md.Markdown("## ")) + heading
+
+
+def summary(run: Run) -> Shown:
+    """The first page: the programme in two sentences, the table of findings (per outcome the
+    primary method's difference and effect size with their intervals, the improvement index,
+    months of learning where the plan gives the yearly growth, the rating with its mark, schools
+    and students per group) with its legend, and a verdict per domain. In a monitoring run, each
+    outcome's change in the partner schools, no rating, and verdicts that claim no effect."""
+    plan, effects = run.plan, run.table("effects")
+    language = plan.language
+    parts: list = [
+        _heading(md.text("report.sections.summary.heading", language)),
+        summary_text.programme_sentences(plan, run.accepted["schools"], run.monitoring),
+    ]
+    if run.monitoring:
+        return Shown(
+            *parts,
+            md.text("report.summary.table_monitoring", language),
+            _styled(run, summary_text.changes_table(effects, plan, run.instruments)),
+            md.text("report.summary.verdicts", language),
+            summary_text.monitoring_verdicts(effects, plan),
+        )
+    evidence_rows = run.table("evidence")
+    months = any(o.yearly_growth is not None for o in plan.outcomes)
+    return Shown(
+        *parts,
+        md.text(
+            "report.summary.table", language, months=md.text("report.summary.table_months", language) if months else ""
+        ),
+        _styled(run, summary_text.findings_table(effects, evidence_rows, plan, run.instruments, run.primary)),
+        summary_text.rating_legend(language),
+        md.text("report.summary.verdicts", language),
+        summary_text.domain_verdicts(effects, evidence_rows, plan, run.primary),
+    )
+
+
+def limitations(run: Run) -> Shown:
+    """What limits the findings, drawn from the results (attrition, differences at the start,
+    scales' reliability, exams not equated, outcomes not estimated, few schools, no control
+    schools), and a recommendation for each, worded for officials."""
+    plan = run.plan
+    evidence_rows = run.table("evidence") if not run.monitoring else None
+    has_design = not run.monitoring and any(o.source == "exam" and o.domain == "academic" for o in plan.outcomes)
+    limits, recommendations = limitation_text.limitations(
+        plan,
+        run.monitoring,
+        run.table("effects"),
+        evidence_rows if evidence_rows is not None else pd.DataFrame(),
+        run.table("scales"),
+        run.table("design") if has_design else None,
+        run.primary,
+    )
+    return Shown(
+        md.Markdown("## ") + md.text("report.sections.limitations_and_recommendations", plan.language),
+        limitation_text.section_text(limits, recommendations, plan.language),
+    )
+
+
+def appendix(run: Run) -> Shown:
+    """The technical appendix's heading: everything after it is for analysts and reviewers."""
+    return Shown(
+        _heading(md.text("report.appendix.heading", run.language), level=1),
+        md.text("report.appendix.intro", run.language),
+    )
+
+
+def provenance(run: Run) -> Shown:
+    """Where the report comes from: the SHA-256 of the plan and of every input file, the data
+    contracts' versions and the software's versions."""
+    from evaluation.resources import CONTRACTS_DIR
+
+    plan, language = run.plan, run.language
+    folders = [(year.period, year.data_dir) for year in plan.earlier_years if year.data_dir.is_dir()]
+    folders.append((plan.period, plan.data_dir))
+    return Shown(
+        _heading(md.text("report.provenance.heading", language)),
+        md.text("report.provenance.intro", language),
+        _styled(run, provenance_text.input_files(plan.path, folders, language)),
+        _styled(run, provenance_text.contract_versions(CONTRACTS_DIR, list(run.accepted), language)),
+        _styled(run, provenance_text.package_versions(language)),
+    )
 
 
 def findings(run: Run) -> Shown:
@@ -292,6 +380,7 @@ def methods(run: Run) -> Shown:
         methods_text.methods_note(run.plan, run.primary),
         methods_text.covariates_note(run.plan, run.covariates, effects, run.primary),
         methods_text.families_note(run.plan),
+        md.text("report.summary_methods", run.language, months=md.count(summary_text.MONTHS_PER_YEAR, run.language)),
     )
 
 

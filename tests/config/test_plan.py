@@ -157,7 +157,7 @@ def test_an_integer_id_or_key_in_an_outcome_is_refused(tmp_path):
     path, text = refused(tmp_path, GOOD + "  - {1: x, id: science, source: exam, subject: science, domain: academic}\n")
     assert text == (
         f"{path}: outcomes[1].1 (outcome science) is not a key of an exam outcome "
-        "(its keys are id, source, domain, subject, confirmatory, equated)"
+        "(its keys are id, source, domain, subject, confirmatory, equated, yearly_growth)"
     )
 
 
@@ -407,13 +407,13 @@ def test_optional_keys_of_the_wrong_type_or_unknown(tmp_path, line, message):
             "scale: belonging,",
             "scale: belonging, weight: 2,",
             "outcomes[2].weight (outcome belonging) is not a key of a survey outcome (its keys are id, source, domain, "
-            "instrument, scale, confirmatory)",
+            "instrument, scale, confirmatory, yearly_growth)",
         ),
         (
             "subject: science,",
             "subject: science, scale: belonging,",
             "outcomes[1].scale (outcome science) is not a key of an exam outcome (its keys are id, source, domain, "
-            "subject, confirmatory, equated)",
+            "subject, confirmatory, equated, yearly_growth)",
         ),
         (
             "id: science,",
@@ -748,7 +748,7 @@ def test_covariates_and_families_of_the_wrong_kind(tmp_path, lines, message):
             "domain: wellbeing}",
             "domain: wellbeing, equated: true}",
             "outcomes[2].equated (outcome belonging) is not a key of a survey outcome (its keys are id, source, "
-            "domain, instrument, scale, confirmatory)",
+            "domain, instrument, scale, confirmatory, yearly_growth)",
         ),
     ],
 )
@@ -782,3 +782,23 @@ def test_every_problem_of_the_new_keys_is_listed_with_the_others(tmp_path):
 def test_demo_names_the_synthetic_programme(tmp_path, written, demo, scenario):
     plan = load_plan(write(tmp_path, GOOD + f"demo: {written}\n"))
     assert (plan.demo, plan.demo_scenario) == (demo, scenario)
+
+
+# --- yearly_growth: an outcome's typical growth in a school year, for the summary's months of learning ---
+
+
+def test_yearly_growth_is_read_as_a_number_and_is_optional(tmp_path):
+    text = THREE_OUTCOMES.replace(
+        "subject: mathematics, domain: academic}", "subject: mathematics, domain: academic, yearly_growth: 8}"
+    ).replace("domain: wellbeing}", "domain: wellbeing, yearly_growth: 0.25}")
+    plan = load_plan(write(tmp_path, text))
+    assert [o.yearly_growth for o in plan.outcomes] == [8.0, None, 0.25]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "'8'", "true", "[8]"])
+def test_yearly_growth_must_be_a_number_above_zero(tmp_path, value):
+    text = THREE_OUTCOMES.replace(
+        "subject: mathematics, domain: academic}", f"subject: mathematics, domain: academic, yearly_growth: {value}}}"
+    )
+    path, message = refused(tmp_path, text)
+    assert message.startswith(f"{path}: outcomes[0].yearly_growth (outcome mathematics) must be a number above 0")

@@ -124,8 +124,12 @@ def test_report_shows_the_evidence_of_every_finding_and_next_years_design(demo_r
         "Peer collaboration",
         "Teachers&#39;? professional collaboration|Teachers' professional collaboration",
     ):
-        assert len(re.findall(rf"<strong>(?:{name})\.</strong> Design:", report)) == 1, name
-    assert len(re.findall(r"Overall: (?:meets|does not meet) the WWC standards", report)) == len(plan.outcomes)
+        assert len(re.findall(rf"<strong>(?:{name})\.</strong> Starting point:", report)) == 1, name
+    # what the findings share is said once: the design, and the rating (all seven meet with reservations)
+    assert report.count("Design: partner schools chose to take part") == 1
+    evidence = pd.read_csv(demo_run / "shared" / "results" / "evidence.csv")
+    assert evidence["rating"].nunique() == 1 and len(evidence) == len(plan.outcomes)
+    assert len(re.findall(r"Overall: (?:meets|does not meet) the WWC standards", report)) == 1
     assert "joint F-test of orthogonality: F(" in report
     design = pd.read_csv(demo_run / "shared" / "results" / "design.csv")
     assert report.count("could be detected with 80% power") == design["outcome"].nunique() == 4
@@ -143,9 +147,17 @@ def test_turkish_evidence_and_design_from_the_demo_results(
     summaries = evidence_text.evidence_summaries(
         evidence, effects, counts, plan, method, outcome_wording(plan, load_instruments(plan))
     ).split("\n\n")
-    assert len(summaries) == 7 and summaries[0].startswith("**Matematik.** Tasarım:")
-    assert summaries[6].startswith("**Öğretmenlerin mesleki iş birliği.**")
-    assert "başlangıçtaki öğretmenlerden" in summaries[6] and "bu kayıp yüksektir" in summaries[6]
+    # the design said once, the attrition once per statement (exams, the students' survey, the
+    # teachers' survey), a paragraph per finding, and the rating they all share once
+    assert len(summaries) == 1 + 1 + 7 + 1 and summaries[0].startswith("Tasarım:")
+    attrition = summaries[1].split("\n")
+    assert len(attrition) == 3 and attrition[0].startswith("- Matematik, fen bilimleri")
+    assert attrition[2].startswith("- Öğretmenlerin mesleki iş birliği:") and "bu kayıp yüksektir" in attrition[2]
+    assert "başlangıçtaki öğretmenlerden" in attrition[2]
+    assert summaries[2].startswith("**Matematik.** ") and summaries[8].startswith(
+        "**Öğretmenlerin mesleki iş birliği.**"
+    )
+    assert "".join(summaries).count("Tasarım:") == 1
     for english in ("students", "Attrition", "Overall", "schools", " SD "):
         assert english not in "".join(summaries), english
     design = evidence_text.design_sentences(pd.read_csv(demo_run / "shared" / "results" / "design.csv"), "tr")
