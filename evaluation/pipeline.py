@@ -252,8 +252,9 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
     pages = {}
     for language in (plan.language, *plan.translations):  # the analysis ran once: only the report is written again
         render_language(plan, staging, language, executed if language == plan.language else None, progress)
-        folder = workspace.shared_in(plan, language) / SCHOOL_PAGES.name
-        pages[folder] = render_pages(plan.path, staging, progress, language=language, folder=folder)
+        if plan.school_pages:
+            folder = workspace.shared_in(plan, language) / SCHOOL_PAGES.name
+            pages[folder] = render_pages(plan.path, staging, progress, language=language, folder=folder)
     swap_in(staging, final)
     for folder, outcome in pages.items():
         check_pages(outcome, final / folder)

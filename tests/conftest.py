@@ -14,10 +14,11 @@ from evaluation.resources import DEMO_PLAN, PIPELINES_DIR
 
 def plan_for(data_dir: Path, folder: Path, **changes) -> Path:
     """A copy of the demo plan reading `data_dir` (never writing demo data), with `changes`; without
-    the demo's translations unless `changes` name them (each would render the report again)."""
+    the demo's translations and school pages unless `changes` name them (each would render the report
+    again; the pages start a kernel per school: `demo_run` and the bundled plans' runs test them)."""
     plan = yaml.safe_load(DEMO_PLAN.read_text(encoding="utf-8"))
     plan.pop("translations", None)
-    plan.update({"data": str(data_dir), "demo": False}, **changes)
+    plan.update({"data": str(data_dir), "demo": False, "school_pages": False}, **changes)
     target = folder / "plan.yaml"
     target.write_text(yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return target
@@ -31,9 +32,10 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_plan(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo plan on the session's demo data, with its translations (the report in Turkish too)."""
+    """The demo plan on the session's demo data, with its translations (the report in Turkish too)
+    and its pages per school."""
     translations = yaml.safe_load(DEMO_PLAN.read_text(encoding="utf-8")).get("translations", [])
-    return plan_for(demo_data, tmp_path_factory.mktemp("plan"), translations=translations)
+    return plan_for(demo_data, tmp_path_factory.mktemp("plan"), translations=translations, school_pages=True)
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +44,16 @@ def demo_run(demo_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from evaluation.pipeline import run_plan
 
     return run_plan(demo_plan, tmp_path_factory.mktemp("run") / "out")
+
+
+@pytest.fixture(scope="session")
+def turkish_demo_run(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The plan and output folder of the demo plan run in Turkish as its own language (the
+    validation page and fix lists in Turkish too), once per test session."""
+    from evaluation.pipeline import run_plan
+
+    plan = plan_for(demo_data, tmp_path_factory.mktemp("plan-tr"), language="tr")
+    return plan, run_plan(plan, tmp_path_factory.mktemp("run-tr") / "out")
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +80,7 @@ def partnership_run_in(tmp_path_factory: pytest.TempPathFactory) -> Callable[[st
 
 
 #: Fixtures that write or run the demo programme: a test that uses one is slow, marked or not.
-SLOW_FIXTURES = frozenset({"demo_data", "demo_plan", "demo_run", "partnership_run_in"})
+SLOW_FIXTURES = frozenset({"demo_data", "demo_plan", "demo_run", "turkish_demo_run", "partnership_run_in"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

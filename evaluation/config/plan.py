@@ -163,6 +163,7 @@ class Plan:
     data: str = ""
     earlier_years: tuple[SchoolYear, ...] = ()  # oldest first; the plan's own period comes after them
     translations: tuple[str, ...] = ()  # further languages of the report, rendered from the same run
+    school_pages: bool = True  # a page per school and partnership after each language's report
 
     @property
     def hash(self) -> str:
@@ -258,6 +259,7 @@ class PlanDocument(_Schema):
     pseudonymize: bool = False
     earlier_years: list[EarlierYearDocument] = []
     translations: list[Language] = []
+    school_pages: bool = True
 
 
 class OutcomeDocument(_Schema):
@@ -361,6 +363,8 @@ EXPECTED = Expected(
         "translations": f"a list of further languages of the report, such as [tr] (or [] for none), among "
         f"{', '.join(LANGUAGES)}",
         "translations[]": f"one of {', '.join(LANGUAGES)}",
+        "school_pages": "true (a page per school and per partnership beside each language's report) or false "
+        "(the report alone: quicker while the plan is being worked on)",
         "pseudonymize": "true (replace student and respondent ids by keyed hashes right after reading, with the key "
         "in EVALUATION_PSEUDONYM_KEY or the key file named by EVALUATION_PSEUDONYM_KEY_FILE) or false",
     },
@@ -498,6 +502,7 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
             for year in plan.earlier_years
         ),
         translations=tuple(plan.translations),
+        school_pages=plan.school_pages,
     )
 
 

@@ -66,3 +66,13 @@ def test_every_translation_problem_is_listed(tmp_path):
         "also written in",
         f"{path}: translations[2] lists en a second time; name each language once",
     ]
+
+
+def test_school_pages_are_on_unless_the_plan_says_false(tmp_path):
+    assert load_plan(_write(tmp_path, GOOD)).school_pages is True
+    assert load_plan(_write(tmp_path, GOOD + "school_pages: false\n")).school_pages is False
+
+
+def test_school_pages_must_be_a_boolean(tmp_path):
+    path, text = _refused(tmp_path, GOOD + 'school_pages: "no"\n')
+    assert "school_pages" in text and "true" in text

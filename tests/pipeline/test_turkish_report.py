@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-
-from conftest import plan_for
 
 #: The method codes of results/effects.csv; the report names each in words.
 METHOD_CODES = ("ancova_cr2", "ancova_cr1", "mixed_reml", "did", "ancova_mi", "paired_t", "welch_t", "paired_cr2")
@@ -40,10 +37,8 @@ class _Text(HTMLParser):
 
 
 @pytest.mark.slow
-def test_a_turkish_report_names_methods_codes_and_dates_in_turkish(demo_data: Path, tmp_path: Path):
-    from evaluation.pipeline import run_plan
-
-    out = run_plan(plan_for(demo_data, tmp_path, language="tr"), tmp_path / "out")
+def test_a_turkish_report_names_methods_codes_and_dates_in_turkish(turkish_demo_run):
+    _, out = turkish_demo_run
     page = (out / "shared" / "report.html").read_text(encoding="utf-8")
     parser = _Text()
     parser.feed(page)

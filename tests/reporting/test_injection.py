@@ -539,6 +539,7 @@ def hostile_run(demo_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
         on_quarantine="continue",
         subgroups=["grade", "sex", "school_type"],
         outcomes=outcomes,
+        school_pages=True,  # the pages and their index show the hostile names too
     )
     fetchers = []
 

@@ -18,8 +18,6 @@ from evaluation.config.plan import load_plan
 from evaluation.reporting.summary import months_of_learning
 from evaluation.wording import text
 
-from conftest import plan_for
-
 METHOD_CODES = ("ancova_cr1", "ancova_cr2", "mixed_reml", "ancova_mi", "paired_cr2", "paired_t", "welch_t", "did")
 
 
@@ -175,14 +173,6 @@ def test_demo_summary_numbers_trace_to_results_and_order_in_english(demo_run, de
     for domain in ("Academic", "Wellbeing", "Teaching practice"):
         assert f"{domain}: " in body
     assert "●○ meets them with reservations" in body
-
-
-@pytest.fixture(scope="module")
-def turkish_demo_run(demo_data, tmp_path_factory):
-    from evaluation.pipeline import run_plan
-
-    plan = plan_for(demo_data, tmp_path_factory.mktemp("plan-tr"), language="tr")
-    return plan, run_plan(plan, tmp_path_factory.mktemp("run-tr") / "out")
 
 
 @pytest.mark.slow
