@@ -74,5 +74,5 @@ def test_school_pages_are_on_unless_the_plan_says_false(tmp_path):
 
 
 def test_school_pages_must_be_a_boolean(tmp_path):
-    path, text = _refused(tmp_path, GOOD + 'school_pages: "no"\n')
+    _, text = _refused(tmp_path, GOOD + 'school_pages: "no"\n')
     assert "school_pages" in text and "true" in text
