@@ -221,6 +221,8 @@ def schools(run: Run) -> Shown:
     for title, table in school_text.school_tables(school_table, names, run.plan, run.language, run.instruments):
         parts += [title, _styled(run, table) if isinstance(table, pd.DataFrame) else table]
     parts.append(school_text.suppressed_note(school_table, run.plan.min_cell_size, run.language))
+    if run.plan.school_pages:
+        parts.append(md.text("report.schools.pages", run.language))
     if len(partnership_table):
         parts += [
             school_text.gap_sentences(partnership_table, names, run.plan, run.instruments),

@@ -98,6 +98,10 @@ def test_the_partnership_plan_has_a_page_per_school_and_for_the_partnership(part
     # the executed notebooks stay in restricted/, one per unit
     executed = sorted(p.name for p in (out / EXECUTED_PAGES / "tr").glob("*.ipynb"))
     assert executed == sorted(f"{p.stem}.ipynb" for p in folder.iterdir() if p.name != "index.html")
+    # the report links to the index of the pages, beside it in the shared folder
+    report = _read(out / "shared" / "report.html")
+    assert "schools/index.html" in report.links
+    assert "Her okulun ve her ortaklığın ayrıca kendi sayfası vardır" in report.words
 
 
 def _failing_notebook(target: Path, unit_id: str) -> Path:
