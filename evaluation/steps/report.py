@@ -222,7 +222,7 @@ def schools(run: Run) -> Shown:
         parts += [title, _styled(run, table) if isinstance(table, pd.DataFrame) else table]
     parts.append(school_text.suppressed_note(school_table, run.plan.min_cell_size, run.language))
     if run.plan.school_pages:
-        parts.append(md.text("report.schools.pages", run.language))
+        parts.append(md.text("report.schools.pages", run.language, index="schools/index.html"))
     if len(partnership_table):
         parts += [
             school_text.gap_sentences(partnership_table, names, run.plan, run.instruments),
