@@ -44,9 +44,9 @@ def _row(**values) -> pd.Series:
 def test_significant_finding_in_english() -> None:
     sentence = finding_sentence(_row(), 0.05, "en", "points", "students")
     assert sentence == (
-        "In mathematics, students in partner schools ended the year 4.43 points higher than comparable "
-        "students in control schools who had started at the same level (95% interval 3.07 to 5.79; "
-        "effect size g = 0.30). This difference is unlikely to be chance (p < 0.001)."
+        "In mathematics, partner-school students ended the year 4.43 points higher than comparable "
+        "control-school students (95% confidence interval 3.07 to 5.79; effect size g = 0.30). This difference is "
+        "unlikely to be chance (p < 0.001)."
     )
 
 
@@ -66,9 +66,9 @@ def test_non_significant_negative_finding_in_turkish_uses_decimal_commas() -> No
     row = _row(outcome="english", estimate=-0.57, ci_low=-1.87, ci_high=0.73, p_value=0.378, effect_size=-0.04)
     sentence = finding_sentence(row, 0.05, "tr", "points", "students")
     assert sentence.startswith(
-        "İngilizce alanında, yıla aynı düzeyde başlayan öğrenciler karşılaştırıldığında ortak okullardaki "
-        "öğrencilerin yıl sonu puanı karşılaştırma okullarındakilerden ortalama 0,57 puan daha düşük bulundu "
-        "(%95 güven aralığı: -1,87 ile 0,73 arası; etki büyüklüğü g = -0,04)."
+        "İngilizce alanında ortak okul öğrencilerinin yıl sonu puanı, karşılaştırma okullarındaki "
+        "benzerlerinden ortalama 0,57 puan daha düşük bulundu (%95 güven aralığı: -1,87 ile 0,73 arası; "
+        "etki büyüklüğü g = -0,04)."
     )
     assert sentence.endswith(
         "Bu fark istatistiksel olarak anlamlı değildir (p = 0,378); şans eseri ortaya çıkmış olabilir, veriler "
