@@ -95,7 +95,7 @@ def test_report_is_readable_html_with_a_table_and_figure_per_analysis(report: st
     assert len(figures) >= 2  # before-after means and the partner-versus-control forest plot
     for heading in ("What we found", "Partner schools compared with control schools", "Before and after", "The data"):
         assert heading in report
-    assert "In mathematics, students in partner schools" in report and "sense of belonging" in report
+    assert "In mathematics, partner-school students" in report and "sense of belonging" in report
 
 
 def test_report_is_also_printed_to_pdf(run: Path) -> None:
