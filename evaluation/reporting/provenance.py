@@ -12,6 +12,7 @@ import pandas as pd
 import yaml
 
 from evaluation.reporting.headings import column
+from evaluation.wording import table_name
 
 #: The packages whose versions the appendix lists (distribution names), the workbench first.
 PACKAGES = (
@@ -41,15 +42,16 @@ def input_files(plan_path: Path, folders: list[tuple[str, Path]], language: str)
 
 
 def contract_versions(contracts_dir: Path, tables: list[str], language: str) -> pd.DataFrame:
-    """The name and version (its ``name`` and ``version`` keys) of each data contract that checked
-    one of the run's `tables` (``surveys/<instrument>`` by the survey contract)."""
+    """Each data contract that checked one of the run's `tables` (``surveys/<instrument>`` by the
+    survey contract), named by the table it checks in the reader's words, and its ``version``."""
     used = {"survey" if table.startswith("surveys/") else table for table in tables}
     rows = []
     for path in sorted(contracts_dir.glob("*.yaml")):
         if path.stem not in used:
             continue
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        rows.append({"contract": str(document.get("name", path.stem)), "version": str(document.get("version", ""))})
+        named = table_name("surveys" if path.stem == "survey" else path.stem, language)  # the table, in words
+        rows.append({"contract": named, "version": str(document.get("version", ""))})
     table = pd.DataFrame(rows, columns=["contract", "version"])
     return table.rename(columns={name: column(name, language) for name in table.columns})
 

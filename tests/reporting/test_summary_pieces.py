@@ -233,4 +233,6 @@ def test_the_contract_versions_are_those_of_the_tables_the_run_read(tmp_path):
     for name, version in (("schools", "1.0.0"), ("exam_results", "2.1.0"), ("survey", "1.3.0")):
         (tmp_path / f"{name}.yaml").write_text(f"name: {name}\nversion: {version}\n", encoding="utf-8")
     table = provenance.contract_versions(tmp_path, ["schools", "surveys/student_climate"], "en")
-    assert table.to_numpy().tolist() == [["schools", "1.0.0"], ["survey", "1.3.0"]]  # no exam results read
+    assert table.to_numpy().tolist() == [["schools", "1.0.0"], ["surveys", "1.3.0"]]  # no exam results read
+    turkish = provenance.contract_versions(tmp_path, ["schools", "exam_results"], "tr")
+    assert turkish.to_numpy().tolist() == [["sınav sonuçları", "2.1.0"], ["okullar", "1.0.0"]]
