@@ -573,7 +573,7 @@ def test_the_report_shows_every_payload_as_text_and_none_as_markup(report: str) 
         f"pre-test: english {ALL}",  # balance table (exam_results.subject)
         f"Sense of belonging at school {ALL}",  # reliability table (the data folder's scale title)
         f"OO-2022-01 {ALL}",  # activities table (activities.partnership_id)
-        f"school type science_high_school {ALL}",  # subgroup table (schools.school_type)
+        f"school type science high school {ALL}",  # subgroup table (schools.school_type, its code's words)
     ):
         assert where in words, where
     # Nothing of the fields that never reach the report slipped in either (names, provinces, ids).
