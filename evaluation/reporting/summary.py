@@ -167,18 +167,7 @@ def findings_table(
         unit = md.text(f"report.units.{wording[outcome.id][0]}", language)
         judged = ratings.loc[outcome.id] if ratings is not None and outcome.id in ratings.index else None
         cells = {"outcome": _outcome_name(outcome.id, not outcome.confirmatory, language)}
-        estimate = row["estimate"] if row is not None and not row["suppressed"] else math.nan
-        if row is not None and _finite(estimate):
-            cells["effect"] = _interval(estimate, row["ci_low"], row["ci_high"], language, unit)
-            cells["effect_size"] = _interval(
-                row["effect_size"], row["effect_size_ci_low"], row["effect_size_ci_high"], language
-            )
-        else:
-            reason = note_text(row["note"] if row is not None else "", language)
-            cells["effect"] = (
-                capitalise(reason, language) if reason else str(md.text("report.summary.cell.not_estimated", language))
-            )
-            cells["effect_size"] = ""
+        estimate = _estimate_cells(cells, "effect", row, unit, language)
         index = judged["improvement_index"] if judged is not None else None
         cells["improvement_index"] = _whole_signed(index, language) if _finite(estimate) else ""
         if months_column:
@@ -198,6 +187,26 @@ def findings_table(
     return table.rename(columns={name: column(f"summary_{name}", language) for name in table.columns})
 
 
+def _estimate_cells(cells: dict, name: str, row, unit: str, language: str) -> float:
+    """Fill `cells[name]` with the row's estimate and 95% interval in the outcome's units and
+    ``cells["effect_size"]`` with g and its interval; where there is no estimate (no row, too
+    few students, a model that could not be fitted), the reason in words and an empty g.
+    Returns the estimate (NaN where there is none)."""
+    estimate = row["estimate"] if row is not None and not row["suppressed"] else math.nan
+    if row is not None and _finite(estimate):
+        cells[name] = _interval(estimate, row["ci_low"], row["ci_high"], language, unit)
+        cells["effect_size"] = _interval(
+            row["effect_size"], row["effect_size_ci_low"], row["effect_size_ci_high"], language
+        )
+        return estimate
+    reason = note_text(row["note"] if row is not None else "", language)
+    cells[name] = (
+        capitalise(reason, language) if reason else str(md.text("report.summary.cell.not_estimated", language))
+    )
+    cells["effect_size"] = ""
+    return estimate
+
+
 def changes_table(effects: pd.DataFrame, plan: Plan, instruments: dict) -> pd.DataFrame:
     """A monitoring run's summary table: per outcome the partner schools' mean change with its
     school-clustered 95% interval in the outcome's units and as g, and their schools and
@@ -208,18 +217,7 @@ def changes_table(effects: pd.DataFrame, plan: Plan, instruments: dict) -> pd.Da
         row = changes.get(outcome.id)
         unit = md.text(f"report.units.{wording[outcome.id][0]}", language)
         cells = {"outcome": _outcome_name(outcome.id, False, language)}
-        estimate = row["estimate"] if row is not None and not row["suppressed"] else math.nan
-        if row is not None and _finite(estimate):
-            cells["change"] = _interval(estimate, row["ci_low"], row["ci_high"], language, unit)
-            cells["effect_size"] = _interval(
-                row["effect_size"], row["effect_size_ci_low"], row["effect_size_ci_high"], language
-            )
-        else:
-            reason = note_text(row["note"] if row is not None else "", language)
-            cells["change"] = (
-                capitalise(reason, language) if reason else str(md.text("report.summary.cell.not_estimated", language))
-            )
-            cells["effect_size"] = ""
+        _estimate_cells(cells, "change", row, unit, language)
         cells["schools_monitored"] = (
             md.count(int(row["n_clusters_treatment"]), language)
             if row is not None and _finite(row["n_clusters_treatment"])
