@@ -127,22 +127,32 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     progress.line(f"Done in {progress.elapsed:.0f} s. Written to {out}:")
-    for name, what in (
-        ("shared/report.html", "the annual report"),
-        ("shared/report.pdf", "the same report for printing"),
-        ("shared/results.xlsx", "the results tables as one workbook"),
-        ("shared/results/", "the results tables (CSV, aggregates only)"),
-        *(
-            (f"shared/{language}/", "the report, its PDF and the workbook in that language")
-            for language in checked.translations
-        ),
-        ("shared/validation/validation.html", "the validation page for officials (counts only)"),
-        ("shared/schools/index.html", "a page per school and per partnership, and their index"),
-        ("restricted/validation/fix-lists/", "each school's rows to fix: never share restricted/"),
-        ("restricted/notebooks/", "the executed notebooks"),
-    ):
-        progress.line(f"  {name:<36} {what}")
+    for line in written_lines(out, checked.translations):
+        progress.line(line)
     return EXIT_OK
+
+
+#: What a run may write, in the order the closing list names it, with what each is for.
+WRITTEN = (
+    ("shared/report.html", "the annual report"),
+    ("shared/report.pdf", "the same report for printing"),
+    ("shared/results.xlsx", "the results tables as one workbook"),
+    ("shared/results/", "the results tables (CSV, aggregates only)"),
+    ("shared/validation/validation.html", "the validation page for officials (counts only)"),
+    ("shared/schools/index.html", "a page per school and per partnership, and their index"),
+    ("restricted/validation/fix-lists/", "each school's rows to fix: never share restricted/"),
+    ("restricted/notebooks/", "the executed notebooks"),
+)
+
+
+def written_lines(out: Path, translations: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """The closing list of a run into `out`: each output the run wrote (a plan without school
+    pages has no pages to name), the translations after the results."""
+    entries = list(WRITTEN)
+    entries[4:4] = [
+        (f"shared/{language}/", "the report, its PDF and the workbook in that language") for language in translations
+    ]
+    return [f"  {name:<36} {what}" for name, what in entries if (out / name).exists()]
 
 
 def _design(args: argparse.Namespace) -> int:

