@@ -108,9 +108,11 @@ class _Cr2Blocks:
     Notes
     -----
     With M = (X'X)^-1, H_jj = X_j M X_j' and the adjustment A_j = (I - H_jj)^(-1/2), a cluster
-    enters only through p x p matrices. Take the thin QR X = Z R, so Z = X L with L = R^-1,
-    L L' = M and Z'Z = I, and each cluster's block S_j = Z_j'Z_j = V_j diag(s_j) V_j' (the s_j
-    are the nonzero eigenvalues of H_jj = Z_j Z_j', its leverages, padded with zeros). Since
+    enters only through p x p matrices. Take an orthonormal basis Z of X's columns (the thin QR
+    X = Z R, or the Gram-Schmidt basis that `CoefficientDesign`'s check for aliased columns
+    built, with R = Z'X), so Z = X L with L = R^-1, L L' = M and Z'Z = I, and each cluster's
+    block S_j = Z_j'Z_j = V_j diag(s_j) V_j' (the s_j are the nonzero eigenvalues of
+    H_jj = Z_j Z_j', its leverages, padded with zeros). Since
     Z_j' f(Z_j Z_j') = f(Z_j'Z_j) Z_j' for any function f of the eigenvalues,
 
         Z_j' A_j e_j = V_j diag(phi(s_j)) V_j' Z_j'e_j,
@@ -128,10 +130,13 @@ class _Cr2Blocks:
     `np.linalg.eigh` decomposes them: O(N p^2 + G p^3) time, O(N p + G p^2) memory.
     """
 
-    def __init__(self, x: np.ndarray, codes: np.ndarray, g: int):
+    def __init__(self, x: np.ndarray, codes: np.ndarray, g: int, basis: np.ndarray | None = None):
         p = x.shape[1]
-        self.z, r = np.linalg.qr(x)
-        self.lower = np.linalg.inv(r)  # L: upper triangular, L L' = M
+        if basis is None:
+            self.z, r = np.linalg.qr(x)
+        else:  # an orthonormal basis of X's columns at hand (Gram-Schmidt's): X = Z R with R = Z'X
+            self.z, r = basis, basis.T @ x
+        self.lower = np.linalg.inv(r)  # L, L L' = M
         self.codes, self.g = codes, g
         blocks = np.empty((g, p, p))
         for a in range(p):
@@ -211,7 +216,7 @@ class CoefficientDesign:
             raise ValueError(f"vcov must be 'CR1' or 'CR2', got {vcov!r}")
         self.codes, self.g = _cluster_codes(clusters)
         others = [j for j in range(x.shape[1]) if j != column]
-        aliased, self.collinear = aliased_then_reproduced(x[:, others], x[:, column])
+        aliased, self.collinear, basis = aliased_then_reproduced(x[:, others], x[:, column])
         self.dropped = tuple(others[i] for i in aliased)
         keep = [j for j in range(x.shape[1]) if j not in self.dropped]
         if self.dropped:
@@ -223,7 +228,7 @@ class CoefficientDesign:
         elif vcov == "CR1":
             self.df = float(self.g - 1)
         else:
-            self._blocks = _Cr2Blocks(x, self.codes, self.g)
+            self._blocks = _Cr2Blocks(x, self.codes, self.g, basis)
             self.df = self._blocks.nu(np.eye(x.shape[1])[[column]])
 
     def test(self, y: np.ndarray, alpha: float = 0.05) -> CoefficientTest:

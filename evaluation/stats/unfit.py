@@ -131,15 +131,21 @@ def aliased_columns(x: np.ndarray, tol: float = ALIAS_TOLERANCE) -> list[int]:
     return _gram_schmidt(x, tol)[0]
 
 
-def aliased_then_reproduced(x: np.ndarray, column: np.ndarray, tol: float = ALIAS_TOLERANCE) -> tuple[list[int], bool]:
-    """`aliased_columns(x)`, and whether the kept columns of `x` reproduce `column` (whether
-    `aliased_columns` of the kept columns followed by `column` lists it), from one pass."""
+def aliased_then_reproduced(
+    x: np.ndarray, column: np.ndarray, tol: float = ALIAS_TOLERANCE
+) -> tuple[list[int], bool, np.ndarray]:
+    """`aliased_columns(x)`; whether the kept columns of `x` reproduce `column` (whether
+    `aliased_columns` of the kept columns followed by `column` lists it); and an orthonormal
+    basis of the kept columns and `column` (N x k, one vector a column; without `column` when
+    they reproduce it), all from one pass of Gram-Schmidt."""
     aliased, basis = _gram_schmidt(x, tol)
     rest = np.asarray(column, dtype=float)
     norm = float(np.linalg.norm(rest))
     for _ in range(2):
         rest = rest - basis.T @ (basis @ rest)
-    return aliased, not float(np.linalg.norm(rest)) > tol * norm
+    size = float(np.linalg.norm(rest))
+    reproduced = not size > tol * norm
+    return aliased, reproduced, (basis if reproduced else np.vstack([basis, rest / size])).T
 
 
 def dropped_code(values: np.ndarray, name: str) -> str:
