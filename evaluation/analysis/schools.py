@@ -134,8 +134,9 @@ def school_summary(
         1 - confidence level of the change's paired t interval.
     """
     rows = []
+    parts = dict(tuple(frame.groupby("school_id", sort=False)))  # one pass, not one scan of the rows per school
     for school in school_ids:
-        row = _school_row(frame[frame["school_id"] == school], alpha)
+        row = _school_row(parts.get(school, frame.iloc[:0]), alpha)
         suppressed = False
         for count, columns in _BLOCKS.items():
             if row[count] < min_cell_size:

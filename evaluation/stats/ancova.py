@@ -9,12 +9,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from evaluation.stats.cluster_robust import CoefficientTest, VcovType, coefficient_test, cr1_vcov
+from evaluation.stats.cluster_robust import CoefficientDesign, CoefficientTest, VcovType, cr1_vcov
 from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
 from evaluation.stats.unfit import code, join_notes, missing_group_note, model_columns
 
-__all__ = ["ancova_clustered", "cr1_vcov", "empty_estimate", "empty_groups", "group_counts"]
+__all__ = ["ancova_clustered", "ancova_clustered_draws", "cr1_vcov", "empty_estimate", "empty_groups", "group_counts"]
 
 
 def _design(data: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
@@ -123,22 +123,76 @@ def ancova_clustered(
     type = "HC1"), df = G - 1)``, CR2 ``clubSandwich::coef_test(fit, vcov = "CR2",
     cluster = data$school, test = "Satterthwaite")``.
     """
+    return _ancova(data, post, pre, treatment, cluster, covariates, alpha, vcov, icc)[0]
+
+
+def ancova_clustered_draws(
+    data: pd.DataFrame,
+    post: str,
+    draws: Sequence[np.ndarray],
+    pre: str,
+    treatment: str,
+    cluster: str,
+    covariates: Sequence[str] = (),
+    alpha: float = 0.05,
+    vcov: VcovType = "CR2",
+    icc: float | None = None,
+) -> list[Estimate]:
+    """`ancova_clustered` of each completed dataset ``data.assign(**{post: draw})``, as multiple
+    imputation makes them: one draw of the post-test per dataset, a value for every row of
+    `data`, none missing.
+
+    The datasets differ in the post-test only, so they share the analysed rows, the design and
+    its cluster-robust set-up (`evaluation.stats.cluster_robust.CoefficientDesign`: each school's
+    p x p block and CR2 adjustment, the Satterthwaite degrees of freedom); each draw costs its
+    least-squares fit and the school sums of its residuals. The rows equal `ancova_clustered`'s
+    of each completed dataset (tests/stats/test_cr2_linear.py).
+    """
+    values = [np.asarray(draw, dtype=float) for draw in draws]
+    if any(len(v) != len(data) or not np.isfinite(v).all() for v in values):
+        raise ValueError(f"each draw of {post!r} needs a finite value for each of the {len(data)} rows")
+    if not values:
+        return []
+    return _ancova(
+        data.assign(**{post: values[0]}), post, pre, treatment, cluster, covariates, alpha, vcov, icc, values
+    )
+
+
+def _ancova(
+    data: pd.DataFrame,
+    post: str,
+    pre: str,
+    treatment: str,
+    cluster: str,
+    covariates: Sequence[str],
+    alpha: float,
+    vcov: VcovType,
+    icc: float | None,
+    draws: list[np.ndarray] | None = None,
+) -> list[Estimate]:
+    """The rows of `ancova_clustered` for `data`'s own post-test (`draws` None) or for each of
+    `draws` in its place (a full column each, none missing: the analysed rows are the same)."""
     method = f"ancova_{vcov.lower()}"
+    fits = 1 if draws is None else len(draws)
     absent = missing_group_note(data, treatment, post, pre)
-    complete = data.dropna(subset=[post, pre, treatment, cluster, *covariates])
+    analysed = data[[post, pre, treatment, cluster, *covariates]].notna().all(axis=1).to_numpy()
+    complete = data[analysed]
     treated, n_t, n_c, g_t, g_c = group_counts(complete, treatment, cluster)
     if absent or g_t < 1 or g_c < 1:
-        return empty_estimate(method, n_t, n_c, g_t, g_c, absent or empty_groups(g_t, g_c))
+        return [empty_estimate(method, n_t, n_c, g_t, g_c, absent or empty_groups(g_t, g_c))] * fits
     if g_t + g_c < 3:
-        return empty_estimate(method, n_t, n_c, g_t, g_c, "too_few_schools")
+        return [empty_estimate(method, n_t, n_c, g_t, g_c, "too_few_schools")] * fits
     kept, dropped, identified = model_columns(complete, treatment, [pre, *covariates])
     if not identified:
-        return empty_estimate(method, n_t, n_c, g_t, g_c, dropped)
+        return [empty_estimate(method, n_t, n_c, g_t, g_c, dropped)] * fits
     if n_t + n_c <= 2 + len(kept):
-        return empty_estimate(method, n_t, n_c, g_t, g_c, join_notes(dropped, "too_few_students"))
-    x = _design(complete, [treatment, *kept])
-    y = complete[post].to_numpy(dtype=float)
-    test = coefficient_test(x, y, complete[cluster].to_numpy(), 1, vcov=vcov, alpha=alpha)
-    return tested_estimate(
-        method, test, (n_t, n_c, g_t, g_c), (y[treated], y[~treated]), g_t + g_c, icc, join_notes(dropped, test.note)
-    )
+        return [empty_estimate(method, n_t, n_c, g_t, g_c, join_notes(dropped, "too_few_students"))] * fits
+    design = CoefficientDesign(_design(complete, [treatment, *kept]), complete[cluster].to_numpy(), 1, vcov)
+    outcomes = [complete[post].to_numpy(dtype=float)] if draws is None else [draw[analysed] for draw in draws]
+    rows = []
+    for y in outcomes:
+        test = design.test(y, alpha)
+        note = join_notes(dropped, test.note)
+        counts = (n_t, n_c, g_t, g_c)
+        rows.append(tested_estimate(method, test, counts, (y[treated], y[~treated]), g_t + g_c, icc, note))
+    return rows

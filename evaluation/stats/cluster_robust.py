@@ -3,10 +3,13 @@ CR2 with Satterthwaite degrees of freedom as R's ``clubSandwich``, the t-test of
 coefficient under either, and the CR2 Wald test of several linear constraints with clubSandwich's
 HTZ small-sample correction.
 
-Nothing forms the N x N hat matrix: every quantity is built one school at a time from p x p
-blocks (p the number of coefficients), and the sums over pairs of schools that the small-sample
-degrees of freedom need are written as sums over single schools (`_htz_nu`), so time and memory
-grow linearly with students and schools (a G x G Gram matrix is kept up to `GRAM_MAX_SCHOOLS`).
+Nothing forms the N x N hat matrix, an n_j x n_j matrix of a school or a G x G matrix of pairs
+of schools, and nothing loops over schools in Python: one pass over the rows sums each school's
+p x p block of the design (p the number of coefficients), one batched eigendecomposition of the
+G blocks gives every school's CR2 adjustment, and the small-sample degrees of freedom are sums
+over single schools (`_htz_nu`). Time and memory grow linearly with students and schools.
+`CoefficientDesign` keeps everything that does not depend on the outcome, so that the 20
+completed datasets of a multiple imputation share it.
 
 References
 ----------
@@ -27,13 +30,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evaluation.stats.unfit import aliased_columns, is_zero, scale_of
+from evaluation.stats.unfit import aliased_then_reproduced, is_zero, scale_of
 
 VcovType = Literal["CR1", "CR2"]
 
-#: Up to this many clusters `cr2_vcov` computes a coefficient's Satterthwaite df from the G x G
-#: Gram matrix (32 MB at 2,000), above it by the linear sums of `_htz_nu` (the same number).
-GRAM_MAX_SCHOOLS = 2000
+#: Eigenvalues of I - H_jj at or below this are taken as 0 by the adjustment's pseudo-inverse root, as
+#: clubSandwich's ``Sym_power`` takes them.
+EIGEN_ZERO = 1e-12
 
 
 @dataclass(frozen=True)
@@ -77,46 +80,95 @@ def _cluster_codes(clusters: np.ndarray) -> tuple[np.ndarray, int]:
     return codes, len(uniques)
 
 
-def _cluster_slices(clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Row order that puts each cluster's rows together (in their order) and the bounds of cluster
-    j's rows in it, order[bounds[j]:bounds[j + 1]]: one sort, not one scan of N rows per cluster."""
-    codes, g = _cluster_codes(clusters)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(g + 1))
-    return order, bounds, g
+def _cluster_sums(codes: np.ndarray, g: int, values: np.ndarray) -> np.ndarray:
+    """Each cluster's sum of each column of `values` (N x k), a G x k array: one pass over the
+    rows per column (`np.bincount`), the rows added in their order."""
+    return np.column_stack([np.bincount(codes, weights=values[:, c], minlength=g) for c in range(values.shape[1])])
 
 
-def cr1_vcov(x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray) -> np.ndarray:
-    """CR1 cluster-robust covariance: (X'X)^-1 (sum_g X_g' e_g e_g' X_g) (X'X)^-1 scaled by
-    G/(G-1) * (N-1)/(N-K), as R's ``sandwich::vcovCL(fit, cluster, type = "HC1")`` and Stata."""
+def _cr1(x: np.ndarray, residuals: np.ndarray, codes: np.ndarray, g: int) -> np.ndarray:
     n, k = x.shape
     bread = np.linalg.inv(x.T @ x)
-    codes, g = _cluster_codes(clusters)
-    scores = np.zeros((g, k))
-    np.add.at(scores, codes, x * residuals[:, None])
+    scores = _cluster_sums(codes, g, x * residuals[:, None])
     meat = scores.T @ scores
     scale = g / (g - 1) * (n - 1) / (n - k)
     return scale * bread @ meat @ bread
 
 
-def _adjustment(x_j: np.ndarray, bread: np.ndarray):
-    """The CR2 adjustment A_j = (I - X_j M X_j')^(-1/2) of one cluster, as a function applying it.
+def cr1_vcov(x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+    """CR1 cluster-robust covariance: (X'X)^-1 (sum_g X_g' e_g e_g' X_g) (X'X)^-1 scaled by
+    G/(G-1) * (N-1)/(N-K), as R's ``sandwich::vcovCL(fit, cluster, type = "HC1")`` and Stata."""
+    return _cr1(x, residuals, *_cluster_codes(clusters))
 
-    I - X_j M X_j' is the identity outside the column space of X_j, so with X_j = QR (thin QR)
-    and R M R' = W diag(s) W', A_j = I + V diag((1 - s)^(-1/2) - 1) V', V = QW: O(n_j p^2)
-    instead of an eigendecomposition of an n_j x n_j matrix. Eigenvalues 1 - s at or below 1e-12
-    map to 0, as clubSandwich's ``Sym_power(x, -1/2)`` does (a pseudo-inverse root)."""
-    q, r = np.linalg.qr(x_j)
-    s, w = np.linalg.eigh(r @ bread @ r.T)
-    v = q @ w
-    rest = 1.0 - s
-    scale = np.where(rest > 1e-12, 1.0 / np.sqrt(np.clip(rest, 1e-12, None)), 0.0) - 1.0
 
-    def apply(values: np.ndarray) -> np.ndarray:  # a vector, or a matrix column by column
-        weights = scale if values.ndim == 1 else scale[:, None]
-        return values + v @ (weights * (v.T @ values))
+class _Cr2Blocks:
+    """What the CR2 covariance and its small-sample degrees of freedom need from a design X
+    (N x p, full column rank) and its G clusters, computed once for any outcome.
 
-    return apply
+    Notes
+    -----
+    With M = (X'X)^-1, H_jj = X_j M X_j' and the adjustment A_j = (I - H_jj)^(-1/2), a cluster
+    enters only through p x p matrices. Take an orthonormal basis Z of X's columns (the thin QR
+    X = Z R, or the Gram-Schmidt basis that `CoefficientDesign`'s check for aliased columns
+    built, with R = Z'X), so Z = X L with L = R^-1, L L' = M and Z'Z = I, and each cluster's
+    block S_j = Z_j'Z_j = V_j diag(s_j) V_j' (the s_j are the nonzero eigenvalues of
+    H_jj = Z_j Z_j', its leverages, padded with zeros). Since
+    Z_j' f(Z_j Z_j') = f(Z_j'Z_j) Z_j' for any function f of the eigenvalues,
+
+        Z_j' A_j e_j = V_j diag(phi(s_j)) V_j' Z_j'e_j,
+        Z_j' A_j Z_j = V_j diag(phi(s_j) s_j) V_j',   Z_j' A_j A_j Z_j = V_j diag(phi(s_j)^2 s_j) V_j',
+
+    with phi(s) = (1 - s)^(-1/2), and 0 where 1 - s is at most `EIGEN_ZERO` (clubSandwich's
+    ``Sym_power(x, -1/2)``, a pseudo-inverse root: a cluster that alone determines a direction
+    of the fit). The quantities of X follow by X_j = Z_j L^-1: X_j'A_j e_j = R' (Z_j'A_j e_j),
+    F_j = X_j'A_j X_j = R' (Z_j'A_j Z_j) R, and the covariance M (sum_j X_j'A_j e_j e_j'A_j X_j) M
+    is L (sum_j Z_j'A_j e_j e_j'A_j Z_j) L'. Z_j'Z_j is well conditioned whatever the scale of X's
+    columns, and a cluster with fewer rows than p, or a column constant within it, only gives
+    leverages 0 (phi(0) = 1), so no cluster needs a rank decision of its own.
+
+    One pass over the rows per pair of columns (`np.bincount`) sums the G blocks, one batched
+    `np.linalg.eigh` decomposes them: O(N p^2 + G p^3) time, O(N p + G p^2) memory.
+    """
+
+    def __init__(self, x: np.ndarray, codes: np.ndarray, g: int, basis: np.ndarray | None = None):
+        p = x.shape[1]
+        if basis is None:
+            self.z, r = np.linalg.qr(x)
+        else:  # an orthonormal basis of X's columns at hand (Gram-Schmidt's): X = Z R with R = Z'X
+            self.z, r = basis, basis.T @ x
+        self.lower = np.linalg.inv(r)  # L, L L' = M
+        self.codes, self.g = codes, g
+        blocks = np.empty((g, p, p))
+        for a in range(p):
+            for b in range(a, p):
+                blocks[:, a, b] = np.bincount(codes, weights=self.z[:, a] * self.z[:, b], minlength=g)
+                blocks[:, b, a] = blocks[:, a, b]
+        self.leverages, self.vectors = np.linalg.eigh(blocks)
+        rest = 1.0 - self.leverages
+        self.weights = np.where(rest > EIGEN_ZERO, 1.0 / np.sqrt(np.clip(rest, EIGEN_ZERO, None)), 0.0)
+        self._f_k: tuple[np.ndarray, np.ndarray] | None = None
+
+    def vcov(self, residuals: np.ndarray) -> np.ndarray:
+        """The CR2 covariance L (sum_j Z_j'A_j e_j e_j'A_j Z_j) L' of the residuals e."""
+        sums = _cluster_sums(self.codes, self.g, self.z * residuals[:, None])  # Z_j'e_j, G x p
+        rotated = np.einsum("jkp,jk->jp", self.vectors, sums)
+        scores = np.einsum("jkp,jp->jk", self.vectors, self.weights * rotated)  # Z_j'A_j e_j
+        return self.lower @ (scores.T @ scores) @ self.lower.T
+
+    def f_k(self) -> tuple[np.ndarray, np.ndarray]:
+        """Z_j'A_j Z_j and Z_j'A_j A_j Z_j of every cluster (G x p x p each)."""
+        if self._f_k is None:
+            scaled = self.weights * self.leverages
+            f = np.einsum("jkp,jp,jlp->jkl", self.vectors, scaled, self.vectors)
+            k = np.einsum("jkp,jp,jlp->jkl", self.vectors, scaled * self.weights, self.vectors)
+            self._f_k = (f, k)
+        return self._f_k
+
+    def nu(self, constraints: np.ndarray) -> float:
+        """The HTZ degrees of freedom of the constraints C (q x p, on X's coefficients): `_htz_nu`
+        in Z's coordinates, where C becomes C L and M the identity."""
+        f, k = self.f_k()
+        return _htz_nu(constraints @ self.lower, np.eye(f.shape[1]), f, k)
 
 
 def cr2_vcov(
@@ -128,54 +180,75 @@ def cr2_vcov(
     Notes
     -----
     With M = (X'X)^-1, H_jj = X_j M X_j' and the adjustment A_j = (I - H_jj)^(-1/2) (symmetric
-    square root), V = M (sum_j X_j' A_j e_j e_j' A_j X_j) M (Bell & McCaffrey 2002).
+    square root), V = M (sum_j X_j' A_j e_j e_j' A_j X_j) M (Bell & McCaffrey 2002), computed from
+    each cluster's p x p block (`_Cr2Blocks`).
 
     The degrees of freedom for the contrast c (unit vector of `column`) follow Pustejovsky &
     Tipton (2018, section 3.1) under the working model Var(y) = sigma^2 I, as
     ``clubSandwich::coef_test(fit, vcov = "CR2", test = "Satterthwaite")`` for an unweighted
     ``lm``: with g_j = (I - H)_j' A_j X_j M c, the N-vector of cluster j,
-    df = (sum_j g_j'g_j)^2 / sum_(i,j) (g_i'g_j)^2. Up to `GRAM_MAX_SCHOOLS` clusters the G x G
-    Gram matrix is computed without the N x N hat matrix: g_i'g_j = [i = j] u_i'u_i - a_i' X'X a_j
-    with u_j = A_j X_j M c and a_j = M X_j' u_j. Above it (national data: thousands of schools,
-    where the Gram matrix alone would take gigabytes) the same df is the HTZ degrees of freedom of
-    the one constraint c (`_htz_nu`), sums over single clusters of p x p blocks, linear in G; the
-    two agree to the last few of the 16 digits (tests/stats/test_clustered.py). The Gram matrix
-    stays below the bound so that results computed before the linear form are unchanged to the
-    last digit.
+    df = (sum_j g_j'g_j)^2 / sum_(i,j) (g_i'g_j)^2, which is the HTZ degrees of freedom of the one
+    constraint c (`_htz_nu`): sums over single clusters, without the G x G matrix of the g_i'g_j
+    (tests/stats/test_cr2_linear.py compares it with that matrix).
 
     Returns
     -------
     (vcov, df)
         df is NaN when `column` is None.
     """
-    slices = _cluster_slices(clusters)
-    if column is not None and slices[2] > GRAM_MAX_SCHOOLS:
-        bread, vcov, f_blocks, k_blocks = _cr2_blocks(x, residuals, clusters, slices)
-        return vcov, _htz_nu(np.eye(x.shape[1])[[column]], bread, f_blocks, k_blocks)
-    bread = np.linalg.inv(x.T @ x)
-    order, bounds, g = slices
-    k = x.shape[1]
-    meat = np.zeros((k, k))
-    u_list, a_cols = [], []
-    contrast = bread[:, column] if column is not None else None
-    for j in range(g):
-        rows = order[bounds[j] : bounds[j + 1]]
-        x_j = x[rows]
-        adjust = _adjustment(x_j, bread)
-        score = x_j.T @ adjust(residuals[rows])
-        meat += np.outer(score, score)
-        if contrast is not None:
-            u_j = adjust(x_j @ contrast)
-            u_list.append(u_j)
-            a_cols.append(bread @ (x_j.T @ u_j))
-    vcov = bread @ meat @ bread
-    if contrast is None:
+    blocks = _Cr2Blocks(x, *_cluster_codes(clusters))
+    vcov = blocks.vcov(residuals)
+    if column is None:
         return vcov, math.nan
-    a = np.column_stack(a_cols)
-    gram = -a.T @ (x.T @ x) @ a
-    gram[np.diag_indices(g)] += [u @ u for u in u_list]
-    df = float(np.trace(gram) ** 2 / np.sum(gram**2))
-    return vcov, df
+    return vcov, blocks.nu(np.eye(x.shape[1])[[column]])
+
+
+class CoefficientDesign:
+    """The cluster-robust t-test of coefficient `column` of the design `x`, set up once for any
+    outcome: the aliased columns, the clusters, and for CR2 each cluster's block, its
+    adjustment and the Satterthwaite degrees of freedom (which depend on the design only).
+    ``CoefficientDesign(x, clusters, column, vcov).test(y, alpha)`` is
+    ``coefficient_test(x, y, clusters, column, vcov, alpha)``; the completed datasets of a
+    multiple imputation, which share the design, call `test` once each."""
+
+    def __init__(self, x: np.ndarray, clusters: np.ndarray, column: int, vcov: VcovType = "CR2"):
+        if vcov not in ("CR1", "CR2"):
+            raise ValueError(f"vcov must be 'CR1' or 'CR2', got {vcov!r}")
+        self.codes, self.g = _cluster_codes(clusters)
+        others = [j for j in range(x.shape[1]) if j != column]
+        aliased, self.collinear, basis = aliased_then_reproduced(x[:, others], x[:, column])
+        self.dropped = tuple(others[i] for i in aliased)
+        keep = [j for j in range(x.shape[1]) if j not in self.dropped]
+        if self.dropped:
+            x, column = x[:, keep], keep.index(column)
+        self.x, self.column, self.vcov = x, column, vcov
+        self._blocks = None
+        if self.collinear:
+            self.df = math.nan
+        elif vcov == "CR1":
+            self.df = float(self.g - 1)
+        else:
+            self._blocks = _Cr2Blocks(x, self.codes, self.g, basis)
+            self.df = self._blocks.nu(np.eye(x.shape[1])[[column]])
+
+    def test(self, y: np.ndarray, alpha: float = 0.05) -> CoefficientTest:
+        """The t-test of the coefficient in the OLS of `y` on the design."""
+        nan, g, dropped = math.nan, self.g, self.dropped
+        if self.collinear:
+            return CoefficientTest(nan, nan, nan, nan, nan, nan, nan, g, dropped, "collinear_treatment")
+        x, column, df = self.x, self.column, self.df
+        beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+        residuals = y - x @ beta
+        matrix = _cr1(x, residuals, self.codes, g) if self._blocks is None else self._blocks.vcov(residuals)
+        estimate = float(beta[column])
+        variance = float(matrix[column, column])
+        se = math.sqrt(variance) if variance >= 0 else nan
+        if is_zero(se, max(abs(estimate), scale_of(y) / max(scale_of(x[:, column]), 1e-300))):
+            return CoefficientTest(estimate, nan, df, nan, nan, nan, nan, g, dropped, "zero_std_error")
+        t = estimate / se
+        p = float(2 * stats.t.sf(abs(t), df))
+        half = float(stats.t.ppf(1 - alpha / 2, df) * se)
+        return CoefficientTest(estimate, se, df, estimate - half, estimate + half, p, t, g, dropped)
 
 
 def coefficient_test(
@@ -193,63 +266,18 @@ def coefficient_test(
     one, so that its coefficient took over theirs; here every number is NaN instead, with the
     note ``collinear_treatment``. A standard error zero up to rounding, relative to the larger of
     the estimate and max|y| / max|x_column| (`evaluation.stats.unfit.is_zero`), gives NaN
-    standard error, interval and p with the note ``zero_std_error``.
+    standard error, interval and p with the note ``zero_std_error``. Several outcomes of one
+    design share its set-up through `CoefficientDesign`.
     """
-    if vcov not in ("CR1", "CR2"):
-        raise ValueError(f"vcov must be 'CR1' or 'CR2', got {vcov!r}")
-    _, g = _cluster_codes(clusters)
-    nan = math.nan
-    others = [j for j in range(x.shape[1]) if j != column]
-    dropped = tuple(others[i] for i in aliased_columns(x[:, others]))
-    keep = [j for j in range(x.shape[1]) if j not in dropped]
-    kept_others = [j for j in keep if j != column]
-    if len(kept_others) in aliased_columns(x[:, [*kept_others, column]]):  # the others reproduce it
-        return CoefficientTest(nan, nan, nan, nan, nan, nan, nan, g, dropped, "collinear_treatment")
-    if dropped:
-        x, column = x[:, keep], keep.index(column)
-    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
-    residuals = y - x @ beta
-    if vcov == "CR1":
-        matrix, df = cr1_vcov(x, residuals, clusters), float(g - 1)
-    else:
-        matrix, df = cr2_vcov(x, residuals, clusters, column)
-    estimate = float(beta[column])
-    variance = float(matrix[column, column])
-    se = math.sqrt(variance) if variance >= 0 else nan
-    if is_zero(se, max(abs(estimate), scale_of(y) / max(scale_of(x[:, column]), 1e-300))):
-        return CoefficientTest(estimate, nan, df, nan, nan, nan, nan, g, dropped, "zero_std_error")
-    t = estimate / se
-    p = float(2 * stats.t.sf(abs(t), df))
-    half = float(stats.t.ppf(1 - alpha / 2, df) * se)
-    return CoefficientTest(estimate, se, df, estimate - half, estimate + half, p, t, g, dropped)
+    return CoefficientDesign(x, clusters, column, vcov).test(y, alpha)
 
 
 def _symmetric_power(matrix: np.ndarray, power: float) -> np.ndarray:
     """matrix^power of a symmetric matrix by its eigendecomposition, eigenvalues at or below
     1e-12 mapped to 0 (clubSandwich's ``matrix_power``)."""
     values, vectors = np.linalg.eigh(matrix)
-    powered = np.where(values > 1e-12, np.abs(values) ** power, 0.0)
+    powered = np.where(values > EIGEN_ZERO, np.abs(values) ** power, 0.0)
     return (vectors * powered) @ vectors.T
-
-
-def _cr2_blocks(x: np.ndarray, residuals: np.ndarray, clusters: np.ndarray, slices=None):
-    """One pass over the clusters: M = (X'X)^-1, the CR2 covariance M (sum_j X_j'A_j e_j e_j'A_j
-    X_j) M, and per cluster F_j = X_j' A_j X_j and K_j = X_j' A_j A_j X_j (G x p x p each)."""
-    bread = np.linalg.inv(x.T @ x)
-    order, bounds, g = slices if slices is not None else _cluster_slices(clusters)
-    k = x.shape[1]
-    meat = np.zeros((k, k))
-    f_blocks, k_blocks = np.empty((g, k, k)), np.empty((g, k, k))
-    for j in range(g):
-        rows = order[bounds[j] : bounds[j + 1]]
-        x_j = x[rows]
-        adjust = _adjustment(x_j, bread)
-        score = x_j.T @ adjust(residuals[rows])
-        meat += np.outer(score, score)
-        adjusted = adjust(x_j)
-        f_blocks[j] = x_j.T @ adjusted
-        k_blocks[j] = adjusted.T @ adjusted
-    return bread, bread @ meat @ bread, f_blocks, k_blocks
 
 
 def _htz_nu(constraints: np.ndarray, bread: np.ndarray, f_blocks: np.ndarray, k_blocks: np.ndarray) -> float:
@@ -323,8 +351,9 @@ def cr2_wald_test(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, constraint
     q = constraints.shape[0]
     beta, *_ = np.linalg.lstsq(x, y, rcond=None)
     residuals = y - x @ beta
-    bread, vcov, f_blocks, k_blocks = _cr2_blocks(x, residuals, clusters)
-    g = len(f_blocks)
+    codes, g = _cluster_codes(clusters)
+    blocks = _Cr2Blocks(x, codes, g)
+    vcov = blocks.vcov(residuals)
     nan = math.nan
     contrast = constraints @ beta
     middle = constraints @ vcov @ constraints.T
@@ -335,7 +364,7 @@ def cr2_wald_test(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, constraint
         return WaldTest(nan, q, nan, nan, nan, nan, g, std_errors)
     solved = np.linalg.solve(factor, contrast)
     wald = float(solved @ solved)
-    nu = _htz_nu(constraints, bread, f_blocks, k_blocks)
+    nu = blocks.nu(constraints)
     df = nu - q + 1
     delta = max(df / nu, 0.0) if nu > 0 else nan
     statistic = delta * wald / q

@@ -6,7 +6,8 @@ The missing post-test values are imputed m times by chained equations (statsmode
 model of the post-test on the partner indicator, the pre-test, the school mean of the pre-test
 and the plan's covariates, parameters drawn from their approximate posterior, values by
 predictive mean matching), the primary ANCOVA with school-clustered CR2 errors
-(`evaluation.stats.ancova.ancova_clustered`) is fitted to each completed dataset, and the m
+(`evaluation.stats.ancova.ancova_clustered`) is fitted to each completed dataset (one set-up of
+the design shared by all, `evaluation.stats.ancova.ancova_clustered_draws`), and the m
 results are pooled by Rubin's rules (`rubin_pool`). The pooled estimate is the ``ancova_mi``
 row of `results/effects.csv`.
 
@@ -34,7 +35,7 @@ import pandas as pd
 from scipy import stats
 
 from evaluation.errors import EvidenceInputError
-from evaluation.stats.ancova import ancova_clustered, empty_estimate, empty_groups, group_counts
+from evaluation.stats.ancova import ancova_clustered_draws, empty_estimate, empty_groups, group_counts
 from evaluation.stats.effect_sizes import standardise
 from evaluation.stats.estimate import Estimate
 from evaluation.stats.unfit import aliased_columns, is_zero, join_notes, missing_group_note, model_columns
@@ -184,11 +185,9 @@ def ancova_mi(
     matrix = np.column_stack([np.ones(len(predictors)), *(predictors[c].to_numpy(dtype=float) for c in candidates)])
     left_out = {i - 1 for i in aliased_columns(matrix)}
     draws = _imputed_posts(predictors, post, [c for i, c in enumerate(candidates) if i not in left_out], m, seed)
-    fits, scales = [], []
-    for values in draws:
-        completed = sample.assign(**{post: values})
-        fits.append(ancova_clustered(completed, post, pre, treatment, cluster, covariates, alpha, vcov="CR2"))
-        scales.append(standardise(1.0, 1.0, 1.0, values[treated], values[~treated], g_t + g_c, icc)[0])
+    # the completed datasets share the design: one CR2 set-up for all m fits
+    fits = ancova_clustered_draws(sample, post, draws, pre, treatment, cluster, covariates, alpha, vcov="CR2")
+    scales = [standardise(1.0, 1.0, 1.0, values[treated], values[~treated], g_t + g_c, icc)[0] for values in draws]
     pooled = rubin_pool([f.estimate for f in fits], [f.std_error for f in fits], float(np.mean([f.df for f in fits])))
     if not math.isfinite(pooled.estimate) or is_zero(pooled.std_error, abs(pooled.estimate)):
         zero = "zero_std_error" if math.isfinite(pooled.estimate) else ""

@@ -102,25 +102,50 @@ def is_zero(value: float, scale: float) -> bool:
     return not value > RELATIVE_ZERO * abs(scale)
 
 
+def _gram_schmidt(x: np.ndarray, tol: float) -> tuple[list[int], np.ndarray]:
+    """The aliased columns of `x` (as `aliased_columns`) and the orthonormal basis of the kept
+    ones, one vector a row."""
+    columns = np.asfortranarray(x, dtype=float)  # each column contiguous
+    basis = np.empty((columns.shape[1], columns.shape[0]))
+    kept = 0
+    aliased = []
+    for j in range(columns.shape[1]):
+        rest = columns[:, j]
+        norm = float(np.linalg.norm(rest))
+        for _ in range(2):  # twice: Gram-Schmidt with re-orthogonalisation
+            rest = rest - basis[:kept].T @ (basis[:kept] @ rest)
+        size = float(np.linalg.norm(rest))
+        if not size > tol * norm:
+            aliased.append(j)
+            continue
+        basis[kept] = rest / size
+        kept += 1
+    return aliased, basis[:kept]
+
+
 def aliased_columns(x: np.ndarray, tol: float = ALIAS_TOLERANCE) -> list[int]:
     """Indices of the columns of `x` that the columns before them reproduce, as R's ``lm``
     finds them: a column is aliased when its norm after projecting out the kept columns before
     it is at most `tol` times its own norm (an all-zero column too). R then reports NA for its
     coefficient and fits the rest; ``sandwich`` and ``clubSandwich`` work on the kept columns."""
-    basis = np.zeros((x.shape[0], 0))
-    aliased = []
-    for j in range(x.shape[1]):
-        column = x[:, j].astype(float)
-        norm = float(np.linalg.norm(column))
-        rest = column
-        for _ in range(2):  # twice: Gram-Schmidt with re-orthogonalisation
-            rest = rest - basis @ (basis.T @ rest)
-        size = float(np.linalg.norm(rest))
-        if not size > tol * norm:
-            aliased.append(j)
-            continue
-        basis = np.column_stack([basis, rest / size])
-    return aliased
+    return _gram_schmidt(x, tol)[0]
+
+
+def aliased_then_reproduced(
+    x: np.ndarray, column: np.ndarray, tol: float = ALIAS_TOLERANCE
+) -> tuple[list[int], bool, np.ndarray]:
+    """`aliased_columns(x)`; whether the kept columns of `x` reproduce `column` (whether
+    `aliased_columns` of the kept columns followed by `column` lists it); and an orthonormal
+    basis of the kept columns and `column` (N x k, one vector a column; without `column` when
+    they reproduce it), all from one pass of Gram-Schmidt."""
+    aliased, basis = _gram_schmidt(x, tol)
+    rest = np.asarray(column, dtype=float)
+    norm = float(np.linalg.norm(rest))
+    for _ in range(2):
+        rest = rest - basis.T @ (basis @ rest)
+    size = float(np.linalg.norm(rest))
+    reproduced = not size > tol * norm
+    return aliased, reproduced, (basis if reproduced else np.vstack([basis, rest / size])).T
 
 
 def dropped_code(values: np.ndarray, name: str) -> str:
@@ -192,6 +217,7 @@ __all__ = [
     "NOTE_KINDS",
     "RELATIVE_ZERO",
     "aliased_columns",
+    "aliased_then_reproduced",
     "code",
     "dropped_code",
     "is_zero",

@@ -4,12 +4,13 @@ HTZ degrees of freedom against clubSandwich's own G x G formula, and the rows' c
 
 import math
 
+import cr2_reference
 import numpy as np
 import pandas as pd
 import pytest
+from cr2_reference import _adjustment, _cr2_blocks, _symmetric_power  # the per-school QR route
 
 from evaluation.stats import (
-    cluster_robust,
     coefficient_test,
     cr2_vcov,
     cr2_wald_test,
@@ -18,7 +19,7 @@ from evaluation.stats import (
     paired_change,
     paired_change_clustered,
 )
-from evaluation.stats.cluster_robust import _adjustment, _cr2_blocks, _htz_nu, _symmetric_power
+from evaluation.stats.cluster_robust import _htz_nu
 from evaluation.stats.effect_sizes import cluster_factor, hedges_correction
 
 NUMBERS = ["estimate", "std_error", "df", "ci_low", "ci_high", "p_value", "effect_size"]
@@ -288,18 +289,21 @@ def test_wald_test_of_a_non_positive_definite_contrast_is_empty():
     assert math.isnan(wald.statistic) and math.isnan(wald.p_value) and wald.df_num == 2
 
 
-def test_satterthwaite_df_above_the_gram_bound_is_the_same_number(monkeypatch):
-    # national data takes the linear sums instead of the G x G Gram matrix: the same df and covariance
+def test_satterthwaite_df_is_the_g_by_g_gram_matrixs_number(monkeypatch):
+    # the df from sums over single schools equals the previous implementation's G x G Gram matrix
+    # of the g_i'g_j (below its bound) and its linear sums (above it)
     frame = programme(schools=30, per_school=15, seed=4).sample(frac=0.7, random_state=1)
     x = np.column_stack([np.ones(len(frame)), frame["treatment"], frame["pre"]])
     y = frame["post"].to_numpy(dtype=float)
     clusters = frame["school"].to_numpy()
     residuals = y - x @ np.linalg.lstsq(x, y, rcond=None)[0]
     vcov, df = cr2_vcov(x, residuals, clusters, 1)
-    monkeypatch.setattr(cluster_robust, "GRAM_MAX_SCHOOLS", 29)
-    linear_vcov, linear_df = cr2_vcov(x, residuals, clusters, 1)
-    assert linear_df == pytest.approx(df, rel=1e-12) and linear_df != df  # another sum, the same number
-    np.testing.assert_allclose(linear_vcov, vcov, rtol=1e-12)
+    gram_vcov, gram_df = cr2_reference.cr2_vcov(x, residuals, clusters, 1)
+    monkeypatch.setattr(cr2_reference, "GRAM_MAX_SCHOOLS", 29)
+    _, linear_df = cr2_reference.cr2_vcov(x, residuals, clusters, 1)
+    assert df == pytest.approx(gram_df, rel=1e-12) and df == pytest.approx(linear_df, rel=1e-12)
+    assert gram_df != linear_df  # two different sums in the reference, the same number
+    np.testing.assert_allclose(vcov, gram_vcov, rtol=1e-12)
     assert math.isnan(cr2_vcov(x, residuals, clusters)[1])  # no column, no df
 
 
