@@ -13,6 +13,7 @@ EXIT_BAD_PLAN = 3  # the analysis plan is missing, malformed or names unknown th
 #                    is missing or unsafe (evaluation.io.pseudonyms)
 EXIT_ANALYSIS_FAILED = 4  # a notebook of the pipeline failed while executing
 EXIT_PAGES_FAILED = 5  # every page per school and partnership failed (the report was written)
+EXIT_SCHEDULER_UNREACHABLE = 6  # the Dask scheduler the plan or EVALUATION_SCHEDULER names cannot be reached
 
 
 class EvaluationError(Exception):
@@ -79,6 +80,13 @@ class PagesFailed(AnalysisFailed):
     """Every school's and partnership's page failed; the report and the results were written."""
 
     exit_code = EXIT_PAGES_FAILED
+
+
+class SchedulerUnreachable(EvaluationError):
+    """The Dask scheduler named by the plan's ``scheduler`` or EVALUATION_SCHEDULER does not answer
+    (`evaluation.steps.parallel`); nothing was computed on it."""
+
+    exit_code = EXIT_SCHEDULER_UNREACHABLE
 
 
 class EvidenceInputError(EvaluationError, ValueError):

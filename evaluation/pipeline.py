@@ -22,7 +22,7 @@ from evaluation import errors
 from evaluation.config.plan import Plan, load_plan
 from evaluation.errors import AnalysisFailed, PagesFailed, UnreadableInputError, ValidationFailed
 from evaluation.resources import NOTEBOOKS_DIR
-from evaluation.steps import NOTEBOOKS, workspace
+from evaluation.steps import NOTEBOOKS, parallel, workspace
 from evaluation.wording import text
 
 VALIDATION = "01-validation.ipynb"
@@ -227,7 +227,11 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
     """
     progress = progress or Progress()
     plan = load_plan(plan_path)
-    page_workers(1)  # a bad EVALUATION_PAGE_WORKERS is refused before anything is written
+    with parallel.engine(plan.scheduler) as running, parallel.exported(running):  # exit 6 when unreachable
+        return _run(plan, out_dir, progress, running)
+
+
+def _run(plan: Plan, out_dir: Path | None, progress: Progress, running: parallel.Engine) -> Path:
     final = (out_dir or default_out_dir(plan.path)).resolve()
     if not plan.demo:  # a missing data folder or table, or a survey outcome its instrument cannot
         workspace.ensure_data(plan, final)  # give, stops the run before anything is written
@@ -254,7 +258,9 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
         render_language(plan, staging, language, executed if language == plan.language else None, progress)
         if plan.school_pages:
             folder = workspace.shared_in(plan, language) / SCHOOL_PAGES.name
-            pages[folder] = render_pages(plan.path, staging, progress, language=language, folder=folder)
+            pages[folder] = render_pages(
+                plan.path, staging, progress, language=language, folder=folder, running=running
+            )
     swap_in(staging, final)
     for folder, outcome in pages.items():
         check_pages(outcome, final / folder)
@@ -279,24 +285,6 @@ def check_pages(pages: dict[tuple[str, str], str | None], folder: Path) -> None:
 SCHOOL_PAGES = workspace.SHARED / "schools"
 #: Where their executed notebooks go (with the others: restricted).
 EXECUTED_PAGES = workspace.EXECUTED_NOTEBOOKS / "pages"
-#: An environment variable that may lower the number of worker processes (a whole number, 1 or more).
-PAGE_WORKERS = "EVALUATION_PAGE_WORKERS"
-
-
-def page_workers(units: int) -> int:
-    """Worker processes for `units` pages: one per unit up to the processors this process may use,
-    fewer when the environment's EVALUATION_PAGE_WORKERS says so (a PlanError for anything but a
-    whole number of at least 1)."""
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    workers = min(max(units, 1), available)
-    setting = os.environ.get(PAGE_WORKERS, "").strip()
-    if setting:
-        if not setting.isdigit() or int(setting) < 1:
-            raise errors.PlanError(
-                f"{PAGE_WORKERS}={setting!r}: the number of page workers must be a whole number of 1 or more"
-            )
-        workers = min(workers, int(setting))
-    return workers
 
 
 def _render_unit(notebook: str, plan_path: str, out_dir: str, kind: str, unit_id: str, language: str, page: str,
@@ -332,9 +320,7 @@ def _render_unit(notebook: str, plan_path: str, out_dir: str, kind: str, unit_id
     return kind, unit_id, None
 
 
-def _one_line(message: str, limit: int = 300) -> str:
-    line = " ".join(str(message).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+_one_line = parallel.one_line
 
 
 def render_pages(
@@ -344,9 +330,11 @@ def render_pages(
     language: str | None = None,
     folder: Path | None = None,
     notebook: Path | None = None,
+    running: parallel.Engine | None = None,
 ) -> dict[tuple[str, str], str | None]:
     """A page per school and per partnership of the run in `out_dir`: notebook 06 executed by
-    papermill once per unit in worker processes (`page_workers`), each rendered to
+    papermill once per unit on `running` (`evaluation.steps.parallel`; None: an engine of its own
+    for these pages), each rendered to
     ``shared/schools/<kind>-<id>.html`` (`evaluation.reporting.school_pages.page_files`), its
     executed notebook under ``restricted/notebooks/pages/``, then the index page
     ``shared/schools/index.html``. `language` is the pages' (the plan's when None); `folder`
@@ -354,9 +342,6 @@ def render_pages(
     (on `progress` and in the index, with its reason) and the others go on. Returns (kind, id) ->
     None for each page written, or the reason it is missing. `notebook` replaces notebook 06
     (tests run one that fails for some units)."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from multiprocessing import get_context
-
     from evaluation import steps
     from evaluation.reporting import school_pages
 
@@ -372,21 +357,17 @@ def render_pages(
     outcome: dict[tuple[str, str], str | None] = {}
     if units:
         counter = progress.counter("school pages" if folder == SCHOOL_PAGES else f"{language}/school pages", len(units))
-        with ProcessPoolExecutor(page_workers(len(units)), mp_context=get_context("spawn")) as pool:
-            futures = {}
-            for unit in units:
-                page = folder / files[(unit.kind, unit.id)]
-                executed = EXECUTED_PAGES / language / page.with_suffix(".ipynb").name
-                arguments = (str(notebook), str(plan_path), str(out_dir), unit.kind, unit.id, language, str(page),
-                             str(executed))  # fmt: skip
-                futures[pool.submit(_render_unit, *arguments, unit.name)] = (unit.kind, unit.id)
-            for future in as_completed(futures):
-                try:
-                    _, _, reason = future.result()
-                except Exception as error:  # the worker process itself died
-                    reason = f"{type(error).__name__}: {_one_line(str(error))}"
-                outcome[futures[future]] = reason
-                counter.advance()
+        work = []
+        for unit in units:
+            page = folder / files[(unit.kind, unit.id)]
+            executed = EXECUTED_PAGES / language / page.with_suffix(".ipynb").name
+            arguments = (str(notebook), str(plan_path), str(out_dir), unit.kind, unit.id, language, str(page),
+                         str(executed), unit.name)  # fmt: skip
+            work.append(parallel.Unit(f"{unit.kind}-{unit.id}", _render_unit, arguments))
+        with _running(running) as engine:
+            done = engine.run(work, on_done=lambda _: counter.advance())
+        for unit, result in zip(units, done, strict=True):
+            outcome[(unit.kind, unit.id)] = result.value[2] if result.ok else result.reason
         counter.finish()
     failed = {key: reason for key, reason in outcome.items() if reason is not None}
     prefix = "" if folder == SCHOOL_PAGES else f"{language}/"
@@ -395,6 +376,16 @@ def render_pages(
     for (kind, unit_id), reason in failed.items():
         progress.line(f"  {prefix}{kind} {unit_id}: page not made: {reason}")
     return outcome
+
+
+@contextmanager
+def _running(running: parallel.Engine | None) -> Iterator[parallel.Engine]:
+    """`running`, or an engine of the environment's for this batch alone."""
+    if running is not None:
+        yield running
+        return
+    with parallel.engine() as engine:
+        yield engine
 
 
 REPORT_NOTEBOOK = NOTEBOOK_ORDER[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import yaml
 
 from evaluation.demo import write_demo_data
 from evaluation.resources import DEMO_PLAN, PIPELINES_DIR
+
+# The runs of the tests compute in their own process, without Dask (evaluation.steps.parallel): no
+# cluster per run on a machine the tests share; tests/steps/test_parallel.py starts its own.
+os.environ.setdefault("EVALUATION_WORKERS", "1")
 
 
 def plan_for(data_dir: Path, folder: Path, **changes) -> Path:

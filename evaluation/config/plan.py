@@ -36,6 +36,11 @@ the analysis runs once, in the plan's ``language``, and the report, its PDF and 
 rendered again in each (``OUT/shared/<language>/``). Each must be a language the workbench speaks,
 not the plan's own, and named once.
 
+``scheduler`` names a Dask scheduler (``tcp://10.0.0.5:8786``) that runs the run's independent
+work (the pages per school and partnership, each outcome's partner-versus-control estimates):
+`evaluation.steps.parallel`. It says where the run computes, not what: the results are the same
+without it.
+
 ``pseudonymize: true`` asks validation to replace the student and respondent ids by keyed hashes
 right after reading (`evaluation.io.pseudonyms`); the key is never in the plan, only in the
 environment.
@@ -164,6 +169,7 @@ class Plan:
     earlier_years: tuple[SchoolYear, ...] = ()  # oldest first; the plan's own period comes after them
     translations: tuple[str, ...] = ()  # further languages of the report, rendered from the same run
     school_pages: bool = True  # a page per school and partnership after each language's report
+    scheduler: str = ""  # a Dask scheduler's address for the independent work ("": evaluation.steps.parallel decides)
 
     @property
     def hash(self) -> str:
@@ -222,6 +228,18 @@ FreeText = Annotated[str, BeforeValidator(_digits), StringConstraints(pattern=r"
 InstrumentId = Annotated[str, StringConstraints(pattern=rf"^{INSTRUMENT_ID}$")]
 YearlyGrowth = Annotated[float, Field(gt=0)]  # a whole number (8) is a number too
 
+#: A Dask scheduler's address as the plan or EVALUATION_SCHEDULER writes it: tcp:// or tls://, a host
+#: name, an IPv4 address or an IPv6 address in brackets, and a port (1 to 65535).
+SCHEDULER_ADDRESS = (
+    r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+    r":(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})$"
+)
+SCHEDULER_EXPECTED = (
+    "the address of a Dask scheduler: tcp:// or tls://, a host name or IP address, a colon and a port from 1 to "
+    "65535, such as tcp://10.0.0.5:8786"
+)
+SchedulerAddress = Annotated[str, StringConstraints(pattern=SCHEDULER_ADDRESS)]
+
 
 class _Schema(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -260,6 +278,7 @@ class PlanDocument(_Schema):
     earlier_years: list[EarlierYearDocument] = []
     translations: list[Language] = []
     school_pages: bool = True
+    scheduler: SchedulerAddress | None = None
 
 
 class OutcomeDocument(_Schema):
@@ -365,6 +384,7 @@ EXPECTED = Expected(
         "translations[]": f"one of {', '.join(LANGUAGES)}",
         "school_pages": "true (a page per school and per partnership beside each language's report) or false "
         "(the report alone: quicker while the plan is being worked on)",
+        "scheduler": f"{SCHEDULER_EXPECTED} (or left out: a cluster of this computer's processors)",
         "pseudonymize": "true (replace student and respondent ids by keyed hashes right after reading, with the key "
         "in EVALUATION_PSEUDONYM_KEY or the key file named by EVALUATION_PSEUDONYM_KEY_FILE) or false",
     },
@@ -503,6 +523,7 @@ def plan_from_document(document: Any, path: Path, sha256: str = "") -> Plan:
         ),
         translations=tuple(plan.translations),
         school_pages=plan.school_pages,
+        scheduler=plan.scheduler or "",
     )
 
 

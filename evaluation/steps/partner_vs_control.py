@@ -18,12 +18,13 @@ import pandas as pd
 from evaluation.analysis.design import outcome_design_tables
 from evaluation.analysis.effects import adjust_p_values, moderation_effects, partner_vs_control_effects
 from evaluation.analysis.missing import missing_shares
+from evaluation.errors import AnalysisFailed
 from evaluation.reporting import escaping as md
 from evaluation.reporting.figures import covariate_name, forest_alt, forest_plot, love_alt, love_plot
 from evaluation.reporting.sections import headline_rows, methods_table, subgroup_table
 from evaluation.reporting.sensitivity import LOVE_PLOT
 from evaluation.stats.estimate import effects_frame
-from evaluation.steps import workspace
+from evaluation.steps import parallel, workspace
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
 
@@ -40,14 +41,20 @@ def estimates(run: Run) -> Shown:
         run.save_effects(effects_frame([]), "partner_vs_control")
         return Shown(md.text("notebooks.monitoring", run.language))
     plan, covariates = run.plan, run.covariates
-    effects = adjust_p_values(
-        pd.concat(
-            [partner_vs_control_effects(run.frames[o.id], o, plan, covariates) for o in plan.outcomes],
-            ignore_index=True,
-        ),
-        plan,
-    )
-    moderation = [moderation_effects(run.frames[o.id], o, plan, covariates) for o in plan.outcomes]
+    # each outcome's estimates and its moderator tests are independent units (evaluation.steps.parallel),
+    # computed where the run computes and put back in the plan's order: the same rows as one after another
+    units = [
+        parallel.Unit(f"{o.id}-{kind}", function, (run.frames[o.id], o, plan, tuple(covariates)))
+        for kind, function in (("estimates", partner_vs_control_effects), ("moderation", moderation_effects))
+        for o in plan.outcomes
+    ]
+    with parallel.engine(plan.scheduler) as running:
+        done = running.run(units)
+    failed = [f"{d.name}: {d.reason}" for d in done if not d.ok]
+    if failed:
+        raise AnalysisFailed("partner-versus-control estimates failed: " + "; ".join(failed))
+    estimated, moderation = [d.value for d in done[: len(plan.outcomes)]], [d.value for d in done[len(plan.outcomes) :]]
+    effects = adjust_p_values(pd.concat(estimated, ignore_index=True), plan)
     effects = pd.concat([effects, *(rows for rows in moderation if len(rows))], ignore_index=True)
     run.save_effects(effects, "partner_vs_control")
     return Shown(methods_table(effects, run.primary, run.language))  # every method: notebook 03 is for analysts

@@ -41,7 +41,7 @@ EXAMPLE = "{id: mathematics, source: exam, subject: mathematics, domain: academi
 PLAN_KEYS = (
     "programme, period, language, data, demo, alpha, min_cell_size, outcomes, subgroups, on_quarantine, "
     "primary_method, covariates, multiplicity_families, comparison, missing_data_threshold, attrition_boundary, "
-    "pseudonymize, earlier_years, translations, school_pages"
+    "pseudonymize, earlier_years, translations, school_pages, scheduler"
 )
 
 DEMO_MUST_BE = (

@@ -1,5 +1,5 @@
-"""How the pipeline runs the pages, without running them: how many workers, the exit policy when
-pages fail, and the progress line of the units."""
+"""How the pipeline runs the pages, without running them: the exit policy when pages fail, and the
+progress line of the units (where they run: tests/steps/test_parallel.py)."""
 
 from __future__ import annotations
 
@@ -8,27 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.errors import EXIT_PAGES_FAILED, PagesFailed, PlanError
-from evaluation.pipeline import PAGE_WORKERS, Progress, check_pages, page_workers
-
-
-def test_one_worker_per_unit_up_to_the_processors_and_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(PAGE_WORKERS, raising=False)
-    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2, 3})
-    assert [page_workers(n) for n in (0, 1, 3, 4, 40)] == [1, 1, 3, 4, 4]
-    monkeypatch.setenv(PAGE_WORKERS, "2")
-    assert [page_workers(n) for n in (1, 3, 40)] == [1, 2, 2]
-    monkeypatch.setenv(PAGE_WORKERS, "9")  # a setting may lower the number, not raise it
-    assert page_workers(40) == 4
-
-
-@pytest.mark.parametrize("setting", ["0", "-1", "two", "1.5"])
-def test_a_setting_that_is_not_a_whole_number_of_one_or_more_is_refused(
-    setting: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(PAGE_WORKERS, setting)
-    with pytest.raises(PlanError, match=f"{PAGE_WORKERS}='{setting}'"):
-        page_workers(3)
+from evaluation.errors import EXIT_PAGES_FAILED, PagesFailed
+from evaluation.pipeline import Progress, check_pages
 
 
 def test_the_run_fails_only_when_every_page_failed(tmp_path: Path) -> None:

@@ -115,7 +115,11 @@ def _failing_notebook(target: Path, unit_id: str) -> Path:
     return target
 
 
-def test_a_unit_that_fails_is_reported_and_the_others_are_written(partnership_run_in, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])  # in this process; on a local Dask cluster of 2 workers
+def test_a_unit_that_fails_is_reported_and_the_others_are_written(
+    partnership_run_in, tmp_path: Path, workers: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVALUATION_WORKERS", workers)
     _, finished = partnership_run_in("tr")
     out = shutil.copytree(finished, tmp_path / "out")  # the run's folder as it is, times kept
     schools = pd.read_csv(out / "restricted" / "data" / "2022-2023" / "schools.csv", dtype=str)
