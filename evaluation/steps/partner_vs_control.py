@@ -48,7 +48,9 @@ def estimates(run: Run) -> Shown:
         for kind, function in (("estimates", partner_vs_control_effects), ("moderation", moderation_effects))
         for o in plan.outcomes
     ]
-    with parallel.engine(plan.scheduler) as running:
+    # on the run's cluster (the pipeline names it to the kernel), or the plan's; a notebook opened on
+    # its own computes here rather than start a cluster of its own for a few seconds' work
+    with parallel.engine(plan.scheduler, workers=1) as running:
         done = running.run(units)
     failed = [f"{d.name}: {d.reason}" for d in done if not d.ok]
     if failed:
