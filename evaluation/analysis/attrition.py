@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from evaluation.config.plan import Outcome
@@ -39,17 +40,38 @@ GROUPS = ("partner", "control")
 _COUNTS = ["n_baseline", "n_pre", "n_post", "n_linked", "n_missing_post"]
 
 
-def _row(level: str, baseline: str, base: set, pre: set, post: set, linked: set) -> dict:
-    """Counts of one group and level from sets of ids (units or schools)."""
-    rate = 1 - len(linked & base) / len(base) if base else math.nan
+def _shared_codes(*columns: pd.Series) -> tuple[list[np.ndarray], int]:
+    """Integer codes of the values of ``columns`` (equal values, equal codes; a missing value is
+    a value of its own, as in a set) and how many distinct values there are: one hash pass in
+    Arrow or numpy, so that sets of ids are compared as boolean masks, never value by value."""
+    series = [pd.Series(column).reset_index(drop=True) for column in columns]
+    if len({str(part.dtype) for part in series}) > 1:
+        series = [part.astype(object) for part in series]
+    codes, uniques = pd.factorize(pd.concat(series, ignore_index=True), use_na_sentinel=False)
+    bounds = np.cumsum([0, *(len(part) for part in series)])
+    return [codes[bounds[i] : bounds[i + 1]] for i in range(len(series))], len(uniques)
+
+
+def _members(codes: np.ndarray, chosen: np.ndarray | None, size: int) -> np.ndarray:
+    """The set of the values whose codes are ``codes[chosen]``, as a mask over all ``size`` codes."""
+    mask = np.zeros(size, dtype=bool)
+    mask[codes if chosen is None else codes[chosen]] = True
+    return mask
+
+
+def _row(level: str, baseline: str, base: np.ndarray, pre: np.ndarray, post: np.ndarray, linked: np.ndarray) -> dict:
+    """Counts of one group and level from sets of ids (units or schools) given as masks over
+    the ids' codes."""
+    n_base = int(base.sum())
+    rate = 1 - int((linked & base).sum()) / n_base if n_base else math.nan
     return {
         "level": level,
         "baseline": baseline,
-        "n_baseline": len(base),
-        "n_pre": len(pre),
-        "n_post": len(post),
-        "n_linked": len(linked),
-        "n_missing_post": len(base - post),
+        "n_baseline": n_base,
+        "n_pre": int(pre.sum()),
+        "n_post": int(post.sum()),
+        "n_linked": int(linked.sum()),
+        "n_missing_post": int((base & ~post).sum()),
         "attrition": rate,
     }
 
@@ -85,23 +107,48 @@ def attrition_counts(
         group, level, baseline (``roster``, ``pre_wave`` or ``schools``), n_baseline, n_pre,
         n_post, n_linked, n_missing_post (starting units without a post value), attrition and
         suppressed; partner then control, individuals then schools.
+
+    Notes
+    -----
+    Each count is of distinct ids (a unit in two rows counts once). The ids are coded once
+    (`_shared_codes`) and each set is a boolean mask over the codes: linear in the rows.
     """
+    empty = pd.Series([], dtype=object)
+    roster_units = roster["unit_id"] if roster is not None else empty
+    roster_schools = roster["school_id"] if roster is not None else empty
+    (unit_codes, roster_unit_codes), n_units = _shared_codes(frame["unit_id"], roster_units)
+    (school_codes, table_codes, roster_school_codes), n_schools = _shared_codes(
+        frame["school_id"], schools["school_id"], roster_schools
+    )
+    has_pre, has_post = frame["pre"].notna().to_numpy(), frame["post"].notna().to_numpy()
     rows = []
     for group in GROUPS:
-        part = frame[frame["group"] == group]
-        pre, post = part[part["pre"].notna()], part[part["post"].notna()]
-        group_schools = set(schools.loc[schools["group"] == group, "school_id"])
+        part = frame["group"].eq(group).fillna(False).to_numpy(dtype=bool)
+        pre, post, linked = part & has_pre, part & has_post, part & has_pre & has_post
+        group_schools = _members(table_codes, schools["group"].eq(group).fillna(False).to_numpy(dtype=bool), n_schools)
         if roster is not None:
-            base, baseline = set(roster.loc[roster["school_id"].isin(group_schools), "unit_id"]), "roster"
+            base = _members(roster_unit_codes, group_schools[roster_school_codes], n_units)
+            baseline = "roster"
         else:
-            base, baseline = set(pre["unit_id"]), "pre_wave"
-        linked = part[part["pre"].notna() & part["post"].notna()]
-        units = _row(level, baseline, base, set(pre["unit_id"]), set(post["unit_id"]), set(linked["unit_id"]))
+            base, baseline = _members(unit_codes, pre, n_units), "pre_wave"
+        units = _row(
+            level,
+            baseline,
+            base,
+            _members(unit_codes, pre, n_units),
+            _members(unit_codes, post, n_units),
+            _members(unit_codes, linked, n_units),
+        )
         units["suppressed"] = units["n_baseline"] < min_cell_size
         if units["suppressed"]:
             units.update(dict.fromkeys([*_COUNTS, "attrition"], math.nan))
         places = _row(
-            "schools", "schools", group_schools, set(pre["school_id"]), set(post["school_id"]), set(linked["school_id"])
+            "schools",
+            "schools",
+            group_schools,
+            _members(school_codes, pre, n_schools),
+            _members(school_codes, post, n_schools),
+            _members(school_codes, linked, n_schools),
         )
         places["suppressed"] = False
         rows += [{"group": group, **units}, {"group": group, **places}]
@@ -136,7 +183,7 @@ def outcome_attrition(
         level == "students"
         and roster is not None
         and not roster.empty
-        and frame["unit_id"].isin(roster["student_id"]).all()
+        and _all_in(frame["unit_id"], roster["student_id"])
     ):
         randomised = roster.rename(columns={"student_id": "unit_id"})[["unit_id", "school_id"]]
     else:
@@ -145,3 +192,10 @@ def outcome_attrition(
     table.insert(0, "domain", outcome.domain)
     table.insert(0, "outcome", outcome.id)
     return table[ATTRITION_COLUMNS]
+
+
+def _all_in(values: pd.Series, known: pd.Series) -> bool:
+    """Whether every one of ``values`` is among ``known`` (`Series.isin` walks Arrow strings in
+    Python; coded once, it is a mask lookup)."""
+    (codes, known_codes), size = _shared_codes(values, known)
+    return bool(_members(known_codes, None, size)[codes].all())

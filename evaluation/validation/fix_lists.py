@@ -14,17 +14,21 @@ Turkish-locale Excel reads ``;``; `evaluation.wording.csv_separator`).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evaluation.validation.fix_instructions import RuleTexts
 from evaluation.validation.html_page import heading, paragraph, table, write_page
 from evaluation.validation.report import KNOCK_ON_NOTE, ValidationReport
-from evaluation.validation.safe_csv import write_csv
+from evaluation.validation.safe_csv import safe_cell, write_csv
 from evaluation.validation.validate import table_text, without_leading_zeros
 from evaluation.validation.wording import check_language, column_label, rows_cell
 from evaluation.wording import csv_separator, date, decimal_symbol, plural, text
@@ -210,20 +214,50 @@ def fix_list_items(
             line = _line("check", record, group.rows, record["message"], record["check"], check, language)
             lines.setdefault(group.school, []).append(line)
     position = {school: number for number, school in enumerate([*directory.names, UNASSIGNED])}
-    kinds = {"broken": 0, "fix": 1, "follows": 1, "check": 2}
     follows = text("validation.fix_list.status.follows", language)
+    schools = sorted(lines, key=position.__getitem__)
+    records = []
+    for number, school in enumerate(schools):
+        records += [{**line, "_school": number} for line in _knock_ons_merged(lines[school], follows, language)]
+    return _split_by_school(_all_lines(records, fix, attribution, language), schools)
+
+
+_KINDS = {"broken": 0, "fix": 1, "follows": 1, "check": 2}
+
+
+def _all_lines(records: list[dict], fix: str, attribution: _Attribution, language: str) -> pd.DataFrame:
+    """Every school's lines in one frame (column ``_school``: the school's place), sorted once:
+    per school broken files first, then rows by file and first row, then the points to check;
+    knock-ons after their root (`_after_their_root`, only for the schools that have any), the
+    location columns filled (`_locate`) and the values in the language's numbers."""
+    frame = pd.DataFrame.from_records(records, columns=["kind", "table", *_ITEM_COLUMNS, "_rows", "_root", "_school"])
+    frame["_kind"] = frame["kind"].map(_KINDS)
+    frame["_first"] = pd.array([rows[0] if rows else None for rows in frame["_rows"]], dtype="Int64")
+    frame = frame.sort_values(["_school", "_kind", "file", "_first"], kind="stable", na_position="first")
+    frame = frame.drop(columns=["_kind", "_first"]).reset_index(drop=True)
+    with_knock_ons = set(frame.loc[frame["kind"].eq("follows"), "_school"])
+    if len(with_knock_ons):
+        parts = [
+            _after_their_root(part.reset_index(drop=True), fix) if school in with_knock_ons else part
+            for school, part in frame.groupby("_school", sort=False)
+        ]
+        frame = pd.concat(parts, ignore_index=True)
+    _locate(frame, attribution)
+    frame["value"] = local_numbers(frame["value"], language)
+    return frame.drop(columns=["_root"])
+
+
+def _split_by_school(frame: pd.DataFrame, schools: list[str]) -> dict[str, pd.DataFrame]:
+    """``frame``'s lines per school (its ``_school`` is the place in ``schools``), each list's
+    lines numbered from 0: one pass over the positions, not a filter per school."""
+    codes = frame["_school"].to_numpy()
+    frame = frame.drop(columns=["_school"])
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    starts, ends = np.r_[0, bounds], np.r_[bounds, len(codes)]
     result = {}
-    for school in sorted(lines, key=position.__getitem__):
-        records = _knock_ons_merged(lines[school], follows, language)
-        frame = pd.DataFrame.from_records(records, columns=["kind", "table", *_ITEM_COLUMNS, "_rows", "_root"])
-        frame["_kind"] = frame["kind"].map(kinds)
-        frame["_first"] = [rows[0] if rows else None for rows in frame["_rows"]]
-        frame["_first"] = frame["_first"].astype("Int64")
-        frame = frame.sort_values(["_kind", "file", "_first"], kind="stable", na_position="first")
-        frame = _after_their_root(frame.drop(columns=["_kind", "_first"]).reset_index(drop=True), fix)
-        _locate(frame, attribution)
-        frame["value"] = local_numbers(frame["value"], language)
-        result[school] = frame.drop(columns=["_root"])
+    for start, end in zip(starts, ends, strict=True):
+        if end > start:
+            result[schools[codes[start]]] = frame.iloc[start:end].reset_index(drop=True)
     return result
 
 
@@ -346,25 +380,38 @@ def _after_their_root(frame: pd.DataFrame, fix_status: str) -> pd.DataFrame:
 def _locate(frame: pd.DataFrame, attribution: _Attribution) -> None:
     """Fill the location columns (`_LOCATION`) of ``frame``'s lines from their files as the
     school wrote them: the value shared by a line's rows, or its first few values and ``…``.
-    Each line's rows are looked up at once (a line of 200,000 rows is one lookup)."""
+    The rows of all lines of one file are looked up at once, by one join."""
     for name in _LOCATION:
         frame[name] = ""
-    for position, (file_table, rows) in enumerate(zip(frame["table"], frame["_rows"], strict=True)):
-        if not rows:
-            continue
+    lines = pd.DataFrame({"table": frame["table"], "_rows": frame["_rows"]})
+    lines = lines[lines["_rows"].map(len) > 0]
+    for file_table, chosen in lines.groupby("table", sort=False):
         source = attribution.text(file_table)
         if source is None:
             continue
-        present = source.index.intersection(rows)
+        pairs = chosen["_rows"].explode()
+        positions, rows = pairs.index.to_numpy(), pairs.to_numpy(dtype=np.int64)
+        present = pd.Index(rows).isin(source.index)
+        positions, rows = positions[present], rows[present]
         for name, candidates in _LOCATION.items():
             column = next((c for c in candidates if c in source.columns), None)
-            if column is None:
-                continue
-            values = pd.unique(source.loc[present, column].dropna().astype(str))
-            shown = ", ".join(values[:_MAX_LOCATION_VALUES])
-            frame.iat[position, frame.columns.get_loc(name)] = shown + (
-                ", …" if len(values) > _MAX_LOCATION_VALUES else ""
-            )
+            if column is not None:
+                _fill_location(frame, name, positions, source[column].reindex(rows))
+
+
+def _fill_location(frame: pd.DataFrame, name: str, positions: np.ndarray, values: pd.Series) -> None:
+    """Column ``name`` of the lines at ``positions`` (one entry per row of a line, rows in order):
+    each line's distinct values in the order met, the first `_MAX_LOCATION_VALUES` joined by
+    ``, `` and ``, …`` after them when there are more."""
+    found = pd.DataFrame({"line": positions, "value": values.to_numpy(dtype=object)})
+    found = found[found["value"].notna()]
+    found["value"] = found["value"].astype(str)
+    found = found.drop_duplicates(["line", "value"])
+    rank = found.groupby("line", sort=False).cumcount()
+    shown = found[rank < _MAX_LOCATION_VALUES].groupby("line", sort=False)["value"].agg(", ".join)
+    more = set(found.loc[rank == _MAX_LOCATION_VALUES, "line"])
+    cells = [f"{text}, …" if line in more else text for line, text in shown.items()]
+    frame.loc[shown.index, name] = cells
 
 
 _DECIMAL = re.compile(r"[+-]?\d+\.\d+")
@@ -441,9 +488,12 @@ def write_fix_lists(
     today: dt.date | None = None,
     items: dict[str, pd.DataFrame] | None = None,
     directory: SchoolDirectory | None = None,
+    index: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write ``fix-lists/<school_id>.csv`` and ``.html`` for every school with anything to fix
-    or check, and ``fix-lists/index.csv``, under ``out_dir``.
+    or check, and ``fix-lists/index.csv``, under ``out_dir``. A school with nothing to fix or
+    check gets no file and no line of the index. Each list is written from Python lists (the
+    headers looked up once for all schools), so the time grows with the lines, not the schools.
 
     Parameters
     ----------
@@ -458,8 +508,9 @@ def write_fix_lists(
         the rejected rows (status "to check").
     today
         The date printed on the pages (default: today).
-    items, directory
-        `fix_list_items` and `school_directory` of the report, when the caller has them already.
+    items, directory, index
+        `fix_list_items`, `school_directory` and `school_index` of the report, when the caller
+        has them already.
 
     Returns
     -------
@@ -473,33 +524,61 @@ def write_fix_lists(
         old.unlink()
     directory = directory or school_directory(report)
     items = fix_list_items(report, language, warnings, directory) if items is None else items
-    index = school_index(items, directory, language)
+    index = school_index(items, directory, language) if index is None else index
+    headers = _Headers(language)
     written: list[Path] = []
     for (school, frame), stem in zip(items.items(), index["file"].str.removesuffix(".csv"), strict=True):
         name = _school_name(school, directory, language)
+        lines = _Lines(frame)
         csv_path = folder / f"{stem}.csv"
-        _write_csv(frame, csv_path, language)
-        page = _write_page(frame, folder / f"{stem}.html", school, name, language, today or dt.date.today())
+        _write_csv(lines, csv_path, language, headers)
+        page = _write_page(lines, folder / f"{stem}.html", school, name, language, today or dt.date.today(), headers)
         written += [csv_path, page]
     index_path = folder / "index.csv"
     write_csv(index, index_path, sep=csv_separator(language), encoding="utf-8-sig")
     return [*written, index_path]
 
 
+class _Lines:
+    """A fix list's lines as Python lists, column by column (a list is written as a CSV file and
+    a page from these, without a pandas operation per school)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.columns = {name: frame[name].tolist() for name in frame.columns}
+        self.kinds = self.columns["kind"]
+
+    def where(self, kinds: tuple[str, ...]) -> list[int]:
+        return [position for position, kind in enumerate(self.kinds) if kind in kinds]
+
+    def rows(self, columns: tuple[str, ...], positions: list[int] | None = None) -> list[tuple]:
+        chosen = range(len(self.kinds)) if positions is None else positions
+        return [tuple(self.columns[name][position] for name in columns) for position in chosen]
+
+
+class _Headers(dict):
+    """The lists' column headers in one language, looked up once for all schools."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__({column: _header(column, language) for column in _HEADERS})
+
+
 def school_index(items: dict[str, pd.DataFrame], directory: SchoolDirectory, language: str) -> pd.DataFrame:
     """One row per fix list (`INDEX_COLUMNS`): school id (empty for the unassigned rows), name,
-    rejected rows, points to check, and the CSV file's name."""
+    rejected rows, points to check, and the CSV file's name. Only the schools with something to
+    fix or check have a list, so only they are in the index."""
     names = file_names(list(items))
-    records = [
-        {
-            "school_id": "" if school == UNASSIGNED else school,
-            "school_name": _school_name(school, directory, language),
-            "quarantined_rows": _rejected_rows(frame),
-            "warnings": _count(frame, ("check",)),
-            "file": f"{names[school]}.csv",
-        }
-        for school, frame in items.items()
-    ]
+    records = []
+    for school, frame in items.items():
+        lines = _Lines(frame[["kind", "table", "_rows"]])
+        records.append(
+            {
+                "school_id": "" if school == UNASSIGNED else school,
+                "school_name": _school_name(school, directory, language),
+                "quarantined_rows": _rejected_rows(lines),
+                "warnings": _count(lines, ("check",)),
+                "file": f"{names[school]}.csv",
+            }
+        )
     return pd.DataFrame.from_records(records, columns=list(INDEX_COLUMNS))
 
 
@@ -527,25 +606,38 @@ def file_names(schools: list[str]) -> dict[str, str]:
     return names
 
 
-def _rejected_rows(frame: pd.DataFrame) -> int:
+def _rejected_rows(lines: _Lines) -> int:
     """Distinct rows (per table) of a list's lines to fix, knock-on rows too."""
-    fixes = frame[frame["kind"].isin(("fix", "follows"))]
-    return len({(table, row) for table, rows in zip(fixes["table"], fixes["_rows"], strict=True) for row in rows})
+    tables, rows = lines.columns["table"], lines.columns["_rows"]
+    return len({(tables[p], row) for p in lines.where(("fix", "follows")) for row in rows[p]})
 
 
-def _count(frame: pd.DataFrame, kinds: tuple[str, ...]) -> int:
+def _count(lines: _Lines, kinds: tuple[str, ...]) -> int:
     """Failures or warnings behind a list's lines of these kinds: one per row of a line, one
     for a line about a whole file, school or wave."""
-    chosen = frame[frame["kind"].isin(kinds)]
-    return sum(max(1, len(rows)) for rows in chosen["_rows"])
+    rows = lines.columns["_rows"]
+    return sum(max(1, len(rows[p])) for p in lines.where(kinds))
 
 
-def _write_csv(frame: pd.DataFrame, path: Path, language: str) -> None:
-    out = frame[list(_ITEM_COLUMNS)].rename(columns={column: _header(column, language) for column in _ITEM_COLUMNS})
-    write_csv(out, path, sep=csv_separator(language), encoding="utf-8-sig")
+def _write_csv(lines: _Lines, path: Path, language: str, headers: _Headers) -> None:
+    """The list as a CSV file for Excel, as `evaluation.validation.safe_csv.write_csv` writes a
+    frame (every cell made safe by `safe_cell`; missing cells empty), without a frame per school."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=csv_separator(language), lineterminator="\n")
+    writer.writerow([headers[column] for column in _ITEM_COLUMNS])
+    writer.writerows([_csv_cell(cell) for cell in row] for row in lines.rows(_ITEM_COLUMNS))
+    Path(path).write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
 
 
-def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, language: str, today: dt.date) -> Path:
+def _csv_cell(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return safe_cell(value)
+
+
+def _write_page(
+    lines: _Lines, path: Path, school: str, name: str, language: str, today: dt.date, headers: _Headers
+) -> Path:
     title_name = name if school == UNASSIGNED else f"{name} ({school})" if name else school
     intro = text(
         "validation.fix_list.unassigned_intro" if school == UNASSIGNED else "validation.fix_list.intro",
@@ -553,47 +645,40 @@ def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, languag
         date=date(today, language),
     )
     # problems are root causes: one per line (one mistake), knock-on lines not counted
-    n_problems, n_checks = int(frame["kind"].isin(("broken", "fix")).sum()), _count(frame, ("check",))
+    n_problems, n_checks = len(lines.where(("broken", "fix"))), _count(lines, ("check",))
     counts = text(
         "validation.fix_list.counts.sentence",
         language,
-        rows=plural("validation.fix_list.counts.rows", _rejected_rows(frame), language),
+        rows=plural("validation.fix_list.counts.rows", _rejected_rows(lines), language),
         problems=plural("validation.fix_list.counts.problems", n_problems, language),
         warnings=plural("validation.fix_list.counts.warnings", n_checks, language),
     )
     parts = [paragraph(intro), paragraph(counts, "counts")]
-    headers = {column: _header(column, language) for column in (*_ITEM_COLUMNS, "note", "check")}
-    broken = frame[frame["kind"] == "broken"]
-    if len(broken):
+    broken = lines.where(("broken",))
+    if broken:
         parts += [
             heading(text("validation.fix_list.broken_heading", language)),
             paragraph(text("validation.fix_list.broken_intro", language)),
             table(
                 [headers["file"], headers["column"], headers["fix"], headers["rule"]],
-                broken[["file", "column", "fix", "rule"]].itertuples(index=False),
+                lines.rows(("file", "column", "fix", "rule"), broken),
                 row_class="broken",
             ),
         ]
-    rows = frame[frame["kind"].isin(("fix", "follows"))]
+    rows = lines.where(("fix", "follows"))
     parts.append(heading(text("validation.fix_list.rows_heading", language)))
-    if len(rows):
-        parts.append(
-            table(
-                [headers[c] for c in _SHOWN],
-                _with_labels(rows, language).itertuples(index=False),
-                numeric=(4,),
-            )
-        )
+    if rows:
+        parts.append(table([headers[c] for c in _SHOWN], _with_labels(lines, rows, language), numeric=(4,)))
     else:
         parts.append(paragraph(text("validation.fix_list.no_rows", language)))
-    checks = frame[frame["kind"] == "check"]
-    if len(checks):
+    checks = lines.where(("check",))
+    if checks:
         parts += [
             heading(text("validation.fix_list.warnings_heading", language)),
             paragraph(text("validation.fix_list.warnings_intro", language)),
             table(
                 [headers[c] for c in (*_SHOWN[:-2], "note", "check")],
-                _with_labels(checks, language).itertuples(index=False),
+                _with_labels(lines, checks, language),
                 numeric=(4,),
             ),
         ]
@@ -603,10 +688,14 @@ def _write_page(frame: pd.DataFrame, path: Path, school: str, name: str, languag
 _SHOWN = ("file", "student", "subject", "wave", "row", "column", "value", "fix", "rule")
 
 
-def _with_labels(frame: pd.DataFrame, language: str) -> pd.DataFrame:
-    out = frame[list(_SHOWN)].copy()
-    out["column"] = out["column"].map(lambda columns: _column_labels(str(columns), language) if columns else "")
-    return out
+def _with_labels(lines: _Lines, positions: list[int], language: str) -> list[tuple]:
+    """The shown cells (`_SHOWN`) of the lines at ``positions``, columns named as `column_label`
+    names them."""
+    at = _SHOWN.index("column")
+    return [
+        (*row[:at], _column_labels(str(row[at]), language) if row[at] else "", *row[at + 1 :])
+        for row in lines.rows(_SHOWN, positions)
+    ]
 
 
 def _column_labels(columns: str, language: str) -> str:

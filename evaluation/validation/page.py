@@ -1,9 +1,11 @@
 """The validation page for officials: one self-contained HTML page of counts, in English or Turkish.
 
 Per file: rows read, accepted, rejected, and why a file could not be checked; per rule: how many
-rows broke it and what it asks; per check: how many points to check; per school: its rejected
-rows and points to check, with a link to its fix list. Counts only: no value of any row and no
-student or respondent id is written, so the page can be shared (the fix lists hold the rows).
+rows broke it and what it asks; per check: how many points to check; per school with something
+to fix or check: its rejected rows and points to check, with a link to its fix list (a school
+with nothing to fix has no list, and the page says how many such schools there are). Counts
+only: no value of any row and no student or respondent id is written, so the page can be shared
+(the fix lists hold the rows).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from evaluation.validation.quality.linkage import linkage_summary
 from evaluation.validation.report import ValidationReport
 from evaluation.validation.safe_csv import write_csv
 from evaluation.validation.wording import check_language
-from evaluation.wording import date, has, percent, table_name, text
+from evaluation.wording import count, date, has, percent, plural, table_name, text
 
 
 def write_validation_page(
@@ -41,6 +43,7 @@ def write_validation_page(
     fix_lists: str = FIX_LISTS_DIR,
     linkage: pd.DataFrame | None = None,
     index: pd.DataFrame | None = None,
+    n_schools: int | None = None,
 ) -> Path:
     """Write the validation page of ``report`` to ``out_path``.
 
@@ -65,6 +68,9 @@ def write_validation_page(
     index
         `evaluation.validation.fix_lists.school_index` of the report's fix lists, when the caller
         has it already.
+    n_schools
+        How many schools the schools file holds (`evaluation.validation.fix_lists.school_directory`),
+        when the caller knows: the page says how many of them have nothing to fix (and no list).
 
     Returns
     -------
@@ -169,11 +175,20 @@ def write_validation_page(
         ]
 
     parts.append(heading(t("validation.page.schools_heading")))
-    if index is None:
+    if index is None or n_schools is None:
         directory = school_directory(report)
-        index = school_index(fix_list_items(report, language, warnings, directory), directory, language)
+        n_schools = len(directory.names)
+        if index is None:
+            index = school_index(fix_list_items(report, language, warnings, directory), directory, language)
     if len(index):
         parts.append(paragraph(t("validation.page.schools_intro")))
+        n_clean = n_schools - int(index["school_id"].ne("").sum())
+        if n_clean:
+            parts.append(
+                paragraph(
+                    plural("validation.page.schools_without_list", n_clean, language, total=count(n_schools, language))
+                )
+            )
         schools = [
             (
                 record.school_id or t("validation.page.unassigned_id"),
@@ -253,11 +268,18 @@ def write_validation_outputs(
         write_csv(warnings, out_dir / "warnings.csv")
     directory = school_directory(report)
     items = fix_list_items(report, language, warnings, directory)  # once, for the lists and the page
-    write_fix_lists(report, out_dir, language, warnings, items=items, directory=directory)
     index = school_index(items, directory, language)
+    write_fix_lists(report, out_dir, language, warnings, items=items, directory=directory, index=index)
     fix_lists = Path(os.path.relpath(out_dir / FIX_LISTS_DIR, shared_dir)).as_posix()
     write_validation_page(
-        report, shared_dir / "validation.html", language, warnings, linkage=linkage, index=index, fix_lists=fix_lists
+        report,
+        shared_dir / "validation.html",
+        language,
+        warnings,
+        linkage=linkage,
+        index=index,
+        fix_lists=fix_lists,
+        n_schools=len(directory.names),
     )
     return out_dir
 

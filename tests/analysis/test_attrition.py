@@ -106,3 +106,52 @@ def test_report_table_has_one_row_per_outcome_and_group_with_the_schools_analyse
     assert list(table["grup"]) == ["ortak okullar", "karşılaştırma okulları"]
     assert list(table["analize giren okul"]) == ["2 / 2", "1 / 2"]
     assert list(table["başlangıçta"]) == [5, 3] and list(table["örneklem kaybı"]) == ["%60", "%67"]
+
+
+# Arrow strings (as the accepted tables hold them), a student in two rows (a in P1 and P2), a
+# school without a pre wave (P2), students in one wave only (b pre, c and d post), a student not
+# on the roster (x), a roster row twice (b) and roster students who sat nothing (g, h).
+_ARROW = "string[pyarrow]"
+TWO_WAVES_SCHOOLS = pd.DataFrame(
+    {"school_id": ["P1", "P2", "C1", "C2"], "group": ["partner", "partner", "control", "control"]}
+).astype({"school_id": _ARROW})
+TWO_WAVES_ROSTER = pd.DataFrame(
+    {
+        "unit_id": ["a", "b", "c", "d", "e", "f", "g", "h", "b"],
+        "school_id": ["P1", "P1", "P1", "P2", "C1", "C1", "C2", "C2", "P1"],
+    }
+).astype(_ARROW)
+TWO_WAVES = pd.DataFrame(
+    {
+        "unit_id": ["a", "a", "b", "c", "d", "e", "f", "x"],
+        "school_id": ["P1", "P2", "P1", "P1", "P2", "C1", "C1", "C2"],
+        "group": ["partner"] * 5 + ["control"] * 3,
+        "pre": [1.0, NAN, 1.0, NAN, NAN, 1.0, 2.0, 1.0],
+        "post": [2.0, 3.0, NAN, 2.0, 2.0, 1.0, NAN, 1.0],
+    }
+).astype({"unit_id": _ARROW, "school_id": _ARROW})
+
+
+def test_counts_of_distinct_ids_with_duplicates_and_missing_waves_by_hand() -> None:
+    table = attrition_counts(TWO_WAVES, TWO_WAVES_SCHOOLS, TWO_WAVES_ROSTER)
+    # partner students: roster {a,b,c,d}; pre {a,b}; post {a,c,d}; linked (both in one row) {a};
+    # missing at post {b}; attrition 1 - 1/4. Partner schools: {P1,P2}; pre {P1}; post and
+    # linked {P1,P2} and {P1}. Control students: roster {e,f,g,h}; pre {e,f,x}; post and linked
+    # {e,x}; missing at post {f,g,h}; attrition 1 - |{e}| / 4. Control schools: all of both.
+    assert counts(table) == [
+        ("partner", "students", "roster", 4, 2, 3, 1, 1),
+        ("partner", "schools", "schools", 2, 1, 2, 1, 0),
+        ("control", "students", "roster", 4, 3, 2, 2, 3),
+        ("control", "schools", "schools", 2, 2, 2, 2, 0),
+    ]
+    assert table["attrition"].tolist() == pytest.approx([0.75, 0.5, 0.75, 0.0])
+
+
+def test_counts_from_the_pre_wave_with_duplicates_by_hand() -> None:
+    table = attrition_counts(TWO_WAVES, TWO_WAVES_SCHOOLS, None, min_cell_size=3)
+    # partner: starting {a,b} (pre), linked {a}, missing at post {b}: 2 < 3, suppressed;
+    # control: starting {e,f,x}, linked {e,x}, missing at post {f}: attrition 1/3
+    assert table["suppressed"].tolist() == [True, False, False, False]
+    assert table.loc[0, COUNTS].isna().all() and math.isnan(table.loc[0, "attrition"])
+    assert counts(table)[2] == ("control", "students", "pre_wave", 3, 3, 2, 2, 1)
+    assert table.loc[2, "attrition"] == pytest.approx(1 / 3)
