@@ -14,7 +14,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
@@ -22,11 +22,11 @@ from evaluation import errors
 from evaluation.config.plan import Plan, load_plan
 from evaluation.errors import AnalysisFailed, PagesFailed, UnreadableInputError, ValidationFailed
 from evaluation.resources import NOTEBOOKS_DIR
-from evaluation.steps import NOTEBOOKS, workspace
+from evaluation.steps import NOTEBOOK_NAMES, workspace
 from evaluation.wording import text
 
 VALIDATION = "01-validation.ipynb"
-NOTEBOOK_ORDER = tuple(NOTEBOOKS)  # the order they run in: validation first, the report last
+NOTEBOOK_ORDER = NOTEBOOK_NAMES  # the order they run in: validation first, the report last
 
 
 class Progress:
@@ -299,6 +299,90 @@ def page_workers(units: int) -> int:
     return workers
 
 
+# --- a kernel per worker process, kept for its pages --------------------------------------------
+
+#: What a page's kernel runs before the page: a new session (empty namespace, cells counted from 1,
+#: as in a kernel just started) and warnings shown again; the modules stay imported, which is the
+#: point: a worker starts one kernel and imports the workbench once for all its pages.
+_FRESH_SESSION = (
+    "get_ipython().reset(new_session=True)\n"
+    "import warnings as _warnings\n"
+    "getattr(_warnings, '_filters_mutated', lambda: None)()\n"
+    "del _warnings"
+)
+#: The papermill engine of the pages (`_kept_kernel_engine`), and this process's kept kernel.
+PAGE_ENGINE = "evaluation-kept-kernel"
+_PAGE_KERNEL: dict[str, object] = {}
+
+
+def _kept_kernel_engine() -> str:
+    """Register (once per process) a papermill engine that runs a notebook in the kernel it is
+    given, after a fresh session (`_FRESH_SESSION`), and leaves the kernel running; it closes its
+    own connection to the kernel. Returns the engine's name."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    if PAGE_ENGINE in papermill_engines._engines:
+        return PAGE_ENGINE
+
+    class KeptKernelClient(PapermillNotebookClient):
+        def papermill_execute_cells(self):
+            self.wait_for_reply(self.kc.execute(_FRESH_SESSION, silent=True, store_history=False))
+            super().papermill_execute_cells()
+
+        def execute(self, **kwargs):
+            try:
+                return super().execute(**kwargs)
+            finally:
+                if self.kc is not None:
+                    self.kc.stop_channels()
+                    self.kc = None
+
+    class KeptKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):  # fmt: skip
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                 kernel_name=kernel_name, log=logger, log_output=log_output, stdout_file=stdout_file,
+                                 stderr_file=stderr_file)  # fmt: skip
+            return KeptKernelClient(nb_man, **final).execute()
+
+    papermill_engines.register(PAGE_ENGINE, KeptKernelEngine)
+    return PAGE_ENGINE
+
+
+def _page_kernel():
+    """This worker process's kernel manager for pages: its kernel is started by the first page's
+    execution and kept for the next (started again if it died); shut down when the process ends."""
+    from jupyter_client.manager import AsyncKernelManager  # nbclient's own kind
+    from jupyter_core.utils import run_sync
+
+    km = _PAGE_KERNEL.get("km")
+    if km is not None and km.has_kernel and not run_sync(km.is_alive)():
+        run_sync(km.cleanup_resources)()
+        km = None
+    if km is None:
+        import atexit
+        from multiprocessing import util
+
+        km = _PAGE_KERNEL["km"] = AsyncKernelManager(kernel_name="python3")
+        util.Finalize(None, _stop_page_kernel, exitpriority=10)  # a pool's worker ends through here
+        atexit.register(_stop_page_kernel)
+    return km
+
+
+def _stop_page_kernel() -> None:
+    from jupyter_core.utils import run_sync
+
+    km = _PAGE_KERNEL.pop("km", None)
+    if km is not None and km.has_kernel:
+        with suppress(Exception):  # already gone
+            run_sync(km.shutdown_kernel)(now=True)
+
+
 def _render_unit(notebook: str, plan_path: str, out_dir: str, kind: str, unit_id: str, language: str, page: str,
                  executed: str, title: str) -> tuple[str, str, str | None]:  # fmt: skip
     """In a worker process: run `notebook` (notebook 06) for one unit into `executed` and render it
@@ -323,6 +407,8 @@ def _render_unit(notebook: str, plan_path: str, out_dir: str, kind: str, unit_id
                 kernel_name="python3",
                 progress_bar=False,
                 cwd=str(NOTEBOOKS_DIR),
+                engine_name=_kept_kernel_engine(),
+                km=_page_kernel(),  # this worker's kernel: started once, kept for its next pages
             )
         notebook_to_html(executed_path, out / page, title=title, language=language)
     except PapermillExecutionError as error:
