@@ -128,6 +128,8 @@ def execute_notebook(name: str, plan_path: Path, out_dir: Path, language: str = 
                 kernel_name="python3",
                 progress_bar=False,
                 cwd=str(NOTEBOOKS_DIR),
+                engine_name=_kept_kernel_engine(),
+                km=kept_kernel(),  # one kernel for the run's notebooks: the workbench imported once
             )
     except PapermillExecutionError as error:
         # The workbench's own errors (a plan naming an unknown subject, an unreadable file) keep
@@ -234,6 +236,14 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
         workspace.check_outcomes(plan)
         workspace.check_required_tables(plan)
     staging = _start_staging(final, progress)
+    try:
+        return _run_into(plan, final, staging, progress)
+    finally:
+        stop_kept_kernel()  # the notebooks' kernel (`execute_notebook`) lives as long as the run
+
+
+def _run_into(plan: Plan, final: Path, staging: Path, progress: Progress) -> Path:
+    """`run_plan`'s work once the staging folder is there."""
     plan = workspace.for_run(plan, staging)  # a demo plan's data: inside the output folder
     workspace.ensure_data(plan, staging)
     workspace.check_outcomes(plan)
@@ -253,6 +263,7 @@ def run_plan(plan_path: Path, out_dir: Path | None = None, progress: Progress | 
     for language in (plan.language, *plan.translations):  # the analysis ran once: only the report is written again
         render_language(plan, staging, language, executed if language == plan.language else None, progress)
         if plan.school_pages:
+            stop_kept_kernel()  # its tables are not held while the pages' workers run
             folder = workspace.shared_in(plan, language) / SCHOOL_PAGES.name
             pages[folder] = render_pages(plan.path, staging, progress, language=language, folder=folder)
     swap_in(staging, final)
@@ -299,20 +310,21 @@ def page_workers(units: int) -> int:
     return workers
 
 
-# --- a kernel per worker process, kept for its pages --------------------------------------------
+# --- one kernel kept for the notebooks a process runs -------------------------------------------
 
-#: What a page's kernel runs before the page: a new session (empty namespace, cells counted from 1,
-#: as in a kernel just started) and warnings shown again; the modules stay imported, which is the
-#: point: a worker starts one kernel and imports the workbench once for all its pages.
+#: What the kept kernel runs before each notebook: a new session (empty namespace, cells counted
+#: from 1, as in a kernel just started) and warnings shown again; the modules stay imported, which
+#: is the point: a process starts one kernel and imports the workbench once for all its notebooks.
 _FRESH_SESSION = (
     "get_ipython().reset(new_session=True)\n"
     "import warnings as _warnings\n"
     "getattr(_warnings, '_filters_mutated', lambda: None)()\n"
     "del _warnings"
 )
-#: The papermill engine of the pages (`_kept_kernel_engine`), and this process's kept kernel.
-PAGE_ENGINE = "evaluation-kept-kernel"
-_PAGE_KERNEL: dict[str, object] = {}
+#: The papermill engine that runs a notebook in the kept kernel (`_kept_kernel_engine`).
+KEPT_KERNEL_ENGINE = "evaluation-kept-kernel"
+#: This process's kept kernel: its manager and the environment it was started with.
+_KEPT: dict[str, object] = {}
 
 
 def _kept_kernel_engine() -> str:
@@ -324,8 +336,8 @@ def _kept_kernel_engine() -> str:
     from papermill.log import logger
     from papermill.utils import merge_kwargs, remove_args
 
-    if PAGE_ENGINE in papermill_engines._engines:
-        return PAGE_ENGINE
+    if KEPT_KERNEL_ENGINE in papermill_engines._engines:
+        return KEPT_KERNEL_ENGINE
 
     class KeptKernelClient(PapermillNotebookClient):
         def papermill_execute_cells(self):
@@ -350,37 +362,48 @@ def _kept_kernel_engine() -> str:
                                  stderr_file=stderr_file)  # fmt: skip
             return KeptKernelClient(nb_man, **final).execute()
 
-    papermill_engines.register(PAGE_ENGINE, KeptKernelEngine)
-    return PAGE_ENGINE
+    papermill_engines.register(KEPT_KERNEL_ENGINE, KeptKernelEngine)
+    return KEPT_KERNEL_ENGINE
 
 
-def _page_kernel():
-    """This worker process's kernel manager for pages: its kernel is started by the first page's
-    execution and kept for the next (started again if it died); shut down when the process ends."""
+def kept_kernel():
+    """This process's kernel manager for notebooks (`execute_notebook`, each page's
+    `_render_unit`): its kernel is started by the first notebook's execution and kept for the
+    next; started again when it died or when this process's environment changed since (a kernel
+    inherits the environment when it starts); shut down by `stop_kept_kernel` or when the process
+    ends."""
     from jupyter_client.manager import AsyncKernelManager  # nbclient's own kind
     from jupyter_core.utils import run_sync
 
-    km = _PAGE_KERNEL.get("km")
-    if km is not None and km.has_kernel and not run_sync(km.is_alive)():
-        run_sync(km.cleanup_resources)()
+    environment = sorted(os.environ.items())
+    km = _KEPT.get("km")
+    if km is not None and (_KEPT.get("environment") != environment or (km.has_kernel and not run_sync(km.is_alive)())):
+        stop_kept_kernel()
         km = None
     if km is None:
         import atexit
         from multiprocessing import util
 
-        km = _PAGE_KERNEL["km"] = AsyncKernelManager(kernel_name="python3")
-        util.Finalize(None, _stop_page_kernel, exitpriority=10)  # a pool's worker ends through here
-        atexit.register(_stop_page_kernel)
+        if not _KEPT.get("registered"):
+            util.Finalize(None, stop_kept_kernel, exitpriority=10)  # a pool's worker ends through here
+            atexit.register(stop_kept_kernel)
+            _KEPT["registered"] = True
+        km = _KEPT["km"] = AsyncKernelManager(kernel_name="python3")
+        _KEPT["environment"] = environment
     return km
 
 
-def _stop_page_kernel() -> None:
+def stop_kept_kernel() -> None:
+    """Shut down this process's kept kernel, if one runs."""
     from jupyter_core.utils import run_sync
 
-    km = _PAGE_KERNEL.pop("km", None)
+    km = _KEPT.pop("km", None)
+    _KEPT.pop("environment", None)
     if km is not None and km.has_kernel:
         with suppress(Exception):  # already gone
             run_sync(km.shutdown_kernel)(now=True)
+        with suppress(Exception):
+            run_sync(km.cleanup_resources)()
 
 
 def _render_unit(notebook: str, plan_path: str, out_dir: str, kind: str, unit_id: str, language: str, page: str,
@@ -408,7 +431,7 @@ def _render_unit(notebook: str, plan_path: str, out_dir: str, kind: str, unit_id
                 progress_bar=False,
                 cwd=str(NOTEBOOKS_DIR),
                 engine_name=_kept_kernel_engine(),
-                km=_page_kernel(),  # this worker's kernel: started once, kept for its next pages
+                km=kept_kernel(),  # this worker's kernel: started once, kept for its next pages
             )
         notebook_to_html(executed_path, out / page, title=title, language=language)
     except PapermillExecutionError as error:
