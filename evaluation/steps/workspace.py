@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -398,7 +399,12 @@ def combine_effects(out_dir: Path, run_fingerprint: str) -> Path:
     effects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EFFECT_COLUMNS)
     target = out_dir / RESULTS / "effects.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
-    effects[EFFECT_COLUMNS].to_csv(target, index=False)
+    # written beside it and renamed over it in one step: pages in parallel workers join and read
+    # it at the same time, and a reader must never see it half written (a page once showed its
+    # group's change blank)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    effects[EFFECT_COLUMNS].to_csv(partial, index=False)
+    os.replace(partial, target)
     return target
 
 
