@@ -14,7 +14,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
@@ -22,11 +22,11 @@ from evaluation import errors
 from evaluation.config.plan import Plan, load_plan
 from evaluation.errors import AnalysisFailed, PagesFailed, UnreadableInputError, ValidationFailed
 from evaluation.resources import NOTEBOOKS_DIR
-from evaluation.steps import NOTEBOOKS, parallel, workspace
+from evaluation.steps import NOTEBOOK_NAMES, parallel, workspace
 from evaluation.wording import text
 
 VALIDATION = "01-validation.ipynb"
-NOTEBOOK_ORDER = tuple(NOTEBOOKS)  # the order they run in: validation first, the report last
+NOTEBOOK_ORDER = NOTEBOOK_NAMES  # the order they run in: validation first, the report last
 
 
 class Progress:
@@ -128,6 +128,8 @@ def execute_notebook(name: str, plan_path: Path, out_dir: Path, language: str = 
                 kernel_name="python3",
                 progress_bar=False,
                 cwd=str(NOTEBOOKS_DIR),
+                engine_name=_kept_kernel_engine(),
+                km=kept_kernel(),  # one kernel for the run's notebooks: the workbench imported once
             )
     except PapermillExecutionError as error:
         # The workbench's own errors (a plan naming an unknown subject, an unreadable file) keep
@@ -238,6 +240,14 @@ def _run(plan: Plan, out_dir: Path | None, progress: Progress, running: parallel
         workspace.check_outcomes(plan)
         workspace.check_required_tables(plan)
     staging = _start_staging(final, progress)
+    try:
+        return _run_into(plan, final, staging, progress)
+    finally:
+        stop_kept_kernel()  # the notebooks' kernel (`execute_notebook`) lives as long as the run
+
+
+def _run_into(plan: Plan, final: Path, staging: Path, progress: Progress) -> Path:
+    """`run_plan`'s work once the staging folder is there."""
     plan = workspace.for_run(plan, staging)  # a demo plan's data: inside the output folder
     workspace.ensure_data(plan, staging)
     workspace.check_outcomes(plan)
@@ -257,6 +267,7 @@ def _run(plan: Plan, out_dir: Path | None, progress: Progress, running: parallel
     for language in (plan.language, *plan.translations):  # the analysis ran once: only the report is written again
         render_language(plan, staging, language, executed if language == plan.language else None, progress)
         if plan.school_pages:
+            stop_kept_kernel()  # its tables are not held while the pages' workers run
             folder = workspace.shared_in(plan, language) / SCHOOL_PAGES.name
             pages[folder] = render_pages(
                 plan.path, staging, progress, language=language, folder=folder, running=running
@@ -287,6 +298,102 @@ SCHOOL_PAGES = workspace.SHARED / "schools"
 EXECUTED_PAGES = workspace.EXECUTED_NOTEBOOKS / "pages"
 
 
+# --- one kernel kept for the notebooks a process runs -------------------------------------------
+
+#: What the kept kernel runs before each notebook: a new session (empty namespace, cells counted
+#: from 1, as in a kernel just started) and warnings shown again; the modules stay imported, which
+#: is the point: a process starts one kernel and imports the workbench once for all its notebooks.
+_FRESH_SESSION = (
+    "get_ipython().reset(new_session=True)\n"
+    "import warnings as _warnings\n"
+    "getattr(_warnings, '_filters_mutated', lambda: None)()\n"
+    "del _warnings"
+)
+#: The papermill engine that runs a notebook in the kept kernel (`_kept_kernel_engine`).
+KEPT_KERNEL_ENGINE = "evaluation-kept-kernel"
+#: This process's kept kernel: its manager and the environment it was started with.
+_KEPT: dict[str, object] = {}
+
+
+def _kept_kernel_engine() -> str:
+    """Register (once per process) a papermill engine that runs a notebook in the kernel it is
+    given, after a fresh session (`_FRESH_SESSION`), and leaves the kernel running; it closes its
+    own connection to the kernel. Returns the engine's name."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    if KEPT_KERNEL_ENGINE in papermill_engines._engines:
+        return KEPT_KERNEL_ENGINE
+
+    class KeptKernelClient(PapermillNotebookClient):
+        def papermill_execute_cells(self):
+            self.wait_for_reply(self.kc.execute(_FRESH_SESSION, silent=True, store_history=False))
+            super().papermill_execute_cells()
+
+        def execute(self, **kwargs):
+            try:
+                return super().execute(**kwargs)
+            finally:
+                if self.kc is not None:
+                    self.kc.stop_channels()
+                    self.kc = None
+
+    class KeptKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):  # fmt: skip
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                                 kernel_name=kernel_name, log=logger, log_output=log_output, stdout_file=stdout_file,
+                                 stderr_file=stderr_file)  # fmt: skip
+            return KeptKernelClient(nb_man, **final).execute()
+
+    papermill_engines.register(KEPT_KERNEL_ENGINE, KeptKernelEngine)
+    return KEPT_KERNEL_ENGINE
+
+
+def kept_kernel():
+    """This process's kernel manager for notebooks (`execute_notebook`, each page's
+    `_render_unit`): its kernel is started by the first notebook's execution and kept for the
+    next; started again when it died or when this process's environment changed since (a kernel
+    inherits the environment when it starts); shut down by `stop_kept_kernel` or when the process
+    ends."""
+    from jupyter_client.manager import AsyncKernelManager  # nbclient's own kind
+    from jupyter_core.utils import run_sync
+
+    environment = sorted(os.environ.items())
+    km = _KEPT.get("km")
+    if km is not None and (_KEPT.get("environment") != environment or (km.has_kernel and not run_sync(km.is_alive)())):
+        stop_kept_kernel()
+        km = None
+    if km is None:
+        import atexit
+        from multiprocessing import util
+
+        if not _KEPT.get("registered"):
+            util.Finalize(None, stop_kept_kernel, exitpriority=10)  # a pool's worker ends through here
+            atexit.register(stop_kept_kernel)
+            _KEPT["registered"] = True
+        km = _KEPT["km"] = AsyncKernelManager(kernel_name="python3")
+        _KEPT["environment"] = environment
+    return km
+
+
+def stop_kept_kernel() -> None:
+    """Shut down this process's kept kernel, if one runs."""
+    from jupyter_core.utils import run_sync
+
+    km = _KEPT.pop("km", None)
+    _KEPT.pop("environment", None)
+    if km is not None and km.has_kernel:
+        with suppress(Exception):  # already gone
+            run_sync(km.shutdown_kernel)(now=True)
+        with suppress(Exception):
+            run_sync(km.cleanup_resources)()
+
+
 def _render_unit(notebook: str, plan_path: str, out_dir: str, kind: str, unit_id: str, language: str, page: str,
                  executed: str, title: str) -> tuple[str, str, str | None]:  # fmt: skip
     """In a worker process: run `notebook` (notebook 06) for one unit into `executed` and render it
@@ -311,6 +418,8 @@ def _render_unit(notebook: str, plan_path: str, out_dir: str, kind: str, unit_id
                 kernel_name="python3",
                 progress_bar=False,
                 cwd=str(NOTEBOOKS_DIR),
+                engine_name=_kept_kernel_engine(),
+                km=kept_kernel(),  # this worker's kernel: started once, kept for its next pages
             )
         notebook_to_html(executed_path, out / page, title=title, language=language)
     except PapermillExecutionError as error:

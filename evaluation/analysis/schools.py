@@ -51,9 +51,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-
-from evaluation.stats import paired_change
 
 SCHOOL_COLUMNS = [
     "school_id",
@@ -97,6 +94,8 @@ _BLOCKS = {
 def _school_row(part: pd.DataFrame, alpha: float) -> dict:
     """Unsuppressed numbers of one school's units (pre, post: NaN where the wave has no value)."""
     pre, post = part["pre"].dropna(), part["post"].dropna()
+    from evaluation.stats import paired_change  # here: a page reading the results loads no model
+
     change = paired_change(part, "pre", "post", alpha=alpha)
     linked = part.dropna(subset=["pre", "post"])
     # one linked unit (a school's own form): its change is the mean, with no interval
@@ -218,6 +217,8 @@ def _welch(a: np.ndarray, b: np.ndarray, alpha: float) -> tuple[float, float, fl
     if va + vb <= 0:
         return estimate, math.nan, math.nan
     df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    from scipy import stats
+
     half = float(stats.t.ppf(1 - alpha / 2, df) * math.sqrt(va + vb))
     return estimate, estimate - half, estimate + half
 
@@ -249,6 +250,8 @@ def _across(rows: pd.DataFrame, outcome: str, alpha: float) -> dict:
         mean, sd = float(changes.mean()), float(changes.std(ddof=1))
         row.update(gap_pre=have["gap_pre"].mean(), gap_post=have["gap_post"].mean(), gap_change=mean)
         if sd > 0:
+            from scipy import stats
+
             half = float(stats.t.ppf(1 - alpha / 2, k - 1) * sd / math.sqrt(k))
             row.update(gap_change_ci_low=mean - half, gap_change_ci_high=mean + half)
     row["narrowed"] = _narrowed(row["gap_change_ci_low"], row["gap_change_ci_high"], row["gap_pre"])

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator, ScalarFormatter
@@ -48,6 +47,8 @@ IMPORTANT_EFFECT = 0.25
 
 
 def _theme() -> None:
+    import seaborn as sns  # here, not at the top: a page that draws nothing does not load it
+
     # Labels come from the data (partnership ids, outcome names): a "$" in them is a dollar sign,
     # not maths (``$\foo$`` would stop the chart, and with it the report).
     sns.set_theme(

@@ -1,22 +1,33 @@
 """Statistical methods: plain functions taking a DataFrame and column names, returning a frozen
 `evaluation.stats.estimate.Estimate` (or a frozen record holding one)."""
 
-from evaluation.stats.ancova import ancova_clustered
-from evaluation.stats.cluster_robust import WaldTest, coefficient_test, cr1_vcov, cr2_vcov, cr2_wald_test
-from evaluation.stats.did import did_clustered
-from evaluation.stats.effect_sizes import hedges_correction, hedges_g, hedges_g_paired, pooled_sd, standardise
-from evaluation.stats.equivalence import baseline_equivalence
-from evaluation.stats.mixed import MixedFit, mixed_reml, random_intercept_reml
-from evaluation.stats.moderation import moderator_levels, moderator_test
-from evaluation.stats.multiplicity import benjamini_hochberg
-from evaluation.stats.prepost import (
-    hodges_lehmann,
-    paired_change,
-    paired_change_clustered,
-    welch_waves,
-    wilcoxon_signed_rank,
-)
-from evaluation.stats.reliability import Reliability, cronbach_alpha, item_statistics, kr20
+from importlib import import_module
+
+#: Public name -> the module of evaluation.stats that defines it, imported when the name is first
+#: used (PEP 562): a module that needs one estimator, or only `estimate`, loads no other's libraries.
+_PUBLIC = {
+    "ancova_clustered": "ancova",
+    **dict.fromkeys(("WaldTest", "coefficient_test", "cr1_vcov", "cr2_vcov", "cr2_wald_test"), "cluster_robust"),
+    "did_clustered": "did",
+    **dict.fromkeys(("hedges_correction", "hedges_g", "hedges_g_paired", "pooled_sd", "standardise"), "effect_sizes"),
+    "baseline_equivalence": "equivalence",
+    **dict.fromkeys(("MixedFit", "mixed_reml", "random_intercept_reml"), "mixed"),
+    **dict.fromkeys(("moderator_levels", "moderator_test"), "moderation"),
+    "benjamini_hochberg": "multiplicity",
+    **dict.fromkeys(
+        ("hodges_lehmann", "paired_change", "paired_change_clustered", "welch_waves", "wilcoxon_signed_rank"), "prepost"
+    ),
+    **dict.fromkeys(("Reliability", "cronbach_alpha", "item_statistics", "kr20"), "reliability"),
+}
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MixedFit", "Reliability", "WaldTest", "ancova_clustered", "baseline_equivalence",

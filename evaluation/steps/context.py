@@ -13,6 +13,7 @@ import functools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +22,44 @@ from evaluation.config.plan import Plan, load_plan
 from evaluation.errors import AnalysisFailed, PlanError, UnreadableInputError
 from evaluation.steps import workspace
 
-#: Results table -> the sections that write it (registered by `section`).
+#: Results table -> the sections that write it (registered by `section` as its step is imported).
 WRITERS: dict[str, list[Callable]] = {}
+#: Results table -> the sections that write it ("<step>.<function>"), known before any step is
+#: imported: `Run.table` checks a table is current without importing its writer (a page's kernel
+#: imports no model's libraries) and imports the writer only to run it. tests/steps/test_context.py
+#: checks it against `WRITERS` once every step is imported.
+TABLE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "activities": ("activities.calendar",),
+    "activity_summary": ("activities.calendar",),
+    "activity_months": ("activities.calendar",),
+    "evidence": ("evidence.evidence",),
+    "balance": ("evidence.balance",),
+    "balance_test": ("evidence.balance",),
+    "effects": ("partner_vs_control.estimates", "prepost.mean_change"),
+    "matching": ("partner_vs_control.comparison_schools",),
+    "matching_balance": ("partner_vs_control.comparison_schools",),
+    "missing": ("partner_vs_control.missing_data",),
+    "design": ("partner_vs_control.design",),
+    "group_means": ("prepost.means",),
+    "attrition": ("prepost.attrition",),
+    "scales": ("prepost.reliability",),
+    "items": ("prepost.reliability",),
+    "test_reliability": ("prepost.tests_and_items",),
+    "test_items": ("prepost.tests_and_items",),
+    "schools": ("prepost.schools_and_partnerships",),
+    "partnerships": ("prepost.schools_and_partnerships",),
+    "indicators": ("years.indicators",),
+    "years": ("years.findings_by_year",),
+}
+
+
+def _writer(table: str, name: str) -> Callable:
+    """The section `name` that writes `table`, its step imported first when it is not yet."""
+    for writer in WRITERS.get(table, ()):
+        if writer.section == name:
+            return writer
+    step, function = name.split(".")
+    return getattr(import_module(f"evaluation.steps.{step}"), function)
 
 
 @dataclass
@@ -146,14 +183,15 @@ class Run:
 
     def table(self, name: str) -> pd.DataFrame:
         """The results table `name`, written first by its sections when missing or out of date."""
-        writers = WRITERS.get(name)
-        if not writers:
-            raise AnalysisFailed(f"no section writes the results table {name!r}; known: {', '.join(sorted(WRITERS))}")
+        sections = TABLE_SECTIONS.get(name) or [writer.section for writer in WRITERS.get(name, ())]
+        if not sections:
+            known = ", ".join(sorted({*TABLE_SECTIONS, *WRITERS}))
+            raise AnalysisFailed(f"no section writes the results table {name!r}; known: {known}")
         fingerprint = self.fingerprint
-        for writer in writers:
-            if not workspace.section_is_current(self.out_dir, writer.section, fingerprint):
-                print(f"results/{name}.csv is missing or out of date: running {writer.section} first", file=sys.stderr)
-                writer(self)
+        for section_name in sections:
+            if not workspace.section_is_current(self.out_dir, section_name, fingerprint):
+                print(f"results/{name}.csv is missing or out of date: running {section_name} first", file=sys.stderr)
+                _writer(name, section_name)(self)
         if name == "effects":  # joined afresh from the parts of this plan and data
             workspace.combine_effects(self.out_dir, self.fingerprint)
         return workspace.read_result(self.out_dir, name)

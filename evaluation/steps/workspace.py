@@ -32,6 +32,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -314,7 +317,54 @@ def load_accepted(plan: Plan, out_dir: Path) -> dict[str, pd.DataFrame]:
     if current != (fingerprint(data_dir), str(data_dir), plan.language, plan.pseudonymize):
         prepare(plan, out_dir)
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return {table: pd.read_parquet(cache / _cache_name(table)) for table in manifest["tables"]}
+    return AcceptedTables(cache, manifest["tables"])
+
+
+class AcceptedTables(Mapping):
+    """The accepted tables of a validation, each read from its parquet file under
+    ``restricted/work/accepted/`` when first asked for (`read_cached`): a page that needs the
+    schools does not read the exam results."""
+
+    def __init__(self, folder: Path, tables: list[str]) -> None:
+        self.folder, self.tables, self._read = Path(folder), list(tables), {}
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        if table not in self.tables:
+            raise KeyError(table)
+        if table not in self._read:
+            self._read[table] = read_cached(self.folder / _cache_name(table), pd.read_parquet)
+        return self._read[table]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+
+#: (path, size, modification time) -> the frame read from it: a table read once per process.
+_READ: dict[tuple, pd.DataFrame] = {}
+_READ_LIMIT = 32
+#: A file modified less than this long ago (ns) is read, not cached: a file system's clock may
+#: give a file rewritten within one tick with the same size the same modification time.
+_SETTLED_NS = 2_000_000_000
+
+
+def read_cached(path: Path, read: Callable[..., pd.DataFrame], **options) -> pd.DataFrame:
+    """`read(path, **options)`, parsed once per process while the file stays as it was (same
+    inode, size and modification time): a kernel kept for several pages (`evaluation.pipeline`)
+    reads each table once; a file written in the last two seconds is read afresh. Each caller
+    gets its own copy (pandas' copy-on-write: changing it changes neither the cache nor another
+    caller's)."""
+    stat = path.stat()
+    if time.time_ns() - stat.st_mtime_ns < _SETTLED_NS:  # maybe rewritten within the clock's tick: read it
+        return read(path, **options)
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, read.__name__, repr(sorted(options.items())))
+    if key not in _READ:
+        if len(_READ) >= _READ_LIMIT:
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = read(path, **options)
+    return _READ[key].copy(deep=False)
 
 
 def load_instruments(plan: Plan) -> dict:
@@ -349,7 +399,12 @@ def combine_effects(out_dir: Path, run_fingerprint: str) -> Path:
     effects = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EFFECT_COLUMNS)
     target = out_dir / RESULTS / "effects.csv"
     target.parent.mkdir(parents=True, exist_ok=True)
-    effects[EFFECT_COLUMNS].to_csv(target, index=False)
+    # written beside it and renamed over it in one step: pages in parallel workers join and read
+    # it at the same time, and a reader must never see it half written (a page once showed its
+    # group's change blank)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    effects[EFFECT_COLUMNS].to_csv(partial, index=False)
+    os.replace(partial, target)
     return target
 
 
@@ -361,11 +416,11 @@ def read_result(out_dir: Path, name: str) -> pd.DataFrame:
 
     path = out_dir / RESULTS / f"{name}.csv"
     if name == "effects":
-        return read_effects(path)
+        return read_cached(path, read_effects)
     if name == "evidence":
-        return read_evidence(path)
+        return read_cached(path, read_evidence)
     if name == "balance_test":
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+        return read_cached(path, pd.read_csv, keep_default_na=False, na_values=[""])
     if name in ("activities", "activity_summary", "activity_months"):  # free text: "NA" is a word; ids keep zeros
         texts = (
             "partnership_id",
@@ -377,8 +432,10 @@ def read_result(out_dir: Path, name: str) -> pd.DataFrame:
             "reason",
             "month",
         )
-        return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(texts, "string"))
-    return pd.read_csv(path)
+        return read_cached(
+            path, pd.read_csv, keep_default_na=False, na_values=[""], dtype=dict.fromkeys(texts, "string")
+        )
+    return read_cached(path, pd.read_csv)
 
 
 def save_result(frame: pd.DataFrame, out_dir: Path, name: str) -> Path:
