@@ -241,12 +241,12 @@ def _run(plan: Plan, out_dir: Path | None, progress: Progress, running: parallel
         workspace.check_required_tables(plan)
     staging = _start_staging(final, progress)
     try:
-        return _run_into(plan, final, staging, progress)
+        return _run_into(plan, final, staging, progress, running)
     finally:
         stop_kept_kernel()  # the notebooks' kernel (`execute_notebook`) lives as long as the run
 
 
-def _run_into(plan: Plan, final: Path, staging: Path, progress: Progress) -> Path:
+def _run_into(plan: Plan, final: Path, staging: Path, progress: Progress, running: parallel.Engine) -> Path:
     """`run_plan`'s work once the staging folder is there."""
     plan = workspace.for_run(plan, staging)  # a demo plan's data: inside the output folder
     workspace.ensure_data(plan, staging)
