@@ -348,13 +348,13 @@ def compare_methods(timer: StageTimer, data: Path, subsample_schools: int = SUBS
     xs, ys, cs = _design(part)
     sub_rows, sub_schools = len(part), len(chosen)
     project, _ = timer.measure(
-        f"cr2: project coefficient_test, {sub_schools} schools",
+        "cr2: project coefficient_test, subsample",
         lambda: coefficient_test(xs, ys, cs, 1),
         rows=sub_rows,
         schools=sub_schools,
     )
     dense, dense_stage = timer.measure(
-        f"cr2: dense reference, {sub_schools} schools",
+        "cr2: dense reference, subsample",
         lambda: dense_cr2_test(xs, ys, cs, 1),
         rows=sub_rows,
         schools=sub_schools,

@@ -138,13 +138,14 @@ def test_comparisons_only_on_a_tiny_programme(tmp_path):
         "lmm: project random_intercept_reml",
         "lmm: statsmodels MixedLM",
         "cr2: project coefficient_test",
-        "cr2: project coefficient_test, 24 schools",
-        "cr2: dense reference, 24 schools",
+        "cr2: project coefficient_test, subsample",
+        "cr2: dense reference, subsample",
     ]
     summary = lines[-1]
     assert summary["rows"] == 24 + 24 * (15 * 3 + 1)
     assert summary["lmm_seconds"] == lines[1]["seconds"] and summary["cr2_seconds"] == lines[3]["seconds"]
     assert lines[1]["rows"] == 24 * 15 and lines[1]["schools"] == 24  # the student without a post-test left out
+    assert lines[5]["schools"] == 24  # the subsample: every school of a programme under 300
     # the dense reference and the project's CR2 are two routes to the same numbers
     dense = lines[5]
     assert (
