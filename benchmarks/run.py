@@ -205,8 +205,9 @@ class StageTimer:
     a run outside its steps is given as the stages ``run: before the first step`` and ``run:
     between and after steps`` (`finish_run`)."""
 
-    def __init__(self, sampler: MemorySampler | None) -> None:
+    def __init__(self, sampler: MemorySampler | None, emit=None) -> None:
         self.sampler = sampler
+        self.emit = emit  # called with each stage as it ends
         self.stages: list[dict] = []
         self._open: tuple[str, float, float] | None = None
         self._run_start: tuple[float, float] | None = None
@@ -228,6 +229,8 @@ class StageTimer:
         }
         stage.update(extra)
         self.stages.append(stage)
+        if self.emit is not None:
+            self.emit(stage)
         return stage
 
     def start_run(self) -> None:
@@ -377,14 +380,16 @@ def compare_methods(timer: StageTimer, data: Path, subsample_schools: int = SUBS
 # --- one run, in its own process --------------------------------------------------------------------
 
 
-def one_run(facts: dict, out_dir: Path, skip_run: bool = False, school_pages: bool = True, sampler=None) -> list[dict]:
+def one_run(
+    facts: dict, out_dir: Path, skip_run: bool = False, school_pages: bool = True, sampler=None, emit=None
+) -> list[dict]:
     """The stages and summary of one benchmark run (in this process): the evaluation run of the
     programme `facts` (`programme`) into `out_dir`, then the comparisons."""
     import shutil
 
     from evaluation.pipeline import Progress, run_plan
 
-    timer = StageTimer(sampler)
+    timer = StageTimer(sampler, emit)
     started = time.perf_counter()
     if not skip_run:
         plan = Path(facts["plan"] if school_pages else facts["plan_no_pages"])
@@ -431,6 +436,27 @@ def median_lines(runs: list[list[dict]]) -> list[dict]:
     return lines
 
 
+def _child_run(command: list[str], stream: bool, out: Path | None) -> tuple[list[dict], int]:
+    """One run in a fresh process; with `stream` (a single run) each line is written as the child
+    writes it (to standard output and `out`), so that a run cut short still leaves its stages."""
+    if stream and out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("", encoding="utf-8")
+    lines = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT) as child:
+        for text in child.stdout:
+            if not text.startswith("{"):
+                continue
+            lines.append(json.loads(text))
+            if stream:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+                if out:
+                    with open(out, "a", encoding="utf-8") as handle:
+                        handle.write(text)
+    return lines, child.returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -449,20 +475,24 @@ def main(argv: list[str] | None = None) -> int:
     facts = programme(args.students)
     if args.one_run:
         with MemorySampler() as sampler:
-            lines = one_run(facts, run_dir(args.students) / "out", args.skip_run, not args.no_school_pages, sampler)
-        for line in lines:
-            print(json.dumps(line), flush=True)
+            emit = lambda line: print(json.dumps(line), flush=True)  # noqa: E731 (a stage as it ends)
+            lines = one_run(
+                facts, run_dir(args.students) / "out", args.skip_run, not args.no_school_pages, sampler, emit
+            )
+        emit(lines[-1])
         return 0
     runs = []
     for number in range(1, args.runs + 1):
         command = [sys.executable, str(Path(__file__).resolve()), "--one-run", "--students", str(args.students)]
         command += ["--skip-run"] * args.skip_run + ["--no-school-pages"] * args.no_school_pages
         print(f"run {number} of {args.runs} (students {args.students:,}) ...", file=sys.stderr, flush=True)
-        child = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-        if child.returncode != 0:
-            print(f"run {number} failed (exit code {child.returncode})", file=sys.stderr)
-            return child.returncode
-        runs.append([json.loads(line) for line in child.stdout.splitlines() if line.startswith("{")])
+        run, returncode = _child_run(command, stream=args.runs == 1, out=args.out)
+        if returncode != 0:
+            print(f"run {number} failed (exit code {returncode})", file=sys.stderr)
+            return returncode
+        runs.append(run)
+    if args.runs == 1:  # its stages were written as they ended; the summary too
+        return 0
     lines = median_lines(runs)
     text = "".join(json.dumps(line) + "\n" for line in lines)
     sys.stdout.write(text)

@@ -130,8 +130,10 @@ def test_fake_steps_are_timed_in_order_and_a_child_process_cpu_counted():
 
 def test_comparisons_only_on_a_tiny_programme(tmp_path):
     facts = _tiny_programme(tmp_path)
-    lines = bench_run.one_run(facts, tmp_path / "out", skip_run=True, sampler=None)
+    emitted = []
+    lines = bench_run.one_run(facts, tmp_path / "out", skip_run=True, sampler=None, emit=emitted.append)
     _check_lines(lines)
+    assert emitted == lines[:-1]  # each stage written as it ended, the summary after them
     names = [line["stage"] for line in lines[:-1]]
     assert names == [
         "comparison data: mathematics ANCOVA frame",
