@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
@@ -30,11 +30,19 @@ NOTEBOOK_ORDER = NOTEBOOK_NAMES  # the order they run in: validation first, the 
 
 
 class Progress:
-    """One line per step of a run on `stream` (none: silent): its name, then its elapsed time."""
+    """One line per step of a run on `stream` (none: silent): its name, then its elapsed time.
+    `on_step`, when given, is called with a step's name and ``"start"`` as it starts and ``"end"``
+    as it ends (or stops), for the steps and the counted units alike (benchmarks/run.py times the
+    stages with it)."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, on_step: Callable[[str, str], None] | None = None) -> None:
         self.stream = stream
+        self.on_step = on_step
         self.started = time.perf_counter()
+
+    def _event(self, name: str, event: str) -> None:
+        if self.on_step is not None:
+            self.on_step(name, event)
 
     def _print(self, text: str, end: str = "\n") -> None:
         if self.stream is not None:
@@ -43,12 +51,15 @@ class Progress:
     @contextmanager
     def step(self, name: str) -> Iterator[None]:
         self._print(f"  {name:<32}", end="")
+        self._event(name, "start")
         start = time.perf_counter()
         try:
             yield
         except BaseException:
+            self._event(name, "end")
             self._print(f"stopped after {time.perf_counter() - start:.1f} s")
             raise
+        self._event(name, "end")
         self._print(f"{time.perf_counter() - start:6.1f} s")
 
     def line(self, text: str) -> None:
@@ -73,6 +84,7 @@ class UnitCounter:
         stream = progress.stream
         self.terminal = stream is not None and hasattr(stream, "isatty") and stream.isatty()
         self.every = max(1, -(-total // 10))
+        progress._event(name, "start")
         self.started = time.perf_counter()
 
     def advance(self) -> None:
@@ -85,6 +97,7 @@ class UnitCounter:
 
     def finish(self) -> None:
         elapsed = time.perf_counter() - self.started
+        self.progress._event(self.name, "end")
         start = "\r" if self.terminal else ""
         self.progress._print(f"{start}  {f'{self.name} {self.done}/{self.total}':<32}{elapsed:6.1f} s")
 
