@@ -29,14 +29,14 @@ Output: one JSON object per line and stage, ``{"stage", "seconds", "cpu_seconds"
 With ``--runs K`` every number is the median over K runs (peak_mb too; the summary's
 ``peak_mb_max`` is the largest).
 
-Measures: ``seconds`` is wall time; ``cpu_seconds`` is user + system time of this process and of
+Measures: ``seconds`` is wall time; ``cpu_seconds`` is user + system time of this process, of
 its children that have ended and been waited for (resource.getrusage RUSAGE_SELF +
-RUSAGE_CHILDREN: the notebooks' kernels, which papermill shuts down and waits for, and the page
-workers, which wait for theirs); ``peak_mb`` is the largest resident memory of the process tree
-(this process and every descendant, summed) sampled every 0.2 s by psutil, which the run already
-has (ipykernel needs it). ru_maxrss is a high-water mark over the whole process (and for children,
-the largest single child), so the summary gives it once, as ``maxrss_self_mb`` and
-``maxrss_children_mb``, not per stage.
+RUSAGE_CHILDREN) and of every descendant still running at the stage's start and end (psutil:
+the kept kernels and the Dask workers, which live across stages); ``peak_mb`` is the largest
+resident memory of the process tree (this process and every descendant, summed) sampled every
+0.2 s by psutil, which the run already has (ipykernel needs it). ru_maxrss is a high-water mark
+over the whole process (and for children, the largest single child), so the summary gives it
+once, as ``maxrss_self_mb`` and ``maxrss_children_mb``, not per stage.
 
 It is a benchmark, not a test: the timings depend on the machine and on what else runs on it.
 """
@@ -145,10 +145,21 @@ def write_plan(folder: Path, school_pages: bool = True) -> Path:
 
 
 def cpu_seconds() -> float:
-    """User + system CPU of this process and of its children that have been waited for."""
+    """User + system CPU of this process, of its children that have ended and been waited for,
+    and of every descendant still running (with the children each has waited for): a process
+    that lives across stages (a Dask worker rendering pages, a kept kernel) is counted in the
+    stages that used it, not in the one that ends it."""
+    import psutil
+
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    total = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    with contextlib.suppress(psutil.Error):
+        for process in psutil.Process().children(recursive=True):
+            with contextlib.suppress(psutil.Error):  # ended between listing and reading
+                times = process.cpu_times()
+                total += times.user + times.system + times.children_user + times.children_system
+    return total
 
 
 class MemorySampler:
