@@ -215,8 +215,10 @@ def test_the_command_says_how_many_rows_were_left_out(
     from evaluation import cli, pipeline
 
     def finished_run(plan, out, progress):
-        (out / "restricted" / "validation").mkdir(parents=True)
+        (out / "restricted" / "validation" / "fix-lists").mkdir(parents=True)
         (out / "restricted" / "validation" / "status.json").write_text(json.dumps({"quarantined": 3}), encoding="utf-8")
+        (out / "shared").mkdir()
+        (out / "shared" / "report.html").write_text("<html></html>", encoding="utf-8")
         return out
 
     monkeypatch.setattr(pipeline, "run_plan", finished_run)
@@ -225,6 +227,7 @@ def test_the_command_says_how_many_rows_were_left_out(
     assert "3 row(s) broke a data contract and were left out" in printed.err
     assert str(tmp_path / "restricted" / "validation" / "quarantine.csv") in printed.err
     assert "report.html" in printed.out and "fix-lists/" in printed.out
+    assert "schools/index.html" not in printed.out  # this run wrote no pages, so none are announced
 
 
 def test_a_broken_table_stops_the_analyses_even_with_on_quarantine_continue(demo_data: Path, tmp_path: Path) -> None:
