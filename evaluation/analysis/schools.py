@@ -91,33 +91,56 @@ _BLOCKS = {
 }
 
 
-def _school_row(part: pd.DataFrame, alpha: float) -> dict:
-    """Unsuppressed numbers of one school's units (pre, post: NaN where the wave has no value)."""
-    pre, post = part["pre"].dropna(), part["post"].dropna()
-    from evaluation.stats import paired_change  # here: a page reading the results loads no model
+def school_statistics(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per school of `frame` (one row per unit: school_id, pre, post), one pass over the rows:
+    each wave's n, mean and standard deviation over the units with a value in it, and of the
+    linked units' changes (post - pre) their n, mean, variance and largest absolute value (the
+    scale a zero standard error is judged against, as `evaluation.stats.paired_change` does)."""
+    change = frame["post"].to_numpy(dtype=float) - frame["pre"].to_numpy(dtype=float)
+    values = pd.DataFrame(
+        {"pre": frame["pre"].astype(float), "post": frame["post"].astype(float), "d": change, "size": np.abs(change)},
+        index=frame.index,
+    )
+    grouped = values.groupby(frame["school_id"].to_numpy(), sort=False)
+    counts, means = grouped[["pre", "post", "d"]].count(), grouped[["pre", "post", "d"]].mean()
+    spread = grouped[["pre", "post", "d"]].std(ddof=1)
+    return pd.DataFrame(
+        {
+            "n_pre": counts["pre"],
+            "mean_pre": means["pre"],
+            "sd_pre": spread["pre"],
+            "n_post": counts["post"],
+            "mean_post": means["post"],
+            "sd_post": spread["post"],
+            "n_linked": counts["d"],
+            "change": means["d"],
+            "var_change": spread["d"] ** 2,
+            "scale_change": grouped["size"].max(),
+        }
+    )
 
-    change = paired_change(part, "pre", "post", alpha=alpha)
-    linked = part.dropna(subset=["pre", "post"])
-    # one linked unit (a school's own form): its change is the mean, with no interval
-    estimate = float((linked["post"] - linked["pre"]).iloc[0]) if len(linked) == 1 else change.estimate
-    return {
-        "n_pre": len(pre),
-        "mean_pre": pre.mean() if len(pre) else math.nan,
-        "sd_pre": pre.std(ddof=1) if len(pre) > 1 else math.nan,
-        "n_post": len(post),
-        "mean_post": post.mean() if len(post) else math.nan,
-        "sd_post": post.std(ddof=1) if len(post) > 1 else math.nan,
-        "n_linked": change.n_treatment,
-        "change": estimate,
-        "change_ci_low": change.ci_low,
-        "change_ci_high": change.ci_high,
-    }
+
+def _paired_interval(stats_: pd.DataFrame, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """The paired t interval of each school's mean change (`evaluation.stats.paired_change`): NaN
+    with fewer than two linked units or a standard error of zero up to rounding."""
+    from scipy import stats
+
+    from evaluation.stats.unfit import RELATIVE_ZERO
+
+    n = stats_["n_linked"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(stats_["var_change"].to_numpy(dtype=float) / n)
+        usable = (n >= 2) & (se > RELATIVE_ZERO * np.nan_to_num(stats_["scale_change"].to_numpy(dtype=float)))
+        half = np.where(usable, stats.t.ppf(1 - alpha / 2, np.where(usable, n - 1, 1)) * se, np.nan)
+    mean = stats_["change"].to_numpy(dtype=float)
+    return mean - half, mean + half
 
 
 def school_summary(
     frame: pd.DataFrame, school_ids, outcome: str, role: str, min_cell_size: int, alpha: float = 0.05
 ) -> pd.DataFrame:
-    """One row per school of `school_ids` for one outcome (columns `SCHOOL_COLUMNS`).
+    """One row per school of `school_ids` for one outcome (columns `SCHOOL_COLUMNS`), from one
+    pass over the rows (`school_statistics`).
 
     Parameters
     ----------
@@ -132,21 +155,30 @@ def school_summary(
     alpha : float
         1 - confidence level of the change's paired t interval.
     """
-    rows = []
-    parts = dict(tuple(frame.groupby("school_id", sort=False)))  # one pass, not one scan of the rows per school
-    for school in school_ids:
-        row = _school_row(parts.get(school, frame.iloc[:0]), alpha)
-        suppressed = False
-        for count, columns in _BLOCKS.items():
-            if row[count] < min_cell_size:
-                row.update(dict.fromkeys(columns, math.nan))
-                suppressed = True
-        rows.append({"school_id": school, "outcome": outcome, "role": role, **row, "suppressed": suppressed})
-    table = pd.DataFrame(rows, columns=SCHOOL_COLUMNS)
+    ids = list(school_ids)
+    found = school_statistics(frame).reindex(ids)
+    for count in _COUNTS:
+        found[count] = found[count].fillna(0)
+    low, high = _paired_interval(found, alpha)
+    table = pd.DataFrame(
+        {
+            "school_id": ids,
+            "outcome": outcome,
+            "role": role,
+            **{column: found[column].to_numpy() for column in SCHOOL_COLUMNS[3:11]},
+            "change_ci_low": low,
+            "change_ci_high": high,
+        }
+    )
+    suppressed = np.zeros(len(table), dtype=bool)
+    for count, columns in _BLOCKS.items():
+        small = table[count].to_numpy() < min_cell_size
+        table.loc[small, columns] = math.nan
+        suppressed |= small
+    table["suppressed"] = suppressed
     for column in _COUNTS:
         table[column] = table[column].astype("Int64")
-    table["suppressed"] = table["suppressed"].astype(bool)
-    return table
+    return table[SCHOOL_COLUMNS]
 
 
 def _narrowed(low: float, high: float, gap_pre: float) -> bool | None:
@@ -196,8 +228,15 @@ def order_schools(
 ) -> tuple[str | None, str | None]:
     """(higher, lower) school of one partnership: by resource level when every school has one and
     they are not all equal, ties and the rest by pre-test mean (see the module's docstring)."""
-    ids = list(schools["school_id"])
-    ranks = _ranks(schools) if ordering_basis(schools) == BY_RESOURCES else [0] * len(ids)
+    return _order(list(schools["school_id"]), _ranks(schools), pre_mean, pre_n, min_cell_size)
+
+
+def _order(
+    ids: list[str], ranks: list[int | None], pre_mean: dict, pre_n: dict, min_cell_size: int
+) -> tuple[str | None, str | None]:
+    """`order_schools` on the partnership's school ids and their resource ranks (None: no level)."""
+    if any(rank is None for rank in ranks) or len(set(ranks)) <= 1:  # `ordering_basis`: the pre-test
+        ranks = [0] * len(ids)
     top = [s for s, r in zip(ids, ranks) if r == max(ranks)]
     bottom = [s for s, r in zip(ids, ranks) if r == min(ranks)]
     higher = _pick(top, pre_mean, pre_n, min_cell_size, top=True)
@@ -207,35 +246,59 @@ def order_schools(
     return higher, lower
 
 
-def _welch(a: np.ndarray, b: np.ndarray, alpha: float) -> tuple[float, float, float]:
-    """mean(a) - mean(b) with its Welch interval (as R's t.test(a, b)); NaN interval when a
-    variance term cannot be formed or both are zero."""
-    estimate = float(a.mean() - b.mean())
-    if len(a) < 2 or len(b) < 2:
-        return estimate, math.nan, math.nan
-    va, vb = np.var(a, ddof=1) / len(a), np.var(b, ddof=1) / len(b)
-    if va + vb <= 0:
-        return estimate, math.nan, math.nan
-    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+def _welch(
+    mean_a: np.ndarray,
+    var_a: np.ndarray,
+    n_a: np.ndarray,
+    mean_b: np.ndarray,
+    var_b: np.ndarray,
+    n_b: np.ndarray,
+    alpha: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """mean_a - mean_b with its Welch interval (as R's t.test(a, b)), from each side's n, mean
+    and variance (ddof 1), elementwise; NaN interval where a side has fewer than two values or
+    both variances are zero."""
     from scipy import stats
 
-    half = float(stats.t.ppf(1 - alpha / 2, df) * math.sqrt(va + vb))
+    estimate = mean_a - mean_b
+    with np.errstate(invalid="ignore", divide="ignore"):
+        va, vb = var_a / n_a, var_b / n_b
+        usable = (n_a >= 2) & (n_b >= 2) & (va + vb > 0)
+        df = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
+        half = np.where(usable, stats.t.ppf(1 - alpha / 2, np.where(usable, df, 1.0)) * np.sqrt(va + vb), np.nan)
     return estimate, estimate - half, estimate + half
 
 
-def _gap_row(frame: pd.DataFrame, higher: str, lower: str, min_cell_size: int, alpha: float) -> dict:
-    h, lo = frame[frame["school_id"] == higher], frame[frame["school_id"] == lower]
-    row = dict.fromkeys(PARTNERSHIP_COLUMNS[4:], math.nan)
+def _gap_rows(per_school: pd.DataFrame, higher: list[str], lower: list[str], min_cell_size: int, alpha: float) -> dict:
+    """The gap columns of the partnerships whose top and bottom schools are `higher` and `lower`
+    (elementwise), from each school's sums (`school_statistics`): each wave's gap where both
+    schools have at least `min_cell_size` units in it, and the change of the gap with its Welch
+    interval where both have that many linked units."""
+    h, lo = per_school.reindex(higher), per_school.reindex(lower)
+
+    def values(side: pd.DataFrame, column: str) -> np.ndarray:
+        return side[column].to_numpy(dtype=float)
+
+    def enough(column: str) -> np.ndarray:
+        n_h, n_l = np.nan_to_num(values(h, column)), np.nan_to_num(values(lo, column))
+        return (n_h >= min_cell_size) & (n_l >= min_cell_size) & (n_h > 0) & (n_l > 0)
+
+    row = {}
     for wave in ("pre", "post"):
-        a, b = h[wave].dropna(), lo[wave].dropna()
-        if len(a) >= min_cell_size and len(b) >= min_cell_size and len(a) and len(b):
-            row[f"gap_{wave}"] = float(a.mean() - b.mean())
-    da = (h["post"] - h["pre"]).dropna().to_numpy(dtype=float)
-    db = (lo["post"] - lo["pre"]).dropna().to_numpy(dtype=float)
-    if len(da) >= min_cell_size and len(db) >= min_cell_size and len(da) and len(db):
-        gap, low, high = _welch(da, db, alpha)
-        row.update(gap_change=gap, gap_change_ci_low=low, gap_change_ci_high=high)
-    row["narrowed"] = _narrowed(row["gap_change_ci_low"], row["gap_change_ci_high"], row["gap_pre"])
+        row[f"gap_{wave}"] = np.where(
+            enough(f"n_{wave}"), values(h, f"mean_{wave}") - values(lo, f"mean_{wave}"), np.nan
+        )
+    gap, low, high = _welch(
+        values(h, "change"), values(h, "var_change"), values(h, "n_linked"),
+        values(lo, "change"), values(lo, "var_change"), values(lo, "n_linked"), alpha,
+    )  # fmt: skip
+    linked = enough("n_linked")
+    row["gap_change"] = np.where(linked, gap, np.nan)
+    row["gap_change_ci_low"] = np.where(linked, low, np.nan)
+    row["gap_change_ci_high"] = np.where(linked, high, np.nan)
+    row["narrowed"] = [
+        _narrowed(a, b, c) for a, b, c in zip(row["gap_change_ci_low"], row["gap_change_ci_high"], row["gap_pre"])
+    ]
     return row
 
 
@@ -276,21 +339,35 @@ def partnership_gaps(
     if "partnership_id" not in schools.columns:
         return pd.DataFrame(columns=PARTNERSHIP_COLUMNS)
     members = schools[schools["partnership_id"].notna()]
-    pre = frame.dropna(subset=["pre"]).groupby("school_id")["pre"]
-    pre_mean, pre_n = pre.mean().to_dict(), pre.size().to_dict()
-    rows = []
-    for partnership, part in sorted(members.groupby("partnership_id"), key=lambda item: str(item[0])):
-        ids = list(part["school_id"])
+    per_school = school_statistics(frame)
+    pre_mean, pre_n = per_school["mean_pre"].to_dict(), per_school["n_pre"].to_dict()
+    grouped: dict = {}
+    for partnership, school, rank in zip(members["partnership_id"], members["school_id"], _ranks(members)):
+        ids, ranks = grouped.setdefault(partnership, ([], []))
+        ids.append(school)
+        ranks.append(rank)
+    rows, ordered = [], []
+    for partnership in sorted(grouped, key=str):
+        ids, ranks = grouped[partnership]
         means = {s: pre_mean.get(s, math.nan) for s in ids}
         counts = {s: pre_n.get(s, 0) for s in ids}
-        higher, lower = order_schools(part, means, counts, min_cell_size)
-        row = {"partnership_id": partnership, "outcome": outcome, "higher_school_id": higher, "lower_school_id": lower}
-        if higher is None:
-            row.update(dict.fromkeys(PARTNERSHIP_COLUMNS[4:], math.nan))
-            row["narrowed"] = None
-        else:
-            row.update(_gap_row(frame, higher, lower, min_cell_size, alpha))
-        rows.append(row)
+        higher, lower = _order(ids, ranks, means, counts, min_cell_size)
+        rows.append({"partnership_id": partnership, "outcome": outcome, "higher_school_id": higher,
+                     "lower_school_id": lower})  # fmt: skip
+        if higher is not None:
+            ordered.append((len(rows) - 1, higher, lower))
+    gaps = dict.fromkeys(PARTNERSHIP_COLUMNS[4:], math.nan)
+    columns = {name: [value] * len(rows) for name, value in gaps.items()}
+    columns["narrowed"] = [None] * len(rows)
+    if ordered:
+        positions, higher, lower = (list(values) for values in zip(*ordered))
+        computed = _gap_rows(per_school, higher, lower, min_cell_size, alpha)
+        for name, values in computed.items():
+            for position, value in zip(positions, values):
+                columns[name][position] = value
+    for name, values in columns.items():
+        for row, value in zip(rows, values):
+            row[name] = value
     table = pd.DataFrame(rows, columns=PARTNERSHIP_COLUMNS)
     if len(rows) >= 2:
         table = pd.concat([table, pd.DataFrame([_across(table, outcome, alpha)])], ignore_index=True)
