@@ -207,9 +207,14 @@ def section(*writes: str) -> Callable:
 
         @functools.wraps(function)
         def run_section(run: Run, *args, **kwargs):
-            run._written = []
-            shown = function(run, *args, **kwargs)
-            workspace.record_section(run.out_dir, name, run.fingerprint, run._written)
+            # a section may need a table another section writes first (`Run.table`): that one
+            # records its own files, and this one's list of files goes on after it
+            outer, run._written = run._written, []
+            try:
+                shown = function(run, *args, **kwargs)
+                workspace.record_section(run.out_dir, name, run.fingerprint, run._written)
+            finally:
+                run._written = outer
             return shown
 
         run_section.section = name

@@ -97,3 +97,25 @@ def test_an_output_folder_that_is_a_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UnreadableInputError, match="the output folder is a file") as raised:
         context.setup(tmp_path / "plan.yaml", tmp_path / "out")
     assert raised.value.exit_code == 2
+
+
+def test_a_section_that_needs_another_sections_table_records_only_its_own_files(
+    run: context.Run, toy: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `outer` reads results/toy.csv, which is missing, so the toy section runs inside it: running
+    # the toy section again later (a notebook of its own does) must not make `outer` out of date
+    outer_calls: list[int] = []
+    monkeypatch.setitem(context.WRITERS, "outer", [])
+
+    @context.section("outer")
+    def write_outer(run: context.Run) -> None:
+        outer_calls.append(1)
+        run.save(pd.DataFrame({"toy": run.table("toy")["n"]}), "outer")
+
+    monkeypatch.setitem(context.WRITERS, "outer", [write_outer])
+    run.table("outer")
+    assert (len(outer_calls), len(toy)) == (1, 1)
+    context.WRITERS["toy"][0](run)  # the toy section runs again, as its own notebook runs it
+    assert len(toy) == 2
+    run.table("outer")
+    assert len(outer_calls) == 1  # still current: its record does not name results/toy.csv
