@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evaluation.stats.unfit import aliased_then_reproduced, is_zero, scale_of
+from evaluation.stats.unfit import aliased_columns, aliased_then_reproduced, is_zero, scale_of
 
 VcovType = Literal["CR1", "CR2"]
 
@@ -216,7 +216,12 @@ class CoefficientDesign:
             raise ValueError(f"vcov must be 'CR1' or 'CR2', got {vcov!r}")
         self.codes, self.g = _cluster_codes(clusters)
         others = [j for j in range(x.shape[1]) if j != column]
-        aliased, self.collinear, basis = aliased_then_reproduced(x[:, others], x[:, column])
+        if vcov == "CR2":  # its blocks use the orthonormal basis that finding the aliased columns gives
+            aliased, self.collinear, basis = aliased_then_reproduced(x[:, others], x[:, column])
+        else:  # CR1 needs no basis: the decisions alone, as aliased_then_reproduced takes them
+            aliased = aliased_columns(x[:, others])
+            kept = [others[i] for i in range(len(others)) if i not in aliased]
+            self.collinear = len(kept) in aliased_columns(np.column_stack([x[:, kept], x[:, column]]))
         self.dropped = tuple(others[i] for i in aliased)
         keep = [j for j in range(x.shape[1]) if j not in self.dropped]
         if self.dropped:

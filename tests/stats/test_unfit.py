@@ -289,3 +289,34 @@ def test_suppressed_rows_keep_only_the_notes_on_counts():
         analysis="partner_vs_control", outcome="o", domain="d", min_cell_size=10
     )
     assert not shown["suppressed"] and shown["note"] == "dropped_constant:pre"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_aliased_columns_by_the_gram_matrix_agree_with_gram_schmidt(seed: int) -> None:
+    # designs clearly of full rank, aliased, and near R's tolerance from either side
+    from evaluation.stats.unfit import _gram_schmidt
+
+    rng = np.random.default_rng(seed)
+    base = np.column_stack([np.ones(500), rng.normal(size=(500, 3)), rng.integers(0, 2, 500)])
+    near = [1e-3, 1e-5, 1e-6, 2e-7, 5e-8, 1e-9, 0.0]
+    for scale in near:
+        extra = base[:, 1] - 2 * base[:, 4] + scale * rng.normal(size=500)
+        x = np.column_stack([base, extra, rng.normal(size=500) * 1e4])
+        assert aliased_columns(x) == _gram_schmidt(x, 1e-7)[0], scale
+    constant = np.column_stack([base, np.full(500, 3.0)])
+    assert aliased_columns(constant) == [5] == _gram_schmidt(constant, 1e-7)[0]
+    zero = np.column_stack([base[:, :2], np.zeros(500), base[:, 2:]])
+    assert aliased_columns(zero) == [2] == _gram_schmidt(zero, 1e-7)[0]
+
+
+def test_a_design_clearly_of_full_rank_is_recognised_without_gram_schmidt(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evaluation.stats import unfit
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("Gram-Schmidt was run")
+
+    monkeypatch.setattr(unfit, "_gram_schmidt", refuse)
+    rng = np.random.default_rng(1)
+    assert unfit.aliased_columns(np.column_stack([np.ones(200), rng.normal(size=(200, 4))])) == []
+    with pytest.raises(AssertionError, match="Gram-Schmidt"):  # a near-aliased design is left to it
+        unfit.aliased_columns(np.column_stack([np.ones(200), np.ones(200) + 1e-9 * rng.normal(size=200)]))
