@@ -187,7 +187,7 @@ def _ancova(
         return [empty_estimate(method, n_t, n_c, g_t, g_c, dropped)] * fits
     if n_t + n_c <= 2 + len(kept):
         return [empty_estimate(method, n_t, n_c, g_t, g_c, join_notes(dropped, "too_few_students"))] * fits
-    design = CoefficientDesign(_design(complete, [treatment, *kept]), complete[cluster].to_numpy(), 1, vcov)
+    design = CoefficientDesign(_design(complete, [treatment, *kept]), complete[cluster], 1, vcov)
     outcomes = [complete[post].to_numpy(dtype=float)] if draws is None else [draw[analysed] for draw in draws]
     rows = []
     for y in outcomes:

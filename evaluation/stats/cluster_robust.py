@@ -75,8 +75,10 @@ class WaldTest:
     std_errors: tuple[float, ...] = ()  # CR2 standard errors of the q contrasts C beta
 
 
-def _cluster_codes(clusters: np.ndarray) -> tuple[np.ndarray, int]:
-    codes, uniques = pd.factorize(pd.Series(clusters), sort=True)
+def _cluster_codes(clusters: np.ndarray | pd.Series) -> tuple[np.ndarray, int]:
+    """Each row's cluster as 0..G-1 (in sorted order of the clusters) and G. A column of the
+    data frame is factorised as it is (an Arrow string column without a Python string per row)."""
+    codes, uniques = pd.factorize(clusters if isinstance(clusters, pd.Series) else pd.Series(clusters), sort=True)
     return codes, len(uniques)
 
 

@@ -86,7 +86,7 @@ def did_clustered(
     w = post.astype(float)
     x = np.column_stack([np.ones(len(rows)), t, w, t * w, *(rows[c].to_numpy(dtype=float) for c in covariates)])
     y = rows[value].to_numpy(dtype=float)
-    test = coefficient_test(x, y, rows[cluster].to_numpy(), 3, vcov=vcov, alpha=alpha)
+    test = coefficient_test(x, y, rows[cluster], 3, vcov=vcov, alpha=alpha)
     post_schools = int(rows.loc[post, cluster].nunique())
     return tested_estimate(
         "did", test, (n_t, n_c, g_t, g_c), (y[treated & post], y[~treated & post]), post_schools, icc, test.note

@@ -175,7 +175,7 @@ def moderator_test(
     if aliased_columns(x):
         return empty(join_notes(dropped, "singular_design"))
     y = complete[post].to_numpy(dtype=float)
-    clusters = complete[cluster].to_numpy()
+    clusters = complete[cluster]  # factorised as it is
     q = len(indicators)
     p = x.shape[1]
     common = dict(n_clusters_treatment=g_t, n_clusters_control=g_c)

@@ -134,7 +134,7 @@ def paired_change_clustered(data: pd.DataFrame, pre: str, post: str, cluster: st
         return empty("too_few_students" if n else "")
     if schools < 2:
         return empty("too_few_schools")
-    test = coefficient_test(np.ones((n, 1)), diff, linked[cluster].to_numpy(), 0, vcov="CR2", alpha=alpha)
+    test = coefficient_test(np.ones((n, 1)), diff, linked[cluster], 0, vcov="CR2", alpha=alpha)
     mean = float(diff.mean())  # the paired t's estimate to the last digit (least squares may differ in it)
     g, _, _ = hedges_g_paired(before, after, alpha=alpha)
     if test.note:  # zero_std_error: every unit changed by the same amount, up to rounding
