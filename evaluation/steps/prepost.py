@@ -18,8 +18,10 @@ from evaluation.analysis.item_analysis import ITEM_COLUMNS as TEST_ITEM_COLUMNS
 from evaluation.analysis.item_analysis import TEST_COLUMNS, item_analysis
 from evaluation.analysis.reliability import survey_reliability
 from evaluation.analysis.schools import PARTNERSHIP_COLUMNS, SCHOOL_COLUMNS, partnership_gaps, school_summary
+from evaluation.errors import AnalysisFailed
 from evaluation.reporting.figures import outcome_scales, prepost_alt, prepost_plot
 from evaluation.reporting.sections import attrition_table, prepost_table, prepost_technical_table, scales_table
+from evaluation.steps import parallel
 from evaluation.steps.context import Run, section
 from evaluation.steps.display import Shown, figure_of
 
@@ -37,7 +39,15 @@ def mean_change(run: Run) -> Shown:
     """The `prepost` rows of results/effects.csv: paired t, Wilcoxon and Welch per outcome, group
     and subgroup (exploratory: no p-value adjusted, `evaluation.analysis.effects.adjust_p_values`)."""
     plan = run.plan
-    effects = pd.concat([prepost_effects(run.frames[o.id], o, plan) for o in plan.outcomes], ignore_index=True)
+    # each outcome is an independent unit (evaluation.steps.parallel), computed where the run
+    # computes (as notebook 03's estimates) and put back in the plan's order
+    units = [parallel.Unit(f"{o.id}-prepost", prepost_effects, (run.frames[o.id], o, plan)) for o in plan.outcomes]
+    with parallel.engine(plan.scheduler, workers=1) as running:
+        done = running.run(units)
+    failed = [f"{d.name}: {d.reason}" for d in done if not d.ok]
+    if failed:
+        raise AnalysisFailed("changes before and after failed: " + "; ".join(failed))
+    effects = pd.concat([d.value for d in done], ignore_index=True)
     run.save_effects(effects, "prepost")
     return Shown(prepost_table(effects, run.language), prepost_technical_table(effects, run.language))
 
