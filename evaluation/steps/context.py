@@ -62,6 +62,12 @@ def _writer(table: str, name: str) -> Callable:
     return getattr(import_module(f"evaluation.steps.{step}"), function)
 
 
+#: The outcomes' frames of the last run this process built them for, by the run's fingerprint
+#: (plan, data, workbench) and output folder: the notebooks of a run share one kernel
+#: (`evaluation.pipeline.kept_kernel`), and each builds its own `Run`.
+_FRAMES: dict[tuple[str, str], dict[str, pd.DataFrame]] = {}
+
+
 @dataclass
 class Run:
     """One run of a plan into an output folder, as the notebooks and the pipeline share it."""
@@ -127,11 +133,17 @@ class Run:
         from evaluation.analysis.frames import prepost_frame
 
         def make() -> dict[str, pd.DataFrame]:
+            key = (self.fingerprint, str(Path(self.out_dir).resolve()))
+            if key in _FRAMES:  # the run's notebooks share one kernel: built by an earlier notebook
+                return _FRAMES[key]
             try:
                 check_covariates(self.analysed, self.plan)
-                return {o.id: prepost_frame(self.analysed, o, self.instruments) for o in self.plan.outcomes}
+                frames = {o.id: prepost_frame(self.analysed, o, self.instruments) for o in self.plan.outcomes}
             except PlanError as error:
                 raise PlanError(f"{self.plan.path}: {error}") from None
+            _FRAMES.clear()  # one run's frames at a time
+            _FRAMES[key] = frames
+            return frames
 
         return self._cached("frames", make)
 

@@ -119,3 +119,30 @@ def test_a_section_that_needs_another_sections_table_records_only_its_own_files(
     assert len(toy) == 2
     run.table("outer")
     assert len(outer_calls) == 1  # still current: its record does not name results/toy.csv
+
+
+def test_the_notebooks_of_a_run_build_the_outcomes_frames_once(
+    run: context.Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each notebook builds its own Run in the run's one kernel: the frames are built by the first
+    from evaluation.analysis import covariates, frames
+
+    built: list[str] = []
+
+    def prepost_frame(tables, outcome, instruments) -> pd.DataFrame:
+        built.append(outcome.id)
+        return pd.DataFrame({"pre": [1.0], "post": [2.0]})
+
+    monkeypatch.setattr(frames, "prepost_frame", prepost_frame)
+    monkeypatch.setattr(covariates, "check_covariates", lambda tables, plan: None)
+    monkeypatch.setattr(context.Run, "analysed", property(lambda self: {}))
+    monkeypatch.setattr(context.Run, "instruments", property(lambda self: {}))
+    monkeypatch.setattr(context, "_FRAMES", {})
+    first = run.frames
+    second = context.setup(tmp_path / "plan.yaml", tmp_path / "out").frames  # the next notebook's Run
+    assert built == ["mathematics"] and second is first
+    (tmp_path / "data" / "schools.csv").write_text("school_id\nS1\nS2\n", encoding="utf-8")  # new data
+    third = context.setup(tmp_path / "plan.yaml", tmp_path / "out").frames
+    assert built == ["mathematics", "mathematics"] and third is not first
+    elsewhere = context.setup(tmp_path / "plan.yaml", tmp_path / "elsewhere").frames  # another output folder
+    assert len(built) == 3 and elsewhere is not third
