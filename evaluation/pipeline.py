@@ -276,9 +276,14 @@ def _run_into(plan: Plan, final: Path, staging: Path, progress: Progress, runnin
             except ValidationFailed:
                 swap_in(staging, final)  # the fix lists and the validation page are this run's output
                 raise
+    languages = (plan.language, *plan.translations)
+    for language in languages:  # the analysis ran once: only the report is written again
+        report_html(plan, staging, language, executed if language == plan.language else None, progress)
+    documents = "report.pdf, results.xlsx" + (f" ({', '.join(languages)})" if len(languages) > 1 else "")
+    with progress.step(documents):  # every language's PDF and workbook at once, on the run's workers
+        write_documents(plan, staging, languages, running)
     pages = {}
-    for language in (plan.language, *plan.translations):  # the analysis ran once: only the report is written again
-        render_language(plan, staging, language, executed if language == plan.language else None, progress)
+    for language in languages:
         if plan.school_pages:
             stop_kept_kernel()  # its tables are not held while the pages' workers run
             folder = workspace.shared_in(plan, language) / SCHOOL_PAGES.name
@@ -513,16 +518,16 @@ def _running(running: parallel.Engine | None) -> Iterator[parallel.Engine]:
 REPORT_NOTEBOOK = NOTEBOOK_ORDER[-1]
 
 
-def render_language(
+def report_html(
     plan: Plan, out_dir: Path, language: str, executed: Path | None = None, progress: Progress | None = None
 ) -> Path:
-    """Write the run's outputs for people in one `language` (the plan's own, or one of its
-    ``translations``) into ``shared/`` or ``shared/<language>/`` (`workspace.shared_in`): the
-    report from the executed report notebook (`executed`; None: the report notebook is executed
-    again with `language` as its parameter, on the results this run wrote), its PDF and the
-    results workbook. Returns that folder."""
-    from evaluation.reporting.render import html_to_pdf, notebook_to_html
-    from evaluation.steps.workbook import write_workbook
+    """The run's report for people in one `language` (the plan's own, or one of its
+    ``translations``): the report notebook (`executed`; None: executed again with `language` as
+    its parameter, on the results this run wrote) rendered to ``report.html`` in ``shared/`` or
+    ``shared/<language>/`` (`workspace.shared_in`). Returns that folder; its PDF and results
+    workbook follow (`write_documents`), then the pages per school and partnership
+    (`render_pages`)."""
+    from evaluation.reporting.render import notebook_to_html
 
     progress = progress or Progress()
     folder = out_dir / workspace.shared_in(plan, language)
@@ -532,11 +537,33 @@ def render_language(
         with progress.step(f"{prefix}{REPORT_NOTEBOOK.removesuffix('.ipynb')}"):
             executed = execute_notebook(REPORT_NOTEBOOK, plan.path, out_dir, language=language)
     with progress.step(f"{prefix}report.html"):
-        html = notebook_to_html(
-            executed, folder / "report.html", title=f"{plan.programme} {plan.period}", language=language
-        )
-    with progress.step(f"{prefix}report.pdf"):
-        html_to_pdf(html, folder / "report.pdf")
-    with progress.step(f"{prefix}results.xlsx"):
-        write_workbook(plan, out_dir, folder / "results.xlsx", language)
-    return folder  # the pages per school and partnership in `language`: `render_pages`, after this
+        notebook_to_html(executed, folder / "report.html", title=f"{plan.programme} {plan.period}", language=language)
+    return folder
+
+
+def write_documents(plan: Plan, out_dir: Path, languages: tuple[str, ...], running: parallel.Engine) -> None:
+    """For every language at once, each one's ``report.pdf`` (from its report.html) and
+    ``results.xlsx``: independent units on `running` (the run's workers: the PDFs of two
+    languages print side by side). AnalysisFailed naming each one that failed."""
+    folders = {language: out_dir / workspace.shared_in(plan, language) for language in languages}
+    units = [  # the PDFs first: they take longest
+        *(parallel.Unit(f"{language} report.pdf", _write_pdf, (folder / "report.html", folder / "report.pdf"))
+          for language, folder in folders.items()),
+        *(parallel.Unit(f"{language} results.xlsx", _write_workbook, (plan, out_dir, folder / "results.xlsx", language))
+          for language, folder in folders.items()),
+    ]  # fmt: skip
+    failed = [f"{done.name}: {done.reason}" for done in running.run(units) if not done.ok]
+    if failed:
+        raise AnalysisFailed("the report could not be written: " + "; ".join(failed))
+
+
+def _write_pdf(html: Path, target: Path) -> Path:
+    from evaluation.reporting.render import html_to_pdf
+
+    return html_to_pdf(html, target)
+
+
+def _write_workbook(plan: Plan, out_dir: Path, target: Path, language: str) -> Path:
+    from evaluation.steps.workbook import write_workbook
+
+    return write_workbook(plan, out_dir, target, language)

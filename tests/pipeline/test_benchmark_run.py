@@ -177,7 +177,7 @@ def test_whole_run_at_demo_size_without_pages(tmp_path, monkeypatch):
     steps = names[: names.index("run: between and after steps") + 1]
     assert steps[:6] == ["run: before the first step", "01-validation", "02-prepost", "03-partner-vs-control",
                          "04-evidence", "05-annual-report"]  # fmt: skip
-    assert "tr/05-annual-report" in steps and "tr/report.pdf" in steps
+    assert "tr/05-annual-report" in steps and "report.pdf, results.xlsx (en, tr)" in steps
     assert not any("school pages" in name for name in names)
     counted = sum(len(pd.read_csv(path)) for path in Path(facts["data"]).rglob("*.csv"))
     assert lines[-1]["rows"] == counted
