@@ -117,13 +117,28 @@ def pruned_head(page: str) -> str:
         raise ValueError("the report page has no </head>")
     head, body = page[:end], page[end:]
     sheets = tuple(m.group(2) for m in _STYLE.finditer(head))
-    pruned = iter(_pruned(sheets, frozenset(_Classes(body).classes)))
+    pruned = iter(_pruned(sheets, body_classes(body)))
 
     def replace(match: re.Match) -> str:
         css = next(pruned)
         return f"{match.group(1)}\n{css}\n{match.group(3)}" if css else ""
 
     return _STYLE.sub(replace, head) + body
+
+
+#: A start tag's class attribute, as nbconvert writes a page (BeautifulSoup's serialisation:
+#: attribute values in double quotes, every ``<`` of a text written ``&lt;``).
+_CLASS_ATTRIBUTE = re.compile(r"<[a-zA-Z][^<>]*?\sclass=\"([^\"]*)\"")
+
+
+def body_classes(body: str) -> frozenset[str]:
+    """The classes of the elements of `body`, a page's body as nbconvert writes it: read from its
+    tags' ``class="..."`` attributes, as an HTML parser would find them (`_Classes`), at a fraction
+    of the time; a body written otherwise (a quote other than ``"``, an entity in a class) is
+    parsed."""
+    if "class='" in body or re.search(r"class=[^\"]", body) or re.search(r"class=\"[^\"]*&", body):
+        return frozenset(_Classes(body).classes)
+    return frozenset(name for value in _CLASS_ATTRIBUTE.findall(body) for name in value.split())
 
 
 @lru_cache(maxsize=16)

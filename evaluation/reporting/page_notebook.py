@@ -69,7 +69,8 @@ def displayed(shown) -> list[nbformat.NotebookNode]:
     outputs = []
     for part in shown.parts:
         data, metadata = _formatter().format(Markdown(part) if isinstance(part, str) else part)
-        outputs.append(nbformat.v4.new_output("display_data", data=data, metadata=metadata))
+        # as `nbformat.v4.new_output` makes it, without validating each output against the schema
+        outputs.append(nbformat.from_dict({"output_type": "display_data", "data": data, "metadata": metadata}))
     return outputs
 
 

@@ -61,6 +61,14 @@ class PageData:
     activities: dict[str, pd.DataFrame] | None
     #: the fix lists' index, each school's rows (None without an index)
     fix_lists: dict[str, pd.DataFrame] | None
+    _group_rows: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    def group_row(self, group: str, outcome: str, language: str) -> dict:
+        """`pages.group_row` of the group, outcome and language: the same on every page, made once."""
+        key = (group, outcome, language)
+        if key not in self._group_rows:
+            self._group_rows[key] = pages.group_row(group, outcome, self.group_means, self.effects, language)
+        return dict(self._group_rows[key])
 
     def neighbours(self, unit: pages.Unit) -> list[pages.Unit]:
         """The units a page of `unit` names: the unit, its partnership and that partnership's
@@ -210,7 +218,7 @@ def results(page: Page) -> Shown:
         if rows.empty:
             continue
         table = pages.school_rows(rows, ids, named)
-        table += [pages.group_row(group, outcome.id, data.group_means, data.effects, language) for group in groups]
+        table += [data.group_row(group, outcome.id, language) for group in groups]
         parts += [
             md.Markdown("### {}").format(md.capitalise(label(outcome.id, language), language)),
             styled(pages.outcome_table(table, language), language),
