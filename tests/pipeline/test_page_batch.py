@@ -4,6 +4,7 @@ notebook changed by hand left to papermill."""
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 from pathlib import Path
@@ -15,8 +16,9 @@ import pytest
 from evaluation import pipeline
 from evaluation.pipeline import EXECUTED_PAGES, SCHOOL_PAGES, Progress, render_pages
 from evaluation.reporting import escaping as md
-from evaluation.reporting import page_notebook
+from evaluation.reporting import page_css, page_notebook, render
 from evaluation.reporting import school_pages as pages
+from evaluation.reporting.sections import styled
 from evaluation.resources import NOTEBOOKS_DIR, PIPELINES_DIR
 from evaluation.steps import PAGE_NOTEBOOK, school_page
 from evaluation.steps.display import Shown
@@ -74,6 +76,36 @@ def test_a_page_notebook_is_parameterised_as_papermill_does(tmp_path: Path) -> N
     assert nb.metadata.papermill["parameters"] == parameters
     assert [c.execution_count for c in nb.cells] == list(range(1, len(nb.cells) + 1))
     assert len(notebook.template.cells) == len(nb.cells) - 1  # the template is left as it was
+
+
+def _small_page(name: str) -> nbformat.NotebookNode:
+    """A notebook whose one cell shows a title and a table, as a page's section does."""
+    table = pd.DataFrame({"school": [f"<i>{name}</i>", "B"], "mean": [1.234, -0.001]})
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("show()")]
+    nb.cells[0].outputs = page_notebook.displayed(Shown(md.Markdown("# {}").format(name), styled(table, "tr")))
+    return nb
+
+
+def test_the_reused_exporter_and_style_sheet_give_a_new_exporters_page() -> None:
+    render._exporter.cache_clear()
+    page_css._pruned.cache_clear()
+    page = _small_page("A & B")
+    first = render.notebook_html(copy.deepcopy(page), "A", "tr")  # a new exporter, the sheet parsed
+    render.notebook_html(_small_page("other"), "other", "tr")
+    assert render.notebook_html(copy.deepcopy(page), "A", "tr") == first  # both reused
+    assert page_css._pruned.cache_info().hits >= 1 and render._exporter.cache_info().currsize == 1
+    assert "&lt;i&gt;A &amp;amp; B&lt;/i&gt;" in first or "&lt;i&gt;A &amp; B&lt;/i&gt;" in first
+    assert '<html lang="tr"' in first and "0,00" in first and "-0,00" not in first
+
+
+def test_a_pages_classes_are_read_as_an_html_parser_reads_them() -> None:
+    page = render.notebook_html(_small_page('x class="jp-Fake" <b>'), "x", "en")
+    body = page[page.lower().find("</head>") :]
+    assert page_css.body_classes(body) == frozenset(page_css._Classes(body).classes)
+    assert "jp-Fake" not in page_css.body_classes(body)
+    odd = "<div class='a b'><p class=\"c&amp;d\">x</p></div>"  # not as nbconvert writes: parsed
+    assert page_css.body_classes(odd) == {"a", "b", "c&d"}
 
 
 #: The id pandas draws at random for each table it styles (``T_0dd43``, ``T_0dd43_row0_col1``):
