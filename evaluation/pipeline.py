@@ -578,6 +578,7 @@ def render_pages(
 
         with _running(running) as engine:
             done = engine.run(work, on_done=advance)
+        _BATCH.clear()  # this process's, when the pages ran here: its run's tables are not kept
         for batch, result in zip(batches, done, strict=True):
             for position, unit in enumerate(batch):
                 outcome[(unit.kind, unit.id)] = result.value[position][2] if result.ok else result.reason
