@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -449,6 +450,83 @@ def _render_unit(notebook: str, plan_path: str, out_dir: str, kind: str, unit_id
 
 _one_line = parallel.one_line
 
+#: The pages a worker renders in one unit of work (`_render_batch`), at most: enough to pay its
+#: scheduling once for many pages, few enough that the batches spread over the workers.
+PAGES_PER_BATCH = 50
+#: The run and notebook 06 a worker's batches share (`_batch_setup`): one pages' rendering's.
+_BATCH: dict = {}
+
+
+def _batch_setup(notebook: str, plan_path: str, out_dir: str, token: str):
+    """(run, notebook) for the batches of one `render_pages` call (`token`), made by this
+    process's first batch of it and kept for the next: the run's `PageData` (every unit, its file,
+    the results per school and partnership) is then gathered once per worker, not once per page."""
+    from evaluation import steps
+    from evaluation.reporting.page_notebook import PageNotebook
+
+    key = (notebook, plan_path, out_dir, token)
+    if _BATCH.get("key") != key:
+        _BATCH.clear()
+        page_notebook = PageNotebook(Path(notebook), steps.school_page.SECTIONS)
+        run = None
+        if page_notebook.sections is not None:  # as the notebook's set-up cell does, from notebooks/
+            run = steps.setup(NOTEBOOKS_DIR / plan_path, NOTEBOOKS_DIR / out_dir)
+        _BATCH.update(key=key, value=(run, page_notebook))
+    return _BATCH["value"]
+
+
+def _render_batch(notebook: str, plan_path: str, out_dir: str, language: str, token: str,
+                  pages: list[tuple[str, str, str, str, str]]) -> list[tuple[str, str, str | None]]:  # fmt: skip
+    """In a worker process: the pages of `pages` ((kind, id, page, executed, title) each, as
+    `_render_unit` takes them), each as notebook 06 would make it, without a kernel
+    (`_render_in_process`). A notebook that is not notebook 06's cells (one changed by hand or by a
+    test) is run by papermill, page by page (`_render_unit`). Returns (kind, id, reason) per page."""
+    run, page_notebook = _batch_setup(notebook, plan_path, out_dir, token)
+    done = []
+    for kind, unit_id, page, executed, title in pages:
+        if run is None:
+            done.append(_render_unit(notebook, plan_path, out_dir, kind, unit_id, language, page, executed, title))
+        else:
+            parameters = dict(plan_path=plan_path, out_dir=out_dir, unit_kind=kind, unit_id=unit_id, language=language)
+            reason = _render_in_process(run, page_notebook, parameters, Path(out_dir), page, executed, title)
+            done.append((kind, unit_id, reason))
+    return done
+
+
+def _render_in_process(run, page_notebook, parameters: dict, out: Path, page: str, executed: str,
+                       title: str) -> str | None:  # fmt: skip
+    """One page as notebook 06 makes it, in this process: its set-up cell's `unit_page` on the
+    batch's run, then each section the notebook calls, each `Shown` turned into the outputs a
+    kernel would have sent (`page_notebook.displayed`); the executed notebook written to `executed`,
+    the page to `page` (both under `out`) by the exporter of `notebook_html`. Returns None, or why
+    the page was not made in one line, as `_render_unit` does (the failing cell's number)."""
+    from evaluation.reporting import page_notebook as notebooks
+    from evaluation.reporting.render import notebook_html
+    from evaluation.steps import school_page
+
+    nb = page_notebook.parameterised(parameters, out / executed)
+    cells = nb.cells[2:]  # the parameters and injected cells: no output
+    calls = [None, *page_notebook.sections]  # the set-up cell, then one section per cell
+    shown_page = None
+    try:
+        for cell, section in zip(cells, calls, strict=True):
+            try:
+                if section is None:
+                    shown_page = school_page.unit_page(
+                        run, parameters["unit_kind"], parameters["unit_id"], parameters["language"]
+                    )
+                else:  # by name: the module's function as the notebook would call it now
+                    cell.outputs = notebooks.displayed(getattr(school_page, section.__name__)(shown_page))
+            except Exception as error:
+                cell.outputs = [notebooks.error_output(error)]
+                notebooks.write_executed(nb, out / executed)
+                return f"{type(error).__name__}: {_one_line(str(error))} (cell {cell.execution_count})"
+        notebooks.write_executed(nb, out / executed)
+        (out / page).write_text(notebook_html(nb, title, parameters["language"]), encoding="utf-8")
+    except Exception as error:  # a page that could not be written: this unit only
+        return f"{type(error).__name__}: {_one_line(str(error))}"
+    return None
+
 
 def render_pages(
     plan_path: Path,
@@ -484,17 +562,31 @@ def render_pages(
     outcome: dict[tuple[str, str], str | None] = {}
     if units:
         counter = progress.counter("school pages" if folder == SCHOOL_PAGES else f"{language}/school pages", len(units))
+        token = uuid.uuid4().hex  # this call's batches share their worker's run (`_batch_setup`)
+        size = max(1, min(PAGES_PER_BATCH, -(-len(units) // 16)))  # 16 batches or more, as the units allow
+        batches = [units[start : start + size] for start in range(0, len(units), size)]
         work = []
-        for unit in units:
-            page = folder / files[(unit.kind, unit.id)]
-            executed = EXECUTED_PAGES / language / page.with_suffix(".ipynb").name
-            arguments = (str(notebook), str(plan_path), str(out_dir), unit.kind, unit.id, language, str(page),
-                         str(executed), unit.name)  # fmt: skip
-            work.append(parallel.Unit(f"{unit.kind}-{unit.id}", _render_unit, arguments))
+        for batch in batches:
+            pages = []
+            for unit in batch:
+                page = folder / files[(unit.kind, unit.id)]
+                executed = EXECUTED_PAGES / language / page.with_suffix(".ipynb").name
+                pages.append((unit.kind, unit.id, str(page), str(executed), unit.name))
+            arguments = (str(notebook), str(plan_path), str(out_dir), language, token, pages)
+            work.append(parallel.Unit(f"pages-{batch[0].kind}-{batch[0].id}", _render_batch, arguments))
+
+        sizes = {unit.name: len(batch) for unit, batch in zip(work, batches, strict=True)}
+
+        def advance(done: parallel.Done) -> None:
+            for _ in range(sizes[done.name]):
+                counter.advance()
+
         with _running(running) as engine:
-            done = engine.run(work, on_done=lambda _: counter.advance())
-        for unit, result in zip(units, done, strict=True):
-            outcome[(unit.kind, unit.id)] = result.value[2] if result.ok else result.reason
+            done = engine.run(work, on_done=advance)
+        _BATCH.clear()  # this process's, when the pages ran here: its run's tables are not kept
+        for batch, result in zip(batches, done, strict=True):
+            for position, unit in enumerate(batch):
+                outcome[(unit.kind, unit.id)] = result.value[position][2] if result.ok else result.reason
         counter.finish()
     failed = {key: reason for key, reason in outcome.items() if reason is not None}
     prefix = "" if folder == SCHOOL_PAGES else f"{language}/"

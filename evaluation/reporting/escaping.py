@@ -23,6 +23,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
@@ -215,6 +216,10 @@ def _without_negative_zero(data: pd.DataFrame) -> pd.DataFrame:
     floats = [name for name, kind in data.dtypes.items() if pd.api.types.is_float_dtype(kind)]
     if not floats:
         return data
+    values = data[floats].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        if not ((values < 0) & (np.round(values, 2) == 0)).any():  # nothing to change: the table as it is
+            return data
     data = data.copy()
     for name in floats:
         values = data[name]

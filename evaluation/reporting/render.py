@@ -78,17 +78,31 @@ img { max-width: 100%; height: auto; }
 def notebook_to_html(notebook: Path, target: Path, title: str, language: str = "en") -> Path:
     """Write `target` from an executed notebook, leaving out code, prompts and stderr streams;
     `language` (ISO 639-1, the plan's) is the page's ``lang``."""
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-
     nb = nbformat.read(notebook, as_version=4)
+    target.write_text(notebook_html(nb, title, language), encoding="utf-8")
+    return target
+
+
+def notebook_html(nb: nbformat.NotebookNode, title: str, language: str = "en") -> str:
+    """`notebook_to_html`'s page of the executed notebook `nb` (its cells' stderr streams are
+    dropped, its title set), by one exporter per language reused for every page of a process."""
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [
                 o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
     nb.metadata["title"] = title
-    exporter = HTMLExporter(
+    body, _ = _exporter(language).from_notebook_node(nb, resources={"report_css": SCREEN_CSS})
+    return pruned_head(_without_maths(body))
+
+
+@cache
+def _exporter(language: str):
+    """The HTML exporter of pages in `language`: made (its templates loaded) once per process."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
         template_name="lab",
         template_file="report.html.j2",
         extra_loaders=[DictLoader({"report.html.j2": REPORT_TEMPLATE})],
@@ -97,9 +111,6 @@ def notebook_to_html(notebook: Path, target: Path, title: str, language: str = "
         exclude_output_prompt=True,
         language_code=language,
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"report_css": SCREEN_CSS})
-    target.write_text(pruned_head(_without_maths(body)), encoding="utf-8")
-    return target
 
 
 def _without_maths(page: str) -> str:

@@ -57,8 +57,12 @@ class Unit:
     schools: tuple[str, ...] = ()
 
 
-def _text(value: object) -> str:
+def clean(value: object) -> str:
+    """A text field of the schools table, stripped ("" for a blank or a missing value)."""
     return value.strip() if isinstance(value, str) else ""
+
+
+_text = clean
 
 
 def units(school_results: pd.DataFrame, partnership_results: pd.DataFrame, schools: pd.DataFrame) -> list[Unit]:
