@@ -25,8 +25,7 @@ import pandas as pd
 from evaluation.reporting import escaping as md
 from evaluation.reporting.figures import activity_status_label, activity_timeline, activity_type_label
 from evaluation.reporting.headings import column
-from evaluation.reporting.schools import LISTED_PARTNERSHIPS
-from evaluation.reporting.workbook import sheet_name
+from evaluation.reporting.schools import LISTED_PARTNERSHIPS, workbook_sheet
 from evaluation.wording import date, percent, text
 from evaluation.wording.formats import month as month_name
 
@@ -267,7 +266,7 @@ def not_held_counts_text(log: pd.DataFrame, language: str) -> md.Markdown:
         language,
         cancelled=md.count(cancelled, language),
         postponed=md.count(postponed, language),
-        sheet=sheet_name("activities", language),
+        sheet=workbook_sheet("activities", language),
     )
 
 
@@ -284,8 +283,8 @@ def summarised_parts(log: pd.DataFrame, summary: pd.DataFrame, months: pd.DataFr
             "report.activities.summarised",
             language,
             n=md.count(partnerships, language),
-            summary_sheet=sheet_name("activity_summary", language),
-            sheet=sheet_name("activities", language),
+            summary_sheet=workbook_sheet("activity_summary", language),
+            sheet=workbook_sheet("activities", language),
         ),
     ]
     if len(overall):

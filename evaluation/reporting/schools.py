@@ -26,7 +26,6 @@ from evaluation.config.plan import Plan
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import column
 from evaluation.reporting.sentences import label
-from evaluation.reporting.workbook import sheet_name
 
 #: Up to this many schools (in results/schools.csv) the section lists each school by name; with
 #: more it summarises them per outcome and group (`school_summary_tables`). The İzmir consortium's
@@ -282,6 +281,14 @@ def suppressed_note(table: pd.DataFrame, min_cell_size: int, language: str) -> m
 # --- many schools and partnerships: summaries instead of lists -----------------------------------
 
 
+def workbook_sheet(table: str, language: str) -> str:
+    """The results workbook's sheet of results table `table` (`evaluation.reporting.workbook.sheet_name`),
+    imported when asked for: the workbook's module brings scipy, which a school page does not load."""
+    from evaluation.reporting.workbook import sheet_name
+
+    return sheet_name(table, language)
+
+
 def school_count(table: pd.DataFrame) -> int:
     """How many schools results/schools.csv has rows for."""
     return int(table["school_id"].nunique())
@@ -311,7 +318,7 @@ def school_summary_intro(table: pd.DataFrame, language: str, pages: str | None =
             "report.schools.summarised",
             language,
             n=md.count(school_count(table), language),
-            sheet=sheet_name("schools", language),
+            sheet=workbook_sheet("schools", language),
         ),
         md.text("report.schools.chance", language),
     ]
@@ -431,5 +438,5 @@ def partnership_counts_intro(table: pd.DataFrame, language: str) -> md.Markdown:
         "report.schools.partnerships_summarised",
         language,
         n=md.count(partnership_count(table), language),
-        sheet=sheet_name("partnerships", language),
+        sheet=workbook_sheet("partnerships", language),
     )
