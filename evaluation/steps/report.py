@@ -222,9 +222,10 @@ def schools(run: Run) -> Shown:
     (every row stays in the results workbook and on the school pages)."""
     school_table, partnership_table = run.table("schools"), run.table("partnerships")
     names = run.accepted["schools"]
-    parts: list = [heading("schools", run.language)]
     index = "schools/index.html" if run.plan.school_pages else None
-    if school_text.summarises_schools(school_table):
+    summarised = school_text.summarises_schools(school_table)
+    parts: list = [heading("schools_summarised" if summarised else "schools", run.language)]
+    if summarised:
         parts.append(school_text.school_summary_intro(school_table, run.language, index))
         tables = school_text.school_summary_tables(school_table, names, run.plan, run.language, run.instruments)
         note = school_text.summary_suppressed_note(school_table, run.plan.min_cell_size, run.language)
@@ -234,7 +235,7 @@ def schools(run: Run) -> Shown:
     for title, table in tables:
         parts += [title, _styled(run, table) if isinstance(table, pd.DataFrame) else table]
     parts.append(note)
-    if index and not school_text.summarises_schools(school_table):
+    if index and not summarised:
         parts.append(md.text("report.schools.pages", run.language, index=index))
     if len(partnership_table):
         parts += [

@@ -331,6 +331,7 @@ def test_the_step_lists_sixty_schools_and_thirty_partnerships():
     assert len(school_table) == 60 and "school" in school_table.columns
     assert len(partnership_table) == 31 and "first school" in partnership_table.columns  # with the `all` row
     assert "(schools/index.html)" in shown.text and "summarises" not in shown.text
+    assert text("report.sections.schools.intro", "en") in shown.text
 
 
 @pytest.mark.parametrize("language", ["en", "tr"])
@@ -338,6 +339,10 @@ def test_the_step_summarises_sixty_one_schools_and_thirty_one_partnerships(langu
     shown = report.schools(run_of(61, 31, language))
     summary, counts = (t.data for t in shown.tables)
     assert len(summary) == 1 and len(counts) == 1
+    # the section's introduction says the schools are summarised, not that each is listed
+    assert text("report.schools.intro_summarised", language) in shown.text
+    assert text("report.sections.schools.intro", language) not in shown.text
+    assert text("report.sections.schools.heading", language) in shown.text
     assert shown.text.count("schools/index.html") == 1
     with_change = sum(i % 4 != 3 for i in range(31))  # the average is over the partnerships with a change
     across = f"over the {with_change} partnerships" if language == "en" else f"{with_change} ortaklıkta fark ortalama"
