@@ -228,8 +228,10 @@ def timeline_chart(log: pd.DataFrame, summary: pd.DataFrame, language: str) -> m
 def share_bands_table(summary: pd.DataFrame, language: str) -> pd.DataFrame:
     """How many partnerships did what share of their planned activities (activity_summary.csv,
     the row over all left out): all, then the bands of `SHARE_BANDS` from the top; every band shown,
-    empty ones with 0. No partnership is named."""
-    shares = summary.loc[summary["partnership_id"].astype(str) != ALL, "share_done"].dropna().astype(float)
+    empty ones with 0. No partnership is named. The share is done / planned from the counts (not
+    the rounded share_done: 999 of 1,000 is not all)."""
+    rows = summary[(summary["partnership_id"].astype(str) != ALL) & (summary["planned"] > 0)]
+    shares = rows["done"].astype(float) / rows["planned"].astype(float)
     upper, lower = SHARE_BANDS
     bands = [
         (text("report.activities.bands.all", language, high=percent(1.0, language)), shares >= 1.0),

@@ -429,3 +429,13 @@ def test_three_thousand_schools_and_fifteen_hundred_partnerships_make_a_short_se
     assert MARK not in schools_out + activities_out
     assert "With 3,000 schools" in schools_out and "With 1,500 partnerships" in activities_out
     assert cpu < 5.0 and wall < 20.0, (cpu, wall)
+
+
+def test_a_partnership_short_of_all_is_not_counted_as_all_though_its_share_rounds_to_it():
+    summary = pd.DataFrame(
+        {"partnership_id": ["A", "B", "all"], "planned": [2000, 4, 2004], "done": [1999, 4, 2003],
+         "share_done": [round(1999 / 2000, 3), 1.0, round(2003 / 2004, 3)]}
+    )  # fmt: skip
+    assert summary["share_done"].iloc[0] == 1.0
+    bands = activity_section.share_bands_table(summary, "en")
+    assert bands["partnerships"].tolist() == [1, 1, 0, 0]
