@@ -7,6 +7,13 @@ summary table, the share done by month and the activities not done in full. Then
 cancelled or postponed and why (the reason as the coordinator wrote it, escaped), the
 participants, and the timeline chart with its alternative text. Activity types are named by the
 catalogue (``activity_types``) where it knows the code, else shown as written.
+
+With more than `LISTED_PARTNERSHIPS` partnerships (`evaluation.reporting.schools`) the section
+summarises instead (`summarised_parts`): the totals in words, the share done by month for all
+partnerships together, how many partnerships did what share of their calendar (`SHARE_BANDS`), and
+how many activities were cancelled or postponed, each with its reason being in the workbook's
+activities sheet; no per-activity or per-partnership list and no timeline (it grows with the
+partnerships), the by-month table carrying the timing.
 """
 
 from __future__ import annotations
@@ -18,11 +25,15 @@ import pandas as pd
 from evaluation.reporting import escaping as md
 from evaluation.reporting.figures import activity_status_label, activity_timeline, activity_type_label
 from evaluation.reporting.headings import column
+from evaluation.reporting.schools import LISTED_PARTNERSHIPS, workbook_sheet
 from evaluation.wording import date, percent, text
 from evaluation.wording.formats import month as month_name
 
 #: Up to this many partnerships, the report shows each one's whole calendar.
 FULL_CALENDARS = 3
+#: Above `LISTED_PARTNERSHIPS` partnerships, they are counted by the share of their calendar done:
+#: all of it, at least 75% but not all, at least 50% but under 75%, under 50% (`share_bands_table`).
+SHARE_BANDS = (0.75, 0.5)
 ALL = "all"
 
 
@@ -214,11 +225,84 @@ def timeline_chart(log: pd.DataFrame, summary: pd.DataFrame, language: str) -> m
     return md.Chart(figure, timeline_alt(log, summary, language))
 
 
+def share_bands_table(summary: pd.DataFrame, language: str) -> pd.DataFrame:
+    """How many partnerships did what share of their planned activities (activity_summary.csv,
+    the row over all left out): all, then the bands of `SHARE_BANDS` from the top; every band shown,
+    empty ones with 0. No partnership is named. The share is done / planned from the counts (not
+    the rounded share_done: 999 of 1,000 is not all)."""
+    rows = summary[(summary["partnership_id"].astype(str) != ALL) & (summary["planned"] > 0)]
+    shares = rows["done"].astype(float) / rows["planned"].astype(float)
+    upper, lower = SHARE_BANDS
+    bands = [
+        (text("report.activities.bands.all", language, high=percent(1.0, language)), shares >= 1.0),
+        (
+            text("report.activities.bands.upper", language, low=percent(upper, language)),
+            (shares >= upper) & (shares < 1.0),
+        ),
+        (
+            text(
+                "report.activities.bands.middle", language, low=percent(lower, language), high=percent(upper, language)
+            ),
+            (shares >= lower) & (shares < upper),
+        ),
+        (text("report.activities.bands.lower", language, high=percent(lower, language)), shares < lower),
+    ]
+    table = pd.DataFrame(
+        {
+            "share_band": [name for name, _ in bands],
+            "partnerships_count": pd.array([int(within.sum()) for _, within in bands], dtype="Int64"),
+        }
+    )
+    return table.rename(columns={name: column(name, language) for name in table.columns})
+
+
+def not_held_counts_text(log: pd.DataFrame, language: str) -> md.Markdown:
+    """How many activities were cancelled and postponed, and that each with its reason is in the
+    workbook's activities sheet (or that none was)."""
+    status = log["status"].astype(str)
+    cancelled, postponed = int((status == "cancelled").sum()), int((status == "postponed").sum())
+    if not cancelled and not postponed:
+        return md.text("report.activities.none_not_held", language)
+    return md.text(
+        "report.activities.not_held_counts",
+        language,
+        cancelled=md.count(cancelled, language),
+        postponed=md.count(postponed, language),
+        sheet=workbook_sheet("activities", language),
+    )
+
+
+def summarised_parts(log: pd.DataFrame, summary: pd.DataFrame, months: pd.DataFrame, language: str) -> list:
+    """The section for more than `LISTED_PARTNERSHIPS` partnerships: the totals in words, where each
+    partnership's counts and each activity are, the share done by month for all partnerships
+    together, the partnerships by share done, and the counts of cancelled and postponed
+    activities. Nothing in it grows with the partnerships (no timeline chart)."""
+    partnerships = log["partnership_id"].astype(str).nunique()
+    overall = months[months["partnership_id"].astype(str) == ALL]
+    parts: list = [
+        totals_text(summary, months, language),
+        md.text(
+            "report.activities.summarised",
+            language,
+            n=md.count(partnerships, language),
+            summary_sheet=workbook_sheet("activity_summary", language),
+            sheet=workbook_sheet("activities", language),
+        ),
+    ]
+    if len(overall):
+        parts.append(md.ReportTable(months_table(overall, language), language))
+    parts += [md.ReportTable(share_bands_table(summary, language), language), not_held_counts_text(log, language)]
+    return parts
+
+
 def section_parts(log: pd.DataFrame, summary: pd.DataFrame, months: pd.DataFrame, language: str) -> list:
     """What the section shows after its heading: the totals in words; each partnership's calendar
     (up to `FULL_CALENDARS` partnerships) or the summary, the share done by month and the
-    activities not done in full (more); what was cancelled or postponed and why; the timeline."""
+    activities not done in full (up to `LISTED_PARTNERSHIPS`); what was cancelled or postponed and
+    why; the timeline. With more partnerships, `summarised_parts`."""
     partnerships = list(dict.fromkeys(log["partnership_id"].astype(str)))
+    if len(partnerships) > LISTED_PARTNERSHIPS:
+        return summarised_parts(log, summary, months, language)
     parts: list = [totals_text(summary, months, language)]
     if len(partnerships) <= FULL_CALENDARS:
         if len(partnerships) > 1:

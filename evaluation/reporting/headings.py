@@ -14,12 +14,15 @@ from evaluation.wording import has, text
 #: Sections that share another's heading (no activity calendar: the activities heading, another text).
 _HEADING_OF = {
     "no_activities": "activities",
+    "schools_summarised": "schools",
     "prepost_monitoring": "prepost",
     "design_monitoring": "design",
     "methods_monitoring": "methods",
 }
 _INTRO_OF = {
     "no_activities": "report.sections.activities.none",
+    # more schools than the report lists (`evaluation.reporting.schools.LISTED_SCHOOLS`)
+    "schools_summarised": "report.schools.intro_summarised",
     # a monitoring run (no control schools): the same headings, what such a design can say
     "prepost_monitoring": "report.monitoring.prepost",
     "design_monitoring": "report.monitoring.next_year",

@@ -3,6 +3,13 @@ means before and after and its change (results/schools.csv), each partnership's 
 better- and its less-resourced school before and after with the change of the gap and whether it
 narrowed, and the average change of the gap over the partnerships (results/partnerships.csv).
 
+At national size the lists would run to hundreds of pages that no one reads: above `LISTED_SCHOOLS`
+schools the section summarises the schools instead (`school_summary_tables`: per outcome and
+group, the median and the middle half of the schools' changes and how many intervals lie off zero),
+and above `LISTED_PARTNERSHIPS` partnerships it counts the partnerships by verdict
+(`partnership_counts`) instead of a row each; every school's and partnership's numbers stay in the
+results workbook (`evaluation.reporting.workbook`) and on the school pages.
+
 School names come from the schools table (data: untrusted); they reach the report only as cells
 of an escaping `ReportTable` or as escaped values of a catalogue sentence.
 """
@@ -19,6 +26,14 @@ from evaluation.config.plan import Plan
 from evaluation.reporting import escaping as md
 from evaluation.reporting.headings import column
 from evaluation.reporting.sentences import label
+
+#: Up to this many schools (in results/schools.csv) the section lists each school by name; with
+#: more it summarises them per outcome and group (`school_summary_tables`). The İzmir consortium's
+#: 44 institutions are still listed.
+LISTED_SCHOOLS = 60
+#: Up to this many partnerships the section has a row per partnership (and the activity section a
+#: row per partnership, `evaluation.reporting.activities`); with more, counts over the partnerships.
+LISTED_PARTNERSHIPS = 30
 
 _COUNTS = ("n_pre", "n_post", "n_linked")
 _SCHOOL_COLUMNS = {
@@ -261,3 +276,167 @@ def suppressed_note(table: pd.DataFrame, min_cell_size: int, language: str) -> m
     if not any(rows["suppressed"].map(_is_true).any() for rows in shown):  # said once per outcome otherwise
         return md.Markdown("")
     return md.text("report.schools.suppressed", language, min_cell=md.count(min_cell_size, language))
+
+
+# --- many schools and partnerships: summaries instead of lists -----------------------------------
+
+
+def workbook_sheet(table: str, language: str) -> str:
+    """The results workbook's sheet of results table `table` (`evaluation.reporting.workbook.sheet_name`),
+    imported when asked for: the workbook's module brings scipy, which a school page does not load."""
+    from evaluation.reporting.workbook import sheet_name
+
+    return sheet_name(table, language)
+
+
+def school_count(table: pd.DataFrame) -> int:
+    """How many schools results/schools.csv has rows for."""
+    return int(table["school_id"].nunique())
+
+
+def summarises_schools(table: pd.DataFrame) -> bool:
+    """True when results/schools.csv has more than `LISTED_SCHOOLS` schools (the section summarises)."""
+    return school_count(table) > LISTED_SCHOOLS
+
+
+def partnership_count(table: pd.DataFrame) -> int:
+    """How many partnerships results/partnerships.csv has rows for (the rows over all left out)."""
+    return int(table.loc[table["partnership_id"] != ALL_PARTNERSHIPS, "partnership_id"].nunique())
+
+
+def summarises_partnerships(table: pd.DataFrame) -> bool:
+    """True when results/partnerships.csv has more than `LISTED_PARTNERSHIPS` partnerships."""
+    return partnership_count(table) > LISTED_PARTNERSHIPS
+
+
+def school_summary_intro(table: pd.DataFrame, language: str, pages: str | None = None) -> md.Markdown:
+    """Before the summary tables: with how many schools the section summarises, where each school's
+    numbers are (the workbook's sheet, the school pages' index `pages` when the plan has them), and
+    that with many schools some intervals lie off zero by chance alone."""
+    parts = [
+        md.text(
+            "report.schools.summarised",
+            language,
+            n=md.count(school_count(table), language),
+            sheet=workbook_sheet("schools", language),
+        ),
+        md.text("report.schools.chance", language),
+    ]
+    if pages:
+        parts.append(md.text("report.schools.pages", language, index=pages))
+    return md.Markdown(" ").join(parts)
+
+
+_GROUP_ORDER = {"partner": 0, "control": 1}
+_SUMMARY_COLUMNS = ("group", "schools_count", "schools_shown", "median_change", "change_p25", "change_p75",
+                    "interval_above_zero", "interval_below_zero")  # fmt: skip
+
+
+def school_summary(rows: pd.DataFrame) -> dict[str, float | int]:
+    """The summary of one outcome's and group's rows of results/schools.csv: schools, schools with
+    a change shown (not blank under the plan's min_cell_size), and over those alone the median of
+    the mean changes, their 25th and 75th percentiles, and how many 95% intervals lie wholly above
+    and wholly below zero."""
+    shown = rows[rows["change"].notna()]
+    changes = shown["change"].astype(float)
+    low, high = shown["change_ci_low"].astype(float), shown["change_ci_high"].astype(float)
+    return {
+        "schools_count": int(rows["school_id"].nunique()),
+        "schools_shown": int(shown["school_id"].nunique()),
+        "median_change": float(changes.median()) if len(changes) else math.nan,
+        "change_p25": float(changes.quantile(0.25)) if len(changes) else math.nan,
+        "change_p75": float(changes.quantile(0.75)) if len(changes) else math.nan,
+        "interval_above_zero": int((low > 0).sum()),
+        "interval_below_zero": int((high < 0).sum()),
+    }
+
+
+def school_summary_tables(
+    table: pd.DataFrame, schools: pd.DataFrame, plan: Plan, language: str, instruments: dict | None = None
+) -> list[tuple[md.Markdown, pd.DataFrame | md.Markdown]]:
+    """Per outcome of the plan, a heading and one row per group (partner schools, then control
+    schools when there are any): `school_summary` of its schools, no school named. An outcome
+    whose every number is blank has the sentence of `school_tables` instead."""
+    group_of = dict(zip(schools["school_id"], schools["group"]))
+    shown = table.assign(_group=[group_of.get(sid, "") for sid in table["school_id"]])
+    wording = outcome_wording(plan, instruments or {})
+    parts = []
+    for outcome in plan.outcomes:
+        rows = shown[shown["outcome"] == outcome.id]
+        if rows.empty:
+            continue
+        heading = md.Markdown("### {}").format(md.capitalise(label(outcome.id, language), language))
+        if all_blank(rows):
+            who = wording.get(outcome.id, ("points", "students"))[1]
+            minimum = md.count(plan.min_cell_size, language)
+            parts.append((heading, md.text(f"report.schools.all_blank.{who}", language, min_cell=minimum)))
+            continue
+        groups = sorted(rows["_group"].unique(), key=lambda g: (_GROUP_ORDER.get(g, 2), str(g)))
+        summary = pd.DataFrame(
+            [{"group": label(g, language), **school_summary(rows[rows["_group"] == g])} for g in groups]
+        )
+        for name in ("schools_count", "schools_shown", "interval_above_zero", "interval_below_zero"):
+            summary[name] = pd.array(summary[name], dtype="Int64")
+        summary = summary[list(_SUMMARY_COLUMNS)].rename(columns={k: column(k, language) for k in _SUMMARY_COLUMNS})
+        parts.append((heading, summary))
+    return parts
+
+
+def summary_suppressed_note(table: pd.DataFrame, min_cell_size: int, language: str) -> md.Markdown:
+    """Under the summary tables, when a school's numbers are blank for privacy in an outcome shown:
+    that such schools have no numbers shown and are left out of the summary ("" otherwise)."""
+    if min_cell_size <= 1:
+        return md.Markdown("")
+    shown = [rows for _, rows in table.groupby("outcome", sort=False) if not all_blank(rows)]
+    if not any(rows["suppressed"].map(_is_true).any() for rows in shown):
+        return md.Markdown("")
+    return md.text("report.schools.summary_suppressed", language, min_cell=md.count(min_cell_size, language))
+
+
+_VERDICTS = ("narrowed", "widened", "unclear")
+
+
+def partnership_counts(table: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Per outcome (results/partnerships.csv, the rows over all left out): the partnerships, those
+    with a result, whose gap narrowed, widened or showed no clear change, and those with no result
+    (a school with too few students or respondents). No partnership or school is named."""
+    rows = table[table["partnership_id"] != ALL_PARTNERSHIPS]
+    kinds = pd.Series(
+        [
+            "" if pd.isna(change) else verdict(n, lo, hi)
+            for n, lo, hi, change in zip(
+                rows["narrowed"], rows["gap_change_ci_low"], rows["gap_change_ci_high"], rows["gap_change"]
+            )
+        ],
+        index=rows.index,
+        dtype=object,
+    )
+    records = []
+    for outcome in dict.fromkeys(rows["outcome"]):
+        own = kinds[rows["outcome"] == outcome]
+        counts = own.value_counts()
+        records.append(
+            {
+                "outcome": label(outcome, language),
+                "partnerships_count": len(own),
+                "with_result": int((own != "").sum()),
+                **{f"gap_{kind}": int(counts.get(kind, 0)) for kind in _VERDICTS},
+                "no_result": int((own == "").sum()),
+            }
+        )
+    names = ["outcome", "partnerships_count", "with_result", *(f"gap_{k}" for k in _VERDICTS), "no_result"]
+    counts = pd.DataFrame(records, columns=names)
+    for name in names[1:]:
+        counts[name] = pd.array(counts[name], dtype="Int64")
+    return counts.rename(columns={name: column(name, language) for name in names})
+
+
+def partnership_counts_intro(table: pd.DataFrame, language: str) -> md.Markdown:
+    """Before `partnership_counts`: with how many partnerships the section counts them, and where
+    each partnership's row is (the workbook's sheet)."""
+    return md.text(
+        "report.schools.partnerships_summarised",
+        language,
+        n=md.count(partnership_count(table), language),
+        sheet=workbook_sheet("partnerships", language),
+    )

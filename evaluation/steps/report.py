@@ -214,21 +214,41 @@ def schools(run: Run) -> Shown:
     minimum with a note; each partnership's gap before and after between its better- and its
     less-resourced school, its change with the interval and whether it narrowed, and the average
     change over the partnerships (results/partnerships.csv). With control schools, what the
-    moderation test of resource level shows."""
+    moderation test of resource level shows.
+
+    Above `school_text.LISTED_SCHOOLS` schools, per outcome and group a summary of the schools'
+    changes instead of a row per school; above `school_text.LISTED_PARTNERSHIPS` partnerships, the
+    average change and a count of the partnerships by verdict instead of a row per partnership
+    (every row stays in the results workbook and on the school pages)."""
     school_table, partnership_table = run.table("schools"), run.table("partnerships")
     names = run.accepted["schools"]
-    parts: list = [heading("schools", run.language)]
-    for title, table in school_text.school_tables(school_table, names, run.plan, run.language, run.instruments):
+    index = "schools/index.html" if run.plan.school_pages else None
+    summarised = school_text.summarises_schools(school_table)
+    parts: list = [heading("schools_summarised" if summarised else "schools", run.language)]
+    if summarised:
+        parts.append(school_text.school_summary_intro(school_table, run.language, index))
+        tables = school_text.school_summary_tables(school_table, names, run.plan, run.language, run.instruments)
+        note = school_text.summary_suppressed_note(school_table, run.plan.min_cell_size, run.language)
+    else:
+        tables = school_text.school_tables(school_table, names, run.plan, run.language, run.instruments)
+        note = school_text.suppressed_note(school_table, run.plan.min_cell_size, run.language)
+    for title, table in tables:
         parts += [title, _styled(run, table) if isinstance(table, pd.DataFrame) else table]
-    parts.append(school_text.suppressed_note(school_table, run.plan.min_cell_size, run.language))
-    if run.plan.school_pages:
-        parts.append(md.text("report.schools.pages", run.language, index="schools/index.html"))
+    parts.append(note)
+    if index and not summarised:
+        parts.append(md.text("report.schools.pages", run.language, index=index))
     if len(partnership_table):
         parts += [
             school_text.gap_sentences(partnership_table, names, run.plan, run.instruments),
             school_text.ordering_sentence(partnership_table, names, run.language),
-            _styled(run, school_text.partnership_table(partnership_table, names, run.language)),
         ]
+        if school_text.summarises_partnerships(partnership_table):
+            parts += [
+                school_text.partnership_counts_intro(partnership_table, run.language),
+                _styled(run, school_text.partnership_counts(partnership_table, run.language)),
+            ]
+        else:
+            parts.append(_styled(run, school_text.partnership_table(partnership_table, names, run.language)))
     if not run.monitoring:
         effects = run.table("effects")
         resource = effects[(effects["analysis"] != "moderation") | (effects["subgroup"] == "resource_level")]
@@ -321,7 +341,8 @@ def activities(run: Run) -> Shown:
     """Each partnership's calendar against what took place (results/activities.csv,
     activity_summary.csv, activity_months.csv): the counts in words, the calendars (or, for many
     partnerships, the summary and the activities not done), what was cancelled or postponed and
-    why, and the timeline chart. Left out (reading no table) when no activity table was sent."""
+    why, and the timeline chart; above `school_text.LISTED_PARTNERSHIPS` partnerships, totals and
+    counts only (`activity_section.summarised_parts`). Left out (reading no table) when no activity table was sent."""
     if "activities" not in run.accepted:
         return Shown()
     log = run.table("activities")
