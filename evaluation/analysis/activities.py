@@ -118,41 +118,52 @@ def activity_summary(log: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
-def _months_of(partnership: str, log: pd.DataFrame, first: int, last: int) -> list[dict]:
-    planned = _month_number(log["planned_month"])
-    held_month = _month_number(pd.to_datetime(log["completed_on"], errors="coerce"))
-    done = (log["status"] == "done").fillna(False)
-    done_month = held_month.fillna(planned).where(done)  # no date: its planned month
-    rows = []
-    for month in range(first, last + 1):
-        by_now = (planned <= month).fillna(False)
-        done_by_now = by_now & (done_month <= month).fillna(False)
-        n_planned, n_done = int(by_now.sum()), int(done_by_now.sum())
-        rows.append(
-            {
-                "partnership_id": partnership,
-                "month": _month_text(month),
-                "planned": int((planned == month).fillna(False).sum()),
-                "planned_to_date": n_planned,
-                "done_to_date": n_done,
-                "share_done_to_date": round(n_done / n_planned, 3) if n_planned else np.nan,
-            }
-        )
-    return rows
-
-
 def activity_months(log: pd.DataFrame) -> pd.DataFrame:
     """The cumulative share done by month (`MONTH_COLUMNS`): per partnership and ``all``, of the
     activities planned up to and including each month, how many were done by its end (a done
     activity without a date in its planned month). The months run, the same for every
-    partnership, from the first planned month to the last month planned or held."""
-    planned = _month_number(log["planned_month"]).dropna()
-    if planned.empty:
+    partnership, from the first planned month to the last month planned or held.
+
+    Counted in one pass: an activity is planned by month m when its planned month is at most m,
+    and done by then when it is done and both its planned month and the month it was done are at
+    most m; so per partnership the counts of each month, summed up month by month."""
+    planned = _month_number(log["planned_month"]).astype(float).to_numpy()
+    if np.isnan(planned).all():
         return pd.DataFrame(columns=MONTH_COLUMNS)
-    held = _month_number(pd.to_datetime(log["completed_on"], errors="coerce")).dropna()
-    first, last = int(planned.min()), int(pd.concat([planned, held]).max())
+    held = _month_number(pd.to_datetime(log["completed_on"], errors="coerce")).astype(float).to_numpy()
+    first = int(np.nanmin(planned))
+    last = int(np.nanmax(np.concatenate([planned, held])))
+    done = (log["status"] == "done").fillna(False).to_numpy(dtype=bool)
+    done_month = np.where(done, np.where(np.isnan(held), planned, held), np.nan)  # no date: its planned month
+    counted = np.where(np.isnan(planned) | np.isnan(done_month), np.nan, np.fmax(planned, done_month))
+    codes, ids = pd.factorize(log["partnership_id"], sort=True)  # as groupby(sort=True); no id: in "all" only
+    months = last - first + 1
+
+    def per_month(values: np.ndarray) -> np.ndarray:
+        """Counts per partnership (then all) and month of the rows whose month is `values`."""
+        table = np.zeros((len(ids) + 1, months), dtype=np.int64)
+        known = ~np.isnan(values)
+        month = values[known].astype(np.int64) - first
+        own = codes[known] >= 0
+        np.add.at(table, (codes[known][own], month[own]), 1)
+        table[-1] = np.bincount(month, minlength=months)
+        return table
+
+    in_month = per_month(planned)
+    planned_to_date, done_to_date = np.cumsum(in_month, axis=1), np.cumsum(per_month(counted), axis=1)
+    month_texts = [_month_text(month) for month in range(first, last + 1)]
     rows = [
-        row for pid, part in log.groupby("partnership_id", sort=True) for row in _months_of(str(pid), part, first, last)
+        {
+            "partnership_id": name,
+            "month": month_texts[m],
+            "planned": int(in_month[g, m]),
+            "planned_to_date": int(planned_to_date[g, m]),
+            "done_to_date": int(done_to_date[g, m]),
+            "share_done_to_date": (
+                round(int(done_to_date[g, m]) / int(planned_to_date[g, m]), 3) if planned_to_date[g, m] else np.nan
+            ),
+        }
+        for g, name in enumerate([*(str(pid) for pid in ids), ALL])
+        for m in range(months)
     ]
-    rows += _months_of(ALL, log, first, last)
     return pd.DataFrame(rows, columns=MONTH_COLUMNS)

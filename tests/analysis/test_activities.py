@@ -103,3 +103,35 @@ def test_no_activity_table_gives_empty_tables() -> None:
     empty = pd.DataFrame(columns=LOG_COLUMNS)
     assert activity_months(empty).empty
     assert activity_summary(empty).set_index("partnership_id").loc["all", "planned"] == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_share_by_month_counted_in_one_pass_is_the_month_by_month_count(seed: int) -> None:
+    # tests/analysis/activities_reference.py: the loop over partnerships and months it replaced
+    import numpy as np
+    from activities_reference import activity_months as month_by_month
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    planned = [f"2022-{m:02d}" if m else None for m in rng.choice([0, 9, 10, 11, 12], n, p=[0.05, 0.3, 0.3, 0.2, 0.15])]
+    held = [
+        f"2022-{m:02d}-{d:02d}" if m else None
+        for m, d in zip(rng.choice([0, 8, 9, 10, 11, 12], n), rng.integers(1, 28, n), strict=True)
+    ]
+    calendar = pd.DataFrame(
+        {
+            "partnership_id": [f"P{k}" if k else None for k in rng.integers(0, 25, n)],
+            "activity_no": np.arange(1, n + 1),
+            "activity_type": "a",
+            "planned_month": planned,
+            "status": rng.choice(["done", "partial", "postponed", "cancelled", "planned"], n),
+            "completed_on": pd.to_datetime(held),
+            "participants_students": pd.array(rng.integers(0, 30, n), dtype="Int64"),
+            "participants_teachers": pd.array(rng.integers(0, 5, n), dtype="Int64"),
+            "reason": "",
+        }
+    )
+    log = activity_log(calendar)
+    new, old = activity_months(log), month_by_month(log)
+    assert len(new) > 50 and new["done_to_date"].sum() > 0
+    pd.testing.assert_frame_equal(new.reset_index(drop=True), old.reset_index(drop=True), check_dtype=False)
