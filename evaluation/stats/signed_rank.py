@@ -84,14 +84,17 @@ def shift_statistic(sorted_changes: np.ndarray, shift: float) -> float:
     m = len(negative) + len(positive)
     if m == 0:
         return math.nan
-    # average rank of a positive value u: #(|x - d| < u) + (#(|x - d| == u) + 1) / 2; twice it is an integer
-    less_p, upto_p = (np.searchsorted(positive, positive, side=s) for s in ("left", "right"))
-    less_n, upto_n = (np.searchsorted(negative, positive, side=s) for s in ("left", "right"))
-    twice_v = int(np.sum(2 * (less_p + less_n) + (upto_p - less_p) + (upto_n - less_n) + 1, dtype=np.int64))
-    # tie groups of |x - d|: the distinct positive values with the negatives equal to them, then
-    # the negatives equal to no positive value
+    # average rank of a positive value u: #(|x - d| < u) + (#(|x - d| == u) + 1) / 2; twice it is an
+    # integer, the same for the c positive values of a run of equal ones starting at s: with l and u
+    # the negatives' magnitudes below and up to u, 2 (s + l) + c + (u - l) + 1; summed over the runs
+    # of distinct values (exam scores have few), not over every value
     pos_values, pos_counts = _runs(positive)
     neg_values, neg_counts = _runs(negative)
+    starts = np.cumsum(pos_counts) - pos_counts
+    less_n, upto_n = (np.searchsorted(negative, pos_values, side=s) for s in ("left", "right"))
+    twice_v = int(np.sum(pos_counts * (2 * starts + less_n + upto_n + pos_counts + 1), dtype=np.int64))
+    # tie groups of |x - d|: the distinct positive values with the negatives equal to them, then
+    # the negatives equal to no positive value
     sizes = np.concatenate(
         [
             pos_counts + _counts_at(neg_values, neg_counts, pos_values),

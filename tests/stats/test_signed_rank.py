@@ -84,3 +84,48 @@ def test_normal_pseudomedian_is_near_the_walsh_median_without_ties():
     assert normal_pseudomedian(changes) == pytest.approx(np.median(walsh[np.triu_indices(200)]), abs=1e-4)
     assert normal_pseudomedian(np.array([3.0, 3.0])) == 3.0  # one value: R's midrange
     assert math.isnan(normal_pseudomedian(np.array([])))
+
+
+def _shift_statistic_elementwise(sorted_changes: np.ndarray, shift: float) -> float:
+    """shift_statistic as it was written before its rank sums went by runs of equal values: every
+    positive difference's average rank found by its own search (the reference for the test below)."""
+    from evaluation.stats.signed_rank import _counts_at, _runs
+
+    shifted = sorted_changes - shift
+    below = int(np.searchsorted(shifted, 0.0, side="left"))
+    above = int(np.searchsorted(shifted, 0.0, side="right"))
+    negative = -shifted[:below][::-1]
+    positive = shifted[above:]
+    m = len(negative) + len(positive)
+    if m == 0:
+        return math.nan
+    less_p, upto_p = (np.searchsorted(positive, positive, side=s) for s in ("left", "right"))
+    less_n, upto_n = (np.searchsorted(negative, positive, side=s) for s in ("left", "right"))
+    twice_v = int(np.sum(2 * (less_p + less_n) + (upto_p - less_p) + (upto_n - less_n) + 1, dtype=np.int64))
+    pos_values, pos_counts = _runs(positive)
+    neg_values, neg_counts = _runs(negative)
+    sizes = np.concatenate(
+        [
+            pos_counts + _counts_at(neg_values, neg_counts, pos_values),
+            neg_counts[_counts_at(pos_values, pos_counts, neg_values) == 0],
+        ]
+    ).astype(float)
+    sizes = sizes[sizes > 1]
+    ties = math.fsum(sizes**3 - sizes)
+    mf = float(m)
+    sigma = math.sqrt(mf * (mf + 1) * (2 * mf + 1) / 24 - ties / 48)
+    return (twice_v / 2 - mf * (mf + 1) / 4) / sigma
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_statistic_by_runs_of_equal_values_is_the_elementwise_one_to_the_last_bit(seed: int) -> None:
+    from evaluation.stats.signed_rank import shift_statistic
+
+    rng = np.random.default_rng(seed)
+    tied = np.round(rng.normal(2, 10, 4000) * 4) / 4  # exam scores in quarter points: many ties
+    distinct = rng.normal(1, 3, 3000)
+    for changes in (np.sort(tied), np.sort(distinct), np.sort(np.r_[tied[:50], -tied[:50]])):
+        for shift in (*rng.choice(changes, 25), 0.0, 0.125, changes[0], changes[-1], changes[-1] + 1):
+            assert shift_statistic(changes, shift) == _shift_statistic_elementwise(changes, shift) or (
+                math.isnan(shift_statistic(changes, shift)) and math.isnan(_shift_statistic_elementwise(changes, shift))
+            )
