@@ -174,6 +174,7 @@ def _ancova(
     `draws` in its place (a full column each, none missing: the analysed rows are the same)."""
     method = f"ancova_{vcov.lower()}"
     fits = 1 if draws is None else len(draws)
+    data = data[list(dict.fromkeys([post, pre, treatment, cluster, *covariates]))]  # cut without the rest
     absent = missing_group_note(data, treatment, post, pre)
     analysed = data[[post, pre, treatment, cluster, *covariates]].notna().all(axis=1).to_numpy()
     complete = data[analysed]

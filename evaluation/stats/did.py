@@ -59,7 +59,8 @@ def did_clustered(
     sex standing in for the wave); with covariates ``lm(value ~ treatment * post + x1 + x2)``
     (tests/analysis/test_covariates.py, tests/r/covariates.R).
     """
-    rows = data.dropna(subset=[value, wave, treatment, cluster, *covariates])
+    columns = list(dict.fromkeys([value, wave, treatment, cluster, *covariates]))
+    rows = data[columns].dropna()  # the model's columns alone: cut without the rest
     post = (rows[wave] == post_wave).to_numpy()
     treated, _, _, g_t, g_c = group_counts(rows, treatment, cluster)
     n_t, n_c = int((treated & post).sum()), int((~treated & post).sum())

@@ -226,6 +226,7 @@ def mixed_reml(
     (tests/stats/test_stats_r.py on nlme's MathAchieve and lme4's sleepstudy).
     """
     predictors = [treatment, pre, *covariates]
+    data = data[list(dict.fromkeys([post, *predictors, cluster]))]  # the model's columns: cut without the rest
     absent = missing_group_note(data, treatment, post, pre)
     complete = data.dropna(subset=[post, *predictors, cluster])
     treated, n_t, n_c, g_t, g_c = group_counts(complete, treatment, cluster)

@@ -128,6 +128,7 @@ def moderator_test(
     ``clubSandwich::Wald_test(fit, constraints = constrain_zero("^treatment:", reg_ex = TRUE),
     vcov = "CR2", cluster = school, test = "HTZ")``.
     """
+    data = data[list(dict.fromkeys([post, pre, treatment, cluster, moderator, *covariates]))]  # cut without the rest
     absent = missing_group_note(data, treatment, post, pre)
     complete = data.dropna(subset=[post, pre, treatment, cluster, moderator, *covariates])
     treated, n_t, n_c, g_t, g_c = group_counts(complete, treatment, cluster)

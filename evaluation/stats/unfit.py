@@ -218,6 +218,7 @@ def missing_group_note(data: pd.DataFrame, treatment: str, post: str, pre: str |
     ``no_post_test:<group>`` (no value of `post`), ``no_pre_test:<group>`` (no value of `pre`),
     ``no_linked:<group>`` (no row with both)."""
     notes = []
+    data = data[[treatment, post, *([pre] if pre is not None else [])]]  # cut below: not its text columns
     flags = data[treatment].astype(float).to_numpy()
     for value, group in GROUP_NAMES.items():
         rows = data[flags == value]
