@@ -34,6 +34,15 @@ from evaluation.stats.unfit import code, join_notes
 GROUPS = ("partner", "control")
 
 
+def analysis_columns(frame: pd.DataFrame, plan: Plan, covariates: Sequence[str] = ()) -> pd.DataFrame:
+    """The columns of an outcome's frame that `prepost_effects`, `partner_vs_control_effects` and
+    `moderation_effects` read: school, group, partner indicator, both waves, the plan's subgroups
+    and `covariates`. The rest (the student's id above all, a million texts at national size) is
+    left behind: each model cuts the frame many times, and a unit sends it to a worker."""
+    keep = {"school_id", "group", "treatment", "pre", "post", *plan.subgroups, *covariates}
+    return frame[[column for column in frame.columns if column in keep]]
+
+
 def _subsets(frame: pd.DataFrame, plan: Plan):
     yield "all", frame
     for name in plan.subgroups:
@@ -68,6 +77,7 @@ def prepost_effects(frame: pd.DataFrame, outcome: Outcome, plan: Plan) -> pd.Dat
     the linked units' mean change with its standard error clustered on the school (the reported
     pre/post estimate: students of one school do not change independently)."""
     rows = []
+    frame = analysis_columns(frame, plan)
     for subgroup, subset in _subsets(frame, plan):
         for group in (*GROUPS, "all"):
             part = subset if group == "all" else subset[subset["group"] == group]
@@ -120,6 +130,7 @@ def partner_vs_control_effects(
     says which ones each row's model used."""
     icc = outcome_icc(outcome)
     rows = []
+    frame = analysis_columns(frame, plan, covariates)
     for subgroup, subset in _subsets(frame, plan):
         analysed, columns, used = model_columns(subset, covariates, required=("pre", "post"))
         incomplete = subset["pre"].isna() | subset["post"].isna()
@@ -165,6 +176,7 @@ def moderation_effects(
     own rows). Moderator tests are exploratory: their p is not adjusted (`adjust_p_values`)."""
     icc = outcome_icc(outcome)
     rows = []
+    frame = analysis_columns(frame, plan, covariates)
     for name in plan.subgroups:
         if name not in frame.columns or frame[name].isna().all():
             continue

@@ -121,10 +121,12 @@ def prepost_frame(accepted: dict[str, pd.DataFrame], outcome: Outcome, instrumen
 
 
 def waves_long(frame: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
-    """The pre/post frame as one row per unit and wave with a value (unit_id, school_id,
-    treatment, wave, value, and the columns `keep`): every observed value, linked or not."""
+    """The pre/post frame as one row per unit and wave with a value (unit_id when the frame has
+    it, school_id, treatment, wave, value, and the columns `keep`): every observed value, linked
+    or not."""
+    ids = [column for column in ("unit_id", "school_id", "treatment") if column in frame.columns]
     long = frame.melt(
-        id_vars=["unit_id", "school_id", "treatment", *keep],
+        id_vars=[*ids, *keep],
         value_vars=["pre", "post"],
         var_name="wave",
         value_name="value",

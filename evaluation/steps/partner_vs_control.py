@@ -16,7 +16,12 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.analysis.design import outcome_design_tables
-from evaluation.analysis.effects import adjust_p_values, moderation_effects, partner_vs_control_effects
+from evaluation.analysis.effects import (
+    adjust_p_values,
+    analysis_columns,
+    moderation_effects,
+    partner_vs_control_effects,
+)
 from evaluation.analysis.missing import missing_shares
 from evaluation.errors import AnalysisFailed
 from evaluation.reporting import escaping as md
@@ -43,8 +48,9 @@ def estimates(run: Run) -> Shown:
     plan, covariates = run.plan, run.covariates
     # each outcome's estimates and its moderator tests are independent units (evaluation.steps.parallel),
     # computed where the run computes and put back in the plan's order: the same rows as one after another
+    frames = {o.id: analysis_columns(run.frames[o.id], plan, covariates) for o in plan.outcomes}  # what they read
     units = [
-        parallel.Unit(f"{o.id}-{kind}", function, (run.frames[o.id], o, plan, tuple(covariates)))
+        parallel.Unit(f"{o.id}-{kind}", function, (frames[o.id], o, plan, tuple(covariates)))
         for kind, function in (("estimates", partner_vs_control_effects), ("moderation", moderation_effects))
         for o in plan.outcomes
     ]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from evaluation.analysis.attrition import outcome_attrition, outcome_level
 from evaluation.analysis.descriptives import group_means
-from evaluation.analysis.effects import prepost_effects
+from evaluation.analysis.effects import analysis_columns, prepost_effects
 from evaluation.analysis.frames import linkage_rate
 from evaluation.analysis.item_analysis import ITEM_COLUMNS as TEST_ITEM_COLUMNS
 from evaluation.analysis.item_analysis import TEST_COLUMNS, item_analysis
@@ -41,7 +41,10 @@ def mean_change(run: Run) -> Shown:
     plan = run.plan
     # each outcome is an independent unit (evaluation.steps.parallel), computed where the run
     # computes (as notebook 03's estimates) and put back in the plan's order
-    units = [parallel.Unit(f"{o.id}-prepost", prepost_effects, (run.frames[o.id], o, plan)) for o in plan.outcomes]
+    units = [
+        parallel.Unit(f"{o.id}-prepost", prepost_effects, (analysis_columns(run.frames[o.id], plan), o, plan))
+        for o in plan.outcomes
+    ]
     with parallel.engine(plan.scheduler, workers=1) as running:
         done = running.run(units)
     failed = [f"{d.name}: {d.reason}" for d in done if not d.ok]
