@@ -21,10 +21,13 @@ test-fast: $(INSTALLED)
 
 # The whole evaluation at national size (1,000,000 students, 7,420 schools), stage by stage, and
 # the comparison methods (statsmodels' MixedLM, a dense CR2) on the same data: one JSON line per
-# stage in build/benchmark/run-1000000.jsonl. STUDENTS=100000 for a smaller run.
+# stage in build/benchmark/run-1000000.jsonl. STUDENTS=100000 for a smaller run. Without the pages
+# per school and partnership (22,260 at national size: benchmarks/school_pages.py times them);
+# PAGES=1 makes them too.
 STUDENTS ?= 1000000
+PAGES ?=
 benchmark: $(INSTALLED)
-	$(BIN)/python benchmarks/run.py --students $(STUDENTS) --out build/benchmark/run-$(STUDENTS).jsonl
+	$(BIN)/python benchmarks/run.py --students $(STUDENTS) $(if $(PAGES),,--no-school-pages) --out build/benchmark/run-$(STUDENTS).jsonl
 
 # Validation of a national exam table (8 million rows) and of one ten times smaller; a few minutes.
 benchmark-validation: $(INSTALLED)
