@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evaluation.config.plan import SCHEDULER_ADDRESS, SCHEDULER_EXPECTED
-from evaluation.errors import PlanError, SchedulerUnreachable
+from evaluation.errors import AnalysisFailed, PlanError, SchedulerUnreachable
 
 SCHEDULER = "EVALUATION_SCHEDULER"
 WORKERS = "EVALUATION_WORKERS"
@@ -186,6 +186,19 @@ class _Call:
 
     def __reduce__(self) -> tuple[Any, tuple[()]]:
         return functools.partial(self.function, *self.args, **self.kwargs), ()
+
+
+def notebook_values(units: Sequence[Unit], plan_scheduler: str, what: str) -> list[Any]:
+    """A notebook's units computed where the run computes, each one's value in the units' order:
+    on the run's cluster (the pipeline names it to the kernel in EVALUATION_SCHEDULER), or the
+    plan's; a notebook opened on its own computes them in its kernel rather than start a cluster
+    of its own. AnalysisFailed naming `what` and every unit that failed, with its reason."""
+    with engine(plan_scheduler, workers=1) as running:
+        done = running.run(units)
+    failed = [f"{d.name}: {d.reason}" for d in done if not d.ok]
+    if failed:
+        raise AnalysisFailed(f"{what} failed: " + "; ".join(failed))
+    return [d.value for d in done]
 
 
 @contextmanager

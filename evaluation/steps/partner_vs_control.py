@@ -23,7 +23,6 @@ from evaluation.analysis.effects import (
     partner_vs_control_effects,
 )
 from evaluation.analysis.missing import missing_shares
-from evaluation.errors import AnalysisFailed
 from evaluation.reporting import escaping as md
 from evaluation.reporting.figures import covariate_name, forest_alt, forest_plot, love_alt, love_plot
 from evaluation.reporting.sections import headline_rows, methods_table, subgroup_table
@@ -54,14 +53,8 @@ def estimates(run: Run) -> Shown:
         for kind, function in (("estimates", partner_vs_control_effects), ("moderation", moderation_effects))
         for o in plan.outcomes
     ]
-    # on the run's cluster (the pipeline names it to the kernel), or the plan's; a notebook opened on
-    # its own computes here rather than start a cluster of its own for a few seconds' work
-    with parallel.engine(plan.scheduler, workers=1) as running:
-        done = running.run(units)
-    failed = [f"{d.name}: {d.reason}" for d in done if not d.ok]
-    if failed:
-        raise AnalysisFailed("partner-versus-control estimates failed: " + "; ".join(failed))
-    estimated, moderation = [d.value for d in done[: len(plan.outcomes)]], [d.value for d in done[len(plan.outcomes) :]]
+    done = parallel.notebook_values(units, plan.scheduler, "partner-versus-control estimates")
+    estimated, moderation = done[: len(plan.outcomes)], done[len(plan.outcomes) :]
     effects = adjust_p_values(pd.concat(estimated, ignore_index=True), plan)
     effects = pd.concat([effects, *(rows for rows in moderation if len(rows))], ignore_index=True)
     run.save_effects(effects, "partner_vs_control")

@@ -18,7 +18,6 @@ from evaluation.analysis.item_analysis import ITEM_COLUMNS as TEST_ITEM_COLUMNS
 from evaluation.analysis.item_analysis import TEST_COLUMNS, item_analysis
 from evaluation.analysis.reliability import survey_reliability
 from evaluation.analysis.schools import PARTNERSHIP_COLUMNS, SCHOOL_COLUMNS, partnership_gaps, school_summary
-from evaluation.errors import AnalysisFailed
 from evaluation.reporting.figures import outcome_scales, prepost_alt, prepost_plot
 from evaluation.reporting.sections import attrition_table, prepost_table, prepost_technical_table, scales_table
 from evaluation.steps import parallel
@@ -45,12 +44,7 @@ def mean_change(run: Run) -> Shown:
         parallel.Unit(f"{o.id}-prepost", prepost_effects, (analysis_columns(run.frames[o.id], plan), o, plan))
         for o in plan.outcomes
     ]
-    with parallel.engine(plan.scheduler, workers=1) as running:
-        done = running.run(units)
-    failed = [f"{d.name}: {d.reason}" for d in done if not d.ok]
-    if failed:
-        raise AnalysisFailed("changes before and after failed: " + "; ".join(failed))
-    effects = pd.concat([d.value for d in done], ignore_index=True)
+    effects = pd.concat(parallel.notebook_values(units, plan.scheduler, "changes before and after"), ignore_index=True)
     run.save_effects(effects, "prepost")
     return Shown(prepost_table(effects, run.language), prepost_technical_table(effects, run.language))
 

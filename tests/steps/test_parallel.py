@@ -137,3 +137,16 @@ def test_an_unreachable_scheduler_stops_the_run_with_its_exit_code_and_a_message
     monkeypatch.setenv(parallel.SCHEDULER, address)  # the environment's address, the same
     with pytest.raises(SchedulerUnreachable, match="EVALUATION_SCHEDULER"), parallel.engine():
         pass
+
+
+def test_a_notebooks_units_give_their_values_in_order_or_stop_naming_every_failed_unit() -> None:
+    from evaluation.errors import AnalysisFailed
+
+    first, second = _frame(1), _frame(2)
+    values = parallel.notebook_values(_units(first, second), "", "the changes")  # no cluster named: here
+    assert [v.estimate for v in values] == [
+        pytest.approx((frame["post"] - frame["pre"]).mean(), rel=1e-12) for frame in (first, second)
+    ]
+    with pytest.raises(AnalysisFailed) as raised:
+        parallel.notebook_values(_units(first, second.drop(columns="post")), "", "the changes")
+    assert str(raised.value).startswith("the changes failed: second: KeyError: ")
