@@ -115,9 +115,10 @@ def baseline_characteristics(
     if exam_results is not None and not exam_results.empty:
         pre = exam_results[exam_results["wave"] == "pre"]
         means = pre.groupby(["student_id", "subject"])["score"].mean().unstack("subject")
+        aligned = means.reindex(frame["student_id"])  # the students looked up once for every subject
         for subject in sorted(means.columns):
             name = f"pre_{subject}"
-            frame[name] = frame["student_id"].map(means[subject]).astype(float)
+            frame[name] = aligned[subject].to_numpy(dtype=float)
             levels[name] = "student"
     return frame.drop(columns="student_id").reset_index(drop=True), levels
 
@@ -132,7 +133,7 @@ def _one_row(frame: pd.DataFrame, column: str, level: str, treatment: str, clust
     rows = rows.dropna(subset=[column])
     treated = rows[treatment].to_numpy() == 1
     values = rows[column].to_numpy(dtype=float)
-    clusters = rows[cluster].to_numpy()
+    clusters = pd.factorize(rows[cluster], sort=True)[0]  # the schools as integers: no Python string per row
     row = {
         "characteristic": column,
         "level": level,
@@ -273,7 +274,7 @@ def joint_orthogonality_test(
     """
     rows = frame.dropna(subset=[treatment, cluster, *columns])
     y = rows[treatment].to_numpy(dtype=float)
-    clusters = rows[cluster].to_numpy()
+    clusters = pd.factorize(rows[cluster], sort=True)[0]  # the schools as integers, once for every model
     g = int(pd.Series(clusters).nunique())
     candidates, left_out = _candidates(rows, columns, treatment)
     names: list[str] = []
