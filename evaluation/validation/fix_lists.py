@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import math
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,9 +171,9 @@ def fix_list_items(
     language: str = "en",
     warnings: pd.DataFrame | None = None,
     directory: SchoolDirectory | None = None,
-) -> dict[str, pd.DataFrame]:
+) -> FixListItems:
     """The lines of every school's fix list, keyed by school id (and `UNASSIGNED`), schools in the
-    order of the schools file: columns ``kind`` (``broken``, ``fix`` or ``check``), ``table`` and
+    order of the schools file (a `FixListItems`: each school's frame made when asked for): columns ``kind`` (``broken``, ``fix`` or ``check``), ``table`` and
     ``_ITEM_COLUMNS``, broken files first, then rows by file and first row, then the points to
     check; ``_rows`` holds each line's row numbers. ``directory`` is the report's
     `school_directory` when the caller has it already.
@@ -219,7 +220,7 @@ def fix_list_items(
     records = []
     for number, school in enumerate(schools):
         records += [{**line, "_school": number} for line in _knock_ons_merged(lines[school], follows, language)]
-    return _split_by_school(_all_lines(records, fix, attribution, language), schools)
+    return FixListItems(_all_lines(records, fix, attribution, language), schools)
 
 
 _KINDS = {"broken": 0, "fix": 1, "follows": 1, "check": 2}
@@ -247,18 +248,38 @@ def _all_lines(records: list[dict], fix: str, attribution: _Attribution, languag
     return frame.drop(columns=["_root"])
 
 
-def _split_by_school(frame: pd.DataFrame, schools: list[str]) -> dict[str, pd.DataFrame]:
-    """``frame``'s lines per school (its ``_school`` is the place in ``schools``), each list's
-    lines numbered from 0: one pass over the positions, not a filter per school."""
-    codes = frame["_school"].to_numpy()
-    frame = frame.drop(columns=["_school"])
-    bounds = np.flatnonzero(np.diff(codes)) + 1
-    starts, ends = np.r_[0, bounds], np.r_[bounds, len(codes)]
-    result = {}
-    for start, end in zip(starts, ends, strict=True):
-        if end > start:
-            result[schools[codes[start]]] = frame.iloc[start:end].reset_index(drop=True)
-    return result
+class FixListItems(Mapping[str, pd.DataFrame]):
+    """Every school's fix-list lines (`fix_list_items`), from one frame of all lines (column
+    ``_school``: the school's place in ``schools``, lines of a school together): a mapping of
+    school id to its lines as a frame numbered from 0, made when asked for, and `lines`, a school's
+    lines as Python lists, which the lists and the index are written from without a pandas
+    operation per school."""
+
+    def __init__(self, frame: pd.DataFrame, schools: list[str]) -> None:
+        codes = frame["_school"].to_numpy()
+        self._frame = frame.drop(columns=["_school"])
+        bounds = np.flatnonzero(np.diff(codes)) + 1
+        starts, ends = np.r_[0, bounds], np.r_[bounds, len(codes)]
+        self._spans = {
+            schools[codes[start]]: (int(start), int(end))
+            for start, end in zip(starts, ends, strict=True)
+            if end > start
+        }
+        self._columns = {name: self._frame[name].tolist() for name in self._frame.columns}
+
+    def __getitem__(self, school: str) -> pd.DataFrame:
+        start, end = self._spans[school]
+        return self._frame.iloc[start:end].reset_index(drop=True)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def lines(self, school: str) -> _Lines:
+        start, end = self._spans[school]
+        return _Lines({name: values[start:end] for name, values in self._columns.items()})
 
 
 class _RootCauses:
@@ -486,7 +507,7 @@ def write_fix_lists(
     language: str = "en",
     warnings: pd.DataFrame | None = None,
     today: dt.date | None = None,
-    items: dict[str, pd.DataFrame] | None = None,
+    items: FixListItems | None = None,
     directory: SchoolDirectory | None = None,
     index: pd.DataFrame | None = None,
 ) -> list[Path]:
@@ -527,9 +548,9 @@ def write_fix_lists(
     index = school_index(items, directory, language) if index is None else index
     headers = _Headers(language)
     written: list[Path] = []
-    for (school, frame), stem in zip(items.items(), index["file"].str.removesuffix(".csv"), strict=True):
+    for school, stem in zip(items, index["file"].str.removesuffix(".csv"), strict=True):
         name = _school_name(school, directory, language)
-        lines = _Lines(frame)
+        lines = items.lines(school)
         csv_path = folder / f"{stem}.csv"
         _write_csv(lines, csv_path, language, headers)
         page = _write_page(lines, folder / f"{stem}.html", school, name, language, today or dt.date.today(), headers)
@@ -543,9 +564,9 @@ class _Lines:
     """A fix list's lines as Python lists, column by column (a list is written as a CSV file and
     a page from these, without a pandas operation per school)."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.columns = {name: frame[name].tolist() for name in frame.columns}
-        self.kinds = self.columns["kind"]
+    def __init__(self, columns: dict[str, list]) -> None:
+        self.columns = columns
+        self.kinds = columns["kind"]
 
     def where(self, kinds: tuple[str, ...]) -> list[int]:
         return [position for position, kind in enumerate(self.kinds) if kind in kinds]
@@ -562,14 +583,14 @@ class _Headers(dict):
         super().__init__({column: _header(column, language) for column in _HEADERS})
 
 
-def school_index(items: dict[str, pd.DataFrame], directory: SchoolDirectory, language: str) -> pd.DataFrame:
+def school_index(items: FixListItems, directory: SchoolDirectory, language: str) -> pd.DataFrame:
     """One row per fix list (`INDEX_COLUMNS`): school id (empty for the unassigned rows), name,
     rejected rows, points to check, and the CSV file's name. Only the schools with something to
     fix or check have a list, so only they are in the index."""
     names = file_names(list(items))
     records = []
-    for school, frame in items.items():
-        lines = _Lines(frame[["kind", "table", "_rows"]])
+    for school in items:
+        lines = items.lines(school)
         records.append(
             {
                 "school_id": "" if school == UNASSIGNED else school,

@@ -106,6 +106,10 @@ class ValidationReport:
     pseudonymizer
         What pseudonymised the id columns right after reading (None: the ids are as written);
         `evaluation.validation.validate.table_text` reads a file again the same way.
+    texts
+        Per checked table (not a broken one), its file's text as written (pseudonymised when asked),
+        in the columns of its contract that the file has, indexed by spreadsheet row number: the
+        fix lists find the rows' students, subjects and waves in it without reading the file again.
     """
 
     data_dir: Path
@@ -113,6 +117,7 @@ class ValidationReport:
     accepted: dict[str, pd.DataFrame]
     failures: pd.DataFrame
     pseudonymizer: Pseudonymizer | None = field(default=None, repr=False, compare=False)
+    texts: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def exit_code(self) -> int:

@@ -145,6 +145,7 @@ def validate_data_dir(
         accepted=run.accepted,
         failures=failures_frame(run.records),
         pseudonymizer=pseudonymizer,
+        texts=run.written,
     )
 
 
@@ -250,7 +251,8 @@ def read_table_text(key: str, path: Path, contract: Contract | None) -> pd.DataF
 
 def table_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
     """A table's file as its validation read it (`read_table_text` with its contract,
-    pseudonymised when the validation was); None when the report has no such table, or validation
+    pseudonymised when the validation was): the columns of its contract that the file has, as the
+    report keeps them (`ValidationReport.texts`), else the file read again; None when the report has no such table, or validation
     did not read its file (an unknown table, a survey without an instrument definition, an
     unreadable optional file: never checked, so nothing of it is used) or refused it for holding
     national ID numbers."""
@@ -259,6 +261,8 @@ def table_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
     unread = (failures["table"] == table) & failures["rule"].isin(_UNREAD)
     if result is None or unread.any():
         return None
+    if table in report.texts:  # kept by the validation: the file is not read again
+        return report.texts[table]
     try:
         contract = table_contract(table, report.data_dir)
     except ContractError:
@@ -296,6 +300,7 @@ class _Run:
         self.tables: dict[str, TableResult] = {}
         self.accepted: dict[str, pd.DataFrame] = {}
         self.texts: dict[str, pd.DataFrame] = {}
+        self.written: dict[str, pd.DataFrame] = {}
         self.records: list[dict[str, Any]] = []
 
     def display(self, path: Path) -> str:
@@ -375,6 +380,7 @@ class _Run:
             reason = "missing required column " + ", ".join(repr(column) for column in missing)
             self.structural(key, path, len(text), reason, problems, contract, **header)
             return
+        written = [column for column in contract.columns if column in text.columns]
         for column in contract.columns:
             if column not in text.columns:  # optional columns may be left out
                 text[column] = pd.Series(pd.NA, index=text.index, dtype="str")
@@ -396,6 +402,7 @@ class _Run:
         ok = np.ones(len(text), dtype=bool)
         ok[sorted(failing)] = False
         self.texts[key] = labels
+        self.written[key] = text[written]  # as written, for the fix lists (`table_text`)
         self.accepted[key] = accepted_frame(labels[ok], frame[ok], contract)
         self.tables[key] = TableResult(key, path, len(text), int(ok.sum()), len(failing), **header)
 
