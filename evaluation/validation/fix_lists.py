@@ -173,10 +173,11 @@ def fix_list_items(
     directory: SchoolDirectory | None = None,
 ) -> FixListItems:
     """The lines of every school's fix list, keyed by school id (and `UNASSIGNED`), schools in the
-    order of the schools file (a `FixListItems`: each school's frame made when asked for): columns ``kind`` (``broken``, ``fix`` or ``check``), ``table`` and
-    ``_ITEM_COLUMNS``, broken files first, then rows by file and first row, then the points to
-    check; ``_rows`` holds each line's row numbers. ``directory`` is the report's
-    `school_directory` when the caller has it already.
+    order of the schools file (a `FixListItems`: each school's frame made when asked for):
+    columns ``kind`` (``broken``, ``fix`` or ``check``), ``table`` and ``_ITEM_COLUMNS``, broken
+    files first, then rows by file and first row, then the points to check; ``_rows`` holds each
+    line's row numbers. ``directory`` is the report's `school_directory` when the caller has it
+    already.
 
     One line stands for one mistake of a school: the failures of a file that break the same rule
     with the same value (a wave written ``1. uygulama`` on 20,000 rows is one line whose ``row``

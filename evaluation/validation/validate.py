@@ -252,9 +252,10 @@ def read_table_text(key: str, path: Path, contract: Contract | None) -> pd.DataF
 def table_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
     """A table's file as its validation read it (`read_table_text` with its contract,
     pseudonymised when the validation was): the columns of its contract that the file has, as the
-    report keeps them (`ValidationReport.texts`), else the file read again; None when the report has no such table, or validation
-    did not read its file (an unknown table, a survey without an instrument definition, an
-    unreadable optional file: never checked, so nothing of it is used) or refused it for holding
+    report keeps them (`ValidationReport.texts`), else the file read again; None when the report
+    has no such table, or validation did not read its file (an unknown table, a survey without an
+    instrument definition, an unreadable optional file: never checked, so nothing of it is used) or
+    refused it for holding
     national ID numbers."""
     result = report.tables.get(table)
     failures = report.failures
