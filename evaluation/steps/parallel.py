@@ -145,34 +145,55 @@ class Engine:
         return self._run_on_cluster(units, on_done)
 
     def _run_on_cluster(self, units: Sequence[Unit], on_done: Callable[[Done], None] | None) -> list[Done]:
-        import pickle
-
-        import cloudpickle
+        """The units on the cluster, no more at once than it has threads: the next is sent as one
+        finishes. A unit sent early would wait on a busy worker while another worker idles, until
+        the scheduler moved it (work stealing, which waits for the busy worker's answer, seconds
+        when its unit holds the GIL; 25 of notebook 03's 105 s at national size), and every
+        unit's data would sit in the scheduler's memory from the start."""
         from distributed import as_completed
 
         client = self.client
-        futures = {}
-        for position, unit in enumerate(units):
-            # The unit travels as bytes and runs as `pickle.loads` unpickles it (`_Call`), in the worker's
-            # task thread: Dask unpickles a task's function and arguments in the worker's event loop,
-            # where importing the workbench (seconds; half a minute on a busy machine) would stop its
-            # heartbeats and the scheduler would drop it. A key of its own: every unit runs, never a
-            # result of an earlier batch under the same name.
-            payload = cloudpickle.dumps(_Call(unit.function, unit.args, dict(unit.kwargs)))
-            future = client.submit(pickle.loads, payload, key=f"{unit.name}-{uuid.uuid4().hex}")
-            futures[future] = position
+        slots = max(1, sum(client.nthreads().values()))
+        waiting = iter(enumerate(units))
+        positions = {}
+        running = as_completed(loop=client.loop)
+
+        def send_next() -> None:
+            for position, unit in waiting:
+                future = self._submit(unit)
+                positions[future] = position
+                running.add(future)
+                return
+
+        for _ in range(slots):
+            send_next()
         results: list[Done | None] = [None] * len(units)
-        for future in as_completed(futures, loop=client.loop):
-            position = futures[future]
+        for future in running:
+            send_next()
+            position = positions.pop(future)
             name = units[position].name
             try:
                 done = Done(name, future.result())
             except Exception as error:  # the unit raised, or its worker died (KilledWorker)
                 done = Done(name, reason=_reason(error))
+            future.release()
             results[position] = done
             if on_done:
                 on_done(done)
         return [done for done in results if done is not None]
+
+    def _submit(self, unit: Unit) -> Any:
+        import pickle
+
+        import cloudpickle
+
+        # The unit travels as bytes and runs as `pickle.loads` unpickles it (`_Call`), in the worker's
+        # task thread: Dask unpickles a task's function and arguments in the worker's event loop,
+        # where importing the workbench (seconds; half a minute on a busy machine) would stop its
+        # heartbeats and the scheduler would drop it. A key of its own: every unit runs, never a
+        # result of an earlier batch under the same name.
+        payload = cloudpickle.dumps(_Call(unit.function, unit.args, dict(unit.kwargs)))
+        return self.client.submit(pickle.loads, payload, key=f"{unit.name}-{uuid.uuid4().hex}")
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,28 @@ def test_a_two_unit_batch_on_a_local_cluster_gives_the_in_process_results() -> N
     assert {d.value for d in pids} and os.getpid() not in {d.value for d in pids}  # the workers' processes
 
 
+def test_a_batch_larger_than_the_cluster_is_sent_a_unit_at_a_time_as_workers_free_up() -> None:
+    """Two one-thread workers and eight units: the scheduler never holds more than two of them, so
+    no unit waits on a busy worker while the other idles; the values come back in the units' order."""
+    units = [parallel.Unit(f"unit {i}", _sleep_then_pid, (0.2, i)) for i in range(8)]
+    with parallel.engine(workers=2) as cluster:
+        held = []
+
+        def count(done: parallel.Done) -> None:
+            held.append(sum(len(keys) for keys in cluster.client.processing().values()))
+
+        done = cluster.run(units, on_done=count)
+    assert [d.name for d in done] == [unit.name for unit in units] and all(d.ok for d in done)
+    assert [d.value[0] for d in done] == list(range(8))
+    assert len({d.value[1] for d in done}) == 2  # both workers computed
+    assert len(held) == 8 and max(held) <= 2
+
+
+def _sleep_then_pid(seconds: float, number: int) -> tuple[int, int]:
+    time.sleep(seconds)
+    return number, os.getpid()
+
+
 def test_in_this_process_a_failing_unit_is_reported_and_the_others_go_on() -> None:
     first, second = _frame(3), _frame(4)
     with parallel.engine(workers=1) as here:
