@@ -130,7 +130,8 @@ class Run:
         cannot give (a subject or survey it lacks), or a covariate the plan names and the data
         lacks, stops with a PlanError naming the plan file, before any model runs."""
         from evaluation.analysis.covariates import check_covariates
-        from evaluation.analysis.frames import prepost_frame
+        from evaluation.analysis.frames import prepost_frames
+        from evaluation.steps.parallel import available_processors
 
         def make() -> dict[str, pd.DataFrame]:
             key = (self.fingerprint, str(Path(self.out_dir).resolve()))
@@ -138,7 +139,7 @@ class Run:
                 return _FRAMES[key]
             try:
                 check_covariates(self.analysed, self.plan)
-                frames = {o.id: prepost_frame(self.analysed, o, self.instruments) for o in self.plan.outcomes}
+                frames = prepost_frames(self.analysed, self.plan.outcomes, self.instruments, available_processors())
             except PlanError as error:
                 raise PlanError(f"{self.plan.path}: {error}") from None
             _FRAMES.clear()  # one run's frames at a time

@@ -21,7 +21,7 @@ from evaluation.analysis.covariates import (
     model_columns,
 )
 from evaluation.analysis.effects import partner_vs_control_effects
-from evaluation.analysis.frames import prepost_frame
+from evaluation.analysis.frames import prepost_frame, prepost_frames
 from evaluation.config.plan import Outcome, Plan
 from evaluation.errors import PlanError
 from evaluation.evidence.balance import balance_table, baseline_characteristics
@@ -160,6 +160,28 @@ def test_the_outcome_frame_carries_every_covariate():
     assert frame["school_size"].eq(40.0).all()  # the school's students on the roster
     without_roster = prepost_frame({k: v for k, v in accepted.items() if k != "students"}, MATHS, instruments={})
     assert without_roster["school_size"].eq(40.0).all()  # else those with exam results
+
+
+def test_outcome_frames_built_on_threads_are_the_frames_built_one_after_another():
+    accepted = constructed_programme()
+    exams = accepted["exam_results"]
+    science = exams.assign(subject="science", score=exams["score"] - 5)
+    accepted = {**accepted, "exam_results": pd.concat([exams, science], ignore_index=True)}
+    outcomes = (MATHS, Outcome(id="science", source="exam", domain="academic", subject="science"))
+    one_by_one = prepost_frames(accepted, outcomes, instruments={}, threads=1)
+    on_threads = prepost_frames(accepted, outcomes, instruments={}, threads=2)
+    assert list(on_threads) == ["mathematics", "science"]
+    for outcome in outcomes:
+        pd.testing.assert_frame_equal(on_threads[outcome.id], one_by_one[outcome.id])
+        pd.testing.assert_frame_equal(on_threads[outcome.id], prepost_frame(accepted, outcome, instruments={}))
+    assert not on_threads["mathematics"].equals(on_threads["science"])
+    # the first outcome in order that cannot be made is the one named, as one after another
+    missing = (
+        Outcome(id="history", source="exam", domain="academic", subject="history"),
+        Outcome(id="art", source="exam", domain="academic", subject="art"),
+    )
+    with pytest.raises(PlanError, match=r"^outcome history: no accepted exam results for subject 'history'"):
+        prepost_frames(accepted, (MATHS, *missing), instruments={}, threads=2)
 
 
 # --- model columns ------------------------------------------------------------------------------
