@@ -4,7 +4,7 @@ post values, group and subgroup columns: the frame every analysis of the outcome
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
@@ -132,9 +132,26 @@ def prepost_frames(
     threads = max(1, min(threads, len(outcomes)))
     if threads == 1:
         return {outcome.id: prepost_frame(accepted, outcome, instruments) for outcome in outcomes}
+    tables = _tables_read(accepted, outcomes)
     with ThreadPoolExecutor(threads, thread_name_prefix="prepost-frame") as pool:
-        built = list(pool.map(lambda outcome: prepost_frame(accepted, outcome, instruments), outcomes))
+        built = list(pool.map(lambda outcome: prepost_frame(tables, outcome, instruments), outcomes))
     return {outcome.id: frame for outcome, frame in zip(outcomes, built, strict=True)}
+
+
+def _tables_read(accepted: Mapping[str, pd.DataFrame], outcomes: Sequence[Outcome]) -> dict[str, pd.DataFrame]:
+    """The tables `prepost_frame` reads for these outcomes, each taken from `accepted` once, before
+    any thread starts: a lazy mapping (`evaluation.steps.workspace.AcceptedTables`) reads a table
+    when first asked for, and threads asking at once would each read it."""
+    names = ["schools", "students"]
+    for outcome in outcomes:
+        names.append(
+            {"exam": "exam_results", "test": "item_responses"}.get(outcome.source, f"surveys/{outcome.instrument}")
+        )
+    tables = {name: accepted[name] for name in dict.fromkeys(names) if name in accepted}
+    roster = tables.get("students")
+    if (roster is None or roster.empty) and "exam_results" in accepted:  # school sizes counted there
+        tables["exam_results"] = accepted["exam_results"]
+    return tables
 
 
 def waves_long(frame: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -175,6 +178,13 @@ def test_outcome_frames_built_on_threads_are_the_frames_built_one_after_another(
         pd.testing.assert_frame_equal(on_threads[outcome.id], one_by_one[outcome.id])
         pd.testing.assert_frame_equal(on_threads[outcome.id], prepost_frame(accepted, outcome, instruments={}))
     assert not on_threads["mathematics"].equals(on_threads["science"])
+    # a lazy mapping (the accepted tables read when first asked for) is asked before the threads
+    # start, by this thread alone, and only for the tables these outcomes read
+    lazy = _CountingTables({**accepted, "surveys/student_climate": accepted["students"]})
+    from_lazy = prepost_frames(lazy, outcomes, instruments={}, threads=2)
+    assert set(lazy.asked) == {("schools", "MainThread"), ("students", "MainThread"), ("exam_results", "MainThread")}
+    for outcome in outcomes:
+        pd.testing.assert_frame_equal(from_lazy[outcome.id], one_by_one[outcome.id])
     # the first outcome in order that cannot be made is the one named, as one after another
     missing = (
         Outcome(id="history", source="exam", domain="academic", subject="history"),
@@ -182,6 +192,21 @@ def test_outcome_frames_built_on_threads_are_the_frames_built_one_after_another(
     )
     with pytest.raises(PlanError, match=r"^outcome history: no accepted exam results for subject 'history'"):
         prepost_frames(accepted, (MATHS, *missing), instruments={}, threads=2)
+
+
+class _CountingTables(Mapping):
+    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+        self.tables, self.asked = tables, Counter()
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        self.asked[(name, threading.current_thread().name)] += 1
+        return self.tables[name]
+
+    def __iter__(self):
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
 
 
 # --- model columns ------------------------------------------------------------------------------
