@@ -22,6 +22,7 @@ in. A unit that raises is reported (`Done.reason`, one line) and the others go o
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -145,31 +146,30 @@ class Engine:
         return self._run_on_cluster(units, on_done)
 
     def _run_on_cluster(self, units: Sequence[Unit], on_done: Callable[[Done], None] | None) -> list[Done]:
-        """The units on the cluster, no more at once than it has threads: the next is sent as one
-        finishes. A unit sent early would wait on a busy worker while another worker idles, until
-        the scheduler moved it (work stealing, which waits for the busy worker's answer, seconds
-        when its unit holds the GIL; 25 of notebook 03's 105 s at national size), and every
-        unit's data would sit in the scheduler's memory from the start."""
+        """The units on the cluster, no more at once than it has threads (at least one), the next
+        sent as one finishes; the threads are counted again each time, so workers that join during
+        a batch get units. A unit sent early would wait on a busy worker while another worker
+        idles, until the scheduler moved it (work stealing, which waits for the busy worker's
+        answer, seconds when its unit holds the GIL; 25 of notebook 03's 105 s at national size),
+        and every unit's data would sit in the scheduler's memory from the start. (An adaptive
+        cluster therefore sees no queue to grow on: give it the workers it should use.)"""
         from distributed import as_completed
 
         client = self.client
-        slots = max(1, sum(client.nthreads().values()))
         waiting = iter(enumerate(units))
-        positions = {}
+        positions: dict[Any, int] = {}  # the units sent and not yet done
         running = as_completed(loop=client.loop)
 
-        def send_next() -> None:
-            for position, unit in waiting:
+        def send() -> None:
+            slots = max(1, sum(client.nthreads().values()))
+            for position, unit in itertools.islice(waiting, max(0, slots - len(positions))):
                 future = self._submit(unit)
                 positions[future] = position
                 running.add(future)
-                return
 
-        for _ in range(slots):
-            send_next()
+        send()
         results: list[Done | None] = [None] * len(units)
         for future in running:
-            send_next()
             position = positions.pop(future)
             name = units[position].name
             try:
@@ -180,6 +180,7 @@ class Engine:
             results[position] = done
             if on_done:
                 on_done(done)
+            send()
         return [done for done in results if done is not None]
 
     def _submit(self, unit: Unit) -> Any:
