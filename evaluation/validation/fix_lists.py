@@ -278,6 +278,12 @@ class FixListItems(Mapping[str, pd.DataFrame]):
     def __len__(self) -> int:
         return len(self._spans)
 
+    def __contains__(self, school: object) -> bool:
+        return school in self._spans
+
+    def __repr__(self) -> str:
+        return f"FixListItems({len(self._spans)} schools, {len(self._frame)} lines)"
+
     def lines(self, school: str) -> _Lines:
         start, end = self._spans[school]
         return _Lines({name: values[start:end] for name, values in self._columns.items()})

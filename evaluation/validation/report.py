@@ -105,7 +105,8 @@ class ValidationReport:
         ``row``).
     pseudonymizer
         What pseudonymised the id columns right after reading (None: the ids are as written);
-        `evaluation.validation.validate.table_text` reads a file again the same way.
+        `evaluation.validation.validate.table_text` reads a file again the same way (for a table
+        whose text `texts` does not hold).
     texts
         Per checked table (not a broken one), its file's text as written (pseudonymised when asked),
         in the columns of its contract that the file has, indexed by spreadsheet row number: the
