@@ -11,7 +11,7 @@ import pandas as pd
 
 from evaluation.analysis.covariates import school_sizes
 from evaluation.analysis.scores import knowledge_test_scores, scale_score
-from evaluation.config.plan import Outcome, Plan
+from evaluation.config.plan import Outcome, Plan, required_tables
 from evaluation.errors import PlanError
 
 
@@ -142,12 +142,8 @@ def _tables_read(accepted: Mapping[str, pd.DataFrame], outcomes: Sequence[Outcom
     """The tables `prepost_frame` reads for these outcomes, each taken from `accepted` once, before
     any thread starts: a lazy mapping (`evaluation.steps.workspace.AcceptedTables`) reads a table
     when first asked for, and threads asking at once would each read it."""
-    names = ["schools", "students"]
-    for outcome in outcomes:
-        names.append(
-            {"exam": "exam_results", "test": "item_responses"}.get(outcome.source, f"surveys/{outcome.instrument}")
-        )
-    tables = {name: accepted[name] for name in dict.fromkeys(names) if name in accepted}
+    names = [*required_tables(tuple(outcomes)), "students"]  # the outcomes' tables, the schools, the roster
+    tables = {name: accepted[name] for name in names if name in accepted}
     roster = tables.get("students")
     if (roster is None or roster.empty) and "exam_results" in accepted:  # school sizes counted there
         tables["exam_results"] = accepted["exam_results"]

@@ -255,8 +255,7 @@ def table_text(report: ValidationReport, table: str) -> pd.DataFrame | None:
     report keeps them (`ValidationReport.texts`), else the file read again; None when the report
     has no such table, or validation did not read its file (an unknown table, a survey without an
     instrument definition, an unreadable optional file: never checked, so nothing of it is used) or
-    refused it for holding
-    national ID numbers."""
+    refused it for holding national ID numbers."""
     result = report.tables.get(table)
     failures = report.failures
     unread = (failures["table"] == table) & failures["rule"].isin(_UNREAD)
